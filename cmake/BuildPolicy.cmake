@@ -1,0 +1,20 @@
+# Two interface targets carry the build policy; every project target links both.
+
+add_library(newsmon_settings INTERFACE)
+target_compile_features(newsmon_settings INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+target_compile_definitions(newsmon_settings INTERFACE
+  $<$<CONFIG:Debug>:_GLIBCXX_ASSERTIONS>
+  NEWSMON_VERSION="${PROJECT_VERSION}")
+if(NEWSMON_SANITIZE)
+  target_compile_options(newsmon_settings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(newsmon_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
+add_library(newsmon_warnings INTERFACE)
+target_compile_options(newsmon_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
+  $<$<BOOL:${NEWSMON_WERROR}>:-Werror>)

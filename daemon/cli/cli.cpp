@@ -1,0 +1,64 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+
+namespace newsmon::cli {
+
+int run(int argc, char** argv) {
+    CLI::App app{"newsmon: polls news feeds, tags articles by topic and stores them in "
+                 "PostgreSQL.",
+                 "newsmon"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("newsmon ") + NEWSMON_VERSION);
+
+    GlobalOptions options;
+    std::string log_level;
+    app.add_option("-c,--config", options.config_file,
+                   "Config file (default: $NEWSMON_CONFIG, else /etc/newsmon/newsmon.toml)");
+    app.add_option("--log-level", log_level, "Override [log] level")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+    auto* run_cmd = app.add_subcommand("run", "Run the daemon: poll feeds on their intervals "
+                                              "until SIGTERM or SIGINT; SIGHUP reloads");
+    auto* poll_cmd = app.add_subcommand("poll", "Poll every configured feed");
+    bool once = false;
+    poll_cmd->add_flag("--once", once, "Poll each feed once and exit (required)")->required();
+    auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending database migrations");
+    bool status_only = false;
+    migrate_cmd->add_flag("--status", status_only, "Only list migrations and their state");
+    auto* check_cmd = app.add_subcommand("check-config", "Validate the config file and exit");
+    auto* version_cmd = app.add_subcommand("version", "Print the version");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& done) {
+        return app.exit(done);
+    } catch (const CLI::ParseError& error) {
+        app.exit(error);
+        return k_exit_usage;
+    }
+    if (!log_level.empty())
+        options.log_level = log_level;
+
+    try {
+        if (*run_cmd)
+            return command_run(options);
+        if (*poll_cmd)
+            return command_poll_once(options);
+        if (*migrate_cmd)
+            return command_migrate(options, status_only);
+        if (*check_cmd)
+            return command_check_config(options);
+        if (*version_cmd)
+            return command_version();
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "error: {}\n", error.what());
+        return k_exit_failure;
+    }
+    return k_exit_usage;
+}
+
+} // namespace newsmon::cli

@@ -1,0 +1,101 @@
+#include "cli/commands.hpp"
+
+#include <fmt/core.h>
+
+#include "cli/cli.hpp"
+#include "config/config.hpp"
+#include "service/daemon.hpp"
+#include "service/log.hpp"
+#include "service/poll_cycle.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+
+namespace newsmon::cli {
+namespace {
+
+// Loads the config and prints every diagnostic; nullopt when the config cannot be used.
+std::optional<config::Config> load_or_report(const GlobalOptions& options) {
+    auto path = config::default_config_path(options.config_file);
+    auto loaded = config::load_config(path);
+    for (const auto& diagnostic : loaded.diagnostics)
+        fmt::print(stderr, "{}\n", diagnostic.to_string());
+    if (loaded.config)
+        log::setup(loaded.config->log, options.log_level);
+    return std::move(loaded.config);
+}
+
+std::unique_ptr<store::Store> open_store(const config::Config& config) {
+    try {
+        return std::make_unique<store::Store>(config.database.url);
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "error: cannot connect to the database: {}\n", error.what());
+        return nullptr;
+    }
+}
+
+} // namespace
+
+int command_run(const GlobalOptions& options) {
+    service::SignalWatcher signals; // before any thread starts
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    service::Daemon daemon(std::move(*config), signals);
+    return daemon.run();
+}
+
+int command_poll_once(const GlobalOptions& options) {
+    service::SignalWatcher signals;
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    auto store = open_store(*config);
+    if (!store)
+        return k_exit_failure;
+    if (config->database.migrate)
+        store::migrate(store->connection());
+    store->sync_feeds(*config);
+    service::PollCycle cycle(*config, *store);
+    bool stop = false;
+    auto report = cycle.run(store->enabled_feeds(), [&] {
+        stop = stop || signals.poll().has_value();
+        return stop;
+    });
+    log::info("poll done", {log::field("feeds", report.feeds), log::field("failed", report.failed),
+                            log::field("new", report.articles_new)});
+    return report.failed == 0 ? k_exit_ok : k_exit_failure;
+}
+
+int command_migrate(const GlobalOptions& options, bool status_only) {
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    auto store = open_store(*config);
+    if (!store)
+        return k_exit_failure;
+    if (!status_only) {
+        int applied = store::migrate(store->connection());
+        fmt::print("applied {} migration(s)\n", applied);
+    }
+    for (const auto& entry : store::migration_status(store->connection()))
+        fmt::print("{:04d} {:<40} {}\n", entry.version, entry.name,
+                   entry.applied_at ? "applied " + *entry.applied_at : std::string("pending"));
+    return k_exit_ok;
+}
+
+int command_check_config(const GlobalOptions& options) {
+    auto path = config::default_config_path(options.config_file);
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    fmt::print("{}: ok ({} feeds, {} topics)\n", path.string(), config->feeds.size(),
+               config->topics.size());
+    return k_exit_ok;
+}
+
+int command_version() {
+    fmt::print("newsmon {}\n", NEWSMON_VERSION);
+    return k_exit_ok;
+}
+
+} // namespace newsmon::cli

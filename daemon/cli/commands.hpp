@@ -1,0 +1,20 @@
+// The subcommands behind the CLI; each returns the process exit status.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace newsmon::cli {
+
+struct GlobalOptions {
+    std::string config_file;              // --config; empty means the default lookup
+    std::optional<std::string> log_level; // --log-level
+};
+
+int command_run(const GlobalOptions& options);
+int command_poll_once(const GlobalOptions& options);
+int command_migrate(const GlobalOptions& options, bool status_only);
+int command_check_config(const GlobalOptions& options);
+int command_version();
+
+} // namespace newsmon::cli

@@ -1,0 +1,305 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "config/key_table.hpp"
+
+namespace newsmon::config {
+namespace {
+
+ConvertError at_least_one(const int& value) {
+    if (value < 1)
+        return "must be 1 or more, got " + std::to_string(value);
+    return std::nullopt;
+}
+
+ConvertError positive_duration(const Duration& value) {
+    if (value.count() <= 0)
+        return std::string("must be longer than zero");
+    return std::nullopt;
+}
+
+ConvertError http_url(const std::string& url) {
+    if (!url.starts_with("http://") && !url.starts_with("https://"))
+        return "expected an http:// or https:// URL, got \"" + url + "\"";
+    if (url.find_first_of(" \t\r\n") != std::string::npos)
+        return "URL \"" + url + "\" contains white space";
+    return std::nullopt;
+}
+
+ConvertError one_of_levels(const std::string& level) {
+    static const std::set<std::string> k_levels = {"trace", "debug",    "info", "warn",
+                                                   "error", "critical", "off"};
+    if (!k_levels.contains(level))
+        return "unknown log level \"" + level +
+               "\" (trace, debug, info, warn, error, critical, off)";
+    return std::nullopt;
+}
+
+ConvertError one_of_formats(const std::string& format) {
+    if (format != "text" && format != "json")
+        return "unknown log format \"" + format + "\" (text or json)";
+    return std::nullopt;
+}
+
+// The key tables: each [section] and each [[array]] entry lists every key it accepts.
+const std::vector<KeySpec<DatabaseSettings>>& database_keys() {
+    static const std::vector<KeySpec<DatabaseSettings>> k_keys = {
+        key("url", &DatabaseSettings::url, "\"postgresql:///newsmon\"",
+            "libpq connection URI; $NEWSMON_DATABASE_URL overrides it"),
+        key("migrate", &DatabaseSettings::migrate, "true",
+            "apply pending migrations when `newsmon run` starts"),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<HttpSettings>>& http_keys() {
+    static const std::vector<KeySpec<HttpSettings>> k_keys = {
+        key("user_agent", &HttpSettings::user_agent, "\"newsmon/<version> (media monitor)\"",
+            "User-Agent header sent with every request"),
+        key<HttpSettings, Duration>("timeout", &HttpSettings::timeout, "\"30s\"",
+                                    "longest time one whole transfer may take", positive_duration),
+        key<HttpSettings, Duration>("connect_timeout", &HttpSettings::connect_timeout, "\"10s\"",
+                                    "longest time to establish a connection", positive_duration),
+        key("max_body", &HttpSettings::max_body, "\"16MiB\"",
+            "largest response body accepted; larger downloads are aborted"),
+        key<HttpSettings, int>("concurrency", &HttpSettings::concurrency, "32",
+                               "transfers in flight at once, over all hosts", at_least_one),
+        key<HttpSettings, int>("per_host", &HttpSettings::per_host, "2",
+                               "transfers in flight at once to one host", at_least_one),
+        key("block_private", &HttpSettings::block_private, "true",
+            "refuse loopback, private and link-local addresses"),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<ServerSettings>>& server_keys() {
+    static const std::vector<KeySpec<ServerSettings>> k_keys = {
+        key("listen", &ServerSettings::listen, "\"127.0.0.1:9464\"",
+            "address of the /metrics and /healthz endpoints"),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<DefaultsSettings>>& defaults_keys() {
+    static const std::vector<KeySpec<DefaultsSettings>> k_keys = {
+        key<DefaultsSettings, Duration>("interval", &DefaultsSettings::interval, "\"15m\"",
+                                        "poll interval of feeds that set none", positive_duration),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<LogSettings>>& log_keys() {
+    static const std::vector<KeySpec<LogSettings>> k_keys = {
+        key<LogSettings, std::string>("level", &LogSettings::level, "\"info\"",
+                                      "least severe level logged; --log-level overrides",
+                                      one_of_levels),
+        key<LogSettings, std::string>("format", &LogSettings::format, "\"text\"",
+                                      "text, or json for one JSON object per line", one_of_formats),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<FeedConfig>>& feed_keys() {
+    static const std::vector<KeySpec<FeedConfig>> k_keys = {
+        required_key("name", &FeedConfig::name, "name shown in logs and views"),
+        required_key<FeedConfig, std::string>("url", &FeedConfig::url, "feed URL", http_url),
+        key<FeedConfig, std::optional<Duration>>(
+            "interval", &FeedConfig::interval, "[defaults] interval", "poll interval",
+            [](const std::optional<Duration>& value) { return positive_duration(*value); }),
+        key("language", &FeedConfig::language, "none", "language of the feed's articles"),
+        key("categories", &FeedConfig::categories, "[]",
+            "keep only items filed under one of these categories"),
+        key("user_agent", &FeedConfig::user_agent, "[http] user_agent",
+            "User-Agent for this feed only"),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<TopicConfig>>& topic_keys() {
+    static const std::vector<KeySpec<TopicConfig>> k_keys = {
+        required_key("name", &TopicConfig::name, "topic identifier, e.g. \"nato\""),
+        key("description", &TopicConfig::description, "\"\"", "what the topic is about"),
+        key("terms", &TopicConfig::terms, "[]", "terms that tag an article with the topic"),
+        key("exclude", &TopicConfig::exclude, "[]", "phrases that suppress a match inside them"),
+        key<TopicConfig, int>("min_score", &TopicConfig::min_score, "1",
+                              "score an article needs to get the topic", at_least_one),
+    };
+    return k_keys;
+}
+
+class Loader {
+public:
+    explicit Loader(std::string file) : m_file(std::move(file)) {}
+
+    void error_at(const toml::source_region& where, std::string message) {
+        m_diagnostics.push_back(
+            {m_file, where.begin.line, where.begin.column, Severity::error, std::move(message)});
+    }
+
+    template <class Target>
+    void read_table(const toml::table& table, const std::vector<KeySpec<Target>>& keys,
+                    Target& target, const std::string& section) {
+        std::vector<std::string_view> names;
+        for (const auto& spec : keys)
+            names.push_back(spec.name);
+        for (auto&& [name, node] : table) {
+            auto spec = std::find_if(keys.begin(), keys.end(),
+                                     [&](const auto& s) { return s.name == name.str(); });
+            if (spec == keys.end()) {
+                report_unknown(name, names, "key", section);
+                continue;
+            }
+            if (auto problem = spec->apply(target, node))
+                error_at(node.source(), section + " " + std::string(name.str()) + ": " + *problem);
+        }
+        for (const auto& spec : keys)
+            if (spec.required && !table.contains(spec.name))
+                error_at(table.source(),
+                         section + " is missing required key '" + std::string(spec.name) + "'");
+    }
+
+    template <class Target>
+    void read_section(const toml::table& root, std::string_view name,
+                      const std::vector<KeySpec<Target>>& keys, Target& target) {
+        const toml::node* node = root.get(name);
+        if (!node)
+            return;
+        std::string section = "[" + std::string(name) + "]";
+        if (const auto* table = node->as_table())
+            read_table(*table, keys, target, section);
+        else
+            error_at(node->source(), section + " must be a table");
+    }
+
+    template <class Target>
+    void read_array(const toml::table& root, std::string_view name,
+                    const std::vector<KeySpec<Target>>& keys, std::vector<Target>& out) {
+        const toml::node* node = root.get(name);
+        if (!node)
+            return;
+        const auto* array = node->as_array();
+        if (!array || !array->is_array_of_tables()) {
+            error_at(node->source(), "[[" + std::string(name) + "]] must be an array of tables");
+            return;
+        }
+        for (const toml::node& element : *array) {
+            std::string section =
+                "[[" + std::string(name) + "]] #" + std::to_string(out.size() + 1);
+            read_table(*element.as_table(), keys, out.emplace_back(), section);
+        }
+    }
+
+    void report_unknown(const toml::key& name, const std::vector<std::string_view>& known,
+                        std::string_view what, const std::string& section) {
+        std::string message = "unknown " + std::string(what) + " '" + std::string(name.str()) + "'";
+        if (!section.empty())
+            message += " in " + section;
+        if (auto suggestion = closest_name(name.str(), known))
+            message += "; did you mean '" + std::string(*suggestion) + "'?";
+        error_at(name.source(), std::move(message));
+    }
+
+    Config read(const toml::table& root) {
+        static const std::vector<std::string_view> k_sections = {
+            "database", "http", "server", "defaults", "log", "feed", "topic"};
+        for (auto&& [name, node] : root)
+            if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
+                report_unknown(name, k_sections, "section", "");
+        Config config;
+        read_section(root, "database", database_keys(), config.database);
+        read_section(root, "http", http_keys(), config.http);
+        read_section(root, "server", server_keys(), config.server);
+        read_section(root, "defaults", defaults_keys(), config.defaults);
+        read_section(root, "log", log_keys(), config.log);
+        read_array(root, "feed", feed_keys(), config.feeds);
+        read_array(root, "topic", topic_keys(), config.topics);
+        check_unique_feeds(root, config);
+        return config;
+    }
+
+    void check_unique_feeds(const toml::table& root, const Config& config) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < config.feeds.size(); ++i) {
+            const auto& url = config.feeds[i].url;
+            if (!url.empty() && !seen.insert(url).second)
+                error_at(root["feed"][i]["url"].node()->source(),
+                         "[[feed]] #" + std::to_string(i + 1) + " url: duplicate feed URL " + url);
+        }
+    }
+
+    LoadResult finish(Config config) {
+        std::stable_sort(m_diagnostics.begin(), m_diagnostics.end(),
+                         [](const auto& a, const auto& b) {
+                             return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                         });
+        bool failed = std::any_of(m_diagnostics.begin(), m_diagnostics.end(),
+                                  [](const auto& d) { return d.severity == Severity::error; });
+        LoadResult result;
+        if (!failed)
+            result.config = std::move(config);
+        result.diagnostics = std::move(m_diagnostics);
+        return result;
+    }
+
+private:
+    std::string m_file;
+    std::vector<Diagnostic> m_diagnostics;
+};
+
+} // namespace
+
+std::string Diagnostic::to_string() const {
+    std::ostringstream out;
+    out << file;
+    if (line > 0)
+        out << ':' << line << ':' << column;
+    out << ": " << (severity == Severity::error ? "error" : "warning") << ": " << message;
+    return out.str();
+}
+
+LoadResult load_config_text(std::string_view text, const std::string& name) {
+    Loader loader(name);
+    toml::table root;
+    try {
+        root = toml::parse(text, name);
+    } catch (const toml::parse_error& error) {
+        loader.error_at(error.source(), std::string(error.description()));
+        return loader.finish({});
+    }
+    Config config = loader.read(root);
+    if (const char* url = std::getenv("NEWSMON_DATABASE_URL"); url && *url)
+        config.database.url = url;
+    return loader.finish(std::move(config));
+}
+
+LoadResult load_config(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        LoadResult result;
+        result.diagnostics.push_back(
+            {path.string(), 0, 0, Severity::error, "cannot open the config file"});
+        return result;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    LoadResult result = load_config_text(buffer.str(), path.string());
+    if (result.config)
+        result.config->path = path;
+    return result;
+}
+
+std::filesystem::path default_config_path(const std::string& from_command_line) {
+    if (!from_command_line.empty())
+        return from_command_line;
+    if (const char* env = std::getenv("NEWSMON_CONFIG"); env && *env)
+        return env;
+    return "/etc/newsmon/newsmon.toml";
+}
+
+} // namespace newsmon::config

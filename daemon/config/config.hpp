@@ -1,0 +1,106 @@
+// The daemon's settings as loaded from newsmon.toml, and the loader that reports every problem.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "config/units.hpp"
+
+namespace newsmon::config {
+
+struct DatabaseSettings {
+    std::string url = "postgresql:///newsmon";
+    bool migrate = true;
+};
+
+struct HttpSettings {
+    std::string user_agent = "newsmon/" NEWSMON_VERSION " (media monitor)";
+    Duration timeout = std::chrono::seconds{30};
+    Duration connect_timeout = std::chrono::seconds{10};
+    ByteSize max_body{16ULL << 20};
+    int concurrency = 32;
+    int per_host = 2;
+    bool block_private = true;
+};
+
+struct ServerSettings {
+    std::string listen = "127.0.0.1:9464";
+};
+
+struct DefaultsSettings {
+    Duration interval = std::chrono::minutes{15};
+};
+
+struct LogSettings {
+    std::string level = "info";
+    std::string format = "text";
+};
+
+struct FeedConfig {
+    std::string name;
+    std::string url;
+    std::optional<Duration> interval;
+    std::optional<std::string> language;
+    std::vector<std::string> categories;
+    std::optional<std::string> user_agent;
+};
+
+struct TopicConfig {
+    std::string name;
+    std::string description;
+    std::vector<std::string> terms;
+    std::vector<std::string> exclude;
+    int min_score = 1;
+};
+
+struct Config {
+    std::filesystem::path path;
+    DatabaseSettings database;
+    HttpSettings http;
+    ServerSettings server;
+    DefaultsSettings defaults;
+    LogSettings log;
+    std::vector<FeedConfig> feeds;
+    std::vector<TopicConfig> topics;
+
+    [[nodiscard]] Duration interval_of(const FeedConfig& feed) const {
+        return feed.interval.value_or(defaults.interval);
+    }
+    [[nodiscard]] const std::string& user_agent_of(const FeedConfig& feed) const {
+        return feed.user_agent ? *feed.user_agent : http.user_agent;
+    }
+};
+
+enum class Severity { warning, error };
+
+// One problem found in a config file; `line` and `column` are 1-based, 0 when unknown.
+struct Diagnostic {
+    std::string file;
+    unsigned line = 0;
+    unsigned column = 0;
+    Severity severity = Severity::error;
+    std::string message;
+
+    [[nodiscard]] std::string to_string() const; // "file:line:col: error: message"
+};
+
+struct LoadResult {
+    std::optional<Config> config; // set when there is no error
+    std::vector<Diagnostic> diagnostics;
+};
+
+// Reads and validates the file, collecting every problem rather than stopping at the first.
+// $NEWSMON_DATABASE_URL, when set, overrides [database] url.
+[[nodiscard]] LoadResult load_config(const std::filesystem::path& path);
+
+// Same, from text already in memory; `name` is used in diagnostics.
+[[nodiscard]] LoadResult load_config_text(std::string_view text, const std::string& name);
+
+// --config, else $NEWSMON_CONFIG, else /etc/newsmon/newsmon.toml.
+[[nodiscard]] std::filesystem::path default_config_path(const std::string& from_command_line);
+
+} // namespace newsmon::config

@@ -1,0 +1,71 @@
+// Concurrent HTTP GETs on one libcurl multi handle, polite per host and bounded in size and time.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include "config/config.hpp"
+
+namespace newsmon::fetch {
+
+struct FetchRequest {
+    std::string url;
+    std::string user_agent;
+    std::optional<std::string> etag;          // sent as If-None-Match
+    std::optional<std::string> last_modified; // sent as If-Modified-Since
+};
+
+struct FetchResult {
+    std::string url;           // the URL that was requested
+    std::string effective_url; // after redirects
+    long status = 0;           // HTTP status; 0 when no response arrived
+    std::string body;
+    std::string content_type;
+    std::optional<std::string> etag;
+    std::optional<std::string> last_modified;
+    std::string error; // empty on a transport success, whatever the status
+    std::chrono::milliseconds elapsed{0};
+
+    [[nodiscard]] bool transport_ok() const { return error.empty(); }
+    [[nodiscard]] bool not_modified() const { return error.empty() && status == 304; }
+    [[nodiscard]] bool ok() const { return error.empty() && status >= 200 && status < 300; }
+};
+
+struct FetcherLimits {
+    std::chrono::milliseconds timeout{30'000};
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::size_t max_body = 16U << 20;
+    int concurrency = 32;
+    int per_host = 2;
+    bool block_private = true;
+
+    static FetcherLimits from(const config::HttpSettings& http);
+};
+
+class Fetcher {
+public:
+    explicit Fetcher(FetcherLimits limits);
+
+    using OnDone = std::function<void(std::size_t request_index, FetchResult&& result)>;
+    using Cancelled = std::function<bool()>;
+
+    // Runs every request, calling `on_done` as each finishes (in this thread). When `cancelled`
+    // turns true, transfers not yet finished end with the error "cancelled".
+    void fetch_all(const std::vector<FetchRequest>& requests, const OnDone& on_done,
+                   const Cancelled& cancelled = nullptr);
+
+private:
+    FetcherLimits m_limits;
+};
+
+// True for loopback, private, link-local, carrier-grade NAT, unspecified and multicast
+// addresses, which a public feed must never make the daemon connect to.
+[[nodiscard]] bool is_private_address(const sockaddr* address);
+
+} // namespace newsmon::fetch

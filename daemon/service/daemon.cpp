@@ -1,0 +1,115 @@
+#include "service/daemon.hpp"
+
+#include <csignal>
+
+#include "service/log.hpp"
+#include "service/poll_cycle.hpp"
+#include "service/systemd_notify.hpp"
+#include "store/migrations.hpp"
+
+namespace newsmon::service {
+namespace {
+
+constexpr std::chrono::milliseconds k_longest_sleep{60'000};
+constexpr std::chrono::milliseconds k_first_retry{1'000};
+constexpr std::chrono::milliseconds k_longest_retry{60'000};
+
+} // namespace
+
+Daemon::Daemon(config::Config config, SignalWatcher& signals)
+    : m_config(std::move(config)), m_signals(signals) {}
+
+Daemon::Wake Daemon::classify(std::optional<int> signal) {
+    if (!signal)
+        return Wake::timeout;
+    if (*signal == SIGHUP) {
+        m_reload_requested = true;
+        return Wake::reload;
+    }
+    m_stop_requested = true;
+    return Wake::stop;
+}
+
+Daemon::Wake Daemon::sleep_for(std::chrono::milliseconds duration) {
+    return classify(m_signals.wait(duration));
+}
+
+void Daemon::connect() {
+    m_store = std::make_unique<store::Store>(m_config.database.url);
+    if (m_config.database.migrate) {
+        int applied = store::migrate(m_store->connection());
+        if (applied > 0)
+            log::info("migrations applied", {log::field("count", applied)});
+    }
+    m_store->sync_feeds(m_config);
+}
+
+void Daemon::reload() {
+    m_reload_requested = false;
+    notify_reloading();
+    auto loaded = config::load_config(m_config.path);
+    for (const auto& diagnostic : loaded.diagnostics)
+        log::warn("config problem", {log::field("detail", diagnostic.to_string())});
+    if (!loaded.config) {
+        log::error("reload refused; keeping the running config",
+                   {log::field("file", m_config.path.string())});
+    } else {
+        m_config = std::move(*loaded.config);
+        if (m_store)
+            m_store->sync_feeds(m_config);
+        log::info("config reloaded", {log::field("feeds", m_config.feeds.size())});
+    }
+    notify_ready();
+}
+
+void Daemon::poll_due_feeds() {
+    auto due = m_store->due_feeds();
+    if (due.empty())
+        return;
+    PollCycle cycle(m_config, *m_store);
+    auto report = cycle.run(due, [this] {
+        if (auto signal = m_signals.poll())
+            classify(signal);
+        return m_stop_requested;
+    });
+    notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
+                  std::to_string(report.failed) + " failed, " +
+                  std::to_string(report.articles_new) + " new articles");
+}
+
+int Daemon::run() {
+    auto retry_delay = k_first_retry;
+    bool ready = false;
+    while (!m_stop_requested) {
+        if (m_reload_requested)
+            reload();
+        try {
+            if (!m_store)
+                connect();
+            if (!ready) {
+                notify_ready();
+                log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
+                ready = true;
+            }
+            poll_due_feeds();
+            notify_watchdog();
+            retry_delay = k_first_retry;
+            if (m_stop_requested)
+                break;
+            auto next_due = m_store->time_until_next_due().value_or(k_longest_sleep);
+            sleep_for(std::clamp(next_due, std::chrono::milliseconds{0}, k_longest_sleep));
+        } catch (const std::exception& error) {
+            // Most often the database went away: drop the connection and try again later.
+            log::error("database unavailable", {log::field("error", error.what()),
+                                                log::field("retry_ms", retry_delay.count())});
+            m_store.reset();
+            sleep_for(retry_delay);
+            retry_delay = std::min(retry_delay * 2, k_longest_retry);
+        }
+    }
+    notify_stopping();
+    log::info("daemon stopped");
+    return 0;
+}
+
+} // namespace newsmon::service

@@ -1,0 +1,35 @@
+// `newsmon run`: poll due feeds until SIGTERM/SIGINT; SIGHUP reloads the config.
+#pragma once
+
+#include <filesystem>
+
+#include "config/config.hpp"
+#include "service/signals.hpp"
+#include "store/store.hpp"
+
+namespace newsmon::service {
+
+class Daemon {
+public:
+    Daemon(config::Config config, SignalWatcher& signals);
+
+    // Returns the process exit status: 0 after a clean stop.
+    int run();
+
+private:
+    enum class Wake { timeout, stop, reload };
+
+    void connect();
+    void poll_due_feeds();
+    void reload();
+    Wake sleep_for(std::chrono::milliseconds duration);
+    Wake classify(std::optional<int> signal);
+
+    config::Config m_config;
+    SignalWatcher& m_signals;
+    std::unique_ptr<store::Store> m_store;
+    bool m_stop_requested = false;
+    bool m_reload_requested = false;
+};
+
+} // namespace newsmon::service

@@ -1,0 +1,164 @@
+#include "store/store.hpp"
+
+#include "newsmon/parsers/dates.hpp"
+
+namespace newsmon::store {
+namespace {
+
+std::optional<std::string> nonempty(const std::string& text) {
+    if (text.empty())
+        return std::nullopt;
+    return text;
+}
+
+// libpqxx 6.4's as<std::optional<std::string>>() builds a string from nullptr on NULL.
+std::optional<std::string> nullable_text(const pqxx::field& field) {
+    if (field.is_null())
+        return std::nullopt;
+    return field.as<std::string>();
+}
+
+std::string join_authors(const std::vector<std::string>& authors) {
+    std::string joined;
+    for (const auto& author : authors)
+        joined += (joined.empty() ? "" : ", ") + author;
+    return joined;
+}
+
+} // namespace
+
+std::string to_text_array(const std::vector<std::string>& values) {
+    std::string literal = "{";
+    for (const auto& value : values) {
+        if (literal.size() > 1)
+            literal += ',';
+        literal += '"';
+        for (char c : value) {
+            if (c == '"' || c == '\\')
+                literal += '\\';
+            literal += c;
+        }
+        literal += '"';
+    }
+    return literal + "}";
+}
+
+Store::Store(const std::string& database_url) : m_connection(database_url) {
+    prepare_statements();
+}
+
+void Store::prepare_statements() {
+    m_connection.prepare("upsert_feed", R"sql(
+        INSERT INTO feeds (url, name, language, poll_interval, enabled)
+        VALUES ($1, $2, $3, $4::bigint * interval '1 millisecond', true)
+        ON CONFLICT ON CONSTRAINT feeds_url_key DO UPDATE
+           SET name = EXCLUDED.name, language = EXCLUDED.language,
+               poll_interval = EXCLUDED.poll_interval, enabled = true)sql");
+    m_connection.prepare("disable_unlisted_feeds", R"sql(
+        UPDATE feeds SET enabled = false, lease_owner = NULL, lease_until = NULL
+         WHERE enabled AND NOT (url = ANY ($1::text[])))sql");
+    m_connection.prepare("enabled_feeds", R"sql(
+        SELECT id, url, name, etag, last_modified FROM feeds WHERE enabled ORDER BY id)sql");
+    m_connection.prepare("due_feeds", R"sql(
+        SELECT id, url, name, etag, last_modified FROM feeds
+         WHERE enabled AND next_poll_at <= now() ORDER BY next_poll_at, id)sql");
+    m_connection.prepare("next_due", R"sql(
+        SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_poll_at) - now()) * 1000)::bigint
+          FROM feeds WHERE enabled)sql");
+    m_connection.prepare("insert_article", R"sql(
+        INSERT INTO articles (feed_id, guid, url, title, author, summary, content_html,
+                              categories, published_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], COALESCE($9::timestamptz, now()))
+        ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
+        RETURNING id)sql");
+    m_connection.prepare("feed_polled", R"sql(
+        UPDATE feeds
+           SET etag = COALESCE($2, etag), last_modified = COALESCE($3, last_modified),
+               site_url = COALESCE($4, site_url), last_polled_at = $5::timestamptz,
+               last_http_status = $6, consecutive_failures = 0, last_error = NULL,
+               next_poll_at = now() + $7::bigint * interval '1 millisecond'
+         WHERE id = $1)sql");
+    m_connection.prepare("feed_failed", R"sql(
+        UPDATE feeds
+           SET last_polled_at = $2::timestamptz, last_http_status = $3,
+               consecutive_failures = consecutive_failures + 1, last_error = $4,
+               next_poll_at = now() + $5::bigint * interval '1 millisecond'
+         WHERE id = $1)sql");
+    m_connection.prepare("log_fetch", R"sql(
+        INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
+                               items_new, error)
+        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8))sql");
+}
+
+void Store::sync_feeds(const config::Config& config) {
+    pqxx::work tx{m_connection};
+    std::vector<std::string> urls;
+    for (const auto& feed : config.feeds) {
+        tx.exec_prepared0("upsert_feed", feed.url, feed.name, feed.language,
+                          static_cast<long long>(config.interval_of(feed).count()));
+        urls.push_back(feed.url);
+    }
+    tx.exec_prepared0("disable_unlisted_feeds", to_text_array(urls));
+    tx.commit();
+}
+
+std::vector<FeedRow> Store::feeds_from(const pqxx::result& rows) {
+    std::vector<FeedRow> feeds;
+    feeds.reserve(rows.size());
+    for (const auto& row : rows)
+        feeds.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
+                         row[2].as<std::string>(), nullable_text(row[3]), nullable_text(row[4])});
+    return feeds;
+}
+
+std::vector<FeedRow> Store::enabled_feeds() {
+    pqxx::read_transaction tx{m_connection};
+    return feeds_from(tx.exec_prepared("enabled_feeds"));
+}
+
+std::vector<FeedRow> Store::due_feeds() {
+    pqxx::read_transaction tx{m_connection};
+    return feeds_from(tx.exec_prepared("due_feeds"));
+}
+
+std::optional<std::chrono::milliseconds> Store::time_until_next_due() {
+    pqxx::read_transaction tx{m_connection};
+    auto row = tx.exec_prepared1("next_due");
+    if (row[0].is_null())
+        return std::nullopt;
+    return std::chrono::milliseconds{row[0].as<long long>()};
+}
+
+PollOutcome Store::record_poll(const FeedPoll& poll) {
+    using namespace std::chrono;
+    std::string started = parsers::format_rfc3339(floor<seconds>(poll.started_at));
+    auto next_ms = static_cast<long long>(poll.next_poll_in.count());
+    PollOutcome outcome;
+    pqxx::work tx{m_connection};
+    for (const auto& item : poll.items) {
+        std::optional<std::string> published;
+        if (item.published)
+            published = parsers::format_rfc3339(*item.published);
+        auto inserted =
+            tx.exec_prepared("insert_article", poll.feed_id, item.guid, nonempty(item.link),
+                             item.title, nonempty(join_authors(item.authors)), item.summary,
+                             item.content_html, to_text_array(item.categories), published);
+        outcome.items_new += static_cast<int>(inserted.size());
+    }
+    std::optional<long> status;
+    if (poll.http_status != 0)
+        status = poll.http_status;
+    if (poll.error)
+        tx.exec_prepared0("feed_failed", poll.feed_id, started, status, *poll.error, next_ms);
+    else
+        tx.exec_prepared0("feed_polled", poll.feed_id, poll.etag, poll.last_modified, poll.site_url,
+                          started, status, next_ms);
+    tx.exec_prepared0("log_fetch", poll.feed_id, started,
+                      static_cast<long long>(poll.duration.count()), status,
+                      static_cast<long long>(poll.bytes), static_cast<long long>(poll.items_seen),
+                      outcome.items_new, poll.error);
+    tx.commit();
+    return outcome;
+}
+
+} // namespace newsmon::store

@@ -1,0 +1,74 @@
+// Everything newsmon writes to or reads from PostgreSQL, as prepared statements on one connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "config/config.hpp"
+#include "newsmon/parsers/feed.hpp"
+
+namespace newsmon::store {
+
+struct FeedRow {
+    std::int64_t id = 0;
+    std::string url;
+    std::string name;
+    std::optional<std::string> etag;
+    std::optional<std::string> last_modified;
+};
+
+// The outcome of one poll of one feed, stored in a single transaction.
+struct FeedPoll {
+    std::int64_t feed_id = 0;
+    std::chrono::system_clock::time_point started_at;
+    std::chrono::milliseconds duration{0};
+    long http_status = 0;
+    std::size_t bytes = 0;
+    std::size_t items_seen = 0;
+    std::vector<parsers::Item> items; // what to store (already filtered)
+    std::optional<std::string> site_url;
+    std::optional<std::string> etag;
+    std::optional<std::string> last_modified;
+    std::optional<std::string> error; // set when the poll failed
+    std::chrono::milliseconds next_poll_in{0};
+};
+
+struct PollOutcome {
+    int items_new = 0;
+};
+
+class Store {
+public:
+    // Connects and prepares every statement; throws pqxx::broken_connection when unreachable.
+    explicit Store(const std::string& database_url);
+
+    [[nodiscard]] pqxx::connection& connection() { return m_connection; }
+
+    // Upserts the configured feeds by URL and disables the ones no longer configured.
+    void sync_feeds(const config::Config& config);
+
+    [[nodiscard]] std::vector<FeedRow> enabled_feeds();
+    [[nodiscard]] std::vector<FeedRow> due_feeds();
+    // Time until the next enabled feed is due; nullopt when there is none.
+    [[nodiscard]] std::optional<std::chrono::milliseconds> time_until_next_due();
+
+    // Stores the poll's articles (a repeated guid changes nothing), the feed's new state and a
+    // fetch_log row, all in one transaction.
+    PollOutcome record_poll(const FeedPoll& poll);
+
+private:
+    void prepare_statements();
+    std::vector<FeedRow> feeds_from(const pqxx::result& rows);
+
+    pqxx::connection m_connection;
+};
+
+// A PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.
+[[nodiscard]] std::string to_text_array(const std::vector<std::string>& values);
+
+} // namespace newsmon::store

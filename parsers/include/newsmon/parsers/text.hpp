@@ -1,0 +1,21 @@
+// Small text helpers shared by the format parsers: whitespace folding, tag stripping, hashing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace newsmon::parsers {
+
+// Trims and folds every run of ASCII whitespace into one space.
+[[nodiscard]] std::string collapse_whitespace(std::string_view text);
+
+// Turns an HTML fragment into plain text: drops tags, keeps their text, collapses whitespace.
+[[nodiscard]] std::string html_to_text(std::string_view html);
+
+[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
+
+// A stable 64-bit FNV-1a digest as 16 hex digits; used for identities, not for security.
+[[nodiscard]] std::string stable_hash_hex(std::string_view text);
+
+} // namespace newsmon::parsers

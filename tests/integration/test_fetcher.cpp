@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <atomic>
+#include <thread>
+
+#include "fetch/fetcher.hpp"
+#include "http_test_server.hpp"
+
+using namespace newsmon::fetch;
+using newsmon::testkit::HttpTestServer;
+using newsmon::testkit::Response;
+
+namespace {
+
+FetcherLimits local_limits() {
+    FetcherLimits limits;
+    limits.block_private = false; // the test server is on 127.0.0.1
+    limits.timeout = std::chrono::seconds{10};
+    return limits;
+}
+
+std::vector<FetchResult> fetch(const std::vector<FetchRequest>& requests,
+                               FetcherLimits limits = local_limits()) {
+    std::vector<FetchResult> results(requests.size());
+    Fetcher fetcher(limits);
+    fetcher.fetch_all(requests, [&](std::size_t index, FetchResult&& result) {
+        results[index] = std::move(result);
+    });
+    return results;
+}
+
+} // namespace
+
+TEST(Fetcher, ReturnsBodyStatusAndValidators) {
+    HttpTestServer server;
+    auto endpoint = server.serve("/feed", [](const httplib::Request&) {
+        return Response{200,
+                        "<rss/>",
+                        "application/rss+xml",
+                        {{"ETag", "\"v1\""}, {"Last-Modified", "Fri, 07 Nov 2025 10:10:00 GMT"}}};
+    });
+    auto results = fetch({{server.url("/feed"), "newsmon-test/1", std::nullopt, std::nullopt}});
+    ASSERT_TRUE(results[0].ok()) << results[0].error;
+    EXPECT_EQ(results[0].body, "<rss/>");
+    EXPECT_EQ(results[0].etag, "\"v1\"");
+    EXPECT_EQ(results[0].last_modified, "Fri, 07 Nov 2025 10:10:00 GMT");
+    EXPECT_EQ(results[0].content_type, "application/rss+xml");
+    auto seen = server.requests_to("/feed");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].find("User-Agent")->second, "newsmon-test/1");
+}
+
+TEST(Fetcher, SendsConditionalHeadersAndReports304) {
+    HttpTestServer server;
+    auto endpoint = server.serve("/feed", [](const httplib::Request& request) {
+        if (request.get_header_value("If-None-Match") == "\"v1\"")
+            return Response{304, "", "", {}};
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    auto results = fetch({{server.url("/feed"), "ua", "\"v1\"", "Fri, 07 Nov 2025 10:10:00 GMT"}});
+    EXPECT_TRUE(results[0].not_modified());
+    EXPECT_TRUE(results[0].body.empty());
+    auto seen = server.requests_to("/feed");
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].find("If-Modified-Since")->second, "Fri, 07 Nov 2025 10:10:00 GMT");
+}
+
+TEST(Fetcher, BodyOverTheLimitIsAbortedWithAClearError) {
+    HttpTestServer server;
+    auto endpoint = server.serve("/big", [](const httplib::Request&) {
+        return Response{200, std::string(300'000, 'x'), "application/rss+xml", {}};
+    });
+    FetcherLimits limits = local_limits();
+    limits.max_body = 100'000;
+    auto results = fetch({{server.url("/big"), "ua", std::nullopt, std::nullopt}}, limits);
+    EXPECT_FALSE(results[0].ok());
+    EXPECT_NE(results[0].error.find("max_body"), std::string::npos) << results[0].error;
+    EXPECT_TRUE(results[0].body.empty());
+}
+
+TEST(Fetcher, ServerThatHangsIsCutOffByTheTimeout) {
+    HttpTestServer server;
+    std::atomic<bool> release{false};
+    auto endpoint = server.serve("/hang", [&](const httplib::Request&) {
+        for (int i = 0; i < 100 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    FetcherLimits limits = local_limits();
+    limits.timeout = std::chrono::milliseconds{500};
+    auto started = std::chrono::steady_clock::now();
+    auto results = fetch({{server.url("/hang"), "ua", std::nullopt, std::nullopt}}, limits);
+    auto waited = std::chrono::steady_clock::now() - started;
+    release = true;
+    EXPECT_FALSE(results[0].transport_ok());
+    EXPECT_LT(waited, std::chrono::seconds{3});
+}
+
+TEST(Fetcher, RedirectLoopIsAnError) {
+    HttpTestServer server;
+    auto a = server.serve("/a", [&](const httplib::Request&) {
+        return Response{302, "", "text/plain", {{"Location", server.url("/b")}}};
+    });
+    auto b = server.serve("/b", [&](const httplib::Request&) {
+        return Response{302, "", "text/plain", {{"Location", server.url("/a")}}};
+    });
+    auto results = fetch({{server.url("/a"), "ua", std::nullopt, std::nullopt}});
+    EXPECT_NE(results[0].error.find("redirect"), std::string::npos) << results[0].error;
+    EXPECT_LE(server.request_count("/a") + server.request_count("/b"), 6);
+}
+
+TEST(Fetcher, PrivateAddressesAreRefusedWhenBlocked) {
+    HttpTestServer server;
+    auto endpoint = server.serve("/feed", [](const httplib::Request&) {
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    FetcherLimits limits = local_limits();
+    limits.block_private = true;
+    auto results = fetch({{server.url("/feed"), "ua", std::nullopt, std::nullopt}}, limits);
+    EXPECT_NE(results[0].error.find("block_private"), std::string::npos) << results[0].error;
+    EXPECT_EQ(server.request_count("/feed"), 0);
+}
+
+TEST(Fetcher, PerHostLimitIsRespected) {
+    HttpTestServer server;
+    std::atomic<int> in_flight{0}, most{0};
+    auto endpoint = server.serve("/slow", [&](const httplib::Request&) {
+        int now = ++in_flight;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{100});
+        --in_flight;
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    std::vector<FetchRequest> requests(6, {server.url("/slow"), "ua", std::nullopt, std::nullopt});
+    FetcherLimits limits = local_limits();
+    limits.per_host = 2;
+    auto results = fetch(requests, limits);
+    for (const auto& result : results)
+        EXPECT_TRUE(result.ok()) << result.error;
+    EXPECT_EQ(most.load(), 2);
+}
+
+TEST(Fetcher, CancelEndsUnfinishedTransfers) {
+    HttpTestServer server;
+    std::atomic<bool> release{false};
+    auto endpoint = server.serve("/hang", [&](const httplib::Request&) {
+        for (int i = 0; i < 100 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    Fetcher fetcher(local_limits());
+    std::vector<FetchRequest> requests(3, {server.url("/hang"), "ua", std::nullopt, std::nullopt});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{300};
+    int cancelled = 0;
+    fetcher.fetch_all(
+        requests,
+        [&](std::size_t, FetchResult&& result) { cancelled += result.error == "cancelled"; },
+        [&] { return std::chrono::steady_clock::now() > deadline; });
+    release = true;
+    EXPECT_EQ(cancelled, 3);
+}
+
+TEST(PrivateAddresses, ClassifiesV4AndV6) {
+    auto v4 = [](const char* text) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        inet_pton(AF_INET, text, &address.sin_addr);
+        return is_private_address(reinterpret_cast<const sockaddr*>(&address));
+    };
+    auto v6 = [](const char* text) {
+        sockaddr_in6 address{};
+        address.sin6_family = AF_INET6;
+        inet_pton(AF_INET6, text, &address.sin6_addr);
+        return is_private_address(reinterpret_cast<const sockaddr*>(&address));
+    };
+    for (const char* blocked : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                                "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0"})
+        EXPECT_TRUE(v4(blocked)) << blocked;
+    for (const char* allowed : {"8.8.8.8", "172.32.0.1", "93.184.216.34", "100.128.0.1"})
+        EXPECT_FALSE(v4(allowed)) << allowed;
+    for (const char* blocked : {"::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1"})
+        EXPECT_TRUE(v6(blocked)) << blocked;
+    EXPECT_FALSE(v6("2001:4860:4860::8888"));
+}

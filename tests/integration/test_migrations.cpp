@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "store/migrations.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon::store;
+using newsmon::testkit::TestDatabase;
+
+TEST(Migrations, ApplyAllOnceThenNothing) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    int known = static_cast<int>(embedded_migrations().size());
+    ASSERT_GE(known, 1);
+    EXPECT_EQ(migrate(connection), known);
+    EXPECT_EQ(migrate(connection), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM schema_migrations"), known);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_tables WHERE tablename IN "
+                        "('feeds', 'articles', 'fetch_log')"),
+              3);
+}
+
+TEST(Migrations, VersionsAreNumberedInOrder) {
+    int previous = 0;
+    for (const auto& migration : embedded_migrations()) {
+        EXPECT_EQ(migration.version, previous + 1) << migration.name;
+        previous = migration.version;
+    }
+}
+
+TEST(Migrations, InstancesStartingTogetherDoNotRace) {
+    TestDatabase db;
+    std::vector<int> applied(4, -1);
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < applied.size(); ++i)
+        threads.emplace_back([&, i] {
+            try {
+                pqxx::connection connection{db.url()};
+                applied[i] = migrate(connection);
+            } catch (const std::exception& error) {
+                errors[i] = error.what();
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    int total = 0;
+    for (std::size_t i = 0; i < applied.size(); ++i) {
+        EXPECT_EQ(errors[i], "");
+        total += applied[i];
+    }
+    EXPECT_EQ(total, static_cast<int>(embedded_migrations().size()));
+}
+
+TEST(Migrations, RefuseADatabaseNewerThanTheBinary) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    migrate(connection);
+    {
+        pqxx::work tx{connection};
+        tx.exec0("INSERT INTO schema_migrations (version, name) VALUES (9999, 'from_the_future')");
+        tx.commit();
+    }
+    try {
+        migrate(connection);
+        FAIL() << "migrate accepted a newer schema";
+    } catch (const std::runtime_error& error) {
+        EXPECT_NE(std::string(error.what()).find("newer than this newsmon knows"),
+                  std::string::npos);
+    }
+    auto status = migration_status(connection);
+    ASSERT_FALSE(status.empty());
+    EXPECT_EQ(status.back().version, 9999);
+    EXPECT_NE(status.back().name.find("unknown to this version"), std::string::npos);
+}
+
+TEST(Migrations, StatusShowsPendingThenApplied) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    for (const auto& entry : migration_status(connection))
+        EXPECT_FALSE(entry.applied_at.has_value());
+    migrate(connection);
+    for (const auto& entry : migration_status(connection))
+        EXPECT_TRUE(entry.applied_at.has_value()) << entry.name;
+}

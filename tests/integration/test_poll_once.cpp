@@ -1,0 +1,169 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "http_test_server.hpp"
+#include "service/poll_cycle.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using testkit::HttpTestServer;
+using testkit::Response;
+using testkit::TestDatabase;
+
+namespace {
+
+struct FeedSpec {
+    std::string name;
+    std::string url;
+    std::string extra; // more TOML lines for the [[feed]] table
+};
+
+std::string config_text(const std::string& database_url, const std::vector<FeedSpec>& feeds) {
+    std::string text = "[database]\nurl = \"" + database_url +
+                       "\"\n[http]\nblock_private = false\n"
+                       "timeout = \"10s\"\n";
+    for (const auto& feed : feeds)
+        text += "[[feed]]\nname = \"" + feed.name + "\"\nurl = \"" + feed.url + "\"\n" +
+                feed.extra + "\n";
+    return text;
+}
+
+class PollOnce : public ::testing::Test {
+protected:
+    config::Config configure(const std::vector<FeedSpec>& feeds) {
+        auto loaded = config::load_config_text(config_text(db.url(), feeds), "test.toml");
+        EXPECT_TRUE(loaded.config);
+        return loaded.config ? *loaded.config : config::Config{};
+    }
+
+    service::CycleReport poll(const config::Config& config) {
+        store::Store store(config.database.url);
+        store::migrate(store.connection());
+        store.sync_feeds(config);
+        service::PollCycle cycle(config, store);
+        return cycle.run(store.enabled_feeds());
+    }
+
+    TestDatabase db;
+    HttpTestServer server;
+};
+
+} // namespace
+
+TEST_F(PollOnce, StoresEveryItemOnceAndNothingOnTheSecondRun) {
+    auto wire = server.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    auto agency = server.serve_file("/agency", "feeds/rss20/items_without_guid.xml");
+    auto config =
+        configure({{"Wire politics", server.url("/rss.php"), "categories = [\"Politics\"]"},
+                   {"Agency", server.url("/agency"), ""}});
+
+    auto first = poll(config);
+    EXPECT_EQ(first.feeds, 2u);
+    EXPECT_EQ(first.failed, 0u);
+    EXPECT_EQ(first.articles_new, 6u);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 6);
+    EXPECT_EQ(db.scalar("SELECT count(DISTINCT (feed_id, guid)) FROM articles"), 6);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE 'Politics' ILIKE ANY (categories)"),
+              3);
+
+    auto second = poll(config);
+    EXPECT_EQ(second.failed, 0u);
+    EXPECT_EQ(second.articles_new, 0u);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 6);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 4);
+    EXPECT_EQ(db.scalar("SELECT sum(items_new) FROM fetch_log"), 6);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE last_http_status = 200 "
+                        "AND consecutive_failures = 0 AND next_poll_at > now()"),
+              2);
+}
+
+TEST_F(PollOnce, StoresTheFieldsAnAnalystReads) {
+    auto wire = server.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    poll(configure({{"Wire", server.url("/rss.php"), ""}}));
+    EXPECT_EQ(db.text("SELECT title || ' | ' || url || ' | ' || "
+                      "to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
+                      "FROM articles WHERE guid LIKE '%1001.html'"),
+              "Foreign minister meets alliance envoys in Baku | "
+              "https://wire.example.test/news/politics/1001.html | 2025-11-07 06:10");
+    EXPECT_EQ(db.text("SELECT site_url FROM feeds"), "https://wire.example.test/");
+}
+
+TEST_F(PollOnce, ConditionalGetMakesTheSecondPollA304) {
+    auto endpoint = server.serve("/feed", [](const httplib::Request& request) {
+        if (request.get_header_value("If-None-Match") == "\"abc\"")
+            return Response{304, "", "", {{"ETag", "\"abc\""}}};
+        return Response{200,
+                        testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
+                        "application/rss+xml",
+                        {{"ETag", "\"abc\""}}};
+    });
+    auto config = configure({{"Agency", server.url("/feed"), ""}});
+    poll(config);
+    auto second = poll(config);
+    EXPECT_EQ(second.not_modified, 1u);
+    EXPECT_EQ(second.failed, 0u);
+    auto requests = server.requests_to("/feed");
+    ASSERT_EQ(requests.size(), 2u);
+    EXPECT_EQ(requests[1].find("If-None-Match")->second, "\"abc\"");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE http_status = 304"), 1);
+    EXPECT_EQ(db.text("SELECT etag FROM feeds"), "\"abc\"");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+}
+
+TEST_F(PollOnce, AFailingFeedIsRecordedAndTheOthersStillStored) {
+    auto good = server.serve_file("/good", "feeds/rss20/items_without_guid.xml");
+    auto broken = server.serve("/broken", [](const httplib::Request&) {
+        return Response{500, "oops", "text/plain", {}};
+    });
+    auto html = server.serve_file("/page", "feeds/html_page.html", "text/html");
+    auto report = poll(configure({{"Good", server.url("/good"), ""},
+                                  {"Broken", server.url("/broken"), ""},
+                                  {"Page", server.url("/page"), ""}}));
+    EXPECT_EQ(report.failed, 2u);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+    EXPECT_EQ(db.text("SELECT last_error FROM feeds WHERE name = 'Broken'"), "HTTP status 500");
+    EXPECT_EQ(db.scalar("SELECT consecutive_failures FROM feeds WHERE name = 'Broken'"), 1);
+    EXPECT_EQ(db.text("SELECT last_error FROM feeds WHERE name = 'Page'"),
+              "not a usable feed: an HTML page, not a feed");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE error IS NOT NULL"), 2);
+}
+
+TEST_F(PollOnce, AFeedRemovedFromTheConfigIsDisabledNotDeleted) {
+    auto a = server.serve_file("/a", "feeds/rss20/items_without_guid.xml");
+    auto b = server.serve_file("/b", "feeds/rss20/same_guid_every_item.xml");
+    poll(configure({{"A", server.url("/a"), ""}, {"B", server.url("/b"), ""}}));
+    auto report = poll(configure({{"A", server.url("/a"), ""}}));
+    EXPECT_EQ(report.feeds, 1u);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds"), 2);
+    EXPECT_EQ(db.text("SELECT enabled::text FROM feeds WHERE name = 'B'"), "false");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                        "WHERE f.name = 'B'"),
+              2);
+    EXPECT_EQ(server.request_count("/b"), 1);
+}
+
+TEST_F(PollOnce, CommandExitsZeroWhenAllStoredAndOneOtherwise) {
+    auto good = server.serve_file("/good", "feeds/rss20/all_sections_one_feed.xml");
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-poll-" + std::to_string(getpid()) + ".toml");
+    auto write_config = [&](const std::vector<FeedSpec>& feeds) {
+        std::ofstream(path) << config_text(db.url(), feeds);
+    };
+    write_config({{"Good", server.url("/good"), ""}});
+    EXPECT_EQ(cli::command_poll_once({path.string(), "warn"}), cli::k_exit_ok);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 5);
+
+    write_config({{"Good", server.url("/good"), ""}, {"Gone", server.url("/missing"), ""}});
+    EXPECT_EQ(cli::command_poll_once({path.string(), "warn"}), cli::k_exit_failure);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 5);
+    EXPECT_EQ(db.text("SELECT last_error FROM feeds WHERE name = 'Gone'"), "HTTP status 404");
+    std::filesystem::remove(path);
+}

@@ -1,0 +1,208 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "config/config.hpp"
+
+using namespace newsmon::config;
+using namespace std::chrono_literals;
+
+namespace {
+
+LoadResult load(const std::string& text) {
+    return load_config_text(text, "test.toml");
+}
+
+// All diagnostics joined, for assertions on their wording.
+std::string all_messages(const LoadResult& result) {
+    std::string joined;
+    for (const auto& d : result.diagnostics)
+        joined += d.to_string() + "\n";
+    return joined;
+}
+
+class ConfigTest : public ::testing::Test {
+protected:
+    void SetUp() override { unsetenv("NEWSMON_DATABASE_URL"); }
+};
+
+} // namespace
+
+TEST_F(ConfigTest, EmptyFileGivesDocumentedDefaults) {
+    auto result = load("");
+    ASSERT_TRUE(result.config) << all_messages(result);
+    const Config& c = *result.config;
+    EXPECT_EQ(c.database.url, "postgresql:///newsmon");
+    EXPECT_TRUE(c.database.migrate);
+    EXPECT_EQ(c.http.timeout, 30s);
+    EXPECT_EQ(c.http.max_body.bytes, 16u << 20);
+    EXPECT_EQ(c.http.concurrency, 32);
+    EXPECT_EQ(c.http.per_host, 2);
+    EXPECT_TRUE(c.http.block_private);
+    EXPECT_EQ(c.server.listen, "127.0.0.1:9464");
+    EXPECT_EQ(c.defaults.interval, 15min);
+    EXPECT_TRUE(c.feeds.empty());
+}
+
+TEST_F(ConfigTest, ReadsEverySection) {
+    auto result = load(R"(
+[database]
+url = "host=/tmp dbname=x"
+migrate = false
+[http]
+user_agent = "test-agent"
+timeout = "45s"
+max_body = "512KiB"
+concurrency = 8
+per_host = 1
+block_private = false
+[server]
+listen = "127.0.0.1:9999"
+[defaults]
+interval = "5m"
+[[feed]]
+name = "Wire politics"
+url = "https://wire.example.test/rss.php"
+categories = ["Politics"]
+user_agent = "Mozilla/5.0"
+interval = "2m"
+language = "en"
+[[feed]]
+name = "Second"
+url = "https://second.example.test/feed"
+[[topic]]
+name = "nato"
+description = "The alliance"
+terms = ["NATO", "North Atlantic Alliance"]
+exclude = ["Turkic NATO"]
+min_score = 2
+)");
+    ASSERT_TRUE(result.config) << all_messages(result);
+    const Config& c = *result.config;
+    EXPECT_EQ(c.database.url, "host=/tmp dbname=x");
+    EXPECT_FALSE(c.database.migrate);
+    EXPECT_EQ(c.http.user_agent, "test-agent");
+    EXPECT_EQ(c.http.timeout, 45s);
+    EXPECT_EQ(c.http.max_body.bytes, 512u * 1024);
+    EXPECT_FALSE(c.http.block_private);
+    ASSERT_EQ(c.feeds.size(), 2u);
+    EXPECT_EQ(c.feeds[0].categories, std::vector<std::string>{"Politics"});
+    EXPECT_EQ(c.interval_of(c.feeds[0]), 2min);
+    EXPECT_EQ(c.interval_of(c.feeds[1]), 5min);
+    EXPECT_EQ(c.user_agent_of(c.feeds[0]), "Mozilla/5.0");
+    EXPECT_EQ(c.user_agent_of(c.feeds[1]), "test-agent");
+    ASSERT_EQ(c.topics.size(), 1u);
+    EXPECT_EQ(c.topics[0].terms.size(), 2u);
+    EXPECT_EQ(c.topics[0].min_score, 2);
+}
+
+TEST_F(ConfigTest, SyntaxErrorNamesFileLineAndColumn) {
+    auto result = load("[http]\ntimeout = \"30s\"\nconcurrency = = 3\n");
+    ASSERT_FALSE(result.config);
+    ASSERT_EQ(result.diagnostics.size(), 1u);
+    EXPECT_EQ(result.diagnostics[0].line, 3u);
+    EXPECT_GT(result.diagnostics[0].column, 0u);
+    EXPECT_TRUE(result.diagnostics[0].to_string().starts_with("test.toml:3:"));
+}
+
+TEST_F(ConfigTest, UnknownKeySuggestsTheNearestOne) {
+    auto result = load("[http]\ntimout = \"30s\"\n");
+    ASSERT_FALSE(result.config);
+    EXPECT_EQ(all_messages(result),
+              "test.toml:2:1: error: unknown key 'timout' in [http]; did you mean 'timeout'?\n");
+}
+
+TEST_F(ConfigTest, UnknownSectionSuggestsTheNearestOne) {
+    auto result = load("[[feeds]]\nname = \"x\"\nurl = \"https://x.test/\"\n");
+    ASSERT_FALSE(result.config);
+    EXPECT_NE(all_messages(result).find("unknown section 'feeds'; did you mean 'feed'?"),
+              std::string::npos);
+}
+
+TEST_F(ConfigTest, WrongTypesAndBadValuesAreAllReported) {
+    auto result = load(R"([http]
+timeout = 30
+max_body = "16 MB"
+concurrency = 0
+[defaults]
+interval = "soon"
+)");
+    ASSERT_FALSE(result.config);
+    std::string messages = all_messages(result);
+    EXPECT_EQ(result.diagnostics.size(), 4u) << messages;
+    EXPECT_NE(messages.find("test.toml:2:11: error: [http] timeout: expected a duration string"),
+              std::string::npos)
+        << messages;
+    EXPECT_NE(messages.find("test.toml:3:"), std::string::npos);
+    EXPECT_NE(messages.find("concurrency: must be 1 or more"), std::string::npos);
+    EXPECT_NE(messages.find("test.toml:6:12: error: [defaults] interval"), std::string::npos)
+        << messages;
+}
+
+TEST_F(ConfigTest, FeedNeedsNameAndHttpUrl) {
+    auto result = load(R"([[feed]]
+name = "No URL"
+[[feed]]
+name = "Bad scheme"
+url = "ftp://files.example.test/feed"
+)");
+    ASSERT_FALSE(result.config);
+    std::string messages = all_messages(result);
+    EXPECT_NE(messages.find("[[feed]] #1 is missing required key 'url'"), std::string::npos)
+        << messages;
+    EXPECT_NE(messages.find("test.toml:5:7: error: [[feed]] #2 url: expected an http:// or "
+                            "https:// URL"),
+              std::string::npos)
+        << messages;
+}
+
+TEST_F(ConfigTest, DuplicateFeedUrlIsAnError) {
+    auto result = load(R"([[feed]]
+name = "A"
+url = "https://a.example.test/rss"
+[[feed]]
+name = "B"
+url = "https://a.example.test/rss"
+)");
+    ASSERT_FALSE(result.config);
+    EXPECT_NE(all_messages(result).find("test.toml:6:7: error: [[feed]] #2 url: duplicate"),
+              std::string::npos)
+        << all_messages(result);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesDatabaseUrl) {
+    setenv("NEWSMON_DATABASE_URL", "host=/run/elsewhere dbname=news", 1);
+    auto result = load("[database]\nurl = \"postgresql:///newsmon\"\n");
+    unsetenv("NEWSMON_DATABASE_URL");
+    ASSERT_TRUE(result.config);
+    EXPECT_EQ(result.config->database.url, "host=/run/elsewhere dbname=news");
+}
+
+TEST_F(ConfigTest, MissingFileIsAnErrorNamingIt) {
+    auto result = load_config("/nonexistent/newsmon.toml");
+    ASSERT_FALSE(result.config);
+    EXPECT_EQ(result.diagnostics.at(0).to_string(),
+              "/nonexistent/newsmon.toml: error: cannot open the config file");
+}
+
+TEST_F(ConfigTest, ConfigPathPrecedence) {
+    setenv("NEWSMON_CONFIG", "/from/env.toml", 1);
+    EXPECT_EQ(default_config_path("/from/flag.toml"), "/from/flag.toml");
+    EXPECT_EQ(default_config_path(""), "/from/env.toml");
+    unsetenv("NEWSMON_CONFIG");
+    EXPECT_EQ(default_config_path(""), "/etc/newsmon/newsmon.toml");
+}
+
+TEST_F(ConfigTest, ShippedExampleConfigIsValid) {
+    auto result = load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
+    ASSERT_TRUE(result.config) << all_messages(result);
+    EXPECT_TRUE(result.diagnostics.empty()) << all_messages(result);
+    EXPECT_GE(result.config->feeds.size(), 4u);
+    bool has_politics_filter = false;
+    for (const auto& feed : result.config->feeds)
+        has_politics_filter |= feed.categories == std::vector<std::string>{"Politics"};
+    EXPECT_TRUE(has_politics_filter);
+    ASSERT_EQ(result.config->topics.size(), 2u);
+    EXPECT_EQ(result.config->topics[0].name, "nato");
+    EXPECT_EQ(result.config->topics[1].name, "azerbaijan");
+}

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include "http_test_server.hpp" // read_fixture
+#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/feed.hpp"
+
+using namespace newsmon::parsers;
+using newsmon::testkit::read_fixture;
+
+namespace {
+
+Feed parse_fixture(const std::string& name, const std::string& url = "") {
+    auto feed = parse_feed(read_fixture("feeds/" + name), {.feed_url = url});
+    EXPECT_TRUE(feed.has_value()) << (feed ? "" : feed.error().message);
+    return feed ? *feed : Feed{};
+}
+
+std::string iso(const std::optional<Timestamp>& instant) {
+    return instant ? format_rfc3339(*instant) : "null";
+}
+
+} // namespace
+
+TEST(Rss20, ReadsChannelAndItems) {
+    Feed feed = parse_fixture("rss20/all_sections_one_feed.xml");
+    EXPECT_EQ(feed.format, FeedFormat::rss2_0);
+    EXPECT_EQ(feed.title, "Caspian Daily Wire");
+    EXPECT_EQ(feed.link, "https://wire.example.test/");
+    EXPECT_EQ(feed.language, "en");
+    EXPECT_EQ(feed.ttl_minutes, 15);
+    ASSERT_EQ(feed.items.size(), 5u);
+    const Item& first = feed.items[0];
+    EXPECT_EQ(first.title, "Foreign minister meets alliance envoys in Baku");
+    EXPECT_EQ(first.guid, "https://wire.example.test/news/politics/1001.html");
+    EXPECT_EQ(first.summary, "Talks covered peacekeeping and regional transport.");
+    EXPECT_EQ(iso(first.published), "2025-11-07T06:10:00Z");
+    EXPECT_EQ(first.categories, std::vector<std::string>{"Politics"});
+    EXPECT_EQ(feed.items[3].categories, std::vector<std::string>{"Arts & Entertainment"});
+    EXPECT_TRUE(feed.warnings.empty());
+}
+
+TEST(Rss20, OldSummerTimeOffsetIsHonoured) {
+    Feed feed = parse_fixture("rss20/all_sections_one_feed.xml");
+    EXPECT_EQ(iso(feed.items[2].published), "2014-09-01T11:22:00Z");
+}
+
+TEST(Rss20, CategoryFilterKeepsOnlyMatchingItems) {
+    Feed feed = parse_fixture("rss20/all_sections_one_feed.xml");
+    keep_categories(feed, {"Politics"});
+    ASSERT_EQ(feed.items.size(), 3u);
+    for (const auto& item : feed.items)
+        EXPECT_NE(item.link.find("/politics/"), std::string::npos) << item.link;
+}
+
+TEST(Rss20, EmptyCategoryFilterKeepsEverything) {
+    Feed feed = parse_fixture("rss20/all_sections_one_feed.xml");
+    keep_categories(feed, {});
+    EXPECT_EQ(feed.items.size(), 5u);
+}
+
+TEST(Rss20, MissingGuidFallsBackToLinkThenStableHash) {
+    Feed feed = parse_fixture("rss20/items_without_guid.xml", "https://agency.example.test/rss");
+    ASSERT_EQ(feed.items.size(), 3u);
+    EXPECT_EQ(feed.items[0].link, "https://agency.example.test/en/news/1");
+    EXPECT_EQ(feed.items[0].guid, "https://agency.example.test/en/news/1");
+    EXPECT_EQ(feed.items[1].guid, "https://agency.example.test/en/news/2");
+    EXPECT_TRUE(feed.items[2].guid.starts_with("hash:"));
+    Feed again = parse_fixture("rss20/items_without_guid.xml", "https://agency.example.test/rss");
+    EXPECT_EQ(again.items[2].guid, feed.items[2].guid);
+}
+
+TEST(Rss20, GuidRepeatedAcrossItemsIsNotTrusted) {
+    Feed feed = parse_fixture("rss20/same_guid_every_item.xml");
+    ASSERT_EQ(feed.items.size(), 2u);
+    EXPECT_EQ(feed.items[0].guid, "https://one.example.test/az/news/1");
+    EXPECT_EQ(feed.items[1].guid, "https://one.example.test/az/news/2");
+    ASSERT_EQ(feed.warnings.size(), 1u);
+    EXPECT_NE(feed.warnings[0].find("guid repeats"), std::string::npos);
+}
+
+TEST(Rss20, NamespacedModulesAndEnclosures) {
+    Feed feed =
+        parse_fixture("rss20/namespaces_and_enclosures.xml", "https://review.example.test/rss");
+    ASSERT_EQ(feed.items.size(), 1u);
+    const Item& item = feed.items[0];
+    EXPECT_EQ(item.title, "Партнёрство ради мира: тридцать лет");
+    EXPECT_EQ(item.guid, "review-2025-11-07-01");
+    EXPECT_EQ(item.authors, std::vector<std::string>{"Leyla Məmmədova"});
+    EXPECT_EQ(iso(item.published), "2025-11-07T06:10:00Z");
+    ASSERT_TRUE(item.content_html);
+    EXPECT_EQ(*item.content_html, "<p>Первый абзац.</p><p>Второй абзац.</p>");
+    ASSERT_EQ(item.enclosures.size(), 1u);
+    EXPECT_EQ(item.enclosures[0].url, "https://cdn.review.example.test/img/1.jpg");
+    EXPECT_EQ(item.enclosures[0].type, "image/jpeg");
+    EXPECT_EQ(item.enclosures[0].length, 12345);
+}
+
+TEST(Rss20, HtmlPageIsNotAFeed) {
+    auto result = parse_feed(read_fixture("feeds/html_page.html"));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().kind, ParseErrorKind::not_a_feed);
+}
+
+TEST(Rss20, MalformedXmlNamesLineAndColumn) {
+    auto result = parse_feed(read_fixture("feeds/rss20/truncated.xml"));
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().kind, ParseErrorKind::not_xml);
+    EXPECT_TRUE(result.error().message.starts_with("line 2, column ")) << result.error().message;
+}
+
+TEST(Rss20, EmptyInputIsAnErrorNotACrash) {
+    auto result = parse_feed("");
+    ASSERT_FALSE(result.has_value());
+}
+
+TEST(Rss20, ItemLimitStopsWithAWarning) {
+    auto feed = parse_feed(read_fixture("feeds/rss20/all_sections_one_feed.xml"),
+                           {.feed_url = "", .max_items = 2});
+    ASSERT_TRUE(feed);
+    EXPECT_EQ(feed->items.size(), 2u);
+    ASSERT_EQ(feed->warnings.size(), 1u);
+}
