@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "config/config.hpp"
+#include "http_test_server.hpp"
+#include "service/daemon.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using testkit::HttpTestServer;
+using testkit::TestDatabase;
+
+namespace {
+
+// Runs a Daemon on its own thread; signals are sent to that thread, which reads them from the
+// signalfd it created, so the test process itself is never signalled.
+class DaemonThread {
+public:
+    explicit DaemonThread(const std::filesystem::path& config_path) {
+        std::promise<pthread_t> started;
+        auto handle = started.get_future();
+        m_thread = std::thread([this, config_path, promise = std::move(started)]() mutable {
+            service::SignalWatcher signals;
+            auto loaded = config::load_config(config_path);
+            promise.set_value(pthread_self());
+            if (!loaded.config) {
+                m_exit_status = -1;
+                return;
+            }
+            service::Daemon daemon(std::move(*loaded.config), signals);
+            m_exit_status = daemon.run();
+        });
+        m_handle = handle.get();
+    }
+    ~DaemonThread() {
+        if (m_thread.joinable()) {
+            signal(SIGTERM);
+            m_thread.join();
+        }
+    }
+    void signal(int number) { pthread_kill(m_handle, number); }
+    // Sends SIGTERM and returns how long the daemon took to stop.
+    std::chrono::milliseconds stop() {
+        auto started = std::chrono::steady_clock::now();
+        signal(SIGTERM);
+        m_thread.join();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+    }
+    [[nodiscard]] int exit_status() const { return m_exit_status; }
+
+private:
+    std::thread m_thread;
+    pthread_t m_handle{};
+    std::atomic<int> m_exit_status{-2};
+};
+
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::seconds{10}) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    return condition();
+}
+
+class DaemonTest : public ::testing::Test {
+protected:
+    void write_config(const std::string& feeds_toml) {
+        std::ofstream(m_path) << "[database]\nurl = \"" << db.url()
+                              << "\"\n[http]\nblock_private = false\n[log]\nlevel = \"warn\"\n"
+                              << feeds_toml;
+    }
+    std::string feed(const std::string& name, const std::string& path,
+                     const std::string& interval = "1s") {
+        return "[[feed]]\nname = \"" + name + "\"\nurl = \"" + server.url(path) +
+               "\"\ninterval = \"" + interval + "\"\n";
+    }
+    void TearDown() override { std::filesystem::remove(m_path); }
+
+    TestDatabase db;
+    HttpTestServer server;
+    std::filesystem::path m_path = std::filesystem::temp_directory_path() /
+                                   ("newsmon-daemon-" + std::to_string(getpid()) + ".toml");
+};
+
+} // namespace
+
+TEST_F(DaemonTest, PollsOnTheIntervalAndStopsCleanlyOnSigterm) {
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/feed") >= 3; }));
+    auto took = daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_LT(took, std::chrono::seconds{10});
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+    EXPECT_GE(db.scalar("SELECT count(*) FROM fetch_log"), 3);
+}
+
+TEST_F(DaemonTest, SighupWithAGoodConfigAddsFeedsWithoutARestart) {
+    auto a = server.serve_file("/a", "feeds/rss20/items_without_guid.xml");
+    auto b = server.serve_file("/b", "feeds/rss20/same_guid_every_item.xml");
+    write_config(feed("A", "/a", "1h"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/a") == 1; }));
+    write_config(feed("A", "/a", "1h") + feed("B", "/b", "1h"));
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/b") == 1; }));
+    daemon.stop();
+    EXPECT_EQ(server.request_count("/a"), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 5);
+}
+
+TEST_F(DaemonTest, SighupWithABrokenConfigKeepsTheRunningOne) {
+    auto a = server.serve_file("/a", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("A", "/a", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/a") >= 1; }));
+    std::ofstream(m_path) << "[http]\ntimout = \"1s\"\n";
+    daemon.signal(SIGHUP);
+    int before = server.request_count("/a");
+    ASSERT_TRUE(eventually([&] { return server.request_count("/a") >= before + 2; }));
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(db.text("SELECT enabled::text FROM feeds"), "true");
+}
