@@ -167,3 +167,13 @@ TEST_F(PollOnce, CommandExitsZeroWhenAllStoredAndOneOtherwise) {
     EXPECT_EQ(db.text("SELECT last_error FROM feeds WHERE name = 'Gone'"), "HTTP status 404");
     std::filesystem::remove(path);
 }
+
+TEST_F(PollOnce, AFeedsUserAgentOverridesTheGlobalOne) {
+    auto a = server.serve_file("/a", "feeds/rss20/items_without_guid.xml");
+    auto b = server.serve_file("/b", "feeds/rss20/same_guid_every_item.xml");
+    poll(configure({{"A", server.url("/a"), "user_agent = \"Mozilla/5.0 (browser-like)\""},
+                    {"B", server.url("/b"), ""}}));
+    ASSERT_EQ(server.requests_to("/a").size(), 1u);
+    EXPECT_EQ(server.requests_to("/a")[0].find("User-Agent")->second, "Mozilla/5.0 (browser-like)");
+    EXPECT_TRUE(server.requests_to("/b")[0].find("User-Agent")->second.starts_with("newsmon/"));
+}
