@@ -31,6 +31,15 @@ int run(int argc, char** argv) {
     migrate_cmd->add_flag("--status", status_only, "Only list migrations and their state");
     auto* check_cmd = app.add_subcommand("check-config", "Validate the config file and exit");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
+    auto* parse_cmd = app.add_subcommand(
+        "parse", "Parse a feed file (RSS, RDF, Atom or JSON Feed) and print what newsmon reads "
+                 "from it; exit status 2 when it is not a feed");
+    ParseCommand parse;
+    parse_cmd->add_option("input", parse.input, "Feed file, or - for standard input")->required();
+    parse_cmd->add_option("--url", parse.feed_url, "The feed's URL: the base for relative links");
+    parse_cmd->add_option("--content-type", parse.content_type,
+                          "The HTTP Content-Type, for its charset ('text/xml; charset=KOI8-R')");
+    parse_cmd->add_flag("--json", parse.json, "Print the normalized feed as JSON");
 
     try {
         app.parse(argc, argv);
@@ -54,6 +63,8 @@ int run(int argc, char** argv) {
             return command_check_config(options);
         if (*version_cmd)
             return command_version();
+        if (*parse_cmd)
+            return command_parse(parse);
     } catch (const std::exception& error) {
         fmt::print(stderr, "error: {}\n", error.what());
         return k_exit_failure;

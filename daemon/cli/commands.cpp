@@ -2,8 +2,14 @@
 
 #include <fmt/core.h>
 
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
 #include "cli/cli.hpp"
 #include "config/config.hpp"
+#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/feed.hpp"
 #include "service/daemon.hpp"
 #include "service/log.hpp"
 #include "service/poll_cycle.hpp"
@@ -90,6 +96,41 @@ int command_check_config(const GlobalOptions& options) {
         return k_exit_usage;
     fmt::print("{}: ok ({} feeds, {} topics)\n", path.string(), config->feeds.size(),
                config->topics.size());
+    return k_exit_ok;
+}
+
+int command_parse(const ParseCommand& command) {
+    std::string bytes;
+    if (command.input == "-") {
+        bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::ifstream in(command.input, std::ios::binary);
+        if (!in) {
+            fmt::print(stderr, "error: {}: cannot open the file\n", command.input);
+            return k_exit_usage;
+        }
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    parsers::ParseOptions options;
+    options.feed_url = command.feed_url;
+    options.content_type = command.content_type;
+    auto feed = parsers::parse_feed(bytes, options);
+    if (!feed) {
+        fmt::print(stderr, "error: {}: not a feed: {}\n", command.input, feed.error().message);
+        return k_exit_usage;
+    }
+    if (command.json) {
+        fmt::print("{}\n", parsers::to_json(*feed));
+        return k_exit_ok;
+    }
+    fmt::print("{} \"{}\" {} ({} items)\n", parsers::to_string(feed->format), feed->title,
+               feed->link, feed->items.size());
+    for (const auto& item : feed->items)
+        fmt::print("  {:<20}  {}  {}\n",
+                   item.published ? parsers::format_rfc3339(*item.published) : "-", item.title,
+                   item.link);
+    for (const auto& warning : feed->warnings)
+        fmt::print(stderr, "warning: {}\n", warning);
     return k_exit_ok;
 }
 

@@ -17,4 +17,12 @@ int command_migrate(const GlobalOptions& options, bool status_only);
 int command_check_config(const GlobalOptions& options);
 int command_version();
 
+struct ParseCommand {
+    std::string input = "-"; // a file, or "-" for standard input
+    std::string feed_url;
+    std::string content_type;
+    bool json = false;
+};
+int command_parse(const ParseCommand& command);
+
 } // namespace newsmon::cli

@@ -34,7 +34,10 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
         poll.error = "HTTP status " + std::to_string(result.status);
         return poll;
     }
-    auto parsed = parsers::parse_feed(result.body, {.feed_url = result.effective_url});
+    parsers::ParseOptions options;
+    options.feed_url = result.effective_url;
+    options.content_type = result.content_type;
+    auto parsed = parsers::parse_feed(result.body, options);
     if (!parsed) {
         poll.error = "not a usable feed: " + parsed.error().message;
         return poll;

@@ -1,9 +1,12 @@
-#include <set>
-#include <unordered_map>
+#include <algorithm>
+#include <cstring>
+#include <functional>
 
 #include "formats.hpp"
-#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
+#include "text_internal.hpp"
 
 namespace newsmon::parsers {
 
@@ -27,47 +30,299 @@ std::string_view to_string(FeedFormat format) {
 
 namespace {
 
-// pugixml reports a byte offset; people want line and column.
-std::string describe_position(std::string_view bytes, std::ptrdiff_t offset) {
-    std::size_t line = 1, column = 1;
-    auto end =
-        std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)), bytes.size());
-    for (std::size_t i = 0; i < end; ++i) {
-        if (bytes[i] == '\n') {
-            ++line;
-            column = 1;
+using detail::Ns;
+
+std::string describe_position(std::string_view text, std::ptrdiff_t offset) {
+    std::size_t end =
+        std::min(static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)), text.size());
+    std::size_t line =
+        1 + static_cast<std::size_t>(
+                std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+    std::size_t line_start = text.rfind('\n', end == 0 ? 0 : end - 1);
+    std::size_t column =
+        line_start == std::string_view::npos || end == 0 ? end + 1 : end - line_start;
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size())
+        return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (ascii_lower(text[i]) != prefix[i])
+            return false;
+    return true;
+}
+
+// Past white space, the XML declaration and comments: where the first element should start.
+std::string_view first_markup(std::string_view text) {
+    while (true) {
+        std::size_t start = text.find_first_not_of(" \t\r\n");
+        if (start == std::string_view::npos)
+            return {};
+        text.remove_prefix(start);
+        std::string_view closer = text.starts_with("<?")     ? "?>"
+                                  : text.starts_with("<!--") ? "-->"
+                                                             : "";
+        if (closer.empty())
+            return text;
+        std::size_t end = text.find(closer);
+        if (end == std::string_view::npos)
+            return {};
+        text.remove_prefix(end + closer.size());
+    }
+}
+
+bool looks_like_html(std::string_view text) {
+    std::string_view head = first_markup(text);
+    return starts_with_nocase(head, "<!doctype html") || starts_with_nocase(head, "<html");
+}
+
+ParseError html_error(std::string_view html, const ParseOptions& options) {
+    ParseError error{ParseErrorKind::not_a_feed, "", {}};
+    bool challenge = html.find("Just a moment...") != std::string_view::npos ||
+                     html.find("/cdn-cgi/challenge-platform/") != std::string_view::npos ||
+                     html.find("Attention Required! | Cloudflare") != std::string_view::npos;
+    error.message = challenge ? "a bot-challenge page (such as Cloudflare's \"Just a moment...\"), "
+                                "not a feed"
+                              : "an HTML page, not a feed";
+    static constexpr std::string_view k_feed_types[] = {
+        "application/rss+xml", "application/atom+xml", "application/feed+json",
+        "application/rdf+xml", "application/json"};
+    for (const auto& attributes : find_start_tags(html, "link")) {
+        std::string rel, type, href;
+        for (const auto& [name, value] : attributes) {
+            if (name == "rel")
+                rel = value;
+            else if (name == "type")
+                type = value;
+            else if (name == "href")
+                href = value;
+        }
+        bool alternate = rel.find("alternate") != std::string::npos;
+        bool feed_type = std::find(std::begin(k_feed_types), std::end(k_feed_types),
+                                   collapse_whitespace(type)) != std::end(k_feed_types);
+        if (alternate && feed_type && !href.empty())
+            error.advertised_feeds.push_back(resolve_url(options.feed_url, href));
+    }
+    if (!error.advertised_feeds.empty()) {
+        error.message += "; it advertises";
+        for (const auto& url : error.advertised_feeds)
+            error.message += " " + url;
+    }
+    return error;
+}
+
+// A cheap scan of the markup's nesting (comments and CDATA skipped), so that absurdly deep
+// documents are refused before anything walks them.
+bool exceeds_depth(std::string_view text, std::size_t max_depth) {
+    std::size_t depth = 0;
+    for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt)) {
+        std::string_view rest = text.substr(lt);
+        std::string_view closer = rest.starts_with("<![CDATA[") ? "]]>"
+                                  : rest.starts_with("<!--")    ? "-->"
+                                                                : ">";
+        std::size_t end = text.find(closer, lt + 1);
+        if (end == std::string_view::npos)
+            return false;
+        char next = rest.size() > 1 ? rest[1] : '\0';
+        if (next == '/')
+            depth -= depth > 0 ? 1 : 0;
+        else if (next != '!' && next != '?' && text[end - 1] != '/' && ++depth > max_depth)
+            return true;
+        lt = end + closer.size();
+    }
+    return false;
+}
+
+bool predefined_entity(std::string_view name) {
+    return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+}
+
+// XML knows five named entities; feeds use HTML's and bare ampersands. pugixml keeps both as
+// text, and they are decoded as HTML later: say so once each.
+void note_references(std::string_view text, std::vector<std::string>& warnings) {
+    std::vector<std::string> html_names;
+    bool bare = false;
+    for (std::size_t amp = text.find('&'); amp != std::string_view::npos;
+         amp = text.find('&', amp + 1)) {
+        std::size_t end = amp + 1;
+        if (end < text.size() && text[end] == '#')
+            continue;
+        while (end < text.size() && end - amp <= 32 &&
+               (is_ascii_alpha(text[end]) || (text[end] >= '0' && text[end] <= '9')))
+            ++end;
+        std::string_view name = text.substr(amp + 1, end - amp - 1);
+        if (end < text.size() && text[end] == ';' && !name.empty()) {
+            if (!predefined_entity(name) && html_names.size() < 5 &&
+                std::find(html_names.begin(), html_names.end(), name) == html_names.end())
+                html_names.emplace_back(name);
         } else {
-            ++column;
+            bare = true;
         }
     }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+    if (!html_names.empty()) {
+        std::string list;
+        for (const auto& name : html_names)
+            list += (list.empty() ? "&" : " &") + name + ";";
+        warnings.push_back("entities XML does not define, decoded as HTML: " + list);
+    }
+    if (bare)
+        warnings.push_back("bare '&' not starting a reference, kept as text");
+}
+
+// '<' that cannot start markup ("a < b") becomes "&lt;". Returns how many were escaped.
+std::size_t escape_stray_brackets(std::string& text) {
+    std::size_t count = 0;
+    std::string out;
+    out.reserve(text.size() + 64);
+    std::size_t pos = 0;
+    for (std::size_t lt = text.find('<'); lt != std::string::npos; lt = text.find('<', lt + 1)) {
+        char next = lt + 1 < text.size() ? text[lt + 1] : ' ';
+        bool markup = is_ascii_alpha(next) || next == '/' || next == '!' || next == '?' ||
+                      next == '_' || next == ':';
+        if (markup)
+            continue;
+        out.append(text, pos, lt - pos);
+        out += "&lt;";
+        pos = lt + 1;
+        ++count;
+    }
+    if (count > 0) {
+        out.append(text, pos);
+        text = std::move(out);
+    }
+    return count;
+}
+
+// Removes the items and entries that were still open when parsing stopped: the last node's
+// ancestors. Returns how many complete items remain.
+void drop_unfinished_items(pugi::xml_node root) {
+    pugi::xml_node deepest = root;
+    while (deepest.last_child())
+        deepest = deepest.last_child();
+    for (pugi::xml_node node = deepest; node && node != root;) {
+        pugi::xml_node parent = node.parent();
+        std::string_view local = detail::local_name(node);
+        if (local == "item" || local == "entry")
+            parent.remove_child(node);
+        node = parent;
+    }
+}
+
+struct LoadedXml {
+    pugi::xml_document document;
+    std::string buffer; // pugixml parses in place: the text must outlive the document
+};
+
+pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
+    return xml.document.load_buffer_inplace(xml.buffer.data(), xml.buffer.size(),
+                                            pugi::parse_default, pugi::encoding_utf8);
+}
+
+// Parses xml.buffer; when that fails, repairs a fresh copy of the text (`pristine` makes one,
+// since in-place parsing alters the buffer) and keeps what can be kept.
+tl::expected<void, ParseError> load_xml(LoadedXml& xml,
+                                        const std::function<std::string()>& pristine,
+                                        std::vector<std::string>& warnings) {
+    if (parse_in_place(xml))
+        return {};
+    std::string text = pristine();
+    if (std::size_t escaped = escape_stray_brackets(text); escaped > 0)
+        warnings.push_back("escaped " + std::to_string(escaped) + " '<' that started no markup");
+    xml.buffer = text;
+    auto result = parse_in_place(xml);
+    if (result)
+        return {};
+    std::string where = describe_position(text, result.offset);
+    pugi::xml_node root = xml.document.document_element();
+    if (!root || !root.first_child())
+        return tl::unexpected(
+            ParseError{ParseErrorKind::not_xml, where + ": " + result.description(), {}});
+    drop_unfinished_items(root);
+    warnings.push_back("the document breaks off or is malformed at " + where + " (" +
+                       result.description() + "); kept the items complete before it");
+    return {};
+}
+
+// The input as UTF-8, by BOM, HTTP charset, XML declaration, else UTF-8.
+std::string decoded_text(std::string_view bytes, const ParseOptions& options,
+                         std::vector<std::string>& warnings) {
+    DecodedText decoded =
+        decode_to_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes));
+    warnings.insert(warnings.end(), decoded.warnings.begin(), decoded.warnings.end());
+    return std::move(decoded.utf8);
+}
+
+tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOptions& options) {
+    std::string_view local = detail::local_name(root);
+    Ns ns = detail::ns_of(root);
+    if (local == "rss")
+        return detail::parse_rss(root, options);
+    if (local == "RDF" && (ns == Ns::rdf || ns == Ns::other))
+        return detail::parse_rdf(root, options);
+    if (local == "feed" && (ns == Ns::atom10 || ns == Ns::atom03 || ns == Ns::none))
+        return detail::parse_atom(root, options);
+    return tl::unexpected(
+        ParseError{ParseErrorKind::not_a_feed,
+                   "the root element <" + std::string(root.name()) + "> is not RSS, RDF or Atom",
+                   {}});
 }
 
 } // namespace
 
 tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOptions& options) {
-    pugi::xml_document document;
-    // No DTD processing: pugixml never expands entities declared in a DOCTYPE.
-    auto result = document.load_buffer(bytes.data(), bytes.size(),
-                                       pugi::parse_default & ~pugi::parse_doctype);
-    if (!result)
-        return tl::unexpected(
-            ParseError{ParseErrorKind::not_xml,
-                       describe_position(bytes, result.offset) + ": " + result.description()});
-    pugi::xml_node root = document.document_element();
-    std::string_view name = root.name();
-    if (name == "rss") {
-        std::string_view version = root.attribute("version").as_string("2.0");
-        FeedFormat format = version.starts_with("0.9") ? FeedFormat::rss0_9x : FeedFormat::rss2_0;
-        Feed feed = detail::parse_rss(root.child("channel"), format, options);
-        detail::assign_stable_guids(feed);
-        return feed;
+    if (bytes.size() > options.max_bytes)
+        return tl::unexpected(ParseError{ParseErrorKind::too_large,
+                                         "the document is " + std::to_string(bytes.size()) +
+                                             " bytes, over the limit of " +
+                                             std::to_string(options.max_bytes),
+                                         {}});
+    std::vector<std::string> warnings;
+    LoadedXml xml;
+    xml.buffer = decoded_text(bytes, options, warnings);
+    std::size_t start = xml.buffer.find_first_not_of(" \t\r\n");
+    if (start == std::string::npos)
+        return tl::unexpected(ParseError{ParseErrorKind::not_xml, "the document is empty", {}});
+    tl::expected<Feed, ParseError> feed;
+    if (xml.buffer[start] == '{' || xml.buffer[start] == '[') {
+        feed = detail::parse_json_feed(xml.buffer, options);
+    } else {
+        std::size_t first_tag = xml.buffer.find('<');
+        if (first_tag == std::string::npos)
+            return tl::unexpected(
+                ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
+        if (first_tag > start)
+            warnings.push_back("skipped " + std::to_string(first_tag - start) +
+                               " byte(s) of junk before the first tag");
+        xml.buffer.erase(0, first_tag);
+        if (looks_like_html(xml.buffer))
+            return tl::unexpected(html_error(xml.buffer, options));
+        if (exceeds_depth(xml.buffer, options.max_depth))
+            return tl::unexpected(ParseError{ParseErrorKind::too_deep,
+                                             "elements nest deeper than the limit of " +
+                                                 std::to_string(options.max_depth),
+                                             {}});
+        note_references(xml.buffer, warnings);
+        auto pristine = [&] {
+            std::vector<std::string> repeated; // already reported the first time
+            std::string text = decoded_text(bytes, options, repeated);
+            text.erase(0, text.find('<'));
+            return text;
+        };
+        if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
+            return tl::unexpected(loaded.error());
+        pugi::xml_node root = xml.document.document_element();
+        if (detail::local_name(root) == "html")
+            return tl::unexpected(html_error(xml.buffer, options));
+        feed = parse_document(root, options);
     }
-    if (name == "html" || name == "HTML")
-        return tl::unexpected(ParseError{ParseErrorKind::not_a_feed, "an HTML page, not a feed"});
-    return tl::unexpected(ParseError{ParseErrorKind::unsupported_format,
-                                     "root element <" + std::string(name) +
-                                         "> is not a feed format this version reads"});
+    if (!feed)
+        return feed;
+    warnings.insert(warnings.end(), std::make_move_iterator(feed->warnings.begin()),
+                    std::make_move_iterator(feed->warnings.end()));
+    feed->warnings = std::move(warnings);
+    detail::assign_stable_guids(*feed);
+    return feed;
 }
 
 void keep_categories(Feed& feed, const std::vector<std::string>& wanted) {
@@ -76,76 +331,10 @@ void keep_categories(Feed& feed, const std::vector<std::string>& wanted) {
     std::erase_if(feed.items, [&](const Item& item) {
         for (const auto& category : item.categories)
             for (const auto& w : wanted)
-                if (iequals_ascii(collapse_whitespace(category), w))
+                if (iequals_ascii(collapse_whitespace(category), collapse_whitespace(w)))
                     return false;
         return true;
     });
 }
 
-namespace detail {
-
-pugi::xml_node child_local(pugi::xml_node parent, std::string_view prefixed_name) {
-    std::string_view local = prefixed_name.substr(prefixed_name.find(':') + 1);
-    for (pugi::xml_node child : parent.children()) {
-        std::string_view child_name = child.name();
-        if (child_name == prefixed_name)
-            return child;
-        auto colon = child_name.find(':');
-        if (prefixed_name.find(':') != std::string_view::npos && colon != std::string_view::npos &&
-            child_name.substr(colon + 1) == local)
-            return child;
-    }
-    return {};
-}
-
-void assign_stable_guids(Feed& feed) {
-    std::unordered_map<std::string, int> guid_counts;
-    for (const auto& item : feed.items)
-        if (!item.guid.empty())
-            ++guid_counts[item.guid];
-    bool warned_repeats = false;
-    std::set<std::string> taken;
-    for (auto& item : feed.items) {
-        if (!item.guid.empty() && guid_counts[item.guid] > 1) {
-            if (!warned_repeats)
-                feed.warnings.push_back("guid repeats across different items; using links");
-            warned_repeats = true;
-            item.guid.clear();
-        }
-        if (item.guid.empty())
-            item.guid = item.link;
-        if (item.guid.empty() || taken.contains(item.guid)) {
-            std::string date = item.published ? format_rfc3339(*item.published) : "";
-            item.guid = "hash:" + stable_hash_hex(item.title + '\n' + date + '\n' + item.summary);
-        }
-        taken.insert(item.guid);
-    }
-}
-
-std::string resolve_url(std::string_view base, std::string_view reference) {
-    std::string ref = collapse_whitespace(reference);
-    if (ref.empty() || base.empty())
-        return ref;
-    auto scheme_end = ref.find(':');
-    auto first_slash = ref.find('/');
-    if (scheme_end != std::string::npos && scheme_end < first_slash)
-        return ref; // already absolute
-    auto base_scheme_end = base.find("://");
-    if (base_scheme_end == std::string_view::npos)
-        return ref;
-    if (ref.starts_with("//"))
-        return std::string(base.substr(0, base_scheme_end + 1)) + ref;
-    auto authority_end = base.find('/', base_scheme_end + 3);
-    std::string_view origin = base.substr(0, authority_end);
-    if (ref.starts_with('/'))
-        return std::string(origin) + ref;
-    std::string_view path =
-        authority_end == std::string_view::npos ? "/" : base.substr(authority_end);
-    path = path.substr(0, path.find_first_of("?#"));
-    if (ref.starts_with('?') || ref.starts_with('#'))
-        return std::string(origin) + std::string(path) + ref;
-    return std::string(origin) + std::string(path.substr(0, path.rfind('/') + 1)) + ref;
-}
-
-} // namespace detail
 } // namespace newsmon::parsers

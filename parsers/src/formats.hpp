@@ -1,22 +1,41 @@
-// Internal: one function per feed format, called by parse_feed once the root is known.
+// Internal: one parser per feed format, and what they share.
 #pragma once
 
 #include <pugixml.hpp>
 
 #include "newsmon/parsers/feed.hpp"
+#include "xml_support.hpp"
 
 namespace newsmon::parsers::detail {
 
-[[nodiscard]] Feed parse_rss(pugi::xml_node channel_root, FeedFormat format,
-                             const ParseOptions& options);
+// What every format parser carries while it fills a Feed.
+struct Context {
+    Feed& feed;
+    const ParseOptions& options;
+    std::string base; // the feed URL, else the channel link: where relative links point
 
-// Child element text by local name, ignoring any namespace prefix ("dc:creator" ~ "creator").
-[[nodiscard]] pugi::xml_node child_local(pugi::xml_node parent, std::string_view prefixed_name);
+    // Parses a date, warning (naming `where`) when the text is not one.
+    std::optional<Timestamp> date(std::string_view text, const std::string& where);
+    // False, with one warning, once options.max_items items are in.
+    bool room_for_item();
+    [[nodiscard]] std::string item_label() const; // "item 3"
+};
+
+[[nodiscard]] Feed parse_rss(pugi::xml_node root, const ParseOptions& options);
+[[nodiscard]] Feed parse_rdf(pugi::xml_node root, const ParseOptions& options);
+[[nodiscard]] Feed parse_atom(pugi::xml_node root, const ParseOptions& options);
+[[nodiscard]] tl::expected<Feed, ParseError> parse_json_feed(std::string_view text,
+                                                             const ParseOptions& options);
+
+void add_unique(std::vector<std::string>& values, std::string value);
+void add_enclosure(Item& item, Enclosure enclosure);
+[[nodiscard]] std::optional<std::int64_t> parse_length(std::string_view text);
+// "editor@example.com (Jane Doe)" -> "Jane Doe"; plain names pass through.
+[[nodiscard]] std::string clean_author(std::string_view text);
+// Media RSS and <enclosure> elements of an item or channel-level group.
+void read_media(pugi::xml_node parent, Item& item, const std::string& base);
 
 // Gives items without a trustworthy guid one: the link, else a hash of title, date and summary.
 void assign_stable_guids(Feed& feed);
-
-// Makes `reference` absolute against `base` (RFC 3986 section 5.2, common cases).
-[[nodiscard]] std::string resolve_url(std::string_view base, std::string_view reference);
 
 } // namespace newsmon::parsers::detail

@@ -29,26 +29,6 @@ std::string collapse_whitespace(std::string_view text) {
     return out;
 }
 
-std::string html_to_text(std::string_view html) {
-    std::string out;
-    out.reserve(html.size());
-    bool in_tag = false;
-    for (char c : html) {
-        if (in_tag) {
-            if (c == '>') {
-                in_tag = false;
-                out.push_back(' '); // a tag boundary separates words: "a<br>b" is two words
-            }
-            continue;
-        }
-        if (c == '<')
-            in_tag = true;
-        else
-            out.push_back(c);
-    }
-    return collapse_whitespace(out);
-}
-
 bool iequals_ascii(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
         return false;

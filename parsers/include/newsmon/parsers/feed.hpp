@@ -51,19 +51,30 @@ struct Feed {
 };
 
 struct ParseOptions {
-    std::string feed_url; // base for relative links; may be empty
+    std::string feed_url;     // where the feed came from: the base for relative links
+    std::string content_type; // the HTTP Content-Type, for its charset; may be empty
+    std::size_t max_bytes = 64U << 20;
     std::size_t max_items = 100'000;
+    std::size_t max_depth = 256;
 };
 
-enum class ParseErrorKind { not_xml, not_a_feed, unsupported_format };
+enum class ParseErrorKind { not_xml, not_a_feed, too_large, too_deep };
 
 struct ParseError {
     ParseErrorKind kind;
-    std::string message; // names the place: "line 3, column 7: ..." or the offending root element
+    std::string message; // one line; names the place ("line 3, column 7: ...") where there is one
+    // For an HTML page: the feeds it advertises with <link rel="alternate">, absolute.
+    std::vector<std::string> advertised_feeds;
 };
 
+// Detects the format from the content (never from the URL or Content-Type), decodes the
+// text, repairs what the broken web breaks, and normalizes every item. Recovered problems are
+// listed in Feed::warnings; input that is no feed at all is a ParseError.
 [[nodiscard]] tl::expected<Feed, ParseError> parse_feed(std::string_view bytes,
                                                         const ParseOptions& options = {});
+
+// The feed as the JSON document `newsmon parse --json` prints (keys in the documented order).
+[[nodiscard]] std::string to_json(const Feed& feed, int indent = 2);
 
 // Keeps only the items filed under at least one of `wanted` (compared case-insensitively for
 // ASCII letters). An empty `wanted` keeps everything.

@@ -10,9 +10,6 @@ namespace newsmon::parsers {
 // Trims and folds every run of ASCII whitespace into one space.
 [[nodiscard]] std::string collapse_whitespace(std::string_view text);
 
-// Turns an HTML fragment into plain text: drops tags, keeps their text, collapses whitespace.
-[[nodiscard]] std::string html_to_text(std::string_view html);
-
 [[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
 
 // A stable 64-bit FNV-1a digest as 16 hex digits; used for identities, not for security.

@@ -1,0 +1,37 @@
+// Bytes of unknown encoding to valid UTF-8, in the order RFC 7303 gives for XML media types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsmon::parsers {
+
+struct DecodedText {
+    std::string utf8;
+    std::string encoding; // what the bytes were read as, e.g. "UTF-8", "windows-1251"
+    std::vector<std::string> warnings;
+};
+
+// The charset parameter of a Content-Type value, unquoted: "text/xml; charset=KOI8-R".
+[[nodiscard]] std::optional<std::string> charset_of(std::string_view content_type);
+
+// Byte order mark, then the HTTP charset, then `declared` (the document's own declaration),
+// then UTF-8. Invalid sequences become U+FFFD, with a warning saying how many.
+[[nodiscard]] DecodedText decode_to_utf8(std::string_view bytes,
+                                         std::optional<std::string> http_charset,
+                                         std::optional<std::string> declared);
+
+// The encoding named by an XML declaration at the start of `bytes`, if any.
+[[nodiscard]] std::optional<std::string> xml_declared_encoding(std::string_view bytes);
+
+// Makes UTF-8 text safe for XML and JSON in place: invalid sequences become U+FFFD; C0
+// controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF, are removed.
+struct Utf8Repairs {
+    std::size_t invalid_sequences = 0;
+    std::size_t removed_controls = 0;
+};
+Utf8Repairs repair_utf8(std::string& text);
+
+} // namespace newsmon::parsers

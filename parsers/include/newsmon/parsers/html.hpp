@@ -1,0 +1,33 @@
+// HTML as it appears inside feeds: character references, plain-text extraction, sanitizing.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsmon::parsers {
+
+// Decodes every HTML5 character reference: named (&nbsp; &laquo; …, and the legacy ones that
+// may omit the ';'), decimal and hex. Unknown references are left as they are.
+[[nodiscard]] std::string decode_entities(std::string_view text);
+
+// An HTML fragment as plain text: tags, comments, scripts and styles dropped; references
+// decoded (twice, when the source was escaped twice); a reference cut off at the end removed;
+// white space, including no-break spaces, collapsed.
+[[nodiscard]] std::string html_to_text(std::string_view html);
+
+// Markup kept, danger removed: no script, style, iframe, object, embed and the like (with their
+// content), no comments, no on* or style attributes, no javascript:/vbscript:/data: links.
+// Relative href and src values are resolved against `base_url` when it is absolute.
+[[nodiscard]] std::string sanitize_html(std::string_view html, std::string_view base_url);
+
+// Plain text as HTML: & < > " escaped.
+[[nodiscard]] std::string escape_html(std::string_view text);
+
+} // namespace newsmon::parsers
+
+namespace newsmon::parsers {
+
+// True when `text` contains something that starts an HTML tag, comment or declaration.
+[[nodiscard]] bool contains_markup(std::string_view text);
+
+} // namespace newsmon::parsers

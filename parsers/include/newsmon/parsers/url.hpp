@@ -1,0 +1,17 @@
+// URL reference resolution (RFC 3986 section 5), for links found in feeds and pages.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsmon::parsers {
+
+// `reference` made absolute against `base`; returned as given (trimmed) when either is not
+// usable. An empty reference stays empty: in a feed it means there is no link. Handles
+// scheme-relative ("//host/p"), absolute-path, relative-path, query-only and fragment-only
+// references, and removes dot segments.
+[[nodiscard]] std::string resolve_url(std::string_view base, std::string_view reference);
+
+[[nodiscard]] bool is_absolute_url(std::string_view url);
+
+} // namespace newsmon::parsers

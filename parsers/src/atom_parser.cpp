@@ -1,0 +1,179 @@
+// Atom 1.0 and 0.3: <feed><entry>, text constructs of type text, html and xhtml, xml:base.
+#include "formats.hpp"
+#include "newsmon/parsers/html.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
+
+namespace newsmon::parsers::detail {
+namespace {
+
+enum class TextKind { text, html, xhtml };
+
+TextKind kind_of(pugi::xml_node node) {
+    std::string_view type = node.attribute("type").value();
+    std::string_view mode = node.attribute("mode").value(); // Atom 0.3
+    if (type == "xhtml" || type == "application/xhtml+xml" || mode == "xml")
+        return TextKind::xhtml;
+    if (type == "html" || type == "text/html" || mode == "escaped")
+        return TextKind::html;
+    return TextKind::text;
+}
+
+// The markup of an xhtml construct: the children of its wrapping <div>, or of the element.
+std::string xhtml_markup(pugi::xml_node node) {
+    pugi::xml_node only = node.first_child();
+    while (only && only.type() == pugi::node_pcdata && collapse_whitespace(only.value()).empty())
+        only = only.next_sibling();
+    if (only && local_name(only) == "div") {
+        pugi::xml_node after = only.next_sibling();
+        while (after && after.type() == pugi::node_pcdata &&
+               collapse_whitespace(after.value()).empty())
+            after = after.next_sibling();
+        if (!after)
+            return inner_xml(only);
+    }
+    return inner_xml(node);
+}
+
+std::string plain_text(pugi::xml_node node) {
+    if (!node)
+        return {};
+    switch (kind_of(node)) {
+    case TextKind::xhtml:
+        return html_to_text(xhtml_markup(node));
+    case TextKind::html:
+        return html_to_text(text_of(node));
+    case TextKind::text:
+        break;
+    }
+    std::string text = text_of(node);
+    // Declared plain text, yet feeds put markup and references there too.
+    return contains_markup(text) ? html_to_text(text) : html_to_text(escape_html(text));
+}
+
+std::optional<std::string> html_of(pugi::xml_node node, const std::string& base) {
+    if (!node || node.attribute("src"))
+        return std::nullopt;
+    switch (kind_of(node)) {
+    case TextKind::xhtml:
+        return sanitize_html(xhtml_markup(node), base);
+    case TextKind::html:
+        return sanitize_html(text_of(node), base);
+    case TextKind::text:
+        break;
+    }
+    return escape_html(text_of(node));
+}
+
+struct AtomNames {
+    Ns ns;
+    const char* published;
+    const char* updated;
+    const char* subtitle;
+};
+
+void read_authors(pugi::xml_node parent, Ns ns, std::vector<std::string>& authors) {
+    for (pugi::xml_node node : parent.children()) {
+        if (!is(node, ns, "author"))
+            continue;
+        std::string name = collapse_whitespace(text_of(child(node, ns, "name")));
+        if (name.empty())
+            name = collapse_whitespace(text_of(child(node, ns, "email")));
+        add_unique(authors, html_to_text(name));
+    }
+}
+
+void read_entry_links(pugi::xml_node entry, Ns ns, const std::string& base, Item& item) {
+    for (pugi::xml_node node : entry.children()) {
+        if (!is(node, ns, "link"))
+            continue;
+        std::string_view rel = node.attribute("rel").as_string("alternate");
+        std::string href = resolve_url(base_for(node, base), node.attribute("href").value());
+        if (rel == "alternate" && item.link.empty()) {
+            item.link = href;
+        } else if (rel == "enclosure") {
+            Enclosure enclosure{href, std::nullopt, parse_length(node.attribute("length").value())};
+            if (std::string type = node.attribute("type").value(); !type.empty())
+                enclosure.type = std::move(type);
+            add_enclosure(item, std::move(enclosure));
+        }
+    }
+}
+
+Item read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
+                const std::vector<std::string>& feed_authors) {
+    Item item;
+    Ns ns = names.ns;
+    std::string base = base_for(entry, context.base);
+    std::string where = context.item_label();
+    item.guid = collapse_whitespace(text_of(child(entry, ns, "id")));
+    item.title = plain_text(child(entry, ns, "title"));
+    read_entry_links(entry, ns, context.base, item);
+    item.published = context.date(text_of(child(entry, ns, names.published)), where + " published");
+    if (!item.published && ns == Ns::atom03)
+        item.published = context.date(text_of(child(entry, ns, "created")), where + " created");
+    item.updated = context.date(text_of(child(entry, ns, names.updated)), where + " updated");
+    if (!item.published)
+        item.published = item.updated;
+    read_authors(entry, ns, item.authors);
+    if (item.authors.empty())
+        item.authors = feed_authors; // entries inherit the feed's authors
+    for (pugi::xml_node node : entry.children()) {
+        if (is(node, ns, "category")) {
+            std::string term = node.attribute("label").value();
+            if (term.empty())
+                term = node.attribute("term").value();
+            add_unique(item.categories, html_to_text(term));
+        } else if (is(node, Ns::dc, "subject")) {
+            add_unique(item.categories, html_to_text(text_of(node)));
+        }
+    }
+    pugi::xml_node summary = child(entry, ns, "summary");
+    pugi::xml_node content = child(entry, ns, "content");
+    item.summary = plain_text(summary);
+    if (item.summary.empty())
+        item.summary = plain_text(content);
+    item.content_html = html_of(content, base_for(content, base));
+    read_media(entry, item, base);
+    return item;
+}
+
+} // namespace
+
+Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
+    Feed feed;
+    Ns ns = ns_of(root) == Ns::atom03 ? Ns::atom03 : Ns::atom10;
+    feed.format = ns == Ns::atom03 ? FeedFormat::atom0_3 : FeedFormat::atom1_0;
+    AtomNames names = ns == Ns::atom03 ? AtomNames{ns, "issued", "modified", "tagline"}
+                                       : AtomNames{ns, "published", "updated", "subtitle"};
+    Context context{feed, options, options.feed_url};
+    std::string root_base = base_for(root, options.feed_url);
+    feed.title = plain_text(child(root, ns, "title"));
+    for (pugi::xml_node node : root.children()) {
+        if (!is(node, ns, "link"))
+            continue;
+        std::string_view rel = node.attribute("rel").as_string("alternate");
+        if (rel == "alternate" && feed.link.empty())
+            feed.link =
+                resolve_url(base_for(node, options.feed_url), node.attribute("href").value());
+    }
+    feed.description = plain_text(child(root, ns, names.subtitle));
+    if (std::string language = root.attribute("xml:lang").value(); !language.empty())
+        feed.language = language;
+    feed.updated = context.date(text_of(child(root, ns, names.updated)), "feed updated");
+    context.base = is_absolute_url(options.feed_url) ? root_base
+                   : is_absolute_url(root_base)      ? root_base
+                                                     : feed.link;
+    std::vector<std::string> feed_authors;
+    read_authors(root, ns, feed_authors);
+    for (pugi::xml_node node : root.children()) {
+        if (!is(node, ns, "entry"))
+            continue;
+        if (!context.room_for_item())
+            break;
+        feed.items.push_back(read_entry(node, names, context, feed_authors));
+    }
+    return feed;
+}
+
+} // namespace newsmon::parsers::detail

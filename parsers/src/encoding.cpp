@@ -1,0 +1,290 @@
+#include "newsmon/parsers/encoding.hpp"
+
+#include <cstring>
+#include <memory>
+
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+
+#include "text_internal.hpp"
+
+namespace newsmon::parsers {
+namespace {
+
+struct ConverterDeleter {
+    void operator()(UConverter* converter) const { ucnv_close(converter); }
+};
+using Converter = std::unique_ptr<UConverter, ConverterDeleter>;
+
+std::string lower_ascii(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        out.push_back(ascii_lower(c));
+    return out;
+}
+
+std::string trim_label(std::string_view label) {
+    while (!label.empty() &&
+           (label.front() == ' ' || label.front() == '"' || label.front() == '\''))
+        label.remove_prefix(1);
+    while (!label.empty() && (label.back() == ' ' || label.back() == '"' || label.back() == '\'' ||
+                              label.back() == ';'))
+        label.remove_suffix(1);
+    return std::string(label);
+}
+
+bool is_utf8_label(std::string_view label) {
+    std::string lowered = lower_ascii(label);
+    // ASCII is a subset of UTF-8; feeds that declare it and carry UTF-8 mean UTF-8.
+    return lowered == "utf-8" || lowered == "utf8" || lowered == "us-ascii" || lowered == "ascii";
+}
+
+// ICU knows most labels; a few seen in the wild ("cp-1251") need a nudge first.
+Converter open_converter(const std::string& label) {
+    std::vector<std::string> candidates = {label};
+    std::string lowered = lower_ascii(label);
+    if (lowered.starts_with("cp-") || lowered.starts_with("cp_"))
+        candidates.push_back("windows-" + lowered.substr(3));
+    if (lowered.starts_with("win-") || lowered.starts_with("win"))
+        candidates.push_back("windows-" + lowered.substr(lowered.find_first_of("0123456789")));
+    for (const auto& candidate : candidates) {
+        UErrorCode status = U_ZERO_ERROR;
+        Converter converter{ucnv_open(candidate.c_str(), &status)};
+        if (U_SUCCESS(status) && converter)
+            return converter;
+    }
+    return nullptr;
+}
+
+struct SubstitutionCounter {
+    std::size_t count = 0;
+};
+
+void count_and_substitute(const void* context, UConverterToUnicodeArgs* args,
+                          const char* code_units, int32_t length, UConverterCallbackReason reason,
+                          UErrorCode* error) {
+    if (reason == UCNV_UNASSIGNED || reason == UCNV_ILLEGAL || reason == UCNV_IRREGULAR) {
+        ++static_cast<SubstitutionCounter*>(const_cast<void*>(context))->count;
+        *error = U_ZERO_ERROR;
+        const UChar replacement = 0xFFFD;
+        ucnv_cbToUWriteUChars(args, &replacement, 1, 0, error);
+        return;
+    }
+    UCNV_TO_U_CALLBACK_SUBSTITUTE(nullptr, args, code_units, length, reason, error);
+}
+
+std::optional<std::string> transcode(std::string_view bytes, UConverter* from,
+                                     std::size_t& substitutions) {
+    SubstitutionCounter counter;
+    UErrorCode status = U_ZERO_ERROR;
+    ucnv_setToUCallBack(from, count_and_substitute, &counter, nullptr, nullptr, &status);
+    std::string out(bytes.size() * 3 + 16, '\0');
+    status = U_ZERO_ERROR;
+    int32_t written =
+        ucnv_toAlgorithmic(UCNV_UTF8, from, out.data(), static_cast<int32_t>(out.size()),
+                           bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+    if (U_FAILURE(status))
+        return std::nullopt;
+    out.resize(static_cast<std::size_t>(written));
+    substitutions = counter.count;
+    return out;
+}
+
+struct Bom {
+    std::string_view encoding;
+    std::size_t length = 0;
+};
+
+Bom detect_bom(std::string_view bytes) {
+    auto starts = [&](std::string_view prefix) { return bytes.starts_with(prefix); };
+    if (starts("\xEF\xBB\xBF"))
+        return {"UTF-8", 3};
+    if (starts(std::string_view("\xFF\xFE\x00\x00", 4)))
+        return {"UTF-32LE", 4};
+    if (starts("\xFF\xFE"))
+        return {"UTF-16LE", 2};
+    if (starts("\xFE\xFF"))
+        return {"UTF-16BE", 2};
+    // No BOM, but "<?" in UTF-16 is unmistakable.
+    if (starts(std::string_view("<\0?\0", 4)))
+        return {"UTF-16LE", 0};
+    if (starts(std::string_view("\0<\0?", 4)))
+        return {"UTF-16BE", 0};
+    return {};
+}
+
+// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one.
+std::size_t valid_sequence(std::string_view text, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char lead = byte(i);
+    std::size_t length = lead >= 0xF0 && lead <= 0xF4   ? 4
+                         : lead >= 0xE0 && lead <= 0xEF ? 3
+                         : lead >= 0xC2 && lead <= 0xDF ? 2
+                                                        : 0;
+    if (length == 0 || i + length > text.size())
+        return 0;
+    for (std::size_t k = 1; k < length; ++k)
+        if ((byte(i + k) & 0xC0) != 0x80)
+            return 0;
+    unsigned char second = byte(i + 1);
+    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F))
+        return 0; // overlong, surrogate or beyond U+10FFFF
+    return length;
+}
+
+bool is_forbidden_control(unsigned char c) {
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+// True when the 8 bytes at p are all ASCII and none is below 0x20: the common case.
+bool plain_ascii_word(const char* p) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    constexpr std::uint64_t k_high = 0x8080808080808080ULL;
+    constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+    std::uint64_t below_space = (word - k_ones * 0x20) & ~word & k_high;
+    return ((word & k_high) | below_space) == 0;
+}
+
+} // namespace
+
+std::optional<std::string> charset_of(std::string_view content_type) {
+    std::string lowered = lower_ascii(content_type);
+    std::size_t at = lowered.find("charset=");
+    if (at == std::string::npos)
+        return std::nullopt;
+    std::string_view value = content_type.substr(at + 8);
+    value = value.substr(0, value.find(';'));
+    std::string label = trim_label(value);
+    if (label.empty())
+        return std::nullopt;
+    return label;
+}
+
+std::optional<std::string> xml_declared_encoding(std::string_view bytes) {
+    std::string_view head = bytes.substr(0, 512);
+    std::size_t start = head.find("<?xml");
+    if (start == std::string_view::npos)
+        return std::nullopt;
+    std::size_t end = head.find("?>", start);
+    std::string_view declaration =
+        head.substr(start, end == std::string_view::npos ? end : end - start);
+    std::size_t at = declaration.find("encoding");
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    std::size_t quote = declaration.find_first_of("\"'", at);
+    if (quote == std::string_view::npos)
+        return std::nullopt;
+    std::size_t close = declaration.find(declaration[quote], quote + 1);
+    if (close == std::string_view::npos)
+        return std::nullopt;
+    std::string label = trim_label(declaration.substr(quote + 1, close - quote - 1));
+    if (label.empty())
+        return std::nullopt;
+    return label;
+}
+
+Utf8Repairs repair_utf8(std::string& text) {
+    Utf8Repairs repairs;
+    std::size_t i = 0;
+    // Scan until the first byte that needs attention; most documents never get past here.
+    for (; i + 8 <= text.size() && plain_ascii_word(text.data() + i);)
+        i += 8;
+    bool clean = true;
+    for (std::size_t k = i; k < text.size() && clean;) {
+        unsigned char c = static_cast<unsigned char>(text[k]);
+        if (c < 0x80) {
+            clean = !is_forbidden_control(c);
+            ++k;
+            continue;
+        }
+        std::size_t length = valid_sequence(text, k);
+        clean = length > 0 &&
+                !(length == 3 && c == 0xEF && static_cast<unsigned char>(text[k + 1]) == 0xBF &&
+                  static_cast<unsigned char>(text[k + 2]) >= 0xBE);
+        k += length;
+    }
+    if (clean)
+        return repairs;
+    std::string out;
+    out.reserve(text.size());
+    out.append(text, 0, i);
+    while (i < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (is_forbidden_control(c))
+                ++repairs.removed_controls;
+            else
+                out.push_back(static_cast<char>(c));
+            ++i;
+            continue;
+        }
+        std::size_t length = valid_sequence(text, i);
+        if (length == 0) {
+            out += "\xEF\xBF\xBD";
+            ++repairs.invalid_sequences;
+            ++i;
+            continue;
+        }
+        bool noncharacter = length == 3 && c == 0xEF &&
+                            static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+                            static_cast<unsigned char>(text[i + 2]) >= 0xBE;
+        if (noncharacter)
+            ++repairs.removed_controls;
+        else
+            out.append(text, i, length);
+        i += length;
+    }
+    text = std::move(out);
+    return repairs;
+}
+
+DecodedText decode_to_utf8(std::string_view bytes, std::optional<std::string> http_charset,
+                           std::optional<std::string> declared) {
+    DecodedText result;
+    Bom bom = detect_bom(bytes);
+    std::string label;
+    if (!bom.encoding.empty())
+        label = bom.encoding;
+    else if (http_charset)
+        label = *http_charset;
+    else if (declared)
+        label = *declared;
+    else
+        label = "UTF-8";
+    bytes.remove_prefix(bom.length);
+
+    if (is_utf8_label(label)) {
+        result.encoding = "UTF-8";
+        result.utf8.assign(bytes);
+    } else if (Converter converter = open_converter(label)) {
+        std::size_t substitutions = 0;
+        if (auto converted = transcode(bytes, converter.get(), substitutions)) {
+            result.utf8 = std::move(*converted);
+            result.encoding = label;
+            if (substitutions > 0)
+                result.warnings.push_back(std::to_string(substitutions) +
+                                          " byte sequence(s) not valid in " + label +
+                                          " replaced with U+FFFD");
+        } else {
+            result.warnings.push_back("could not convert from " + label + "; read as UTF-8");
+            result.encoding = "UTF-8";
+            result.utf8.assign(bytes);
+        }
+    } else {
+        result.warnings.push_back("unknown encoding \"" + label + "\"; read as UTF-8");
+        result.encoding = "UTF-8";
+        result.utf8.assign(bytes);
+    }
+    Utf8Repairs repairs = repair_utf8(result.utf8);
+    if (repairs.invalid_sequences > 0)
+        result.warnings.push_back(std::to_string(repairs.invalid_sequences) +
+                                  " invalid UTF-8 sequence(s) replaced with U+FFFD");
+    if (repairs.removed_controls > 0)
+        result.warnings.push_back("removed " + std::to_string(repairs.removed_controls) +
+                                  " control character(s) that XML forbids");
+    return result;
+}
+
+} // namespace newsmon::parsers

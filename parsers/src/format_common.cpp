@@ -1,0 +1,126 @@
+#include <charconv>
+#include <set>
+#include <unordered_map>
+
+#include "formats.hpp"
+#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
+
+namespace newsmon::parsers::detail {
+
+std::optional<Timestamp> Context::date(std::string_view text, const std::string& where) {
+    std::string trimmed = collapse_whitespace(text);
+    if (trimmed.empty())
+        return std::nullopt;
+    auto instant = parse_date(trimmed);
+    if (!instant)
+        feed.warnings.push_back(where + ": unparseable date \"" + trimmed + "\"");
+    return instant;
+}
+
+bool Context::room_for_item() {
+    if (feed.items.size() < options.max_items)
+        return true;
+    if (feed.warnings.empty() || !feed.warnings.back().starts_with("item limit"))
+        feed.warnings.push_back("item limit of " + std::to_string(options.max_items) +
+                                " reached; later items ignored");
+    return false;
+}
+
+std::string Context::item_label() const {
+    return "item " + std::to_string(feed.items.size() + 1);
+}
+
+void add_unique(std::vector<std::string>& values, std::string value) {
+    if (value.empty())
+        return;
+    for (const auto& existing : values)
+        if (existing == value)
+            return;
+    values.push_back(std::move(value));
+}
+
+void add_enclosure(Item& item, Enclosure enclosure) {
+    if (enclosure.url.empty())
+        return;
+    for (auto& existing : item.enclosures) {
+        if (existing.url == enclosure.url) {
+            if (!existing.type)
+                existing.type = enclosure.type;
+            if (!existing.length)
+                existing.length = enclosure.length;
+            return;
+        }
+    }
+    item.enclosures.push_back(std::move(enclosure));
+}
+
+std::optional<std::int64_t> parse_length(std::string_view text) {
+    std::string trimmed = collapse_whitespace(text);
+    std::int64_t value = 0;
+    auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+    if (error != std::errc{} || end != trimmed.data() + trimmed.size() || value < 0)
+        return std::nullopt;
+    return value;
+}
+
+std::string clean_author(std::string_view text) {
+    std::string author = collapse_whitespace(text);
+    auto open = author.find('(');
+    if (open != std::string::npos && author.ends_with(')') && author.find('@') < open)
+        return collapse_whitespace(author.substr(open + 1, author.size() - open - 2));
+    return author;
+}
+
+void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
+    for (pugi::xml_node node : parent.children()) {
+        if (is_plain(node, "enclosure")) {
+            Enclosure enclosure{resolve_url(base, node.attribute("url").value()), std::nullopt,
+                                parse_length(node.attribute("length").value())};
+            if (std::string type = node.attribute("type").value(); !type.empty())
+                enclosure.type = std::move(type);
+            add_enclosure(item, std::move(enclosure));
+            continue;
+        }
+        if (ns_of(node) != Ns::media)
+            continue;
+        std::string_view local = local_name(node);
+        if (local == "group") {
+            read_media(node, item, base);
+        } else if (local == "content" || local == "thumbnail") {
+            Enclosure enclosure{resolve_url(base, node.attribute("url").value()), std::nullopt,
+                                parse_length(node.attribute("fileSize").value())};
+            if (std::string type = node.attribute("type").value(); !type.empty())
+                enclosure.type = std::move(type);
+            add_enclosure(item, std::move(enclosure));
+        }
+    }
+}
+
+void assign_stable_guids(Feed& feed) {
+    std::unordered_map<std::string, int> guid_counts;
+    for (const auto& item : feed.items)
+        if (!item.guid.empty())
+            ++guid_counts[item.guid];
+    bool warned = false;
+    std::set<std::string> taken;
+    for (auto& item : feed.items) {
+        if (!item.guid.empty() && guid_counts[item.guid] > 1) {
+            if (!warned)
+                feed.warnings.push_back("the same guid is given to different items; using "
+                                        "their links instead");
+            warned = true;
+            item.guid.clear();
+        }
+        if (item.guid.empty())
+            item.guid = item.link;
+        if (item.guid.empty() || taken.contains(item.guid)) {
+            std::string date = item.published ? format_rfc3339(*item.published) : "";
+            item.guid = "hash:" + stable_hash_hex(item.title + '\n' + date + '\n' + item.summary);
+        }
+        taken.insert(item.guid);
+    }
+}
+
+} // namespace newsmon::parsers::detail

@@ -1,0 +1,403 @@
+// Plain text from HTML fragments, and the streaming sanitizer for content_html.
+#include <array>
+
+#include "newsmon/parsers/html.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
+#include "text_internal.hpp"
+
+namespace newsmon::parsers {
+
+void append_utf8(std::string& out, char32_t code) {
+    if (code < 0x80) {
+        out.push_back(static_cast<char>(code));
+    } else if (code < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (code >> 6)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    } else if (code < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (code >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (code >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    }
+}
+
+namespace {
+
+// A tag as the tokenizer saw it: name lower-cased, attributes as raw text.
+struct Tag {
+    std::string name;
+    bool closing = false;
+    bool self_closing = false;
+    std::string_view attributes;
+    std::size_t end = 0; // index just past '>'
+};
+
+bool starts_tag(std::string_view html, std::size_t at) {
+    if (at + 1 >= html.size())
+        return false;
+    char next = html[at + 1];
+    return is_ascii_alpha(next) || next == '/' || next == '!' || next == '?';
+}
+
+// The index just past the '>' that closes the tag opened at `at`, honouring quoted values.
+std::size_t tag_end(std::string_view html, std::size_t at) {
+    char quote = 0;
+    for (std::size_t i = at + 1; i < html.size(); ++i) {
+        char c = html[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '>') {
+            return i + 1;
+        }
+    }
+    return html.size();
+}
+
+Tag read_tag(std::string_view html, std::size_t at) {
+    Tag tag;
+    std::size_t i = at + 1;
+    if (html[i] == '/') {
+        tag.closing = true;
+        ++i;
+    }
+    while (i < html.size() && (is_ascii_alpha(html[i]) || (html[i] >= '0' && html[i] <= '9') ||
+                               html[i] == ':' || html[i] == '-'))
+        tag.name.push_back(ascii_lower(html[i++]));
+    tag.end = tag_end(html, at);
+    std::size_t inner_end =
+        tag.end > 0 && tag.end <= html.size() && html[tag.end - 1] == '>' ? tag.end - 1 : tag.end;
+    tag.self_closing = inner_end > i && html[inner_end - 1] == '/';
+    tag.attributes = html.substr(i, inner_end - i - (tag.self_closing ? 1 : 0));
+    return tag;
+}
+
+// Skips a comment or declaration starting at `at`; returns the index after it.
+std::size_t skip_markup_declaration(std::string_view html, std::size_t at) {
+    if (html.substr(at, 4) == "<!--") {
+        std::size_t end = html.find("-->", at + 4);
+        return end == std::string_view::npos ? html.size() : end + 3;
+    }
+    return tag_end(html, at);
+}
+
+// Index just past "</name ...>", or the end of input when it never comes.
+std::size_t skip_element_content(std::string_view html, std::size_t from, std::string_view name) {
+    for (std::size_t at = html.find("</", from); at != std::string_view::npos;
+         at = html.find("</", at + 2)) {
+        std::string_view candidate = html.substr(at + 2, name.size());
+        bool same = candidate.size() == name.size();
+        for (std::size_t i = 0; same && i < name.size(); ++i)
+            same = ascii_lower(candidate[i]) == name[i];
+        if (same)
+            return tag_end(html, at);
+    }
+    return html.size();
+}
+
+bool in_list(std::string_view name, std::initializer_list<std::string_view> names) {
+    for (auto candidate : names)
+        if (candidate == name)
+            return true;
+    return false;
+}
+
+bool drops_content(std::string_view name) {
+    return in_list(name, {"script", "style", "iframe", "object", "embed", "applet", "noscript",
+                          "template", "frame", "frameset", "noembed", "noframes", "svg", "math",
+                          "head", "title", "textarea", "select", "button"});
+}
+
+bool separates_words(std::string_view name) {
+    return in_list(name, {"p",      "br",         "div",     "li",      "ul",      "ol",
+                          "h1",     "h2",         "h3",      "h4",      "h5",      "h6",
+                          "tr",     "td",         "th",      "table",   "hr",      "dd",
+                          "dt",     "blockquote", "section", "article", "header",  "footer",
+                          "figure", "figcaption", "pre",     "img",     "address", "aside"});
+}
+
+std::string strip_tags(std::string_view html) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t pos = 0;
+    while (pos < html.size()) {
+        std::size_t lt = html.find('<', pos);
+        if (lt == std::string_view::npos) {
+            out.append(html.substr(pos));
+            break;
+        }
+        out.append(html.substr(pos, lt - pos));
+        if (!starts_tag(html, lt)) {
+            out.push_back('<');
+            pos = lt + 1;
+            continue;
+        }
+        if (html[lt + 1] == '!' || html[lt + 1] == '?') {
+            pos = skip_markup_declaration(html, lt);
+            continue;
+        }
+        Tag tag = read_tag(html, lt);
+        pos = tag.end;
+        if (!tag.closing && !tag.self_closing && drops_content(tag.name))
+            pos = skip_element_content(html, pos, tag.name);
+        else if (separates_words(tag.name))
+            out.push_back(' ');
+    }
+    return out;
+}
+
+// "…&nbs" or "…&n..." at the very end: a reference the feed cut in half.
+void drop_truncated_reference(std::string& text) {
+    std::size_t amp = text.rfind('&');
+    if (amp == std::string::npos || text.size() - amp > 40)
+        return;
+    std::string_view tail = std::string_view(text).substr(amp + 1);
+    std::size_t i = 0;
+    while (i < tail.size() &&
+           (is_ascii_alpha(tail[i]) || (tail[i] >= '0' && tail[i] <= '9') || tail[i] == '#'))
+        ++i;
+    std::string_view after = tail.substr(i);
+    if (after.empty() || after == "..." || after == "\xE2\x80\xA6") {
+        std::string ellipsis(after);
+        text.resize(amp);
+        text += ellipsis;
+    }
+}
+
+// No-break spaces and C0 controls become plain spaces before white space is collapsed.
+std::string normalize_spaces(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+            out.push_back(' ');
+            ++i;
+        } else if (c < 0x20) {
+            out.push_back(' ');
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return collapse_whitespace(out);
+}
+
+} // namespace
+
+bool contains_markup(std::string_view text) {
+    for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1))
+        if (starts_tag(text, lt))
+            return true;
+    return false;
+}
+
+std::string html_to_text(std::string_view html) {
+    std::string text = decode_entities(strip_tags(html));
+    // Escaped twice at the source: what decoding revealed is markup or references again.
+    if (contains_markup(text) || has_decodable_reference(text))
+        text = decode_entities(strip_tags(text));
+    drop_truncated_reference(text);
+    return normalize_spaces(text);
+}
+
+std::string escape_html(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+struct Attribute {
+    std::string name;
+    std::string value; // decoded
+    bool has_value = false;
+};
+
+std::vector<Attribute> parse_attributes(std::string_view text) {
+    std::vector<Attribute> attributes;
+    std::size_t i = 0;
+    auto skip_space = [&] {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+                                   text[i] == '\r' || text[i] == '\f' || text[i] == '/'))
+            ++i;
+    };
+    while (true) {
+        skip_space();
+        if (i >= text.size())
+            break;
+        Attribute attribute;
+        while (i < text.size() && text[i] != '=' && text[i] != ' ' && text[i] != '\t' &&
+               text[i] != '\n' && text[i] != '\r' && text[i] != '/')
+            attribute.name.push_back(ascii_lower(text[i++]));
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+            ++i;
+        if (i < text.size() && text[i] == '=') {
+            ++i;
+            while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+                ++i;
+            std::size_t start = i, end = i;
+            if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
+                char quote = text[i];
+                start = i + 1;
+                end = text.find(quote, start);
+                if (end == std::string_view::npos)
+                    end = text.size();
+                i = std::min(end + 1, text.size());
+            } else {
+                while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n')
+                    ++i;
+                end = i;
+            }
+            attribute.value = decode_entities(text.substr(start, end - start));
+            attribute.has_value = true;
+        }
+        if (!attribute.name.empty())
+            attributes.push_back(std::move(attribute));
+    }
+    return attributes;
+}
+
+bool is_url_attribute(std::string_view name) {
+    return in_list(name, {"href", "src", "action", "poster", "cite", "background", "longdesc",
+                          "data", "xlink:href", "formaction", "usemap", "lowsrc", "dynsrc"});
+}
+
+// The scheme, lower-cased, ignoring white space and controls browsers ignore too.
+std::string scheme_of(std::string_view url) {
+    std::string scheme;
+    for (char c : url) {
+        if (static_cast<unsigned char>(c) <= 0x20)
+            continue;
+        if (c == ':')
+            return scheme;
+        if (!is_ascii_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
+            return "";
+        scheme.push_back(ascii_lower(c));
+    }
+    return "";
+}
+
+bool is_safe_url(std::string_view name, std::string_view url) {
+    std::string scheme = scheme_of(url);
+    if (scheme == "javascript" || scheme == "vbscript" || scheme == "livescript")
+        return false;
+    if (scheme == "data") {
+        std::string lowered;
+        for (char c : url.substr(0, 20))
+            lowered.push_back(ascii_lower(c));
+        return name == "src" && lowered.find("data:image/") != std::string::npos &&
+               lowered.find("svg") == std::string::npos;
+    }
+    return true;
+}
+
+void append_tag(std::string& out, const Tag& tag, std::string_view base_url) {
+    out += '<';
+    out += tag.name;
+    for (auto& attribute : parse_attributes(tag.attributes)) {
+        const std::string& name = attribute.name;
+        if (name.starts_with("on") || name == "style" || name == "srcdoc" || name == "srcset" ||
+            name.starts_with("xmlns") || name.find('<') != std::string::npos ||
+            name.find('"') != std::string::npos)
+            continue;
+        if (is_url_attribute(name)) {
+            if (!is_safe_url(name, attribute.value))
+                continue;
+            attribute.value = resolve_url(base_url, attribute.value);
+        }
+        out += ' ';
+        out += name;
+        if (attribute.has_value) {
+            out += "=\"";
+            out += escape_html(attribute.value);
+            out += '"';
+        }
+    }
+    out += tag.self_closing ? " />" : ">";
+}
+
+} // namespace
+
+std::vector<HtmlAttributes> find_start_tags(std::string_view html, std::string_view name) {
+    std::vector<HtmlAttributes> found;
+    for (std::size_t lt = html.find('<'); lt != std::string_view::npos;
+         lt = html.find('<', lt + 1)) {
+        if (!starts_tag(html, lt) || html[lt + 1] == '/' || html[lt + 1] == '!' ||
+            html[lt + 1] == '?')
+            continue;
+        Tag tag = read_tag(html, lt);
+        if (tag.name != name)
+            continue;
+        HtmlAttributes attributes;
+        for (auto& attribute : parse_attributes(tag.attributes))
+            attributes.emplace_back(std::move(attribute.name), std::move(attribute.value));
+        found.push_back(std::move(attributes));
+    }
+    return found;
+}
+
+std::string sanitize_html(std::string_view html, std::string_view base_url) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t pos = 0;
+    while (pos < html.size()) {
+        std::size_t lt = html.find('<', pos);
+        std::size_t text_end = lt == std::string_view::npos ? html.size() : lt;
+        for (std::size_t i = pos; i < text_end; ++i)
+            out += html[i] == '>' ? std::string_view("&gt;") : std::string_view(&html[i], 1);
+        if (lt == std::string_view::npos)
+            break;
+        if (!starts_tag(html, lt)) {
+            out += "&lt;";
+            pos = lt + 1;
+            continue;
+        }
+        if (html[lt + 1] == '!' || html[lt + 1] == '?') {
+            pos = skip_markup_declaration(html, lt);
+            continue;
+        }
+        Tag tag = read_tag(html, lt);
+        pos = tag.end;
+        if (tag.name.empty() || in_list(tag.name, {"html", "body", "base", "meta", "link", "form",
+                                                   "input", "option", "param", "source"}))
+            continue; // the tag goes, its content stays
+        if (drops_content(tag.name)) {
+            if (!tag.closing && !tag.self_closing)
+                pos = skip_element_content(html, pos, tag.name);
+            continue;
+        }
+        if (tag.closing)
+            out += "</" + tag.name + ">";
+        else
+            append_tag(out, tag, base_url);
+    }
+    return out;
+}
+
+} // namespace newsmon::parsers

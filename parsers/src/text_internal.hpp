@@ -1,0 +1,35 @@
+// Internal text helpers shared by the HTML and feed code.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newsmon::parsers {
+
+void append_utf8(std::string& out, char32_t code);
+
+// True when `text` holds a character reference that decode_entities would replace.
+[[nodiscard]] bool has_decodable_reference(std::string_view text);
+
+[[nodiscard]] inline char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+[[nodiscard]] inline bool is_ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+} // namespace newsmon::parsers
+
+#include <utility>
+#include <vector>
+
+namespace newsmon::parsers {
+
+using HtmlAttributes = std::vector<std::pair<std::string, std::string>>; // name, decoded value
+
+// The attributes of every start tag named `name` (lower case) in an HTML document.
+[[nodiscard]] std::vector<HtmlAttributes> find_start_tags(std::string_view html,
+                                                          std::string_view name);
+
+} // namespace newsmon::parsers

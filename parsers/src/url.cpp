@@ -1,0 +1,121 @@
+#include "newsmon/parsers/url.hpp"
+
+#include <cctype>
+#include <vector>
+
+namespace newsmon::parsers {
+namespace {
+
+std::string_view trim(std::string_view text) {
+    auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    };
+    while (!text.empty() && is_space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// Length of "scheme:" at the start of `url`, or 0.
+std::size_t scheme_length(std::string_view url) {
+    if (url.empty() || !std::isalpha(static_cast<unsigned char>(url[0])))
+        return 0;
+    for (std::size_t i = 1; i < url.size(); ++i) {
+        char c = url[i];
+        if (c == ':')
+            return i + 1;
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+            return 0;
+    }
+    return 0;
+}
+
+struct Parts {
+    std::string_view scheme;    // with ':'
+    std::string_view authority; // with leading "//", may be empty
+    std::string_view path;
+    std::string_view rest; // query and fragment, with their '?' or '#'
+};
+
+Parts split(std::string_view url) {
+    Parts parts;
+    std::size_t scheme = scheme_length(url);
+    parts.scheme = url.substr(0, scheme);
+    url.remove_prefix(scheme);
+    if (url.starts_with("//")) {
+        std::size_t end = url.find_first_of("/?#", 2);
+        parts.authority = url.substr(0, end);
+        url.remove_prefix(parts.authority.size());
+    }
+    std::size_t path_end = url.find_first_of("?#");
+    parts.path = url.substr(0, path_end);
+    parts.rest = path_end == std::string_view::npos ? std::string_view{} : url.substr(path_end);
+    return parts;
+}
+
+std::string remove_dot_segments(std::string_view path) {
+    std::vector<std::string_view> kept;
+    bool absolute = path.starts_with('/');
+    bool trailing_slash = false;
+    std::size_t start = absolute ? 1 : 0;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        std::string_view segment = path.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        trailing_slash = segment == "." || segment == "..";
+        if (segment == "..") {
+            if (!kept.empty())
+                kept.pop_back();
+        } else if (segment != ".") {
+            kept.push_back(segment);
+        }
+        if (end == std::string_view::npos)
+            break;
+        start = end + 1;
+    }
+    std::string out = absolute ? "/" : "";
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        if (i > 0)
+            out += '/';
+        out += kept[i];
+    }
+    if (trailing_slash && !out.ends_with('/'))
+        out += '/';
+    return out;
+}
+
+} // namespace
+
+bool is_absolute_url(std::string_view url) {
+    Parts parts = split(trim(url));
+    return !parts.scheme.empty() && !parts.authority.empty();
+}
+
+std::string resolve_url(std::string_view base_text, std::string_view reference_text) {
+    std::string_view reference = trim(reference_text);
+    std::string_view base = trim(base_text);
+    if (reference.empty() || scheme_length(reference) > 0 || !is_absolute_url(base))
+        return std::string(reference);
+    Parts b = split(base);
+    if (reference.starts_with("//"))
+        return std::string(b.scheme) + std::string(reference);
+    std::string head = std::string(b.scheme) + std::string(b.authority);
+    if (reference.starts_with('#')) {
+        std::string_view query = b.rest.substr(0, b.rest.find('#'));
+        return head + std::string(b.path) + std::string(query) + std::string(reference);
+    }
+    if (reference.starts_with('?'))
+        return head + std::string(b.path) + std::string(reference);
+    Parts r = split(reference);
+    std::string merged;
+    if (r.path.starts_with('/')) {
+        merged = std::string(r.path);
+    } else {
+        std::string_view directory = b.path.substr(0, b.path.rfind('/') + 1);
+        merged = (directory.empty() ? "/" : std::string(directory)) + std::string(r.path);
+    }
+    return head + remove_dot_segments(merged) + std::string(r.rest);
+}
+
+} // namespace newsmon::parsers

@@ -1,0 +1,161 @@
+#include "xml_support.hpp"
+
+#include <array>
+#include <sstream>
+#include <vector>
+
+#include "newsmon/parsers/url.hpp"
+
+namespace newsmon::parsers::detail {
+namespace {
+
+struct KnownNamespace {
+    std::string_view uri;
+    Ns ns;
+};
+
+constexpr std::array<KnownNamespace, 13> k_known = {{
+    {"http://www.w3.org/2005/Atom", Ns::atom10},
+    {"http://purl.org/atom/ns#", Ns::atom03},
+    {"http://purl.org/rss/1.0/", Ns::rss10},
+    {"http://my.netscape.com/rdf/simple/0.9/", Ns::rss090},
+    {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", Ns::rdf},
+    {"http://purl.org/dc/elements/1.1/", Ns::dc},
+    {"http://purl.org/dc/terms/", Ns::dcterms},
+    {"http://purl.org/rss/1.0/modules/content/", Ns::content},
+    {"http://search.yahoo.com/mrss/", Ns::media},
+    {"http://search.yahoo.com/mrss", Ns::media},
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
+    {"http://purl.org/rss/1.0/modules/syndication/", Ns::sy},
+    {"http://www.w3.org/XML/1998/namespace", Ns::xml},
+}};
+
+Ns from_uri(std::string_view uri) {
+    for (const auto& known : k_known)
+        if (known.uri == uri)
+            return known.ns;
+    return Ns::other;
+}
+
+Ns conventional(std::string_view prefix) {
+    if (prefix == "dc")
+        return Ns::dc;
+    if (prefix == "dcterms")
+        return Ns::dcterms;
+    if (prefix == "content")
+        return Ns::content;
+    if (prefix == "media")
+        return Ns::media;
+    if (prefix == "itunes")
+        return Ns::itunes;
+    if (prefix == "sy")
+        return Ns::sy;
+    if (prefix == "atom" || prefix == "atom10")
+        return Ns::atom10;
+    if (prefix == "rdf")
+        return Ns::rdf;
+    if (prefix == "xml")
+        return Ns::xml;
+    return Ns::other;
+}
+
+std::string_view prefix_of(std::string_view name) {
+    auto colon = name.find(':');
+    return colon == std::string_view::npos ? std::string_view{} : name.substr(0, colon);
+}
+
+} // namespace
+
+std::string_view local_name(pugi::xml_node node) {
+    std::string_view name = node.name();
+    auto colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+Ns ns_of(pugi::xml_node node) {
+    std::string_view prefix = prefix_of(node.name());
+    if (prefix == "xml")
+        return Ns::xml;
+    for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element;
+         scope = scope.parent()) {
+        for (pugi::xml_attribute attribute : scope.attributes()) {
+            std::string_view name = attribute.name();
+            if (!name.starts_with("xmlns"))
+                continue;
+            bool match = prefix.empty() ? name.size() == 5
+                                        : name.size() == 6 + prefix.size() && name[5] == ':' &&
+                                              name.substr(6) == prefix;
+            if (match)
+                return from_uri(attribute.value());
+        }
+    }
+    return prefix.empty() ? Ns::none : conventional(prefix);
+}
+
+bool is(pugi::xml_node node, Ns ns, std::string_view local) {
+    return node.type() == pugi::node_element && local_name(node) == local && ns_of(node) == ns;
+}
+
+bool is_plain(pugi::xml_node node, std::string_view local) {
+    return node.type() == pugi::node_element && std::string_view(node.name()) == local;
+}
+
+pugi::xml_node child(pugi::xml_node parent, Ns ns, std::string_view local) {
+    for (pugi::xml_node node : parent.children())
+        if (is(node, ns, local))
+            return node;
+    return {};
+}
+
+pugi::xml_node plain_child(pugi::xml_node parent, std::string_view local) {
+    for (pugi::xml_node node : parent.children())
+        if (is_plain(node, local))
+            return node;
+    return {};
+}
+
+std::string text_of(pugi::xml_node node) {
+    pugi::xml_node first = node.first_child();
+    if (!first)
+        return {};
+    // The common case, one text or CDATA child, without building a string twice.
+    if (!first.next_sibling() &&
+        (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata))
+        return first.value();
+    std::string text;
+    for (pugi::xml_node part : node.children())
+        if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata)
+            text += part.value();
+    return text;
+}
+
+std::string inner_xml(pugi::xml_node node) {
+    std::ostringstream out;
+    for (pugi::xml_node part : node.children())
+        part.print(out, "", pugi::format_raw);
+    return out.str();
+}
+
+std::string base_for(pugi::xml_node node, const std::string& base) {
+    std::vector<std::string_view> chain;
+    for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element;
+         scope = scope.parent())
+        if (pugi::xml_attribute attribute = scope.attribute("xml:base"))
+            chain.push_back(attribute.value());
+    std::string resolved = base;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        resolved = resolve_url(resolved, *it);
+    return resolved;
+}
+
+pugi::xml_attribute attribute_local(pugi::xml_node node, std::string_view local) {
+    for (pugi::xml_attribute attribute : node.attributes()) {
+        std::string_view name = attribute.name();
+        auto colon = name.find(':');
+        if ((colon == std::string_view::npos ? name : name.substr(colon + 1)) == local)
+            return attribute;
+    }
+    return {};
+}
+
+} // namespace newsmon::parsers::detail
