@@ -46,9 +46,9 @@ std::string plain_text(pugi::xml_node node) {
     case TextKind::text:
         break;
     }
-    std::string text = text_of(node);
-    // Declared plain text, yet feeds put markup and references there too.
-    return contains_markup(text) ? html_to_text(text) : html_to_text(escape_html(text));
+    // Plain text by declaration: what looks like a tag is text; references are still decoded,
+    // since feeds escape twice.
+    return decode_text(text_of(node));
 }
 
 std::optional<std::string> html_of(pugi::xml_node node, const std::string& base) {

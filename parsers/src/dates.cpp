@@ -50,9 +50,11 @@ public:
             ++n;
         return n;
     }
+    // Letters, counting every byte of a multi-byte UTF-8 character as one.
     std::string_view word() {
         std::size_t start = m_pos;
-        while (!at_end() && std::isalpha(static_cast<unsigned char>(m_text[m_pos])))
+        while (!at_end() && (std::isalpha(static_cast<unsigned char>(m_text[m_pos])) ||
+                             static_cast<unsigned char>(m_text[m_pos]) >= 0x80))
             ++m_pos;
         return m_text.substr(start, m_pos - start);
     }
@@ -63,14 +65,128 @@ private:
     std::size_t m_pos = 0;
 };
 
-std::optional<unsigned> english_month(std::string_view name) {
-    static constexpr std::array<std::string_view, 12> k_months = {
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-    if (name.size() < 3)
+// Lower case for ASCII and Cyrillic, and Turkish/Azerbaijani letters reduced to ASCII, which is
+// all that month names need ("Kasım" -> "kasim", "НОЯБРЯ" -> "ноября", "Avqust" -> "avqust").
+std::string fold_month_name(std::string_view name) {
+    std::string out;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        auto c = static_cast<unsigned char>(name[i]);
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(std::tolower(c)));
+            continue;
+        }
+        if (i + 1 >= name.size())
+            break;
+        auto d = static_cast<unsigned char>(name[i + 1]);
+        ++i;
+        unsigned pair = (c << 8) | d;
+        switch (pair) {
+        case 0xC59F:
+        case 0xC59E:
+            out += 's';
+            continue; // ş Ş
+        case 0xC4B1:
+        case 0xC4B0:
+            out += 'i';
+            continue; // ı İ
+        case 0xC49F:
+        case 0xC49E:
+            out += 'g';
+            continue; // ğ Ğ
+        case 0xC3BC:
+        case 0xC39C:
+            out += 'u';
+            continue; // ü Ü
+        case 0xC3B6:
+        case 0xC396:
+            out += 'o';
+            continue; // ö Ö
+        case 0xC3A7:
+        case 0xC387:
+            out += 'c';
+            continue; // ç Ç
+        case 0xC999:
+        case 0xC68F:
+            out += 'e';
+            continue; // ə Ə
+        default:
+            break;
+        }
+        if (c == 0xD0 && d >= 0x90 && d <= 0x9F) { // А-П
+            out += '\xD0';
+            out += static_cast<char>(d + 0x20);
+        } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) { // Р-Я
+            out += '\xD1';
+            out += static_cast<char>(d - 0x20);
+        } else {
+            out += static_cast<char>(c);
+            out += static_cast<char>(d);
+        }
+    }
+    return out;
+}
+
+// Month names and abbreviations in English, Russian (any case form), Azerbaijani and Turkish,
+// as prefixes of the folded name; the more specific prefix of two comes first.
+std::optional<unsigned> month_from_name(std::string_view name) {
+    struct Prefix {
+        std::string_view prefix;
+        unsigned month;
+    };
+    static constexpr Prefix k_prefixes[] = {
+        {"jan", 1},
+        {"feb", 2},
+        {"mar", 3},
+        {"apr", 4},
+        {"may", 5},
+        {"jun", 6},
+        {"jul", 7},
+        {"aug", 8},
+        {"sep", 9},
+        {"oct", 10},
+        {"nov", 11},
+        {"dec", 12},
+        // Azerbaijani
+        {"yanv", 1},
+        {"fevr", 2},
+        {"iyun", 6},
+        {"iyul", 7},
+        {"avq", 8},
+        {"sent", 9},
+        {"okt", 10},
+        {"noy", 11},
+        {"dek", 12},
+        // Turkish
+        {"oca", 1},
+        {"sub", 2},
+        {"nis", 4},
+        {"haz", 6},
+        {"tem", 7},
+        {"agu", 8},
+        {"eyl", 9},
+        {"eki", 10},
+        {"kas", 11},
+        {"ara", 12},
+        // Russian
+        {"\xD1\x8F\xD0\xBD\xD0\xB2", 1},  // янв
+        {"\xD1\x84\xD0\xB5\xD0\xB2", 2},  // фев
+        {"\xD0\xBC\xD0\xB0\xD1\x80", 3},  // мар
+        {"\xD0\xB0\xD0\xBF\xD1\x80", 4},  // апр
+        {"\xD0\xBC\xD0\xB0", 5},          // май, мая
+        {"\xD0\xB8\xD1\x8E\xD0\xBD", 6},  // июн
+        {"\xD0\xB8\xD1\x8E\xD0\xBB", 7},  // июл
+        {"\xD0\xB0\xD0\xB2\xD0\xB3", 8},  // авг
+        {"\xD1\x81\xD0\xB5\xD0\xBD", 9},  // сен
+        {"\xD0\xBE\xD0\xBA\xD1\x82", 10}, // окт
+        {"\xD0\xBD\xD0\xBE\xD1\x8F", 11}, // ноя
+        {"\xD0\xB4\xD0\xB5\xD0\xBA", 12}, // дек
+    };
+    std::string folded = fold_month_name(name);
+    if (folded.size() < 3)
         return std::nullopt;
-    for (unsigned i = 0; i < k_months.size(); ++i)
-        if (iequals_ascii(name.substr(0, 3), k_months[i]))
-            return i + 1;
+    for (const auto& entry : k_prefixes)
+        if (folded.starts_with(entry.prefix))
+            return entry.month;
     return std::nullopt;
 }
 
@@ -139,14 +255,15 @@ int widen_two_digit_year(int year) {
 std::optional<sys_seconds> parse_rfc822(std::string_view text) {
     Scanner in(text);
     in.skip(" \t");
-    if (std::isalpha(static_cast<unsigned char>(in.peek()))) {
+    if (std::isalpha(static_cast<unsigned char>(in.peek())) ||
+        static_cast<unsigned char>(in.peek()) >= 0x80) {
         (void)in.word(); // weekday, never trusted
         in.skip(", \t");
     }
     auto day_of_month = in.number(1, 2);
     in.skip(" -");
-    auto month_number = english_month(in.word());
-    in.skip(". -");
+    auto month_number = month_from_name(in.word());
+    in.skip(". -,");
     std::size_t year_digits = in.digits_ahead();
     auto year_value = in.number(2, 4);
     if (!day_of_month || !month_number || !year_value || year_digits == 3)

@@ -121,6 +121,15 @@ std::string decode_entities(std::string_view text) {
     return out;
 }
 
+bool is_reference_prefix(std::string_view fragment) {
+    if (fragment.empty())
+        return false;
+    auto found = std::lower_bound(
+        std::begin(k_named), std::end(k_named), fragment,
+        [](const NamedReference& entry, std::string_view key) { return entry.name < key; });
+    return found != std::end(k_named) && found->name.starts_with(fragment);
+}
+
 bool has_decodable_reference(std::string_view text) {
     std::string scratch;
     for (std::size_t amp = text.find('&'); amp != std::string_view::npos;

@@ -153,7 +153,8 @@ std::string strip_tags(std::string_view html) {
     return out;
 }
 
-// "…&nbs" or "…&n..." at the very end: a reference the feed cut in half.
+// "…&nbs" or "…&n..." at the very end: a reference the feed cut in half. "R&D" is not one:
+// without an ellipsis after it, only a lower-case beginning of a real name counts.
 void drop_truncated_reference(std::string& text) {
     std::size_t amp = text.rfind('&');
     if (amp == std::string::npos || text.size() - amp > 40)
@@ -163,12 +164,17 @@ void drop_truncated_reference(std::string& text) {
     while (i < tail.size() &&
            (is_ascii_alpha(tail[i]) || (tail[i] >= '0' && tail[i] <= '9') || tail[i] == '#'))
         ++i;
+    std::string_view fragment = tail.substr(0, i);
     std::string_view after = tail.substr(i);
-    if (after.empty() || after == "..." || after == "\xE2\x80\xA6") {
-        std::string ellipsis(after);
-        text.resize(amp);
-        text += ellipsis;
-    }
+    bool ellipsis = after == "..." || after == "\xE2\x80\xA6";
+    bool lower_case = !fragment.empty() && fragment[0] >= 'a' && fragment[0] <= 'z';
+    bool cut = ellipsis || (after.empty() && (fragment.starts_with('#') ||
+                                              (lower_case && is_reference_prefix(fragment))));
+    if (!cut)
+        return;
+    std::string kept(after);
+    text.resize(amp);
+    text += kept;
 }
 
 // No-break spaces and C0 controls become plain spaces before white space is collapsed.
@@ -205,6 +211,14 @@ std::string html_to_text(std::string_view html) {
         text = decode_entities(strip_tags(text));
     drop_truncated_reference(text);
     return normalize_spaces(text);
+}
+
+std::string decode_text(std::string_view text) {
+    std::string decoded = decode_entities(text);
+    if (has_decodable_reference(decoded))
+        decoded = decode_entities(decoded);
+    drop_truncated_reference(decoded);
+    return normalize_spaces(decoded);
 }
 
 std::string escape_html(std::string_view text) {

@@ -11,6 +11,9 @@ void append_utf8(std::string& out, char32_t code);
 // True when `text` holds a character reference that decode_entities would replace.
 [[nodiscard]] bool has_decodable_reference(std::string_view text);
 
+// True when `fragment` begins the name of some named reference ("nbs" begins "nbsp;").
+[[nodiscard]] bool is_reference_prefix(std::string_view fragment);
+
 [[nodiscard]] inline char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }

@@ -54,3 +54,19 @@ TEST(Dates, GarbageIsNullNotNow) {
                             "07 Nov 2025 10:10:00 +04:00 trailing"})
         EXPECT_EQ(utc(bad), "null") << bad;
 }
+
+TEST(Dates, MonthNamesInRussianAzerbaijaniAndTurkish) {
+    EXPECT_EQ(utc("7 ноября 2025"), "2025-11-07T00:00:00Z");
+    EXPECT_EQ(utc("7 НОЯБРЯ 2025 10:10"), "2025-11-07T10:10:00Z");
+    EXPECT_EQ(utc("1 мая 2024"), "2024-05-01T00:00:00Z");
+    EXPECT_EQ(utc("15 марта 2024"), "2024-03-15T00:00:00Z");
+    EXPECT_EQ(utc("пн, 1 февр. 2016 12:00:00 +0200"), "2016-02-01T10:00:00Z");
+    EXPECT_EQ(utc("07 noyabr 2025"), "2025-11-07T00:00:00Z");
+    EXPECT_EQ(utc("01 dekabr, 2024"), "2024-12-01T00:00:00Z");
+    EXPECT_EQ(utc("8 İyul 2016 17:08"), "2016-07-08T17:08:00Z");
+    EXPECT_EQ(utc("21 Avqust 2025"), "2025-08-21T00:00:00Z");
+    EXPECT_EQ(utc("7 Kasım 2025"), "2025-11-07T00:00:00Z");
+    EXPECT_EQ(utc("3 Şubat 2025 09:30 +0300"), "2025-02-03T06:30:00Z");
+    EXPECT_EQ(utc("29 Ağustos 2025"), "2025-08-29T00:00:00Z");
+    EXPECT_EQ(utc("12 Aralık 2024"), "2024-12-12T00:00:00Z");
+}

@@ -15,6 +15,10 @@ namespace newsmon::parsers {
 // white space, including no-break spaces, collapsed.
 [[nodiscard]] std::string html_to_text(std::string_view html);
 
+// Text that is plain by declaration (no tags to strip): references decoded, a cut-off one at
+// the end removed, white space collapsed.
+[[nodiscard]] std::string decode_text(std::string_view text);
+
 // Markup kept, danger removed: no script, style, iframe, object, embed and the like (with their
 // content), no comments, no on* or style attributes, no javascript:/vbscript:/data: links.
 // Relative href and src values are resolved against `base_url` when it is absolute.
