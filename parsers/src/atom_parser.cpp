@@ -105,14 +105,13 @@ Item read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
     Item item;
     Ns ns = names.ns;
     std::string base = base_for(entry, context.base);
-    std::string where = context.item_label();
     item.guid = collapse_whitespace(text_of(child(entry, ns, "id")));
     item.title = plain_text(child(entry, ns, "title"));
     read_entry_links(entry, ns, context.base, item);
-    item.published = context.date(text_of(child(entry, ns, names.published)), where + " published");
+    item.published = context.date(text_of(child(entry, ns, names.published)), "published");
     if (!item.published && ns == Ns::atom03)
-        item.published = context.date(text_of(child(entry, ns, "created")), where + " created");
-    item.updated = context.date(text_of(child(entry, ns, names.updated)), where + " updated");
+        item.published = context.date(text_of(child(entry, ns, "created")), "created");
+    item.updated = context.date(text_of(child(entry, ns, names.updated)), "updated");
     if (!item.published)
         item.published = item.updated;
     read_authors(entry, ns, item.authors);
@@ -160,7 +159,7 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
     feed.description = plain_text(child(root, ns, names.subtitle));
     if (std::string language = root.attribute("xml:lang").value(); !language.empty())
         feed.language = language;
-    feed.updated = context.date(text_of(child(root, ns, names.updated)), "feed updated");
+    feed.updated = context.date(text_of(child(root, ns, names.updated)), "updated", false);
     context.base = is_absolute_url(options.feed_url) ? root_base
                    : is_absolute_url(root_base)      ? root_base
                                                      : feed.link;

@@ -113,38 +113,71 @@ Bom detect_bom(std::string_view bytes) {
     return {};
 }
 
-// Length of the valid UTF-8 sequence at text[i], or 0 when it is not one.
-std::size_t valid_sequence(std::string_view text, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char lead = byte(i);
-    std::size_t length = lead >= 0xF0 && lead <= 0xF4   ? 4
-                         : lead >= 0xE0 && lead <= 0xEF ? 3
-                         : lead >= 0xC2 && lead <= 0xDF ? 2
-                                                        : 0;
-    if (length == 0 || i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k)
-        if ((byte(i + k) & 0xC0) != 0x80)
+// Length of the valid UTF-8 sequence at p (p < end, *p >= 0x80), or 0 when it is not one.
+// U+FFFE and U+FFFF count as invalid here: XML forbids them.
+inline std::size_t valid_sequence(const unsigned char* p, const unsigned char* end) {
+    unsigned char lead = p[0];
+    if (lead >= 0xC2 && lead <= 0xDF)
+        return end - p >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (lead >= 0xE0 && lead <= 0xEF) {
+        if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
             return 0;
-    unsigned char second = byte(i + 1);
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
-        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F))
-        return 0; // overlong, surrogate or beyond U+10FFFF
-    return length;
+        if ((lead == 0xE0 && p[1] < 0xA0) || (lead == 0xED && p[1] > 0x9F))
+            return 0; // overlong or a surrogate
+        if (lead == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
+            return 0; // U+FFFE, U+FFFF
+        return 3;
+    }
+    if (lead >= 0xF0 && lead <= 0xF4) {
+        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+            (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((lead == 0xF0 && p[1] < 0x90) || (lead == 0xF4 && p[1] > 0x8F))
+            return 0; // overlong or beyond U+10FFFF
+        return 4;
+    }
+    return 0;
 }
 
-bool is_forbidden_control(unsigned char c) {
+inline bool is_forbidden_control(unsigned char c) {
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
 // True when the 8 bytes at p are all ASCII and none is below 0x20: the common case.
-bool plain_ascii_word(const char* p) {
+inline bool plain_ascii_word(const unsigned char* p) {
     std::uint64_t word;
     std::memcpy(&word, p, sizeof word);
     constexpr std::uint64_t k_high = 0x8080808080808080ULL;
     constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
     std::uint64_t below_space = (word - k_ones * 0x20) & ~word & k_high;
     return ((word & k_high) | below_space) == 0;
+}
+
+// Where the first byte that needs repair is, or nullptr when the text is clean.
+const unsigned char* first_problem(const unsigned char* p, const unsigned char* end) {
+    while (p < end) {
+        if (end - p >= 8 && plain_ascii_word(p)) {
+            p += 8;
+            continue;
+        }
+        unsigned char c = *p;
+        if (c < 0x80) {
+            if (is_forbidden_control(c))
+                return p;
+            ++p;
+            continue;
+        }
+        // Runs of two-byte characters (Cyrillic, most Latin letters with marks) stay here.
+        while (end - p >= 2 && p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80)
+            p += 2;
+        if (p >= end || *p < 0x80)
+            continue;
+        std::size_t length = valid_sequence(p, end);
+        if (length == 0)
+            return p;
+        p += length;
+    }
+    return nullptr;
 }
 
 } // namespace
@@ -187,54 +220,36 @@ std::optional<std::string> xml_declared_encoding(std::string_view bytes) {
 
 Utf8Repairs repair_utf8(std::string& text) {
     Utf8Repairs repairs;
-    std::size_t i = 0;
-    // Scan until the first byte that needs attention; most documents never get past here.
-    for (; i + 8 <= text.size() && plain_ascii_word(text.data() + i);)
-        i += 8;
-    bool clean = true;
-    for (std::size_t k = i; k < text.size() && clean;) {
-        unsigned char c = static_cast<unsigned char>(text[k]);
-        if (c < 0x80) {
-            clean = !is_forbidden_control(c);
-            ++k;
-            continue;
-        }
-        std::size_t length = valid_sequence(text, k);
-        clean = length > 0 &&
-                !(length == 3 && c == 0xEF && static_cast<unsigned char>(text[k + 1]) == 0xBF &&
-                  static_cast<unsigned char>(text[k + 2]) >= 0xBE);
-        k += length;
-    }
-    if (clean)
+    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = begin + text.size();
+    const unsigned char* problem = first_problem(begin, end);
+    if (!problem)
         return repairs;
     std::string out;
     out.reserve(text.size());
-    out.append(text, 0, i);
-    while (i < text.size()) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
+    out.append(text, 0, static_cast<std::size_t>(problem - begin));
+    for (const unsigned char* p = problem; p < end;) {
+        unsigned char c = *p;
         if (c < 0x80) {
             if (is_forbidden_control(c))
                 ++repairs.removed_controls;
             else
                 out.push_back(static_cast<char>(c));
-            ++i;
+            ++p;
             continue;
         }
-        std::size_t length = valid_sequence(text, i);
-        if (length == 0) {
+        std::size_t length = valid_sequence(p, end);
+        if (length > 0) {
+            out.append(reinterpret_cast<const char*>(p), length);
+            p += length;
+        } else if (c == 0xEF && end - p >= 3 && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+            ++repairs.removed_controls; // U+FFFE/U+FFFF: well-formed, but not XML characters
+            p += 3;
+        } else {
             out += "\xEF\xBF\xBD";
             ++repairs.invalid_sequences;
-            ++i;
-            continue;
+            ++p;
         }
-        bool noncharacter = length == 3 && c == 0xEF &&
-                            static_cast<unsigned char>(text[i + 1]) == 0xBF &&
-                            static_cast<unsigned char>(text[i + 2]) >= 0xBE;
-        if (noncharacter)
-            ++repairs.removed_controls;
-        else
-            out.append(text, i, length);
-        i += length;
     }
     text = std::move(out);
     return repairs;

@@ -9,13 +9,19 @@
 
 namespace newsmon::parsers::detail {
 
-std::optional<Timestamp> Context::date(std::string_view text, const std::string& where) {
-    std::string trimmed = collapse_whitespace(text);
-    if (trimmed.empty())
+std::optional<Timestamp> Context::date(std::string_view text, std::string_view field,
+                                       bool in_item) {
+    if (text.empty())
         return std::nullopt;
-    auto instant = parse_date(trimmed);
-    if (!instant)
-        feed.warnings.push_back(where + ": unparseable date \"" + trimmed + "\"");
+    auto instant = parse_date(text);
+    if (!instant) {
+        std::string trimmed = collapse_whitespace(text);
+        if (trimmed.empty())
+            return std::nullopt;
+        std::string where = in_item ? item_label() + " " : std::string("channel ");
+        feed.warnings.push_back(where + std::string(field) + ": unparseable date \"" + trimmed +
+                                "\"");
+    }
     return instant;
 }
 
@@ -73,29 +79,29 @@ std::string clean_author(std::string_view text) {
     return author;
 }
 
-void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
-    for (pugi::xml_node node : parent.children()) {
-        if (is_plain(node, "enclosure")) {
-            Enclosure enclosure{resolve_url(base, node.attribute("url").value()), std::nullopt,
-                                parse_length(node.attribute("length").value())};
-            if (std::string type = node.attribute("type").value(); !type.empty())
-                enclosure.type = std::move(type);
-            add_enclosure(item, std::move(enclosure));
-            continue;
-        }
-        if (ns_of(node) != Ns::media)
-            continue;
-        std::string_view local = local_name(node);
-        if (local == "group") {
-            read_media(node, item, base);
-        } else if (local == "content" || local == "thumbnail") {
-            Enclosure enclosure{resolve_url(base, node.attribute("url").value()), std::nullopt,
-                                parse_length(node.attribute("fileSize").value())};
-            if (std::string type = node.attribute("type").value(); !type.empty())
-                enclosure.type = std::move(type);
-            add_enclosure(item, std::move(enclosure));
-        }
+void read_medium(pugi::xml_node node, Item& item, const std::string& base) {
+    bool enclosure_element = is_plain(node, "enclosure");
+    if (!enclosure_element && ns_of(node) != Ns::media)
+        return;
+    std::string_view local = local_name(node);
+    if (local == "group") {
+        read_media(node, item, base);
+        return;
     }
+    if (!enclosure_element && local != "content" && local != "thumbnail")
+        return;
+    const char* size_attribute = enclosure_element ? "length" : "fileSize";
+    Enclosure enclosure{resolve_url(base, node.attribute("url").value()), std::nullopt,
+                        parse_length(node.attribute(size_attribute).value())};
+    if (std::string type = node.attribute("type").value(); !type.empty())
+        enclosure.type = std::move(type);
+    add_enclosure(item, std::move(enclosure));
+}
+
+void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
+    for (pugi::xml_node node = parent.first_child(); node; node = node.next_sibling())
+        if (node.type() == pugi::node_element)
+            read_medium(node, item, base);
 }
 
 void assign_stable_guids(Feed& feed) {

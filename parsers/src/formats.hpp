@@ -14,8 +14,10 @@ struct Context {
     const ParseOptions& options;
     std::string base; // the feed URL, else the channel link: where relative links point
 
-    // Parses a date, warning (naming `where`) when the text is not one.
-    std::optional<Timestamp> date(std::string_view text, const std::string& where);
+    // Parses a date, warning when the text is not one; `field` names it ("pubDate"), and
+    // `in_item` says whether it belongs to the item being read or to the channel.
+    std::optional<Timestamp> date(std::string_view text, std::string_view field,
+                                  bool in_item = true);
     // False, with one warning, once options.max_items items are in.
     bool room_for_item();
     [[nodiscard]] std::string item_label() const; // "item 3"
@@ -32,7 +34,9 @@ void add_enclosure(Item& item, Enclosure enclosure);
 [[nodiscard]] std::optional<std::int64_t> parse_length(std::string_view text);
 // "editor@example.com (Jane Doe)" -> "Jane Doe"; plain names pass through.
 [[nodiscard]] std::string clean_author(std::string_view text);
-// Media RSS and <enclosure> elements of an item or channel-level group.
+// One <enclosure>, media:content, media:thumbnail or media:group element of an item.
+void read_medium(pugi::xml_node node, Item& item, const std::string& base);
+// Every such element among the children of `parent`.
 void read_media(pugi::xml_node parent, Item& item, const std::string& base);
 
 // Gives items without a trustworthy guid one: the link, else a hash of title, date and summary.

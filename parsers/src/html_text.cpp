@@ -1,4 +1,5 @@
 // Plain text from HTML fragments, and the streaming sanitizer for content_html.
+#include <algorithm>
 #include <array>
 
 #include "newsmon/parsers/html.hpp"
@@ -109,19 +110,53 @@ bool in_list(std::string_view name, std::initializer_list<std::string_view> name
     return false;
 }
 
-bool drops_content(std::string_view name) {
-    return in_list(name, {"script", "style", "iframe", "object", "embed", "applet", "noscript",
-                          "template", "frame", "frameset", "noembed", "noframes", "svg", "math",
-                          "head", "title", "textarea", "select", "button"});
+// What the text extractor and the sanitizer do with an element.
+enum class TagRole : unsigned char {
+    inline_markup,   // kept; no word break
+    block,           // kept; separates words in plain text
+    drop_content,    // removed with everything inside it
+    drop_tag,        // the tag goes, its content stays
+};
+
+TagRole role_of(std::string_view name) {
+    struct Entry {
+        std::string_view name;
+        TagRole role;
+    };
+    using enum TagRole;
+    static constexpr Entry k_roles[] = { // sorted by name
+        {"address", block},       {"applet", drop_content}, {"article", block},
+        {"aside", block},         {"base", drop_tag},       {"blockquote", block},
+        {"body", drop_tag},       {"br", block},            {"button", drop_content},
+        {"dd", block},            {"div", block},           {"dt", block},
+        {"embed", drop_content},  {"figcaption", block},    {"figure", block},
+        {"footer", block},        {"form", drop_tag},       {"frame", drop_content},
+        {"frameset", drop_content}, {"h1", block},          {"h2", block},
+        {"h3", block},            {"h4", block},            {"h5", block},
+        {"h6", block},            {"head", drop_content},   {"header", block},
+        {"hr", block},            {"html", drop_tag},       {"iframe", drop_content},
+        {"img", block},           {"input", drop_tag},      {"li", block},
+        {"link", drop_tag},       {"math", drop_content},   {"meta", drop_tag},
+        {"noembed", drop_content}, {"noframes", drop_content}, {"noscript", drop_content},
+        {"object", drop_content}, {"ol", block},            {"option", drop_tag},
+        {"p", block},             {"param", drop_tag},      {"pre", block},
+        {"script", drop_content}, {"section", block},       {"select", drop_content},
+        {"source", drop_tag},     {"style", drop_content},  {"svg", drop_content},
+        {"table", block},         {"td", block},            {"template", drop_content},
+        {"textarea", drop_content}, {"th", block},          {"title", drop_content},
+        {"tr", block},            {"ul", block},
+    };
+    auto found = std::lower_bound(std::begin(k_roles), std::end(k_roles), name,
+                                  [](const Entry& entry, std::string_view key) {
+                                      return entry.name < key;
+                                  });
+    if (found != std::end(k_roles) && found->name == name)
+        return found->role;
+    return inline_markup;
 }
 
-bool separates_words(std::string_view name) {
-    return in_list(name, {"p",      "br",         "div",     "li",      "ul",      "ol",
-                          "h1",     "h2",         "h3",      "h4",      "h5",      "h6",
-                          "tr",     "td",         "th",      "table",   "hr",      "dd",
-                          "dt",     "blockquote", "section", "article", "header",  "footer",
-                          "figure", "figcaption", "pre",     "img",     "address", "aside"});
-}
+bool drops_content(std::string_view name) { return role_of(name) == TagRole::drop_content; }
+bool separates_words(std::string_view name) { return role_of(name) == TagRole::block; }
 
 std::string strip_tags(std::string_view html) {
     std::string out;
@@ -177,22 +212,29 @@ void drop_truncated_reference(std::string& text) {
     text += kept;
 }
 
-// No-break spaces and C0 controls become plain spaces before white space is collapsed.
+// One pass: no-break spaces, C0 controls and white space runs become single spaces; the
+// result is trimmed.
 std::string normalize_spaces(std::string_view text) {
     std::string out;
     out.reserve(text.size());
+    bool pending_space = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(text[i]);
+        auto c = static_cast<unsigned char>(text[i]);
+        bool space = c <= 0x20;
         if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-            out.push_back(' ');
+            space = true;
             ++i;
-        } else if (c < 0x20) {
-            out.push_back(' ');
-        } else {
-            out.push_back(static_cast<char>(c));
         }
+        if (space) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space)
+            out.push_back(' ');
+        pending_space = false;
+        out.push_back(static_cast<char>(c));
     }
-    return collapse_whitespace(out);
+    return out;
 }
 
 } // namespace
@@ -376,17 +418,24 @@ std::vector<HtmlAttributes> find_start_tags(std::string_view html, std::string_v
     return found;
 }
 
+bool only_space(std::string_view text) {
+    for (char c : text)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            return false;
+    return true;
+}
+
 std::string sanitize_html(std::string_view html, std::string_view base_url) {
     std::string out;
     out.reserve(html.size());
     std::size_t pos = 0;
     while (pos < html.size()) {
         std::size_t lt = html.find('<', pos);
-        std::size_t text_end = lt == std::string_view::npos ? html.size() : lt;
-        for (std::size_t i = pos; i < text_end; ++i)
-            out += html[i] == '>' ? std::string_view("&gt;") : std::string_view(&html[i], 1);
-        if (lt == std::string_view::npos)
+        if (lt == std::string_view::npos) {
+            out.append(html.substr(pos));
             break;
+        }
+        out.append(html.substr(pos, lt - pos));
         if (!starts_tag(html, lt)) {
             out += "&lt;";
             pos = lt + 1;
@@ -398,18 +447,25 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
         }
         Tag tag = read_tag(html, lt);
         pos = tag.end;
-        if (tag.name.empty() || in_list(tag.name, {"html", "body", "base", "meta", "link", "form",
-                                                   "input", "option", "param", "source"}))
-            continue; // the tag goes, its content stays
-        if (drops_content(tag.name)) {
+        TagRole role = tag.name.empty() ? TagRole::drop_tag : role_of(tag.name);
+        if (role == TagRole::drop_tag)
+            continue;
+        if (role == TagRole::drop_content) {
             if (!tag.closing && !tag.self_closing)
                 pos = skip_element_content(html, pos, tag.name);
             continue;
         }
-        if (tag.closing)
-            out += "</" + tag.name + ">";
-        else
+        if (tag.closing) {
+            out += "</";
+            out += tag.name;
+            out += '>';
+        } else if (only_space(tag.attributes)) {
+            out += '<';
+            out += tag.name;
+            out += tag.self_closing ? " />" : ">";
+        } else {
             append_tag(out, tag, base_url);
+        }
     }
     return out;
 }

@@ -29,15 +29,14 @@ void read_authors(const json& object, std::vector<std::string>& authors) {
 
 Item read_item(const json& entry, Context& context, const std::vector<std::string>& feed_authors) {
     Item item;
-    std::string where = context.item_label();
     if (auto id = entry.find("id"); id != entry.end())
         item.guid = id->is_string() ? id->get<std::string>() : id->dump();
     item.link = resolve_url(context.base, string_at(entry, "url"));
     if (item.link.empty())
         item.link = resolve_url(context.base, string_at(entry, "external_url"));
     item.title = html_to_text(string_at(entry, "title"));
-    item.published = context.date(string_at(entry, "date_published"), where + " date_published");
-    item.updated = context.date(string_at(entry, "date_modified"), where + " date_modified");
+    item.published = context.date(string_at(entry, "date_published"), "date_published");
+    item.updated = context.date(string_at(entry, "date_modified"), "date_modified");
     read_authors(entry, item.authors);
     if (item.authors.empty())
         item.authors = feed_authors;

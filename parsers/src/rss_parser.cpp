@@ -1,5 +1,7 @@
 // RSS 0.9x and 2.0 (<rss><channel><item>), and RSS 1.0 / 0.90 (<rdf:RDF> with items beside
 // the channel). Both share the item vocabulary and its modules.
+#include <cstring>
+
 #include "formats.hpp"
 #include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/text.hpp"
@@ -36,70 +38,126 @@ std::string atom_link(pugi::xml_node parent, std::string_view wanted_rel) {
     return {};
 }
 
-std::string first_text(pugi::xml_node parent,
-                       std::initializer_list<std::pair<Ns, const char*>> names) {
-    for (const auto& [ns, local] : names)
-        if (pugi::xml_node node = child(parent, ns, local))
-            if (std::string text = text_of(node); !text.empty())
-                return text;
-    return {};
+// The elements of one item that matter, found in a single pass over its children.
+struct ItemParts {
+    pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
+    pugi::xml_node description, encoded, summary;
+    std::vector<pugi::xml_node> people, categories, media;
+};
+
+bool named(const char* name, const char* wanted) { return std::strcmp(name, wanted) == 0; }
+
+void sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
+    if (named(name, "title"))
+        parts.title = node;
+    else if (named(name, "link"))
+        parts.link = node;
+    else if (named(name, "guid"))
+        parts.guid = node;
+    else if (named(name, "pubDate"))
+        parts.pub_date = node;
+    else if (named(name, "description"))
+        parts.description = node;
+    else if (named(name, "author"))
+        parts.people.push_back(node);
+    else if (named(name, "category"))
+        parts.categories.push_back(node);
+    else if (named(name, "enclosure"))
+        parts.media.push_back(node);
 }
 
-void read_links(pugi::xml_node node, Item& item, const std::string& base) {
-    item.link = resolve_url(base, text_of(core_child(node, "link")));
-    if (item.link.empty())
-        item.link = resolve_url(base, atom_link(node, "alternate"));
-    pugi::xml_node guid = core_child(node, "guid");
-    std::string guid_text = collapse_whitespace(text_of(guid));
+void sort_prefixed(pugi::xml_node node, const char* local, ItemParts& parts) {
+    switch (ns_of(node)) {
+    case Ns::rss10:
+    case Ns::rss090:
+        sort_core(node, local, parts);
+        break;
+    case Ns::dc:
+        if (named(local, "creator"))
+            parts.people.push_back(node);
+        else if (named(local, "subject"))
+            parts.categories.push_back(node);
+        else if (named(local, "date") && !parts.published)
+            parts.published = node;
+        else if (named(local, "title"))
+            parts.dc_title = node;
+        break;
+    case Ns::dcterms:
+        if (named(local, "issued") && !parts.published)
+            parts.published = node;
+        else if (named(local, "modified") && !parts.updated)
+            parts.updated = node;
+        break;
+    case Ns::atom10:
+        if (named(local, "link")) {
+            std::string_view rel = node.attribute("rel").as_string("alternate");
+            if (rel == "alternate" && !parts.atom_link)
+                parts.atom_link = node;
+        } else if (named(local, "published") && !parts.published) {
+            parts.published = node;
+        } else if (named(local, "updated")) {
+            parts.updated = node;
+        }
+        break;
+    case Ns::content:
+        if (named(local, "encoded"))
+            parts.encoded = node;
+        break;
+    case Ns::itunes:
+        if (named(local, "author"))
+            parts.people.push_back(node);
+        else if (named(local, "summary") && !parts.summary)
+            parts.summary = node;
+        break;
+    case Ns::media:
+        if (named(local, "description")) {
+            if (!parts.summary)
+                parts.summary = node;
+            break;
+        }
+        if (named(local, "group") && !parts.summary)
+            parts.summary = child(node, Ns::media, "description");
+        parts.media.push_back(node);
+        break;
+    default:
+        break;
+    }
+}
+
+ItemParts sort_children(pugi::xml_node item) {
+    ItemParts parts;
+    for (pugi::xml_node node = item.first_child(); node; node = node.next_sibling()) {
+        if (node.type() != pugi::node_element)
+            continue;
+        const char* name = node.name();
+        const char* colon = std::strchr(name, ':');
+        if (colon)
+            sort_prefixed(node, colon + 1, parts);
+        else
+            sort_core(node, name, parts);
+    }
+    return parts;
+}
+
+void read_links(const ItemParts& parts, Item& item, const std::string& base) {
+    item.link = resolve_url(base, text_of(parts.link));
+    if (item.link.empty() && parts.atom_link)
+        item.link = resolve_url(base, parts.atom_link.attribute("href").value());
+    std::string guid_text = collapse_whitespace(text_of(parts.guid));
     if (guid_text.starts_with("//"))
         guid_text = resolve_url(base, guid_text);
-    bool permalink = std::string_view(guid.attribute("isPermaLink").value()) != "false";
+    bool permalink = std::string_view(parts.guid.attribute("isPermaLink").value()) != "false";
     if (item.link.empty() && permalink && is_absolute_url(guid_text))
         item.link = guid_text;
-    item.guid = guid_text;
-    if (item.guid.empty())
-        if (pugi::xml_attribute about = attribute_local(node, "about"); about)
-            item.guid = resolve_url(base, about.value());
+    item.guid = std::move(guid_text);
 }
 
-void read_dates(pugi::xml_node node, Item& item, Context& context) {
-    std::string where = context.item_label();
-    item.published = context.date(text_of(core_child(node, "pubDate")), where + " pubDate");
-    if (!item.published)
-        item.published = context.date(
-            first_text(node,
-                       {{Ns::dc, "date"}, {Ns::dcterms, "issued"}, {Ns::atom10, "published"}}),
-            where + " date");
-    item.updated = context.date(
-        first_text(node, {{Ns::atom10, "updated"}, {Ns::dcterms, "modified"}}), where + " updated");
-}
-
-void read_people_and_categories(pugi::xml_node node, Item& item) {
-    for (pugi::xml_node part : node.children()) {
-        if (part.type() != pugi::node_element)
-            continue;
-        std::string_view local = local_name(part);
-        Ns ns = ns_of(part);
-        bool core = is_core(part, local);
-        if ((core && local == "author") || (ns == Ns::dc && local == "creator") ||
-            (ns == Ns::itunes && local == "author"))
-            add_unique(item.authors, clean_author(html_to_text(text_of(part))));
-        else if ((core && local == "category") || (ns == Ns::dc && local == "subject"))
-            add_unique(item.categories, html_to_text(text_of(part)));
-    }
-}
-
-void read_text(pugi::xml_node node, Item& item, const std::string& base) {
-    std::string description = text_of(core_child(node, "description"));
-    std::string encoded = text_of(child(node, Ns::content, "encoded"));
+void read_text(const ItemParts& parts, Item& item, const std::string& base) {
+    std::string description = text_of(parts.description);
+    std::string encoded = text_of(parts.encoded);
     item.summary = html_to_text(description);
-    if (item.summary.empty()) {
-        pugi::xml_node group = child(node, Ns::media, "group");
-        item.summary =
-            html_to_text(first_text(node, {{Ns::itunes, "summary"}, {Ns::media, "description"}}));
-        if (item.summary.empty() && group)
-            item.summary = html_to_text(text_of(child(group, Ns::media, "description")));
-    }
+    if (item.summary.empty() && parts.summary)
+        item.summary = html_to_text(text_of(parts.summary));
     if (item.summary.empty())
         item.summary = html_to_text(encoded);
     if (!encoded.empty())
@@ -110,15 +168,24 @@ void read_text(pugi::xml_node node, Item& item, const std::string& base) {
 
 Item read_item(pugi::xml_node node, Context& context) {
     Item item;
+    ItemParts parts = sort_children(node);
     std::string base = base_for(node, context.base);
-    item.title = html_to_text(text_of(core_child(node, "title")));
-    if (item.title.empty())
-        item.title = html_to_text(text_of(child(node, Ns::dc, "title")));
-    read_links(node, item, base);
-    read_dates(node, item, context);
-    read_people_and_categories(node, item);
-    read_text(node, item, base);
-    read_media(node, item, base);
+    item.title = html_to_text(text_of(parts.title ? parts.title : parts.dc_title));
+    read_links(parts, item, base);
+    if (item.guid.empty())
+        if (pugi::xml_attribute about = attribute_local(node, "about"); about)
+            item.guid = resolve_url(base, about.value());
+    item.published = context.date(text_of(parts.pub_date), "pubDate");
+    if (!item.published)
+        item.published = context.date(text_of(parts.published), "date");
+    item.updated = context.date(text_of(parts.updated), "updated");
+    for (pugi::xml_node person : parts.people)
+        add_unique(item.authors, clean_author(html_to_text(text_of(person))));
+    for (pugi::xml_node category : parts.categories)
+        add_unique(item.categories, html_to_text(text_of(category)));
+    read_text(parts, item, base);
+    for (pugi::xml_node medium : parts.media)
+        read_medium(medium, item, base);
     return item;
 }
 
@@ -154,11 +221,11 @@ void read_channel(pugi::xml_node channel, Context& context) {
     if (!language.empty())
         feed.language = language;
     feed.updated =
-        context.date(text_of(core_child(channel, "lastBuildDate")), "channel lastBuildDate");
+        context.date(text_of(core_child(channel, "lastBuildDate")), "lastBuildDate", false);
     if (!feed.updated)
-        feed.updated = context.date(text_of(core_child(channel, "pubDate")), "channel pubDate");
+        feed.updated = context.date(text_of(core_child(channel, "pubDate")), "pubDate", false);
     if (!feed.updated)
-        feed.updated = context.date(text_of(child(channel, Ns::dc, "date")), "channel date");
+        feed.updated = context.date(text_of(child(channel, Ns::dc, "date")), "date", false);
     auto ttl = parse_length(text_of(core_child(channel, "ttl")));
     if (ttl && *ttl > 0 && *ttl < 525'600)
         feed.ttl_minutes = static_cast<int>(*ttl);
