@@ -124,10 +124,22 @@ void* operator new(std::size_t size) {
     note_allocation(pointer);
     return pointer;
 }
-void operator delete(void* pointer) noexcept { counted_free(pointer); }
-void operator delete(void* pointer, std::size_t) noexcept { counted_free(pointer); }
+void operator delete(void* pointer) noexcept {
+    counted_free(pointer);
+}
+void operator delete(void* pointer, std::size_t) noexcept {
+    counted_free(pointer);
+}
 
-BENCHMARK(BM_BarePugixml)->Arg(40 << 10)->Arg(600 << 10)->Arg(10 << 20)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_FullParse)->Arg(40 << 10)->Arg(600 << 10)->Arg(10 << 20)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BarePugixml)
+    ->Arg(40 << 10)
+    ->Arg(600 << 10)
+    ->Arg(10 << 20)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullParse)
+    ->Arg(40 << 10)
+    ->Arg(600 << 10)
+    ->Arg(10 << 20)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FullParsePeakMemory)->Arg(10 << 20)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

@@ -129,8 +129,7 @@ inline std::size_t valid_sequence(const unsigned char* p, const unsigned char* e
         return 3;
     }
     if (lead >= 0xF0 && lead <= 0xF4) {
-        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-            (p[3] & 0xC0) != 0x80)
+        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
             return 0;
         if ((lead == 0xF0 && p[1] < 0x90) || (lead == 0xF4 && p[1] > 0x8F))
             return 0; // overlong or beyond U+10FFFF

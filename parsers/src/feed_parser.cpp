@@ -115,21 +115,35 @@ ParseError html_error(std::string_view html, const ParseOptions& options) {
 // A cheap scan of the markup's nesting (comments and CDATA skipped), so that absurdly deep
 // documents are refused before anything walks them.
 bool exceeds_depth(std::string_view text, std::size_t max_depth) {
+    const char* p = text.data();
+    const char* end = p + text.size();
     std::size_t depth = 0;
-    for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt)) {
-        std::string_view rest = text.substr(lt);
-        std::string_view closer = rest.starts_with("<![CDATA[") ? "]]>"
-                                  : rest.starts_with("<!--")    ? "-->"
-                                                                : ">";
-        std::size_t end = text.find(closer, lt + 1);
-        if (end == std::string_view::npos)
+    auto skip_past = [&](const char* from, std::string_view closer) {
+        std::string_view rest(from, static_cast<std::size_t>(end - from));
+        std::size_t at = rest.find(closer);
+        return at == std::string_view::npos ? end : from + at + closer.size();
+    };
+    while (p < end) {
+        const auto* lt =
+            static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
+        if (!lt || lt + 1 >= end)
             return false;
-        char next = rest.size() > 1 ? rest[1] : '\0';
+        char next = lt[1];
+        if (next == '!') {
+            bool cdata = end - lt > 9 && std::memcmp(lt, "<![CDATA[", 9) == 0;
+            bool comment = end - lt > 4 && std::memcmp(lt, "<!--", 4) == 0;
+            p = cdata ? skip_past(lt + 9, "]]>") : comment ? skip_past(lt + 4, "-->") : lt + 2;
+            continue;
+        }
+        const auto* gt =
+            static_cast<const char*>(std::memchr(lt, '>', static_cast<std::size_t>(end - lt)));
+        if (!gt)
+            return false;
         if (next == '/')
             depth -= depth > 0 ? 1 : 0;
-        else if (next != '!' && next != '?' && text[end - 1] != '/' && ++depth > max_depth)
+        else if (next != '?' && gt[-1] != '/' && ++depth > max_depth)
             return true;
-        lt = end + closer.size();
+        p = gt + 1;
     }
     return false;
 }

@@ -1,6 +1,6 @@
 #include <charconv>
-#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "formats.hpp"
 #include "newsmon/parsers/dates.hpp"
@@ -105,20 +105,24 @@ void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
 }
 
 void assign_stable_guids(Feed& feed) {
-    std::unordered_map<std::string, int> guid_counts;
+    std::unordered_map<std::string_view, int> guid_counts;
+    guid_counts.reserve(feed.items.size());
     for (const auto& item : feed.items)
         if (!item.guid.empty())
             ++guid_counts[item.guid];
-    bool warned = false;
-    std::set<std::string> taken;
+    std::vector<std::size_t> untrusted;
+    for (std::size_t i = 0; i < feed.items.size(); ++i)
+        if (!feed.items[i].guid.empty() && guid_counts[feed.items[i].guid] > 1)
+            untrusted.push_back(i);
+    if (!untrusted.empty())
+        feed.warnings.push_back("the same guid is given to different items; using their links "
+                                "instead");
+    guid_counts.clear(); // its keys point into the guids about to change
+    for (std::size_t i : untrusted)
+        feed.items[i].guid.clear();
+    std::unordered_set<std::string> taken;
+    taken.reserve(feed.items.size());
     for (auto& item : feed.items) {
-        if (!item.guid.empty() && guid_counts[item.guid] > 1) {
-            if (!warned)
-                feed.warnings.push_back("the same guid is given to different items; using "
-                                        "their links instead");
-            warned = true;
-            item.guid.clear();
-        }
         if (item.guid.empty())
             item.guid = item.link;
         if (item.guid.empty() || taken.contains(item.guid)) {

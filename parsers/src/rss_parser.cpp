@@ -27,17 +27,6 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
     return {};
 }
 
-std::string atom_link(pugi::xml_node parent, std::string_view wanted_rel) {
-    for (pugi::xml_node node : parent.children()) {
-        if (!is(node, Ns::atom10, "link"))
-            continue;
-        std::string_view rel = node.attribute("rel").as_string("alternate");
-        if (rel == wanted_rel)
-            return node.attribute("href").value();
-    }
-    return {};
-}
-
 // The elements of one item that matter, found in a single pass over its children.
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
@@ -45,7 +34,9 @@ struct ItemParts {
     std::vector<pugi::xml_node> people, categories, media;
 };
 
-bool named(const char* name, const char* wanted) { return std::strcmp(name, wanted) == 0; }
+bool named(const char* name, const char* wanted) {
+    return std::strcmp(name, wanted) == 0;
+}
 
 void sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     if (named(name, "title"))
@@ -189,11 +180,55 @@ Item read_item(pugi::xml_node node, Context& context) {
     return item;
 }
 
+// The channel's own elements, found in one pass that steps over the items.
+struct ChannelParts {
+    pugi::xml_node title, link, atom_link, description, language, last_build, pub_date, date;
+    pugi::xml_node ttl, update_period, update_frequency;
+};
+
+ChannelParts sort_channel(pugi::xml_node channel) {
+    ChannelParts parts;
+    for (pugi::xml_node node = channel.first_child(); node; node = node.next_sibling()) {
+        if (node.type() != pugi::node_element)
+            continue;
+        const char* name = node.name();
+        const char* colon = std::strchr(name, ':');
+        const char* local = colon ? colon + 1 : name;
+        if (named(local, "item"))
+            continue;
+        Ns ns = colon ? ns_of(node) : Ns::none;
+        bool core = !colon || ns == Ns::rss10 || ns == Ns::rss090;
+        pugi::xml_node* slot = nullptr;
+        if (core) {
+            slot = named(local, "title")           ? &parts.title
+                   : named(local, "link")          ? &parts.link
+                   : named(local, "description")   ? &parts.description
+                   : named(local, "language")      ? &parts.language
+                   : named(local, "lastBuildDate") ? &parts.last_build
+                   : named(local, "pubDate")       ? &parts.pub_date
+                   : named(local, "ttl")           ? &parts.ttl
+                                                   : nullptr;
+        } else if (ns == Ns::dc) {
+            slot = named(local, "language") ? &parts.language
+                   : named(local, "date")   ? &parts.date
+                                            : nullptr;
+        } else if (ns == Ns::sy) {
+            slot = named(local, "updatePeriod")      ? &parts.update_period
+                   : named(local, "updateFrequency") ? &parts.update_frequency
+                                                     : nullptr;
+        } else if (ns == Ns::atom10 && named(local, "link") &&
+                   std::string_view(node.attribute("rel").as_string("alternate")) == "alternate") {
+            slot = &parts.atom_link;
+        }
+        if (slot && !*slot)
+            *slot = node;
+    }
+    return parts;
+}
+
 // sy:updatePeriod / sy:updateFrequency as minutes between updates.
-std::optional<int> syndication_minutes(pugi::xml_node channel) {
-    std::string period = collapse_whitespace(text_of(child(channel, Ns::sy, "updatePeriod")));
-    if (period.empty())
-        return std::nullopt;
+std::optional<int> syndication_minutes(const ChannelParts& parts) {
+    std::string period = collapse_whitespace(text_of(parts.update_period));
     int minutes = period == "hourly"    ? 60
                   : period == "daily"   ? 1440
                   : period == "weekly"  ? 10080
@@ -202,35 +237,32 @@ std::optional<int> syndication_minutes(pugi::xml_node channel) {
                                         : 0;
     if (minutes == 0)
         return std::nullopt;
-    auto frequency = parse_length(text_of(child(channel, Ns::sy, "updateFrequency"))).value_or(1);
+    auto frequency = parse_length(text_of(parts.update_frequency)).value_or(1);
     return frequency > 0 ? static_cast<int>(minutes / std::min<std::int64_t>(frequency, minutes))
                          : minutes;
 }
 
 void read_channel(pugi::xml_node channel, Context& context) {
     Feed& feed = context.feed;
+    ChannelParts parts = sort_channel(channel);
     std::string channel_base = base_for(channel, context.options.feed_url);
-    feed.title = html_to_text(text_of(core_child(channel, "title")));
-    feed.link = resolve_url(channel_base, text_of(core_child(channel, "link")));
-    if (feed.link.empty())
-        feed.link = resolve_url(channel_base, atom_link(channel, "alternate"));
-    feed.description = html_to_text(text_of(core_child(channel, "description")));
-    std::string language = collapse_whitespace(text_of(core_child(channel, "language")));
-    if (language.empty())
-        language = collapse_whitespace(text_of(child(channel, Ns::dc, "language")));
-    if (!language.empty())
-        feed.language = language;
-    feed.updated =
-        context.date(text_of(core_child(channel, "lastBuildDate")), "lastBuildDate", false);
+    feed.title = html_to_text(text_of(parts.title));
+    feed.link = resolve_url(channel_base, text_of(parts.link));
+    if (feed.link.empty() && parts.atom_link)
+        feed.link = resolve_url(channel_base, parts.atom_link.attribute("href").value());
+    feed.description = html_to_text(text_of(parts.description));
+    if (std::string language = collapse_whitespace(text_of(parts.language)); !language.empty())
+        feed.language = std::move(language);
+    feed.updated = context.date(text_of(parts.last_build), "lastBuildDate", false);
     if (!feed.updated)
-        feed.updated = context.date(text_of(core_child(channel, "pubDate")), "pubDate", false);
+        feed.updated = context.date(text_of(parts.pub_date), "pubDate", false);
     if (!feed.updated)
-        feed.updated = context.date(text_of(child(channel, Ns::dc, "date")), "date", false);
-    auto ttl = parse_length(text_of(core_child(channel, "ttl")));
+        feed.updated = context.date(text_of(parts.date), "date", false);
+    auto ttl = parse_length(text_of(parts.ttl));
     if (ttl && *ttl > 0 && *ttl < 525'600)
         feed.ttl_minutes = static_cast<int>(*ttl);
     else
-        feed.ttl_minutes = syndication_minutes(channel);
+        feed.ttl_minutes = syndication_minutes(parts);
     context.base = is_absolute_url(context.options.feed_url) ? context.options.feed_url : feed.link;
 }
 
