@@ -12,6 +12,15 @@ if(NEWSMON_SANITIZE)
   target_link_options(newsmon_settings INTERFACE -fsanitize=address,undefined)
 endif()
 
+if(NEWSMON_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "NEWSMON_FUZZ needs clang: CXX=clang++ cmake -DNEWSMON_FUZZ=ON ...")
+  endif()
+  target_compile_options(newsmon_settings INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(newsmon_settings INTERFACE -fsanitize=address,undefined)
+endif()
+
 add_library(newsmon_warnings INTERFACE)
 target_compile_options(newsmon_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow

@@ -149,8 +149,9 @@ public:
         for (const auto& spec : keys)
             names.push_back(spec.name);
         for (auto&& [name, node] : table) {
+            std::string_view key_name = name.str();
             auto spec = std::find_if(keys.begin(), keys.end(),
-                                     [&](const auto& s) { return s.name == name.str(); });
+                                     [key_name](const auto& s) { return s.name == key_name; });
             if (spec == keys.end()) {
                 report_unknown(name, names, "key", section);
                 continue;

@@ -79,7 +79,7 @@ std::string fold_month_name(std::string_view name) {
             break;
         auto d = static_cast<unsigned char>(name[i + 1]);
         ++i;
-        unsigned pair = (c << 8) | d;
+        unsigned pair = (static_cast<unsigned>(c) << 8) | d;
         switch (pair) {
         case 0xC59F:
         case 0xC59E:

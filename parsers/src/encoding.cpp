@@ -45,8 +45,9 @@ Converter open_converter(const std::string& label) {
     std::string lowered = lower_ascii(label);
     if (lowered.starts_with("cp-") || lowered.starts_with("cp_"))
         candidates.push_back("windows-" + lowered.substr(3));
-    if (lowered.starts_with("win-") || lowered.starts_with("win"))
-        candidates.push_back("windows-" + lowered.substr(lowered.find_first_of("0123456789")));
+    if (std::size_t digits = lowered.find_first_of("0123456789");
+        lowered.starts_with("win") && digits != std::string::npos)
+        candidates.push_back("windows-" + lowered.substr(digits));
     for (const auto& candidate : candidates) {
         UErrorCode status = U_ZERO_ERROR;
         Converter converter{ucnv_open(candidate.c_str(), &status)};

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "http_test_server.hpp" // read_fixture
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
@@ -131,4 +133,68 @@ TEST(Rss20, ItemLimitStopsWithAWarning) {
     ASSERT_TRUE(feed);
     EXPECT_EQ(feed->items.size(), 2u);
     ASSERT_EQ(feed->warnings.size(), 1u);
+}
+
+TEST(Encodings, LabelsThatLookLikeWindowsButAreNotAreUnknownNotACrash) {
+    for (const char* label : {"wind", "win", "win-", "cp-", "windows-"}) {
+        std::string feed = std::string("<?xml version=\"1.0\" encoding=\"") + label +
+                           "\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+        auto result = parse_feed(feed);
+        ASSERT_TRUE(result.has_value()) << label;
+        EXPECT_EQ(result->title, "t");
+    }
+}
+
+TEST(Limits, InputOverTheSizeCapIsRefused) {
+    ParseOptions options;
+    options.max_bytes = 1000;
+    auto result = parse_feed(std::string(1001, ' '), options);
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().kind, ParseErrorKind::too_large);
+    EXPECT_NE(result.error().message.find("1001 bytes"), std::string::npos);
+}
+
+TEST(Limits, DeepNestingIsRefusedQuickly) {
+    std::string deep = "<rss version=\"2.0\"><channel>";
+    for (int i = 0; i < 100'000; ++i)
+        deep += "<x>";
+    auto started = std::chrono::steady_clock::now();
+    auto result = parse_feed(deep);
+    auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().kind, ParseErrorKind::too_deep);
+    EXPECT_LT(took, std::chrono::seconds{1});
+}
+
+TEST(Limits, NestingWithinTheCapParses) {
+    std::string nested = "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title>";
+    for (int i = 0; i < 100; ++i)
+        nested += "<x>";
+    for (int i = 0; i < 100; ++i)
+        nested += "</x>";
+    nested += "</item></channel></rss>";
+    auto result = parse_feed(nested);
+    ASSERT_TRUE(result.has_value());
+    EXPECT_EQ(result->items.size(), 1u);
+}
+
+TEST(Limits, HugeItemCountStopsAtTheCap) {
+    std::string feed = "<rss version=\"2.0\"><channel><title>t</title>";
+    for (int i = 0; i < 50'000; ++i)
+        feed += "<item><title>x" + std::to_string(i) + "</title></item>";
+    feed += "</channel></rss>";
+    ParseOptions options;
+    options.max_items = 10'000;
+    auto result = parse_feed(feed, options);
+    ASSERT_TRUE(result.has_value());
+    EXPECT_EQ(result->items.size(), 10'000u);
+    EXPECT_NE(result->warnings.back().find("item limit of 10000"), std::string::npos);
+}
+
+TEST(Limits, BillionLaughsParsesQuicklyWithoutExpansion) {
+    auto started = std::chrono::steady_clock::now();
+    auto result = parse_feed(read_fixture("feeds/broken/billion_laughs.xml"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{100});
+    ASSERT_TRUE(result.has_value());
+    EXPECT_LT(result->title.size(), 40u);
 }
