@@ -100,12 +100,19 @@ TEST_F(DaemonTest, PollsOnTheIntervalAndStopsCleanlyOnSigterm) {
     auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
     write_config(feed("Agency", "/feed"));
     DaemonThread daemon(m_path);
-    ASSERT_TRUE(eventually([&] { return server.request_count("/feed") >= 3; }));
+    // Wait for recorded polls: a poll cancelled by SIGTERM is, by design, not recorded.
+    ASSERT_TRUE(eventually([&] {
+        try {
+            return db.scalar("SELECT count(*) FROM fetch_log") >= 3;
+        } catch (const std::exception&) {
+            return false; // not migrated yet
+        }
+    }));
     auto took = daemon.stop();
     EXPECT_EQ(daemon.exit_status(), 0);
     EXPECT_LT(took, std::chrono::seconds{10});
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
-    EXPECT_GE(db.scalar("SELECT count(*) FROM fetch_log"), 3);
+    EXPECT_GE(server.request_count("/feed"), 3);
 }
 
 TEST_F(DaemonTest, SighupWithAGoodConfigAddsFeedsWithoutARestart) {
