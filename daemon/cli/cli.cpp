@@ -41,6 +41,18 @@ int run(int argc, char** argv) {
                           "The HTTP Content-Type, for its charset ('text/xml; charset=KOI8-R')");
     parse_cmd->add_flag("--json", parse.json, "Print the normalized feed as JSON");
 
+    auto* search_cmd = app.add_subcommand(
+        "search", "Search stored articles, newest first (web search syntax: words, \"phrases\", "
+                  "OR, -word)");
+    SearchCommand search;
+    search_cmd->add_option("query", search.query, "What to look for")->required();
+    search_cmd->add_option("--topic", search.topic, "Only articles tagged with this topic");
+    search_cmd->add_option("--since", search.since,
+                           "Only articles published this recently, e.g. 7d");
+    search_cmd->add_option("--limit", search.limit, "At most this many (default 20)")
+        ->check(CLI::Range(1, 100000));
+    search_cmd->add_flag("--json", search.json, "Print a JSON array");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& done) {
@@ -65,6 +77,8 @@ int run(int argc, char** argv) {
             return command_version();
         if (*parse_cmd)
             return command_parse(parse);
+        if (*search_cmd)
+            return command_search(options, search);
     } catch (const std::exception& error) {
         fmt::print(stderr, "error: {}\n", error.what());
         return k_exit_failure;

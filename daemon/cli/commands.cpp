@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "service/log.hpp"
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
+#include "store/search.hpp"
 #include "store/store.hpp"
 
 namespace newsmon::cli {
@@ -61,6 +63,7 @@ int command_poll_once(const GlobalOptions& options) {
     if (config->database.migrate)
         store::migrate(store->connection());
     store->sync_feeds(*config);
+    store->sync_topics(*config);
     service::PollCycle cycle(*config, *store);
     bool stop = false;
     auto report = cycle.run(store->enabled_feeds(), [&] {
@@ -131,6 +134,44 @@ int command_parse(const ParseCommand& command) {
                    item.link);
     for (const auto& warning : feed->warnings)
         fmt::print(stderr, "warning: {}\n", warning);
+    return k_exit_ok;
+}
+
+int command_search(const GlobalOptions& options, const SearchCommand& command) {
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    store::SearchQuery query;
+    query.text = command.query;
+    query.limit = command.limit;
+    if (!command.topic.empty())
+        query.topic = command.topic;
+    if (!command.since.empty()) {
+        auto since = config::parse_duration(command.since);
+        if (!since) {
+            fmt::print(stderr, "error: --since: {}\n", since.error());
+            return k_exit_usage;
+        }
+        query.since = *since;
+    }
+    auto store = open_store(*config);
+    if (!store)
+        return k_exit_failure;
+    auto hits = store::search_articles(store->connection(), query);
+    if (command.json) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& hit : hits)
+            list.push_back({{"id", hit.id},
+                            {"published_at", hit.published_at},
+                            {"feed", hit.feed},
+                            {"title", hit.title},
+                            {"url", hit.url},
+                            {"topics", hit.topics}});
+        fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+        return k_exit_ok;
+    }
+    for (const auto& hit : hits)
+        fmt::print("{}  {}  {}  {}\n", hit.published_at, hit.feed, hit.title, hit.url);
     return k_exit_ok;
 }
 

@@ -25,4 +25,13 @@ struct ParseCommand {
 };
 int command_parse(const ParseCommand& command);
 
+struct SearchCommand {
+    std::string query;
+    std::string topic;
+    std::string since; // a duration such as "7d"; empty for no limit
+    int limit = 20;
+    bool json = false;
+};
+int command_search(const GlobalOptions& options, const SearchCommand& command);
+
 } // namespace newsmon::cli

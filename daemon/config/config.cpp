@@ -105,6 +105,14 @@ const std::vector<KeySpec<LogSettings>>& log_keys() {
     return k_keys;
 }
 
+const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
+    static const std::vector<KeySpec<RetentionSettings>> k_keys = {
+        key<RetentionSettings, Duration>("fetch_log", &RetentionSettings::fetch_log, "\"30d\"",
+                                         "how long fetch_log rows are kept", positive_duration),
+    };
+    return k_keys;
+}
+
 const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     static const std::vector<KeySpec<FeedConfig>> k_keys = {
         required_key("name", &FeedConfig::name, "name shown in logs and views"),
@@ -208,7 +216,7 @@ public:
 
     Config read(const toml::table& root) {
         static const std::vector<std::string_view> k_sections = {
-            "database", "http", "server", "defaults", "log", "feed", "topic"};
+            "database", "http", "server", "defaults", "log", "retention", "feed", "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -218,6 +226,7 @@ public:
         read_section(root, "server", server_keys(), config.server);
         read_section(root, "defaults", defaults_keys(), config.defaults);
         read_section(root, "log", log_keys(), config.log);
+        read_section(root, "retention", retention_keys(), config.retention);
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);

@@ -40,6 +40,10 @@ struct LogSettings {
     std::string format = "text";
 };
 
+struct RetentionSettings {
+    Duration fetch_log = std::chrono::hours{24 * 30};
+};
+
 struct FeedConfig {
     std::string name;
     std::string url;
@@ -64,6 +68,7 @@ struct Config {
     ServerSettings server;
     DefaultsSettings defaults;
     LogSettings log;
+    RetentionSettings retention;
     std::vector<FeedConfig> feeds;
     std::vector<TopicConfig> topics;
 

@@ -13,6 +13,7 @@ namespace {
 constexpr std::chrono::milliseconds k_longest_sleep{60'000};
 constexpr std::chrono::milliseconds k_first_retry{1'000};
 constexpr std::chrono::milliseconds k_longest_retry{60'000};
+constexpr std::chrono::hours k_purge_every{1};
 
 } // namespace
 
@@ -42,6 +43,17 @@ void Daemon::connect() {
             log::info("migrations applied", {log::field("count", applied)});
     }
     m_store->sync_feeds(m_config);
+    m_store->sync_topics(m_config);
+}
+
+void Daemon::purge_when_due() {
+    auto now = std::chrono::steady_clock::now();
+    if (m_last_purge && now - *m_last_purge < k_purge_every)
+        return;
+    int purged = m_store->purge_fetch_log(m_config.retention.fetch_log);
+    if (purged > 0)
+        log::info("fetch_log purged", {log::field("rows", purged)});
+    m_last_purge = now;
 }
 
 void Daemon::reload() {
@@ -55,8 +67,10 @@ void Daemon::reload() {
                    {log::field("file", m_config.path.string())});
     } else {
         m_config = std::move(*loaded.config);
-        if (m_store)
+        if (m_store) {
             m_store->sync_feeds(m_config);
+            m_store->sync_topics(m_config);
+        }
         log::info("config reloaded", {log::field("feeds", m_config.feeds.size())});
     }
     notify_ready();
@@ -91,6 +105,7 @@ int Daemon::run() {
                 log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
                 ready = true;
             }
+            purge_when_due();
             poll_due_feeds();
             notify_watchdog();
             retry_delay = k_first_retry;

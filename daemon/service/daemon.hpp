@@ -21,6 +21,7 @@ private:
 
     void connect();
     void poll_due_feeds();
+    void purge_when_due();
     void reload();
     Wake sleep_for(std::chrono::milliseconds duration);
     Wake classify(std::optional<int> signal);
@@ -30,6 +31,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     bool m_stop_requested = false;
     bool m_reload_requested = false;
+    std::optional<std::chrono::steady_clock::time_point> m_last_purge;
 };
 
 } // namespace newsmon::service

@@ -80,6 +80,7 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
             try {
                 auto outcome = m_store.record_poll(poll);
                 report.articles_new += static_cast<std::size_t>(outcome.items_new);
+                report.articles_updated += static_cast<std::size_t>(outcome.items_updated);
                 if (result.not_modified())
                     ++report.not_modified;
                 if (poll.error) {
@@ -94,7 +95,8 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
                                log::field("bytes", result.body.size()),
                                log::field("ms", result.elapsed.count()),
                                log::field("items", poll.items_seen),
-                               log::field("new", outcome.items_new)});
+                               log::field("new", outcome.items_new),
+                               log::field("updated", outcome.items_updated)});
                 }
             } catch (const std::exception& error) {
                 ++report.failed;

@@ -16,6 +16,7 @@ struct CycleReport {
     std::size_t failed = 0;
     std::size_t not_modified = 0;
     std::size_t articles_new = 0;
+    std::size_t articles_updated = 0;
 };
 
 class PollCycle {

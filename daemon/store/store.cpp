@@ -1,28 +1,16 @@
 #include "store/store.hpp"
 
 #include "newsmon/parsers/dates.hpp"
+#include "store/article_writer.hpp"
 
 namespace newsmon::store {
 namespace {
-
-std::optional<std::string> nonempty(const std::string& text) {
-    if (text.empty())
-        return std::nullopt;
-    return text;
-}
 
 // libpqxx 6.4's as<std::optional<std::string>>() builds a string from nullptr on NULL.
 std::optional<std::string> nullable_text(const pqxx::field& field) {
     if (field.is_null())
         return std::nullopt;
     return field.as<std::string>();
-}
-
-std::string join_authors(const std::vector<std::string>& authors) {
-    std::string joined;
-    for (const auto& author : authors)
-        joined += (joined.empty() ? "" : ", ") + author;
-    return joined;
 }
 
 } // namespace
@@ -47,6 +35,12 @@ Store::Store(const std::string& database_url) : m_connection(database_url) {
     prepare_statements();
 }
 
+void Store::prepare_writer() {
+    if (!m_writer_ready)
+        prepare_article_writer(m_connection);
+    m_writer_ready = true;
+}
+
 void Store::prepare_statements() {
     m_connection.prepare("upsert_feed", R"sql(
         INSERT INTO feeds (url, name, language, poll_interval, enabled)
@@ -65,12 +59,6 @@ void Store::prepare_statements() {
     m_connection.prepare("next_due", R"sql(
         SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_poll_at) - now()) * 1000)::bigint
           FROM feeds WHERE enabled)sql");
-    m_connection.prepare("insert_article", R"sql(
-        INSERT INTO articles (feed_id, guid, url, title, author, summary, content_html,
-                              categories, published_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], COALESCE($9::timestamptz, now()))
-        ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
-        RETURNING id)sql");
     m_connection.prepare("feed_polled", R"sql(
         UPDATE feeds
            SET etag = COALESCE($2, etag), last_modified = COALESCE($3, last_modified),
@@ -86,8 +74,19 @@ void Store::prepare_statements() {
          WHERE id = $1)sql");
     m_connection.prepare("log_fetch", R"sql(
         INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
-                               items_new, error)
-        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8))sql");
+                               items_new, items_updated, error)
+        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9))sql");
+    m_connection.prepare("upsert_topic", R"sql(
+        INSERT INTO topics (name, description, terms, exclude, min_score)
+        VALUES ($1, $2, $3::text[], $4::text[], $5)
+        ON CONFLICT ON CONSTRAINT topics_pkey DO UPDATE
+           SET description = EXCLUDED.description, terms = EXCLUDED.terms,
+               exclude = EXCLUDED.exclude, min_score = EXCLUDED.min_score, updated_at = now()
+         WHERE (topics.description, topics.terms, topics.exclude, topics.min_score)
+               IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.terms, EXCLUDED.exclude,
+                                 EXCLUDED.min_score))sql");
+    m_connection.prepare("purge_fetch_log", R"sql(
+        DELETE FROM fetch_log WHERE started_at < now() - $1::bigint * interval '1 millisecond')sql");
 }
 
 void Store::sync_feeds(const config::Config& config) {
@@ -100,6 +99,21 @@ void Store::sync_feeds(const config::Config& config) {
     }
     tx.exec_prepared0("disable_unlisted_feeds", to_text_array(urls));
     tx.commit();
+}
+
+void Store::sync_topics(const config::Config& config) {
+    pqxx::work tx{m_connection};
+    for (const auto& topic : config.topics)
+        tx.exec_prepared0("upsert_topic", topic.name, topic.description, to_text_array(topic.terms),
+                          to_text_array(topic.exclude), topic.min_score);
+    tx.commit();
+}
+
+int Store::purge_fetch_log(std::chrono::milliseconds age) {
+    pqxx::work tx{m_connection};
+    auto result = tx.exec_prepared0("purge_fetch_log", static_cast<long long>(age.count()));
+    tx.commit();
+    return static_cast<int>(result.affected_rows());
 }
 
 std::vector<FeedRow> Store::feeds_from(const pqxx::result& rows) {
@@ -131,20 +145,21 @@ std::optional<std::chrono::milliseconds> Store::time_until_next_due() {
 
 PollOutcome Store::record_poll(const FeedPoll& poll) {
     using namespace std::chrono;
+    prepare_writer();
     std::string started = parsers::format_rfc3339(floor<seconds>(poll.started_at));
     auto next_ms = static_cast<long long>(poll.next_poll_in.count());
+    std::vector<ArticleInput> articles(poll.items.size());
+    for (std::size_t i = 0; i < poll.items.size(); ++i) {
+        articles[i].item = &poll.items[i];
+        if (i < poll.topics.size())
+            articles[i].topics = poll.topics[i];
+    }
     PollOutcome outcome;
     pqxx::work tx{m_connection};
-    for (const auto& item : poll.items) {
-        std::optional<std::string> published;
-        if (item.published)
-            published = parsers::format_rfc3339(*item.published);
-        auto inserted =
-            tx.exec_prepared("insert_article", poll.feed_id, item.guid, nonempty(item.link),
-                             item.title, nonempty(join_authors(item.authors)), item.summary,
-                             item.content_html, to_text_array(item.categories), published);
-        outcome.items_new += static_cast<int>(inserted.size());
-    }
+    WriteCounts counts = write_articles(tx, poll.feed_id, articles);
+    outcome.items_new = counts.inserted;
+    outcome.items_updated = counts.updated;
+    outcome.duplicates = counts.duplicates;
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;
@@ -156,7 +171,7 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
     tx.exec_prepared0("log_fetch", poll.feed_id, started,
                       static_cast<long long>(poll.duration.count()), status,
                       static_cast<long long>(poll.bytes), static_cast<long long>(poll.items_seen),
-                      outcome.items_new, poll.error);
+                      outcome.items_new, outcome.items_updated, poll.error);
     tx.commit();
     return outcome;
 }

@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "newsmon/parsers/feed.hpp"
+#include "tag/topic_match.hpp"
 
 namespace newsmon::store {
 
@@ -31,6 +32,8 @@ struct FeedPoll {
     std::size_t bytes = 0;
     std::size_t items_seen = 0;
     std::vector<parsers::Item> items; // what to store (already filtered)
+    // Topics found in each item, parallel to `items` (empty when nothing was tagged).
+    std::vector<std::vector<tag::TopicMatch>> topics;
     std::optional<std::string> site_url;
     std::optional<std::string> etag;
     std::optional<std::string> last_modified;
@@ -40,6 +43,8 @@ struct FeedPoll {
 
 struct PollOutcome {
     int items_new = 0;
+    int items_updated = 0;
+    int duplicates = 0; // new articles recognised as republications from another feed
 };
 
 class Store {
@@ -52,20 +57,28 @@ public:
     // Upserts the configured feeds by URL and disables the ones no longer configured.
     void sync_feeds(const config::Config& config);
 
+    // Upserts the configured topics by name; topics no longer configured stay, with their tags.
+    void sync_topics(const config::Config& config);
+
+    // Deletes fetch_log rows older than `age`; returns how many.
+    int purge_fetch_log(std::chrono::milliseconds age);
+
     [[nodiscard]] std::vector<FeedRow> enabled_feeds();
     [[nodiscard]] std::vector<FeedRow> due_feeds();
     // Time until the next enabled feed is due; nullopt when there is none.
     [[nodiscard]] std::optional<std::chrono::milliseconds> time_until_next_due();
 
-    // Stores the poll's articles (a repeated guid changes nothing), the feed's new state and a
-    // fetch_log row, all in one transaction.
+    // Stores the poll's articles and their topics (a repeated item changes nothing, a changed
+    // one is updated in place), the feed's new state and a fetch_log row, in one transaction.
     PollOutcome record_poll(const FeedPoll& poll);
 
 private:
     void prepare_statements();
+    void prepare_writer(); // lazily: its temporary tables need a migrated schema
     std::vector<FeedRow> feeds_from(const pqxx::result& rows);
 
     pqxx::connection m_connection;
+    bool m_writer_ready = false;
 };
 
 // A PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.

@@ -3,6 +3,9 @@
 #include <cctype>
 #include <cstdio>
 
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
 namespace newsmon::parsers {
 namespace {
 
@@ -37,6 +40,22 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
             std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     return true;
+}
+
+std::string title_key(std::string_view title) {
+    icu::UnicodeString folded = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(title.data(), static_cast<int32_t>(title.size())));
+    folded.foldCase();
+    icu::UnicodeString kept;
+    for (int32_t i = 0; i < folded.length();) {
+        UChar32 c = folded.char32At(i);
+        if (u_isalnum(c))
+            kept.append(c);
+        i += U16_LENGTH(c);
+    }
+    std::string out;
+    kept.toUTF8String(out);
+    return out;
 }
 
 std::string stable_hash_hex(std::string_view text) {

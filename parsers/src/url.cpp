@@ -118,4 +118,36 @@ std::string resolve_url(std::string_view base_text, std::string_view reference_t
     return head + remove_dot_segments(merged) + std::string(r.rest);
 }
 
+std::string canonical_url(std::string_view text) {
+    std::string_view url = trim(text);
+    if (!is_absolute_url(url))
+        return {};
+    Parts parts = split(url);
+    std::string out;
+    for (char c : parts.scheme)
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    std::string authority;
+    for (char c : parts.authority)
+        authority.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    bool https = out == "https:";
+    std::string_view default_port = https ? ":443" : ":80";
+    if (authority.ends_with(default_port))
+        authority.resize(authority.size() - default_port.size());
+    out += authority;
+    out += parts.path.empty() ? "/" : remove_dot_segments(parts.path);
+    std::string_view query = parts.rest.substr(0, parts.rest.find('#'));
+    std::string kept;
+    if (query.starts_with('?')) {
+        query.remove_prefix(1);
+        while (!query.empty()) {
+            std::size_t amp = query.find('&');
+            std::string_view parameter = query.substr(0, amp);
+            if (!parameter.empty() && !parameter.starts_with("utm_"))
+                kept += (kept.empty() ? "?" : "&") + std::string(parameter);
+            query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        }
+    }
+    return out + kept;
+}
+
 } // namespace newsmon::parsers

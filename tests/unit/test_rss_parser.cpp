@@ -5,6 +5,8 @@
 #include "http_test_server.hpp" // read_fixture
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
 
 using namespace newsmon::parsers;
 using newsmon::testkit::read_fixture;
@@ -197,4 +199,19 @@ TEST(Limits, BillionLaughsParsesQuicklyWithoutExpansion) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds{100});
     ASSERT_TRUE(result.has_value());
     EXPECT_LT(result->title.size(), 40u);
+}
+
+TEST(Identity, CanonicalUrlDropsTrackingAndNormalizesHost) {
+    EXPECT_EQ(canonical_url(
+                  "HTTPS://News.Example.TEST:443/a/./b/../c?utm_source=rss&id=7&utm_medium=x#top"),
+              "https://news.example.test/a/c?id=7");
+    EXPECT_EQ(canonical_url("http://example.test"), "http://example.test/");
+    EXPECT_EQ(canonical_url("/relative/only"), "");
+}
+
+TEST(Identity, TitleKeyFoldsCaseAndPunctuationInEveryScript) {
+    EXPECT_EQ(title_key("NATO: Summit Opens!"), title_key("Nato summit opens"));
+    EXPECT_EQ(title_key("АЗЕРБАЙДЖАН и НАТО"), title_key("Азербайджан и НАТО."));
+    EXPECT_EQ(title_key("Azərbaycan — NATO"), "azərbaycannato");
+    EXPECT_EQ(title_key("..."), "");
 }

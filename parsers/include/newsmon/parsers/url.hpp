@@ -14,4 +14,8 @@ namespace newsmon::parsers {
 
 [[nodiscard]] bool is_absolute_url(std::string_view url);
 
+// The form of an article URL used to recognise the same story: scheme and host lower-cased,
+// default port, fragment and utm_* tracking parameters dropped. Empty for a relative URL.
+[[nodiscard]] std::string canonical_url(std::string_view url);
+
 } // namespace newsmon::parsers

@@ -1,0 +1,180 @@
+#include "store/article_writer.hpp"
+
+#include <set>
+#include <tuple>
+
+#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "newsmon/parsers/url.hpp"
+#include "store/store.hpp"
+
+namespace newsmon::store {
+namespace {
+
+// Rows vanish at commit, so every batch starts from empty tables.
+constexpr const char* k_temporary_tables = R"sql(
+CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
+    ord integer, guid text, url text, canonical_url text, title text, author text,
+    summary text, content_text text, content_html text, categories text[], language text,
+    published_at timestamptz, content_hash text, title_key text
+) ON COMMIT DELETE ROWS;
+CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
+    ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
+) ON COMMIT DELETE ROWS;
+)sql";
+
+// One statement per batch. Rows whose guid is stored with the same content hash are left
+// alone (an index lookup, no row lock, no dead tuple); changed ones are updated in place;
+// new ones inserted. Their topics are written, and stale topics removed, in the same statement.
+constexpr const char* k_upsert = R"sql(
+WITH updated AS (
+    UPDATE articles a
+       SET url = i.url, canonical_url = i.canonical_url, title = i.title, author = i.author,
+           summary = i.summary, content_text = COALESCE(i.content_text, a.content_text),
+           content_html = i.content_html, categories = i.categories,
+           language = COALESCE(i.language, a.language),
+           published_at = COALESCE(i.published_at, a.published_at),
+           content_hash = i.content_hash, title_key = i.title_key, updated_at = now()
+      FROM incoming_articles i
+     WHERE a.feed_id = $1 AND a.guid = i.guid AND a.content_hash <> i.content_hash
+    RETURNING a.id, i.ord
+), inserted AS (
+    INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
+                          content_text, content_html, categories, language, published_at,
+                          content_hash, title_key)
+    SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
+           i.content_html, i.categories, i.language, COALESCE(i.published_at, now()),
+           i.content_hash, i.title_key
+      FROM incoming_articles i
+     WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
+     ORDER BY i.ord
+    ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
+    RETURNING id, guid
+), written AS (
+    SELECT u.id, u.ord, false AS is_new FROM updated u
+    UNION ALL
+    SELECT n.id, i.ord, true FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
+), stale_topics AS (
+    DELETE FROM article_topics t USING written w
+     WHERE t.article_id = w.id AND NOT w.is_new
+       AND NOT EXISTS (SELECT 1 FROM incoming_topics it WHERE it.ord = w.ord AND it.topic = t.topic)
+), topics_written AS (
+    INSERT INTO article_topics (article_id, topic, score, hits, matched_terms, in_title)
+    SELECT w.id, it.topic, it.score, it.hits, it.matched_terms, it.in_title
+      FROM written w JOIN incoming_topics it ON it.ord = w.ord
+    ON CONFLICT ON CONSTRAINT article_topics_pkey DO UPDATE
+       SET score = EXCLUDED.score, hits = EXCLUDED.hits,
+           matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
+)
+SELECT id, is_new FROM written
+)sql";
+
+// A new article whose canonical URL, or normalized title within 48 hours, was seen first
+// from another feed points at that first one.
+constexpr const char* k_mark_duplicates = R"sql(
+UPDATE articles n
+   SET duplicate_of = COALESCE(
+       (SELECT min(o.id) FROM articles o
+         WHERE o.canonical_url = n.canonical_url AND o.feed_id <> n.feed_id
+           AND o.id < n.id AND o.duplicate_of IS NULL),
+       (SELECT min(o.id) FROM articles o
+         WHERE o.title_key = n.title_key AND o.feed_id <> n.feed_id
+           AND o.id < n.id AND o.duplicate_of IS NULL
+           AND o.published_at BETWEEN n.published_at - interval '48 hours'
+                                  AND n.published_at + interval '48 hours'))
+ WHERE n.id = ANY ($1::bigint[]) AND n.duplicate_of IS NULL
+   AND (n.canonical_url IS NOT NULL OR n.title_key <> '')
+RETURNING n.id
+)sql";
+
+std::optional<std::string> nonempty(const std::string& text) {
+    if (text.empty())
+        return std::nullopt;
+    return text;
+}
+
+std::string join_authors(const std::vector<std::string>& authors) {
+    std::string joined;
+    for (const auto& author : authors)
+        joined += (joined.empty() ? "" : ", ") + author;
+    return joined;
+}
+
+std::string content_hash(const parsers::Item& item, const ArticleInput& input) {
+    std::string material = item.title + '\x1f' + item.link + '\x1f' + item.summary + '\x1f' +
+                           item.content_html.value_or("") + '\x1f' + input.content_text + '\x1f' +
+                           join_authors(item.authors);
+    for (const auto& category : item.categories)
+        material += '\x1f' + category;
+    for (const auto& topic : input.topics)
+        material += '\x1e' + topic.topic + ':' + std::to_string(topic.score);
+    return parsers::stable_hash_hex(material);
+}
+
+void copy_articles(pqxx::work& tx, const std::vector<ArticleInput>& articles,
+                   std::vector<int>& ords) {
+    pqxx::stream_to articles_stream{tx, "incoming_articles"};
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const parsers::Item& item = *articles[i].item;
+        if (!seen.insert(item.guid).second)
+            continue;
+        std::optional<std::string> published;
+        if (item.published)
+            published = parsers::format_rfc3339(*item.published);
+        std::optional<std::string> canonical = nonempty(parsers::canonical_url(item.link));
+        articles_stream << std::make_tuple(
+            static_cast<int>(i), item.guid, nonempty(item.link), canonical, item.title,
+            nonempty(join_authors(item.authors)), item.summary, nonempty(articles[i].content_text),
+            item.content_html, to_text_array(item.categories), nonempty(articles[i].language),
+            published, content_hash(item, articles[i]), parsers::title_key(item.title));
+        ords.push_back(static_cast<int>(i));
+    }
+    articles_stream.complete();
+}
+
+void copy_topics(pqxx::work& tx, const std::vector<ArticleInput>& articles,
+                 const std::vector<int>& ords) {
+    pqxx::stream_to topics_stream{tx, "incoming_topics"};
+    for (int ord : ords)
+        for (const auto& match : articles[static_cast<std::size_t>(ord)].topics)
+            topics_stream << std::make_tuple(ord, match.topic, match.score, match.hits,
+                                             to_text_array(match.matched_terms), match.in_title);
+    topics_stream.complete();
+}
+
+} // namespace
+
+void prepare_article_writer(pqxx::connection& connection) {
+    {
+        pqxx::nontransaction tx{connection};
+        tx.exec0(k_temporary_tables);
+    }
+    connection.prepare("upsert_articles", k_upsert);
+    connection.prepare("mark_duplicates", k_mark_duplicates);
+}
+
+WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
+                           const std::vector<ArticleInput>& articles) {
+    WriteCounts counts;
+    if (articles.empty())
+        return counts;
+    std::vector<int> ords;
+    copy_articles(tx, articles, ords);
+    copy_topics(tx, articles, ords);
+    std::string new_ids = "{";
+    for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
+        if (row[1].as<bool>()) {
+            ++counts.inserted;
+            new_ids += (new_ids.size() > 1 ? "," : "") + row[0].as<std::string>();
+        } else {
+            ++counts.updated;
+        }
+    }
+    if (counts.inserted > 0)
+        counts.duplicates =
+            static_cast<int>(tx.exec_prepared("mark_duplicates", new_ids + "}").size());
+    return counts;
+}
+
+} // namespace newsmon::store

@@ -1,0 +1,38 @@
+// The batched write of one feed's articles and their topics, inside the caller's transaction:
+// COPY into a temporary table, then one upsert that skips unchanged rows, then duplicate
+// detection for the new ones. No per-row round trips.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "newsmon/parsers/feed.hpp"
+#include "tag/topic_match.hpp"
+
+namespace newsmon::store {
+
+struct ArticleInput {
+    const parsers::Item* item = nullptr;
+    std::vector<tag::TopicMatch> topics;
+    std::string content_text; // full text when known; empty otherwise
+    std::string language;     // empty when unknown
+};
+
+struct WriteCounts {
+    int inserted = 0;
+    int updated = 0;
+    int duplicates = 0;
+};
+
+// Prepares the statements and the temporary tables on this connection; call once.
+void prepare_article_writer(pqxx::connection& connection);
+
+// Writes the articles of `feed_id`: new ones inserted, changed ones updated in place (same id,
+// updated_at set), unchanged ones left alone. A guid repeated within the batch keeps its first
+// occurrence.
+[[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
+                                         const std::vector<ArticleInput>& articles);
+
+} // namespace newsmon::store

@@ -1,0 +1,124 @@
+// Every example in sql/queries runs against the newsroom fixture and returns what it says.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "newsroom.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+
+namespace {
+
+class AnalystQueries : public ::testing::Test {
+protected:
+    void SetUp() override { testkit::populate_newsroom(store, db.url()); }
+
+    // The query's rows, each as its columns joined by " | ".
+    std::vector<std::string> run(const std::string& file) {
+        std::ifstream in(std::string(NEWSMON_SOURCE_DIR) + "/sql/queries/" + file);
+        EXPECT_TRUE(in) << file;
+        std::stringstream sql;
+        sql << in.rdbuf();
+        pqxx::connection connection{db.url()};
+        pqxx::read_transaction tx{connection};
+        std::vector<std::string> rows;
+        for (const auto& row : tx.exec(sql.str())) {
+            std::string line;
+            for (const auto& field : row)
+                line += (line.empty() ? "" : " | ") + std::string(field.c_str());
+            rows.push_back(line);
+        }
+        return rows;
+    }
+
+    // The given columns only.
+    std::vector<std::string> columns(const std::vector<std::string>& rows,
+                                     std::vector<std::size_t> wanted) {
+        std::vector<std::string> out;
+        for (const auto& row : rows) {
+            std::vector<std::string> fields;
+            std::stringstream in(row);
+            std::string field;
+            while (std::getline(in, field, '|')) {
+                auto start = field.find_first_not_of(' ');
+                auto end = field.find_last_not_of(' ');
+                fields.push_back(start == std::string::npos ? ""
+                                                            : field.substr(start, end - start + 1));
+            }
+            std::string picked;
+            for (auto index : wanted)
+                picked += (picked.empty() ? "" : " | ") + fields.at(index);
+            out.push_back(picked);
+        }
+        return out;
+    }
+
+    testkit::TestDatabase db;
+    store::Store store{db.url()};
+};
+
+} // namespace
+
+TEST_F(AnalystQueries, TodaysStoriesTaggedBothNatoAndAzerbaijan) {
+    EXPECT_EQ(columns(run("01_today_nato_and_azerbaijan.sql"), {3}),
+              (std::vector<std::string>{"NATO envoys meet the president in Baku",
+                                        "Азербайджан и НАТО обсудили сотрудничество"}));
+}
+
+TEST_F(AnalystQueries, WeeklyTrendPerTopicCountsEachStoryOnce) {
+    long long nato = 0, azerbaijan = 0;
+    for (const auto& row : columns(run("02_weekly_trend_per_topic.sql"), {1, 2})) {
+        auto bar = row.find(" | ");
+        long long count = std::stoll(row.substr(bar + 3));
+        (row.starts_with("nato") ? nato : azerbaijan) += count;
+    }
+    EXPECT_EQ(nato, 3);
+    EXPECT_EQ(azerbaijan, 3);
+}
+
+TEST_F(AnalystQueries, TopFeedsPerTopic) {
+    EXPECT_EQ(run("03_top_feeds_per_topic.sql"),
+              (std::vector<std::string>{"azerbaijan | Agency | 2", "azerbaijan | Wire | 2",
+                                        "nato | Wire | 3", "nato | Agency | 2"}));
+}
+
+TEST_F(AnalystQueries, TopicCooccurrence) {
+    EXPECT_EQ(run("04_topic_cooccurrence.sql"), std::vector<std::string>{"azerbaijan | nato | 2"});
+}
+
+TEST_F(AnalystQueries, FullTextSearch) {
+    EXPECT_EQ(columns(run("05_full_text_search.sql"), {3}),
+              std::vector<std::string>{"NATO envoys meet the president in Baku"});
+}
+
+TEST_F(AnalystQueries, FailingFeeds) {
+    EXPECT_EQ(columns(run("06_failing_feeds.sql"), {0, 2, 3, 4}),
+              std::vector<std::string>{"Failing | 3 | 503 | HTTP status 503"});
+}
+
+TEST_F(AnalystQueries, DuplicatesAcrossFeeds) {
+    EXPECT_EQ(columns(run("07_duplicates_across_feeds.sql"), {1, 2, 4}),
+              (std::vector<std::string>{"Wire | NATO envoys meet the president in Baku | Agency",
+                                        "Wire | Alliance ministers gather in Brussels | Agency"}));
+}
+
+TEST_F(AnalystQueries, PhraseInTheLastSevenDays) {
+    EXPECT_EQ(columns(run("08_phrase_last_7_days.sql"), {3}),
+              std::vector<std::string>{"NATO envoys meet the president in Baku"});
+}
+
+TEST_F(AnalystQueries, ThereAreAtLeastEightExamplesEachWithAComment) {
+    int count = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(NEWSMON_SOURCE_DIR) + "/sql/queries")) {
+        std::ifstream in(entry.path());
+        std::string first_line;
+        std::getline(in, first_line);
+        EXPECT_TRUE(first_line.starts_with("-- ")) << entry.path();
+        ++count;
+    }
+    EXPECT_GE(count, 8);
+}

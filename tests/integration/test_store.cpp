@@ -1,0 +1,219 @@
+#include <gtest/gtest.h>
+
+#include "newsroom.hpp"
+#include "store/migrations.hpp"
+#include "store/search.hpp"
+#include "store/store.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using namespace std::chrono;
+using testkit::make_item;
+using testkit::topic;
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+protected:
+    void SetUp() override { room = testkit::populate_newsroom(store, db.url()); }
+
+    long long id_of(const std::string& guid) {
+        return db.scalar("SELECT id FROM articles WHERE guid = '" + guid + "'");
+    }
+    std::vector<std::string> titles(const std::vector<store::SearchHit>& hits) {
+        std::vector<std::string> out;
+        for (const auto& hit : hits)
+            out.push_back(hit.title);
+        return out;
+    }
+
+    testkit::TestDatabase db;
+    store::Store store{db.url()};
+    testkit::Newsroom room;
+};
+
+} // namespace
+
+TEST_F(StoreTest, ARepeatedItemChangesNothing) {
+    auto today = testkit::start_of_today();
+    auto again = testkit::store_items(
+        store, room.wire,
+        {make_item("w1", "NATO envoys meet the president in Baku", "https://wire.example.test/1",
+                   today + seconds{20}, "The Partnership for Peace programme was discussed.")},
+        {{topic("nato", 5, true), topic("azerbaijan", 4, true)}});
+    EXPECT_EQ(again.items_new, 0);
+    EXPECT_EQ(again.items_updated, 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE updated_at IS NOT NULL"), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 6);
+}
+
+TEST_F(StoreTest, AChangedItemIsUpdatedInPlaceKeepingItsId) {
+    long long id = id_of("w2");
+    auto outcome = testkit::store_items(
+        store, room.wire,
+        {make_item("w2", "Alliance ministers agree on a new plan", "https://wire.example.test/2",
+                   testkit::start_of_today() - days{2}, "Defence ministers met at headquarters.")},
+        {{topic("nato", 2)}});
+    EXPECT_EQ(outcome.items_new, 0);
+    EXPECT_EQ(outcome.items_updated, 1);
+    EXPECT_EQ(id_of("w2"), id);
+    EXPECT_EQ(db.text("SELECT title FROM articles WHERE guid = 'w2'"),
+              "Alliance ministers agree on a new plan");
+    EXPECT_EQ(
+        db.scalar("SELECT count(*) FROM articles WHERE guid = 'w2' AND updated_at IS NOT NULL"), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'w2' AND "
+                        "search @@ websearch_to_tsquery('english', 'plan')"),
+              1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE items_updated = 1"), 1);
+}
+
+TEST_F(StoreTest, ChangedTopicsReplaceTheOldOnes) {
+    testkit::store_items(
+        store, room.wire,
+        {make_item("w1", "NATO envoys meet the president in Baku", "https://wire.example.test/1",
+                   testkit::start_of_today() + seconds{20}, "Now only NATO.")},
+        {{topic("nato", 7, true)}});
+    EXPECT_EQ(db.text("SELECT string_agg(topic || ':' || score, ',' ORDER BY topic) "
+                      "FROM article_topics WHERE article_id = " +
+                      std::to_string(id_of("w1"))),
+              "nato:7");
+}
+
+TEST_F(StoreTest, TopicsAreStoredWithScoreHitsTermsAndTitleFlag) {
+    EXPECT_EQ(
+        db.text("SELECT score || '/' || hits || '/' || matched_terms::text || '/' || in_title "
+                "FROM article_topics WHERE topic = 'nato' AND article_id = " +
+                std::to_string(id_of("w1"))),
+        "5/5/{nato}/true");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM article_topics"), 9);
+}
+
+TEST_F(StoreTest, RepublicationsPointAtTheFirstStory) {
+    // g1: same normalized title within 48 hours; g3: same canonical URL.
+    EXPECT_EQ(db.scalar("SELECT duplicate_of FROM articles WHERE guid = 'g1'"), id_of("w1"));
+    EXPECT_EQ(db.scalar("SELECT duplicate_of FROM articles WHERE guid = 'g3'"), id_of("w2"));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"), 2);
+}
+
+TEST_F(StoreTest, SameTitleMoreThan48HoursApartOrFromTheSameFeedIsNoDuplicate) {
+    auto today = testkit::start_of_today();
+    testkit::store_items(store, room.agency,
+                         {make_item("g9", "Alliance ministers gather in Brussels",
+                                    "https://agency.example.test/99", today + days{1}, "")},
+                         {{}});
+    testkit::store_items(store, room.wire,
+                         {make_item("w9", "NATO envoys meet the president in Baku",
+                                    "https://wire.example.test/9", today, "")},
+                         {{}});
+    EXPECT_EQ(
+        db.text("SELECT coalesce(duplicate_of::text, 'none') FROM articles WHERE guid = 'g9'"),
+        "none");
+    EXPECT_EQ(
+        db.text("SELECT coalesce(duplicate_of::text, 'none') FROM articles WHERE guid = 'w9'"),
+        "none");
+}
+
+TEST_F(StoreTest, AGuidRepeatedWithinOneBatchKeepsTheFirst) {
+    auto today = testkit::start_of_today();
+    auto outcome = testkit::store_items(
+        store, room.wire,
+        {make_item("dup", "First", "https://wire.example.test/d1", today, ""),
+         make_item("dup", "Second", "https://wire.example.test/d2", today, "")},
+        {{}, {}});
+    EXPECT_EQ(outcome.items_new, 1);
+    EXPECT_EQ(db.text("SELECT title FROM articles WHERE guid = 'dup'"), "First");
+}
+
+TEST_F(StoreTest, PublishedAtFallsBackToFirstSeen) {
+    parsers::Item undated =
+        make_item("nodate", "Undated", "https://wire.example.test/nd", testkit::start_of_today());
+    undated.published.reset();
+    testkit::store_items(store, room.wire, {undated}, {{}});
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'nodate' "
+                        "AND published_at = first_seen_at"),
+              1);
+}
+
+TEST_F(StoreTest, SearchFindsEnglishAndRussianInflectionsAndExactAzerbaijaniWords) {
+    store::SearchQuery query;
+    query.text = "envoy";
+    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+              std::vector<std::string>{"NATO envoys meet the president in Baku"});
+    query.text = "Азербайджан";
+    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+              std::vector<std::string>{"Азербайджан и НАТО обсудили сотрудничество"});
+    query.text = "сотрудничества"; // another case form of a word in the text
+    EXPECT_EQ(store::search_articles(store.connection(), query).size(), 1u);
+    query.text = "Bakı";
+    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+              std::vector<std::string>{"Caspian energy talks in Baku"});
+}
+
+TEST_F(StoreTest, SearchFiltersByTopicAndAgeNewestFirstWithoutRepublications) {
+    store::SearchQuery query;
+    query.text = "NATO OR Baku OR ministers";
+    auto all = store::search_articles(store.connection(), query);
+    EXPECT_EQ(titles(all), (std::vector<std::string>{"NATO envoys meet the president in Baku",
+                                                     "Alliance ministers gather in Brussels",
+                                                     "Caspian energy talks in Baku"}));
+    EXPECT_EQ(all[0].topics, (std::vector<std::string>{"azerbaijan", "nato"}));
+    query.topic = "azerbaijan";
+    query.since = hours{24 * 5};
+    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+              std::vector<std::string>{"NATO envoys meet the president in Baku"});
+    query.topic.reset();
+    query.since.reset();
+    query.limit = 1;
+    EXPECT_EQ(store::search_articles(store.connection(), query).size(), 1u);
+}
+
+TEST_F(StoreTest, ViewsShowTaggedStoriesOnceAndFeedHealth) {
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM tagged_articles"), 4);
+    EXPECT_EQ(db.text("SELECT topics::text FROM tagged_articles WHERE title LIKE 'NATO envoys%'"),
+              "{azerbaijan,nato}");
+    EXPECT_EQ(db.text("SELECT feed FROM tagged_articles WHERE title LIKE 'Caspian%'"), "Agency");
+    EXPECT_EQ(db.scalar("SELECT sum(articles) FROM topic_daily WHERE topic = 'nato'"), 3);
+    EXPECT_EQ(db.text("SELECT articles_24h || '/' || consecutive_failures FROM feed_health "
+                      "WHERE feed = 'Wire'"),
+              "3/0");
+    EXPECT_EQ(db.text("SELECT consecutive_failures || ' ' || last_http_status || ' ' || last_error "
+                      "FROM feed_health WHERE feed = 'Failing'"),
+              "3 503 HTTP status 503");
+}
+
+TEST_F(StoreTest, AnalystRoleMayReadButNotWrite) {
+    EXPECT_EQ(db.text("SELECT rolcanlogin::text FROM pg_roles WHERE rolname = 'newsmon_analyst'"),
+              "false");
+    for (const char* relation : {"feeds", "articles", "topics", "article_topics", "fetch_log",
+                                 "tagged_articles", "topic_daily", "feed_health"})
+        EXPECT_EQ(db.text(std::string("SELECT has_table_privilege('newsmon_analyst', '") +
+                          relation + "', 'SELECT')::text"),
+                  "true")
+            << relation;
+    EXPECT_EQ(db.text("SELECT has_table_privilege('newsmon_analyst', 'articles', 'INSERT')::text"),
+              "false");
+}
+
+TEST_F(StoreTest, FetchLogOlderThanTheRetentionIsPurged) {
+    {
+        pqxx::connection connection{db.url()};
+        pqxx::work tx{connection};
+        tx.exec0("INSERT INTO fetch_log (feed_id, started_at, duration_ms) VALUES (" +
+                 std::to_string(room.wire) + ", now() - interval '40 days', 5)");
+        tx.commit();
+    }
+    long long before = db.scalar("SELECT count(*) FROM fetch_log");
+    EXPECT_EQ(store.purge_fetch_log(hours{24 * 30}), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), before - 1);
+}
+
+TEST_F(StoreTest, TopicsFollowTheConfig) {
+    auto config = testkit::newsroom_config(db.url());
+    config.topics[0].description = "North Atlantic Treaty Organization";
+    config.topics.push_back({"caucasus", "", {"Caucasus"}, {}, 2});
+    store.sync_topics(config);
+    EXPECT_EQ(db.text("SELECT description FROM topics WHERE name = 'nato'"),
+              "North Atlantic Treaty Organization");
+    EXPECT_EQ(db.text("SELECT terms::text || min_score FROM topics WHERE name = 'caucasus'"),
+              "{Caucasus}2");
+}
