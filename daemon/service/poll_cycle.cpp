@@ -45,7 +45,13 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
     poll.items_seen = parsed->items.size();
     if (settings)
         parsers::keep_categories(*parsed, settings->categories);
-    poll.items = std::move(parsed->items);
+    poll.articles.reserve(parsed->items.size());
+    for (auto& item : parsed->items)
+        poll.articles.push_back(
+            {std::move(item),
+             {},
+             {},
+             settings && settings->language ? *settings->language : std::string()});
     if (!parsed->link.empty())
         poll.site_url = parsed->link;
     poll.etag = result.etag;

@@ -6,7 +6,6 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
-#include "store/store.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -100,7 +99,8 @@ std::string join_authors(const std::vector<std::string>& authors) {
     return joined;
 }
 
-std::string content_hash(const parsers::Item& item, const ArticleInput& input) {
+std::string content_hash(const PolledArticle& input) {
+    const parsers::Item& item = input.item;
     std::string material = item.title + '\x1f' + item.link + '\x1f' + item.summary + '\x1f' +
                            item.content_html.value_or("") + '\x1f' + input.content_text + '\x1f' +
                            join_authors(item.authors);
@@ -111,12 +111,12 @@ std::string content_hash(const parsers::Item& item, const ArticleInput& input) {
     return parsers::stable_hash_hex(material);
 }
 
-void copy_articles(pqxx::work& tx, const std::vector<ArticleInput>& articles,
+void copy_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                    std::vector<int>& ords) {
     pqxx::stream_to articles_stream{tx, "incoming_articles"};
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < articles.size(); ++i) {
-        const parsers::Item& item = *articles[i].item;
+        const parsers::Item& item = articles[i].item;
         if (!seen.insert(item.guid).second)
             continue;
         std::optional<std::string> published;
@@ -127,13 +127,13 @@ void copy_articles(pqxx::work& tx, const std::vector<ArticleInput>& articles,
             static_cast<int>(i), item.guid, nonempty(item.link), canonical, item.title,
             nonempty(join_authors(item.authors)), item.summary, nonempty(articles[i].content_text),
             item.content_html, to_text_array(item.categories), nonempty(articles[i].language),
-            published, content_hash(item, articles[i]), parsers::title_key(item.title));
+            published, content_hash(articles[i]), parsers::title_key(item.title));
         ords.push_back(static_cast<int>(i));
     }
     articles_stream.complete();
 }
 
-void copy_topics(pqxx::work& tx, const std::vector<ArticleInput>& articles,
+void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                  const std::vector<int>& ords) {
     pqxx::stream_to topics_stream{tx, "incoming_topics"};
     for (int ord : ords)
@@ -155,7 +155,7 @@ void prepare_article_writer(pqxx::connection& connection) {
 }
 
 WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
-                           const std::vector<ArticleInput>& articles) {
+                           const std::vector<PolledArticle>& articles) {
     WriteCounts counts;
     if (articles.empty())
         return counts;

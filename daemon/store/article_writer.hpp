@@ -8,17 +8,9 @@
 
 #include <pqxx/pqxx>
 
-#include "newsmon/parsers/feed.hpp"
-#include "tag/topic_match.hpp"
+#include "store/store.hpp"
 
 namespace newsmon::store {
-
-struct ArticleInput {
-    const parsers::Item* item = nullptr;
-    std::vector<tag::TopicMatch> topics;
-    std::string content_text; // full text when known; empty otherwise
-    std::string language;     // empty when unknown
-};
 
 struct WriteCounts {
     int inserted = 0;
@@ -33,6 +25,6 @@ void prepare_article_writer(pqxx::connection& connection);
 // updated_at set), unchanged ones left alone. A guid repeated within the batch keeps its first
 // occurrence.
 [[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
-                                         const std::vector<ArticleInput>& articles);
+                                         const std::vector<PolledArticle>& articles);
 
 } // namespace newsmon::store

@@ -148,15 +148,9 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
     prepare_writer();
     std::string started = parsers::format_rfc3339(floor<seconds>(poll.started_at));
     auto next_ms = static_cast<long long>(poll.next_poll_in.count());
-    std::vector<ArticleInput> articles(poll.items.size());
-    for (std::size_t i = 0; i < poll.items.size(); ++i) {
-        articles[i].item = &poll.items[i];
-        if (i < poll.topics.size())
-            articles[i].topics = poll.topics[i];
-    }
     PollOutcome outcome;
     pqxx::work tx{m_connection};
-    WriteCounts counts = write_articles(tx, poll.feed_id, articles);
+    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles);
     outcome.items_new = counts.inserted;
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;

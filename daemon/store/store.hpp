@@ -23,6 +23,15 @@ struct FeedRow {
     std::optional<std::string> last_modified;
 };
 
+// One article as a poll produced it: the feed's item, the topics tagging found in it, and its
+// full text when that was fetched.
+struct PolledArticle {
+    parsers::Item item;
+    std::vector<tag::TopicMatch> topics;
+    std::string content_text; // empty when only the feed's text is known
+    std::string language;     // empty when unknown
+};
+
 // The outcome of one poll of one feed, stored in a single transaction.
 struct FeedPoll {
     std::int64_t feed_id = 0;
@@ -31,9 +40,7 @@ struct FeedPoll {
     long http_status = 0;
     std::size_t bytes = 0;
     std::size_t items_seen = 0;
-    std::vector<parsers::Item> items; // what to store (already filtered)
-    // Topics found in each item, parallel to `items` (empty when nothing was tagged).
-    std::vector<std::vector<tag::TopicMatch>> topics;
+    std::vector<PolledArticle> articles; // what to store (already filtered)
     std::optional<std::string> site_url;
     std::optional<std::string> etag;
     std::optional<std::string> last_modified;

@@ -44,8 +44,11 @@ store::PollOutcome store_items(store::Store& store, std::int64_t feed_id,
     poll.started_at = system_clock::now();
     poll.http_status = 200;
     poll.items_seen = items.size();
-    poll.items = std::move(items);
-    poll.topics = std::move(topics);
+    for (std::size_t i = 0; i < items.size(); ++i)
+        poll.articles.push_back({std::move(items[i]),
+                                 i < topics.size() ? topics[i] : std::vector<tag::TopicMatch>{},
+                                 {},
+                                 {}});
     poll.next_poll_in = minutes{15};
     return store.record_poll(poll);
 }
