@@ -25,6 +25,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // One statement per batch. Rows whose guid is stored with the same content hash are left
 // alone (an index lookup, no row lock, no dead tuple); changed ones are updated in place;
 // new ones inserted. Their topics are written, and stale topics removed, in the same statement.
+//
+// A new article whose canonical URL, or normalized title within 48 hours, was seen first from
+// another feed gets duplicate_of as it is inserted: a later UPDATE would recompute the
+// generated search column. The time window is written so that only the title_key index can
+// serve it (a fresh table's statistics would otherwise pick the published_at index), and
+// o.title_key <> '' is spelled out so that the partial index qualifies.
 constexpr const char* k_upsert = R"sql(
 WITH updated AS (
     UPDATE articles a
@@ -40,19 +46,30 @@ WITH updated AS (
 ), inserted AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, published_at,
-                          content_hash, title_key)
+                          content_hash, title_key, duplicate_of)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, COALESCE(i.published_at, now()),
-           i.content_hash, i.title_key
+           i.content_hash, i.title_key,
+           COALESCE(
+               (SELECT min(o.id) FROM articles o
+                 WHERE o.canonical_url = i.canonical_url AND o.feed_id <> $1
+                   AND o.duplicate_of IS NULL),
+               (SELECT min(o.id) FROM articles o
+                 WHERE i.title_key <> '' AND o.title_key = i.title_key AND o.title_key <> ''
+                   AND o.feed_id <> $1
+                   AND o.duplicate_of IS NULL
+                   AND abs(extract(epoch FROM o.published_at - COALESCE(i.published_at, now())))
+                       <= 48 * 3600))
       FROM incoming_articles i
      WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
      ORDER BY i.ord
     ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
-    RETURNING id, guid
+    RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate
 ), written AS (
-    SELECT u.id, u.ord, false AS is_new FROM updated u
+    SELECT u.id, u.ord, false AS is_new, false AS is_duplicate FROM updated u
     UNION ALL
-    SELECT n.id, i.ord, true FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
+    SELECT n.id, i.ord, true, n.is_duplicate
+      FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
 ), stale_topics AS (
     DELETE FROM article_topics t USING written w
      WHERE t.article_id = w.id AND NOT w.is_new
@@ -65,25 +82,7 @@ WITH updated AS (
        SET score = EXCLUDED.score, hits = EXCLUDED.hits,
            matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
 )
-SELECT id, is_new FROM written
-)sql";
-
-// A new article whose canonical URL, or normalized title within 48 hours, was seen first
-// from another feed points at that first one.
-constexpr const char* k_mark_duplicates = R"sql(
-UPDATE articles n
-   SET duplicate_of = COALESCE(
-       (SELECT min(o.id) FROM articles o
-         WHERE o.canonical_url = n.canonical_url AND o.feed_id <> n.feed_id
-           AND o.id < n.id AND o.duplicate_of IS NULL),
-       (SELECT min(o.id) FROM articles o
-         WHERE o.title_key = n.title_key AND o.feed_id <> n.feed_id
-           AND o.id < n.id AND o.duplicate_of IS NULL
-           AND o.published_at BETWEEN n.published_at - interval '48 hours'
-                                  AND n.published_at + interval '48 hours'))
- WHERE n.id = ANY ($1::bigint[]) AND n.duplicate_of IS NULL
-   AND (n.canonical_url IS NOT NULL OR n.title_key <> '')
-RETURNING n.id
+SELECT id, is_new, is_duplicate FROM written
 )sql";
 
 std::optional<std::string> nonempty(const std::string& text) {
@@ -151,7 +150,6 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
-    connection.prepare("mark_duplicates", k_mark_duplicates);
 }
 
 WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
@@ -162,18 +160,12 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     std::vector<int> ords;
     copy_articles(tx, articles, ords);
     copy_topics(tx, articles, ords);
-    std::string new_ids = "{";
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
-        if (row[1].as<bool>()) {
-            ++counts.inserted;
-            new_ids += (new_ids.size() > 1 ? "," : "") + row[0].as<std::string>();
-        } else {
-            ++counts.updated;
-        }
+        bool is_new = row[1].as<bool>();
+        counts.inserted += is_new ? 1 : 0;
+        counts.updated += is_new ? 0 : 1;
+        counts.duplicates += row[2].as<bool>() ? 1 : 0;
     }
-    if (counts.inserted > 0)
-        counts.duplicates =
-            static_cast<int>(tx.exec_prepared("mark_duplicates", new_ids + "}").size());
     return counts;
 }
 

@@ -1,6 +1,7 @@
 // The batched write of one feed's articles and their topics, inside the caller's transaction:
-// COPY into a temporary table, then one upsert that skips unchanged rows, then duplicate
-// detection for the new ones. No per-row round trips.
+// COPY into temporary tables, then one statement that skips unchanged rows, updates changed
+// ones, inserts new ones (recognising republications) and writes their topics. No per-row
+// round trips.
 #pragma once
 
 #include <cstdint>

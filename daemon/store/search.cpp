@@ -10,8 +10,7 @@ SELECT a.id, to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS
                               WHERE t.article_id = a.id ORDER BY t.topic), ',')
   FROM articles a
   JOIN feeds f ON f.id = a.feed_id
- WHERE (a.search @@ websearch_to_tsquery('english', $1)
-        OR a.search @@ websearch_to_tsquery('russian', $1)
+ WHERE (a.search @@ websearch_to_tsquery('russian', $1)
         OR a.search @@ websearch_to_tsquery('simple', $1))
    AND a.duplicate_of IS NULL
    AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM article_topics t

@@ -32,6 +32,9 @@ std::string to_text_array(const std::vector<std::string>& values) {
 }
 
 Store::Store(const std::string& database_url) : m_connection(database_url) {
+    // Short statements: JIT compilation (tens of milliseconds, triggered by the subplan cost
+    // estimates of the batch upsert) would cost far more than it saves.
+    m_connection.set_variable("jit", "off");
     prepare_statements();
 }
 

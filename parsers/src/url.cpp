@@ -126,14 +126,12 @@ std::string canonical_url(std::string_view text) {
     std::string out;
     for (char c : parts.scheme)
         out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    std::string authority;
-    for (char c : parts.authority)
-        authority.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    bool https = out == "https:";
-    std::string_view default_port = https ? ":443" : ":80";
+    std::string_view authority = parts.authority;
+    std::string_view default_port = out == "https:" ? ":443" : ":80";
     if (authority.ends_with(default_port))
-        authority.resize(authority.size() - default_port.size());
-    out += authority;
+        authority.remove_suffix(default_port.size());
+    for (char c : authority)
+        out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     out += parts.path.empty() ? "/" : remove_dot_segments(parts.path);
     std::string_view query = parts.rest.substr(0, parts.rest.find('#'));
     std::string kept;
@@ -142,8 +140,10 @@ std::string canonical_url(std::string_view text) {
         while (!query.empty()) {
             std::size_t amp = query.find('&');
             std::string_view parameter = query.substr(0, amp);
-            if (!parameter.empty() && !parameter.starts_with("utm_"))
-                kept += (kept.empty() ? "?" : "&") + std::string(parameter);
+            if (!parameter.empty() && !parameter.starts_with("utm_")) {
+                kept += kept.empty() ? '?' : '&';
+                kept += parameter;
+            }
             query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         }
     }

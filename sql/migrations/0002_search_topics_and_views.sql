@@ -9,15 +9,14 @@ ALTER TABLE articles
     ADD COLUMN duplicate_of  bigint,
     ADD CONSTRAINT articles_duplicate_of_fkey FOREIGN KEY (duplicate_of) REFERENCES articles (id);
 
--- English and Russian stemming, plus 'simple' so that Azerbaijani and Turkish words (no
--- stemmer here) match as written. Title words weigh A, summary and text B.
+-- The 'russian' configuration stems Cyrillic words with the Russian stemmer and ASCII words
+-- with the English one, and keeps other Latin-script words (Azerbaijani, Turkish) as written:
+-- one pass serves all four languages. Titles also get 'simple', exact words, which catches
+-- the few forms the stemmer splits. Title words weigh A, summary and text B.
 ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
-      setweight(to_tsvector('english'::regconfig, title), 'A')
-   || setweight(to_tsvector('russian'::regconfig, title), 'A')
+      setweight(to_tsvector('russian'::regconfig, title), 'A')
    || setweight(to_tsvector('simple'::regconfig, title), 'A')
-   || setweight(to_tsvector('english'::regconfig, summary || ' ' || coalesce(content_text, '')), 'B')
    || setweight(to_tsvector('russian'::regconfig, summary || ' ' || coalesce(content_text, '')), 'B')
-   || setweight(to_tsvector('simple'::regconfig, summary || ' ' || coalesce(content_text, '')), 'B')
 ) STORED;
 
 CREATE INDEX articles_search_idx ON articles USING gin (search);

@@ -1,0 +1,144 @@
+// Ingest into the real database through the daemon's own write path (Store::record_poll, one
+// transaction per feed of 30 articles), against a raw COPY of the same rows into a bare table
+// of the same shape. Needs $NEWSMON_BENCH_DATABASE_URL (bench/run sets it).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "feed_generator.hpp"
+#include "newsmon/parsers/dates.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+using namespace newsmon;
+using Clock = std::chrono::steady_clock;
+
+// $NEWSMON_BENCH_ARTICLES overrides the count, for quick runs.
+std::size_t k_articles = 50'000;
+constexpr std::size_t k_per_feed = 30;
+constexpr std::size_t k_feeds = 100;
+
+std::string article_text(std::size_t n) {
+    std::string text;
+    for (std::size_t p = 0; text.size() < 4000; ++p)
+        text += bench::paragraph(n + p).substr(3) + "\n";
+    return text;
+}
+
+std::vector<store::PolledArticle> make_articles() {
+    std::vector<store::PolledArticle> articles(k_articles);
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    for (std::size_t n = 0; n < k_articles; ++n) {
+        auto& article = articles[n];
+        std::string id = std::to_string(n);
+        article.item.guid = "https://bench.example.test/news/" + id;
+        article.item.link = article.item.guid;
+        article.item.title = "Story " + id + ": ministers discuss security in Baku";
+        article.item.summary = "Talks covered peacekeeping, transport and energy, story " + id;
+        article.item.published = now - std::chrono::minutes{n};
+        article.item.categories = {"Politics"};
+        article.content_text = article_text(n);
+        article.topics = {{"nato", 3, 2, {"NATO"}, false}, {"azerbaijan", 4, 3, {"Baku"}, true}};
+    }
+    return articles;
+}
+
+double ingest(store::Store& store, const std::vector<store::FeedRow>& feeds,
+              const std::vector<store::PolledArticle>& articles, int& stored) {
+    auto started = Clock::now();
+    stored = 0;
+    for (std::size_t offset = 0; offset < articles.size(); offset += k_per_feed) {
+        store::FeedPoll poll;
+        poll.feed_id = feeds[(offset / k_per_feed) % feeds.size()].id;
+        poll.started_at = std::chrono::system_clock::now();
+        poll.http_status = 200;
+        poll.next_poll_in = std::chrono::minutes{15};
+        auto end = std::min(offset + k_per_feed, articles.size());
+        poll.articles.assign(articles.begin() + static_cast<std::ptrdiff_t>(offset),
+                             articles.begin() + static_cast<std::ptrdiff_t>(end));
+        poll.items_seen = poll.articles.size();
+        auto outcome = store.record_poll(poll);
+        stored += outcome.items_new + outcome.items_updated;
+    }
+    return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+double raw_copy(const std::string& url, const std::vector<store::PolledArticle>& articles,
+                std::int64_t feed_id) {
+    pqxx::connection connection{url};
+    {
+        pqxx::nontransaction tx{connection};
+        tx.exec0("DROP TABLE IF EXISTS bench_bare");
+        tx.exec0("CREATE TABLE bench_bare (LIKE articles INCLUDING DEFAULTS INCLUDING GENERATED)");
+    }
+    auto started = Clock::now();
+    pqxx::work tx{connection};
+    pqxx::stream_to copy{tx, "bench_bare",
+                         std::vector<std::string>{"id", "feed_id", "guid", "url", "title",
+                                                  "summary", "content_text", "categories",
+                                                  "published_at", "content_hash", "title_key"}};
+    std::int64_t id = 0;
+    for (const auto& article : articles)
+        copy << std::make_tuple(++id, feed_id, article.item.guid, article.item.link,
+                                article.item.title, article.item.summary, article.content_text,
+                                store::to_text_array(article.item.categories),
+                                parsers::format_rfc3339(*article.item.published),
+                                std::string("0123456789abcdef"), article.item.title);
+    copy.complete();
+    tx.commit();
+    return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+} // namespace
+
+int main() {
+    if (const char* count = std::getenv("NEWSMON_BENCH_ARTICLES"))
+        k_articles = std::stoul(count);
+    const char* url = std::getenv("NEWSMON_BENCH_DATABASE_URL");
+    if (!url) {
+        std::fprintf(stderr, "NEWSMON_BENCH_DATABASE_URL is not set; run bench/run\n");
+        return 2;
+    }
+    store::Store store{url};
+    store::migrate(store.connection());
+    config::Config config;
+    for (std::size_t f = 0; f < k_feeds; ++f)
+        config.feeds.push_back({"Bench feed " + std::to_string(f),
+                                "https://bench.example.test/feed/" + std::to_string(f),
+                                {},
+                                {},
+                                {},
+                                {}});
+    config.topics = {{"nato", "", {"NATO"}, {}, 1}, {"azerbaijan", "", {"Baku"}, {}, 1}};
+    store.sync_feeds(config);
+    store.sync_topics(config);
+    auto feeds = store.enabled_feeds();
+    auto articles = make_articles();
+
+    int stored = 0;
+    double new_seconds = ingest(store, feeds, articles, stored);
+    int stored_new = stored;
+    double repeat_seconds = ingest(store, feeds, articles, stored);
+    int stored_repeat = stored;
+    double copy_seconds = raw_copy(url, articles, feeds[0].id);
+
+    auto rate = [](double seconds) { return static_cast<double>(k_articles) / seconds; };
+    std::printf("ingest of %zu articles (~4 KB text, 2 topics each), %zu per transaction\n",
+                k_articles, k_per_feed);
+    std::printf("%-34s %10s %14s %10s\n", "workload", "seconds", "articles/s", "vs COPY");
+    std::printf("%-34s %10.2f %14.0f %9.0f%%\n", "new articles (record_poll)", new_seconds,
+                rate(new_seconds), 100 * copy_seconds / new_seconds);
+    std::printf("%-34s %10.2f %14.0f %9.0f%%\n", "repeats, all unchanged (record_poll)",
+                repeat_seconds, rate(repeat_seconds), 100 * copy_seconds / repeat_seconds);
+    std::printf("%-34s %10.2f %14.0f %10s\n", "raw COPY into a bare table", copy_seconds,
+                rate(copy_seconds), "100%");
+    std::printf("stored: %d new, %d on repeat (expected %zu and 0)\n", stored_new, stored_repeat,
+                k_articles);
+    return stored_new == static_cast<int>(k_articles) && stored_repeat == 0 ? 0 : 1;
+}
