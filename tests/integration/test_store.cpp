@@ -1,5 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
 #include "newsroom.hpp"
 #include "store/migrations.hpp"
 #include "store/search.hpp"
@@ -216,4 +225,33 @@ TEST_F(StoreTest, TopicsFollowTheConfig) {
               "North Atlantic Treaty Organization");
     EXPECT_EQ(db.text("SELECT terms::text || min_score FROM topics WHERE name = 'caucasus'"),
               "{Caucasus}2");
+}
+
+TEST_F(StoreTest, SearchCommandPrintsNewestFirstAsTextOrJson) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-search-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << "[database]\nurl = \"" << db.url() << "\"\n";
+    cli::SearchCommand command;
+    command.query = "Baku";
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(cli::command_search({path.string(), "warn"}, command), cli::k_exit_ok);
+    std::string text = ::testing::internal::GetCapturedStdout();
+    EXPECT_NE(
+        text.find("Wire  NATO envoys meet the president in Baku  https://wire.example.test/1\n"),
+        std::string::npos)
+        << text;
+    EXPECT_LT(text.find("NATO envoys"), text.find("Caspian energy talks"));
+
+    command.json = true;
+    command.topic = "nato";
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(cli::command_search({path.string(), "warn"}, command), cli::k_exit_ok);
+    auto json = nlohmann::json::parse(::testing::internal::GetCapturedStdout());
+    ASSERT_EQ(json.size(), 1u);
+    EXPECT_EQ(json[0]["title"], "NATO envoys meet the president in Baku");
+    EXPECT_EQ(json[0]["topics"], nlohmann::json({"azerbaijan", "nato"}));
+
+    command.since = "soon";
+    EXPECT_EQ(cli::command_search({path.string(), "warn"}, command), cli::k_exit_usage);
+    std::filesystem::remove(path);
 }
