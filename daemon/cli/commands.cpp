@@ -17,6 +17,7 @@
 #include "store/migrations.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
+#include "tag/tagger.hpp"
 
 namespace newsmon::cli {
 namespace {
@@ -64,7 +65,12 @@ int command_poll_once(const GlobalOptions& options) {
         store::migrate(store->connection());
     store->sync_feeds(*config);
     store->sync_topics(*config);
-    service::PollCycle cycle(*config, *store);
+    auto tagger = tag::Tagger::compile(config->topics);
+    if (!tagger) {
+        fmt::print(stderr, "error: {}\n", tagger.error());
+        return k_exit_usage;
+    }
+    service::PollCycle cycle(*config, *store, *tagger);
     bool stop = false;
     auto report = cycle.run(store->enabled_feeds(), [&] {
         stop = stop || signals.poll().has_value();

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "config/key_table.hpp"
+#include "tag/term.hpp"
 
 namespace newsmon::config {
 namespace {
@@ -129,12 +130,32 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     return k_keys;
 }
 
+ConvertError valid_terms(const std::vector<std::string>& terms) {
+    for (const auto& text : terms)
+        if (auto term = tag::parse_term(text); !term)
+            return term.error();
+    return std::nullopt;
+}
+
+ConvertError valid_excludes(const std::vector<std::string>& terms) {
+    if (auto error = valid_terms(terms))
+        return error;
+    for (const auto& text : terms)
+        if (tag::parse_term(text)->weak)
+            return "exclude phrase \"" + text + "\" cannot be weak";
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<TopicConfig>>& topic_keys() {
     static const std::vector<KeySpec<TopicConfig>> k_keys = {
         required_key("name", &TopicConfig::name, "topic identifier, e.g. \"nato\""),
         key("description", &TopicConfig::description, "\"\"", "what the topic is about"),
-        key("terms", &TopicConfig::terms, "[]", "terms that tag an article with the topic"),
-        key("exclude", &TopicConfig::exclude, "[]", "phrases that suppress a match inside them"),
+        key<TopicConfig, std::vector<std::string>>("terms", &TopicConfig::terms, "[]",
+                                                   "terms that tag an article with the topic",
+                                                   valid_terms),
+        key<TopicConfig, std::vector<std::string>>("exclude", &TopicConfig::exclude, "[]",
+                                                   "phrases that suppress a match inside them",
+                                                   valid_excludes),
         key<TopicConfig, int>("min_score", &TopicConfig::min_score, "1",
                               "score an article needs to get the topic", at_least_one),
     };
@@ -230,6 +251,7 @@ public:
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);
+        check_topics(root, config);
         return config;
     }
 
@@ -240,6 +262,19 @@ public:
             if (!url.empty() && !seen.insert(url).second)
                 error_at(root["feed"][i]["url"].node()->source(),
                          "[[feed]] #" + std::to_string(i + 1) + " url: duplicate feed URL " + url);
+        }
+    }
+
+    void check_topics(const toml::table& root, const Config& config) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < config.topics.size(); ++i) {
+            const auto& topic = config.topics[i];
+            const toml::node* where = root["topic"][i].node();
+            std::string section = "[[topic]] #" + std::to_string(i + 1);
+            if (!topic.name.empty() && !seen.insert(topic.name).second)
+                error_at(where->source(), section + ": duplicate topic name " + topic.name);
+            if (!topic.name.empty() && topic.terms.empty())
+                error_at(where->source(), section + " (" + topic.name + ") has no terms");
         }
     }
 

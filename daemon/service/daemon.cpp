@@ -17,8 +17,19 @@ constexpr std::chrono::hours k_purge_every{1};
 
 } // namespace
 
+namespace {
+
+tag::Tagger compile_topics(const config::Config& config) {
+    auto tagger = tag::Tagger::compile(config.topics);
+    if (!tagger) // load_config validates every term, so this is a programming error
+        throw std::logic_error("topics passed validation but do not compile: " + tagger.error());
+    return std::move(*tagger);
+}
+
+} // namespace
+
 Daemon::Daemon(config::Config config, SignalWatcher& signals)
-    : m_config(std::move(config)), m_signals(signals) {}
+    : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_signals(signals) {}
 
 Daemon::Wake Daemon::classify(std::optional<int> signal) {
     if (!signal)
@@ -66,12 +77,14 @@ void Daemon::reload() {
         log::error("reload refused; keeping the running config",
                    {log::field("file", m_config.path.string())});
     } else {
+        m_tagger = compile_topics(*loaded.config);
         m_config = std::move(*loaded.config);
         if (m_store) {
             m_store->sync_feeds(m_config);
             m_store->sync_topics(m_config);
         }
-        log::info("config reloaded", {log::field("feeds", m_config.feeds.size())});
+        log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
+                                      log::field("terms", m_tagger.term_count())});
     }
     notify_ready();
 }
@@ -80,7 +93,7 @@ void Daemon::poll_due_feeds() {
     auto due = m_store->due_feeds();
     if (due.empty())
         return;
-    PollCycle cycle(m_config, *m_store);
+    PollCycle cycle(m_config, *m_store, m_tagger);
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);

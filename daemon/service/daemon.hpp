@@ -6,11 +6,13 @@
 #include "config/config.hpp"
 #include "service/signals.hpp"
 #include "store/store.hpp"
+#include "tag/tagger.hpp"
 
 namespace newsmon::service {
 
 class Daemon {
 public:
+    // `config` must have passed validation (its topics compile).
     Daemon(config::Config config, SignalWatcher& signals);
 
     // Returns the process exit status: 0 after a clean stop.
@@ -27,6 +29,7 @@ private:
     Wake classify(std::optional<int> signal);
 
     config::Config m_config;
+    tag::Tagger m_tagger;
     SignalWatcher& m_signals;
     std::unique_ptr<store::Store> m_store;
     bool m_stop_requested = false;

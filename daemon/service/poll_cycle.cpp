@@ -2,11 +2,12 @@
 
 #include "newsmon/parsers/feed.hpp"
 #include "service/log.hpp"
+#include "tag/article_text.hpp"
 
 namespace newsmon::service {
 
-PollCycle::PollCycle(const config::Config& config, store::Store& store)
-    : m_config(config), m_store(store) {}
+PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger)
+    : m_config(config), m_store(store), m_tagger(tagger) {}
 
 const config::FeedConfig* PollCycle::configured(const std::string& url) const {
     for (const auto& feed : m_config.feeds)
@@ -45,13 +46,14 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
     poll.items_seen = parsed->items.size();
     if (settings)
         parsers::keep_categories(*parsed, settings->categories);
+    std::string language = settings && settings->language ? *settings->language : std::string();
     poll.articles.reserve(parsed->items.size());
-    for (auto& item : parsed->items)
+    for (auto& item : parsed->items) {
+        std::string full_text = tag::feed_full_text(item);
+        auto topics = m_tagger.topics_of(item.title, tag::article_body(item.summary, full_text));
         poll.articles.push_back(
-            {std::move(item),
-             {},
-             {},
-             settings && settings->language ? *settings->language : std::string()});
+            {std::move(item), std::move(topics), std::move(full_text), language});
+    }
     if (!parsed->link.empty())
         poll.site_url = parsed->link;
     poll.etag = result.etag;

@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
 #include "store/store.hpp"
+#include "tag/tagger.hpp"
 
 namespace newsmon::service {
 
@@ -21,7 +22,7 @@ struct CycleReport {
 
 class PollCycle {
 public:
-    PollCycle(const config::Config& config, store::Store& store);
+    PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger);
 
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
@@ -33,6 +34,7 @@ private:
 
     const config::Config& m_config;
     store::Store& m_store;
+    const tag::Tagger& m_tagger;
 };
 
 } // namespace newsmon::service

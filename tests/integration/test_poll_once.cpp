@@ -11,6 +11,7 @@
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "tag/tagger.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -48,7 +49,9 @@ protected:
         store::Store store(config.database.url);
         store::migrate(store.connection());
         store.sync_feeds(config);
-        service::PollCycle cycle(config, store);
+        store.sync_topics(config);
+        auto tagger = tag::Tagger::compile(config.topics);
+        service::PollCycle cycle(config, store, *tagger);
         return cycle.run(store.enabled_feeds());
     }
 
@@ -176,4 +179,24 @@ TEST_F(PollOnce, AFeedsUserAgentOverridesTheGlobalOne) {
     ASSERT_EQ(server.requests_to("/a").size(), 1u);
     EXPECT_EQ(server.requests_to("/a")[0].find("User-Agent")->second, "Mozilla/5.0 (browser-like)");
     EXPECT_TRUE(server.requests_to("/b")[0].find("User-Agent")->second.starts_with("newsmon/"));
+}
+
+TEST_F(PollOnce, ArticlesAreTaggedWithTheConfiguredTopicsAsTheyAreStored) {
+    auto wire = server.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    auto loaded =
+        config::load_config_text(config_text(db.url(), {{"Wire", server.url("/rss.php"), ""}}) +
+                                     "[[topic]]\nname = \"azerbaijan\"\n"
+                                     "terms = [\"Baku\", \"Caspian\"]\n"
+                                     "[[topic]]\nname = \"defence\"\n"
+                                     "terms = [\"defence\", \"army\"]\nmin_score = 2\n",
+                                 "test.toml");
+    ASSERT_TRUE(loaded.config);
+    poll(*loaded.config);
+    EXPECT_EQ(db.text("SELECT string_agg(a.guid || '=' || t.topic || ':' || t.score, ' ' "
+                      "ORDER BY a.guid, t.topic) FROM article_topics t "
+                      "JOIN articles a ON a.id = t.article_id"),
+              "https://wire.example.test/news/business/1002.html=azerbaijan:3 "
+              "https://wire.example.test/news/politics/1001.html=azerbaijan:3 "
+              "https://wire.example.test/news/politics/1003.html=defence:4");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topics"), 2);
 }

@@ -206,3 +206,22 @@ TEST_F(ConfigTest, ShippedExampleConfigIsValid) {
     EXPECT_EQ(result.config->topics[0].name, "nato");
     EXPECT_EQ(result.config->topics[1].name, "azerbaijan");
 }
+
+TEST_F(ConfigTest, TopicTermsAreCheckedWithTheirPlace) {
+    auto result = load(R"([[topic]]
+name = "nato"
+terms = ["NATO!", "Az*rbaijan"]
+[[topic]]
+name = "nato"
+exclude = ["weak:Turkic NATO"]
+)");
+    ASSERT_FALSE(result.config);
+    std::string messages = all_messages(result);
+    EXPECT_NE(messages.find("test.toml:3:9: error: [[topic]] #1 terms: term \"Az*rbaijan\": * may "
+                            "only end a word"),
+              std::string::npos)
+        << messages;
+    EXPECT_NE(messages.find("duplicate topic name nato"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("[[topic]] #2 (nato) has no terms"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("cannot be weak"), std::string::npos) << messages;
+}

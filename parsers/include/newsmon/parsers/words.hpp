@@ -1,0 +1,45 @@
+// Word splitting and folding shared by the tagger and the alert queries, so that a term and
+// the text it is looked for in are cut and compared the same way.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsmon::parsers {
+
+// One word: where it stands in the source text, and where its base form is in WordList::base.
+struct Word {
+    std::uint32_t source_begin = 0;
+    std::uint32_t source_end = 0;
+    std::uint32_t base_begin = 0;
+    std::uint32_t base_end = 0;
+};
+
+struct WordList {
+    std::string base; // every word's base form, one after another
+    std::vector<Word> words;
+
+    [[nodiscard]] std::string_view base_of(const Word& word) const {
+        return std::string_view(base).substr(word.base_begin, word.base_end - word.base_begin);
+    }
+    void clear() {
+        base.clear();
+        words.clear();
+    }
+};
+
+// Words are runs of letters, digits and combining marks; anything else separates them, so
+// apostrophes and hyphens do too ("NATO'nun", "NATO’ya", "NATO-nun" all hold the word NATO).
+// Each word's base form is case-folded (full Unicode folding; Turkish İ, I, ı and i all fold to
+// i) with diacritics removed (é -> e, ş -> s, ə -> e). Appends to `out`; offsets are bytes.
+void split_words(std::string_view text, WordList& out);
+
+// One word case-folded as above, diacritics kept ("Azərbaycan" -> "azərbaycan", "BAKI" -> "baki").
+[[nodiscard]] std::string fold_word(std::string_view word);
+
+// One word in base form ("Azərbaycan" -> "azerbaycan").
+[[nodiscard]] std::string base_word(std::string_view word);
+
+} // namespace newsmon::parsers

@@ -1,0 +1,156 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tag/tagger.hpp"
+#include "tag/term.hpp"
+
+using namespace newsmon;
+
+namespace {
+
+config::TopicConfig topic(std::string name, std::vector<std::string> terms,
+                          std::vector<std::string> exclude = {}, int min_score = 1) {
+    return {std::move(name), "", std::move(terms), std::move(exclude), min_score};
+}
+
+// Topic name -> score, for the topics that apply.
+std::map<std::string, int> scores(const tag::Tagger& tagger, std::string_view title,
+                                  std::string_view body) {
+    std::map<std::string, int> out;
+    for (const auto& result : tagger.tag(title, body))
+        out[result.match.topic] = result.match.score;
+    return out;
+}
+
+tag::Tagger compile(std::vector<config::TopicConfig> topics) {
+    auto tagger = tag::Tagger::compile(topics);
+    EXPECT_TRUE(tagger) << (tagger ? "" : tagger.error());
+    return std::move(*tagger);
+}
+
+bool matches(const std::string& term, std::string_view text) {
+    return !compile({topic("t", {term})}).tag("", text).empty();
+}
+
+} // namespace
+
+TEST(TermSyntax, FlagsAndWords) {
+    auto term = tag::parse_term("weak:Şimali Atlantika*~");
+    ASSERT_TRUE(term);
+    EXPECT_TRUE(term->weak);
+    EXPECT_TRUE(term->ignore_diacritics);
+    EXPECT_FALSE(term->case_sensitive);
+    ASSERT_EQ(term->words.size(), 2u);
+    EXPECT_EQ(term->words[0].base, "simali");
+    EXPECT_FALSE(term->words[0].prefix);
+    EXPECT_TRUE(term->words[1].prefix);
+    EXPECT_TRUE(tag::parse_term("NATO!")->case_sensitive);
+}
+
+TEST(TermSyntax, ErrorsNameTheTerm) {
+    EXPECT_EQ(tag::parse_term("!!").error(), "term \"!!\" has no letters or digits");
+    EXPECT_NE(tag::parse_term("Az*rbaijan").error().find("* may only end a word"),
+              std::string::npos);
+    auto tagger = tag::Tagger::compile({topic("nato", {"NATO", "  "})});
+    ASSERT_FALSE(tagger);
+    EXPECT_EQ(tagger.error(), "topic nato: term \"  \" has no letters or digits");
+}
+
+TEST(Matching, WholeWordsOnly) {
+    EXPECT_TRUE(matches("NATO", "The NATO summit"));
+    EXPECT_FALSE(matches("NATO", "The senator spoke"));
+    EXPECT_FALSE(matches("NATO", "Senato kararı"));
+    EXPECT_FALSE(matches("NATO", "Renato and Donato"));
+    EXPECT_FALSE(matches("Baku", "Bakunin wrote"));
+    EXPECT_TRUE(matches("Baku", "in Baku."));
+}
+
+TEST(Matching, CaseInsensitiveUnlessMarked) {
+    EXPECT_TRUE(matches("nato", "NATO and Nato"));
+    EXPECT_TRUE(matches("НАТО", "Генсек нато"));
+    EXPECT_TRUE(matches("NATO!", "NATO"));
+    EXPECT_FALSE(matches("NATO!", "Nato"));
+    EXPECT_FALSE(matches("SHAPE!", "the shape of things"));
+    EXPECT_TRUE(matches("PfP!", "the PfP programme"));
+}
+
+TEST(Matching, TurkishAndAzerbaijaniI) {
+    EXPECT_TRUE(matches("İlham Əliyev", "ILHAM ƏLIYEV"));
+    EXPECT_TRUE(matches("Bakı", "BAKI şəhəri"));
+    EXPECT_TRUE(matches("ilham aliyev", "İlham Aliyev"));
+}
+
+TEST(Matching, DiacriticsOnlyWhenAsked) {
+    EXPECT_FALSE(matches("Azərbaycan", "Azerbaycan"));
+    EXPECT_TRUE(matches("Azərbaycan~", "Azerbaycan"));
+    EXPECT_TRUE(matches("Azərbaycan~", "AZƏRBAYCAN"));
+}
+
+TEST(Matching, WordEndingsWithStar) {
+    EXPECT_TRUE(matches("Azerbaijan*", "Azerbaijani troops"));
+    EXPECT_TRUE(matches("Азербайджан*", "Азербайджана и Азербайджану"));
+    EXPECT_TRUE(matches("azərbaycan*", "Azərbaycanın ordusu"));
+    EXPECT_FALSE(matches("Azerbaijan*", "Azeri"));
+}
+
+TEST(Matching, ApostropheAndHyphenSuffixes) {
+    EXPECT_TRUE(matches("NATO!", "NATO'nun zirvesi"));
+    EXPECT_TRUE(matches("NATO!", "NATO’ya katıldı"));
+    EXPECT_TRUE(matches("NATO!", "NATO-nun baş katibi"));
+    EXPECT_TRUE(matches("Azerbaycan", "Azerbaycan'ın dış politikası"));
+}
+
+TEST(Matching, PhrasesSpanWhitespaceLineBreaksAndHyphens) {
+    EXPECT_TRUE(matches("partnership for peace", "the Partnership\nfor   Peace programme"));
+    EXPECT_TRUE(matches("euro atlantic", "Euro-Atlantic integration"));
+    EXPECT_FALSE(matches("partnership for peace", "partnership and peace"));
+    EXPECT_TRUE(matches("североатлантическ* альянс*", "Североатлантического альянса"));
+    EXPECT_FALSE(matches("north atlantic alliance", "north atlantic"));
+}
+
+TEST(Scoring, TitleHitsCountThreeTimes) {
+    auto tagger = compile({topic("nato", {"NATO"})});
+    EXPECT_EQ(scores(tagger, "NATO meets", "NATO and NATO again"),
+              (std::map<std::string, int>{{"nato", 5}}));
+    auto results = tagger.tag("NATO meets", "no mention");
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_TRUE(results[0].match.in_title);
+    EXPECT_EQ(results[0].match.hits, 1);
+    EXPECT_EQ(results[0].occurrences[0].begin, 0u);
+    EXPECT_EQ(results[0].occurrences[0].end, 4u);
+}
+
+TEST(Scoring, MinScoreDecides) {
+    auto tagger = compile({topic("nato", {"NATO"}, {}, 3)});
+    EXPECT_TRUE(scores(tagger, "", "NATO once, NATO twice").empty());
+    EXPECT_EQ(scores(tagger, "", "NATO NATO NATO").at("nato"), 3);
+    EXPECT_EQ(scores(tagger, "NATO", "").at("nato"), 3);
+}
+
+TEST(Scoring, WeakTermsNeedSupport) {
+    auto tagger = compile({topic("nato", {"NATO", "weak:alliance", "weak:SHAPE!"})});
+    EXPECT_TRUE(scores(tagger, "", "The alliance met").empty());
+    EXPECT_EQ(scores(tagger, "", "The alliance met at SHAPE").at("nato"), 2);
+    EXPECT_EQ(scores(tagger, "", "NATO: the alliance met").at("nato"), 2);
+}
+
+TEST(Scoring, ExcludePhrasesSuppressWhatTheyContain) {
+    auto tagger = compile(
+        {topic("nato", {"NATO"}, {"Turkic NATO", "Arab NATO"}),
+         topic("azerbaijan", {"Azerbaijan*", "Azeri"}, {"East Azerbaijan", "Azeri Light"})});
+    EXPECT_TRUE(scores(tagger, "", "Talk of a Turkic NATO grows").empty());
+    EXPECT_EQ(scores(tagger, "", "A Turkic NATO is not NATO").at("nato"), 1);
+    EXPECT_TRUE(scores(tagger, "", "Floods in East Azerbaijan province").empty());
+    EXPECT_TRUE(scores(tagger, "", "Azeri Light crude rose").empty());
+    EXPECT_EQ(scores(tagger, "", "Azeri Light and Azerbaijan").at("azerbaijan"), 1);
+}
+
+TEST(Scoring, MatchedTermsAreDistinctAndAsConfigured) {
+    auto tagger = compile({topic("azerbaijan", {"Azerbaijan*", "Baku"})});
+    auto results = tagger.tag("Baku talks", "Azerbaijan and Azerbaijani officials in Baku");
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].match.matched_terms, (std::vector<std::string>{"Azerbaijan*", "Baku"}));
+    EXPECT_EQ(results[0].match.hits, 4);
+    EXPECT_EQ(results[0].match.score, 6);
+}
