@@ -53,6 +53,21 @@ int run(int argc, char** argv) {
         ->check(CLI::Range(1, 100000));
     search_cmd->add_flag("--json", search.json, "Print a JSON array");
 
+    auto* tag_cmd = app.add_subcommand(
+        "tag", "Tag a text with the configured topics: scores, matched terms and where they stand");
+    TagCommand tag_options;
+    tag_cmd->add_option("--title", tag_options.title, "The title (hits there count three times)");
+    tag_cmd->add_option("input", tag_options.input, "The body: a file, or - for standard input");
+    tag_cmd->add_flag("--json", tag_options.json, "Print JSON");
+
+    auto* retag_cmd = app.add_subcommand(
+        "retag", "Re-tag stored articles after topics changed (batches; an interrupted run "
+                 "resumes when run again with the same options)");
+    RetagCommand retag_options;
+    retag_cmd->add_option("--since", retag_options.since,
+                          "Only articles published since: 2025-11-01, or a duration such as 30d");
+    retag_cmd->add_option("--topic", retag_options.topic, "Only replace this topic's tags");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& done) {
@@ -79,6 +94,10 @@ int run(int argc, char** argv) {
             return command_parse(parse);
         if (*search_cmd)
             return command_search(options, search);
+        if (*tag_cmd)
+            return command_tag(options, tag_options);
+        if (*retag_cmd)
+            return command_retag(options, retag_options);
     } catch (const std::exception& error) {
         fmt::print(stderr, "error: {}\n", error.what());
         return k_exit_failure;

@@ -15,6 +15,7 @@
 #include "service/log.hpp"
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
+#include "store/retag.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"
@@ -31,6 +32,33 @@ std::optional<config::Config> load_or_report(const GlobalOptions& options) {
     if (loaded.config)
         log::setup(loaded.config->log, options.log_level);
     return std::move(loaded.config);
+}
+
+// The whole of a file, or of standard input for "-".
+int read_input(const std::string& input, std::string& bytes) {
+    if (input == "-") {
+        bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return k_exit_ok;
+    }
+    std::ifstream in(input, std::ios::binary);
+    if (!in) {
+        fmt::print(stderr, "error: {}: cannot open the file\n", input);
+        return k_exit_usage;
+    }
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return k_exit_ok;
+}
+
+// "2025-11-01", "2025-11-01T10:00:00Z" or a duration back from now ("30d"), as RFC 3339.
+std::optional<std::string> since_timestamp(const std::string& text) {
+    if (auto instant = parsers::parse_date(text))
+        return parsers::format_rfc3339(*instant);
+    if (auto age = config::parse_duration(text)) {
+        auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        return parsers::format_rfc3339(now -
+                                       std::chrono::duration_cast<std::chrono::seconds>(*age));
+    }
+    return std::nullopt;
 }
 
 std::unique_ptr<store::Store> open_store(const config::Config& config) {
@@ -110,16 +138,8 @@ int command_check_config(const GlobalOptions& options) {
 
 int command_parse(const ParseCommand& command) {
     std::string bytes;
-    if (command.input == "-") {
-        bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-        std::ifstream in(command.input, std::ios::binary);
-        if (!in) {
-            fmt::print(stderr, "error: {}: cannot open the file\n", command.input);
-            return k_exit_usage;
-        }
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
+    if (auto read = read_input(command.input, bytes); read != k_exit_ok)
+        return read;
     parsers::ParseOptions options;
     options.feed_url = command.feed_url;
     options.content_type = command.content_type;
@@ -178,6 +198,101 @@ int command_search(const GlobalOptions& options, const SearchCommand& command) {
     }
     for (const auto& hit : hits)
         fmt::print("{}  {}  {}  {}\n", hit.published_at, hit.feed, hit.title, hit.url);
+    return k_exit_ok;
+}
+
+int command_tag(const GlobalOptions& options, const TagCommand& command) {
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    auto tagger = tag::Tagger::compile(config->topics);
+    if (!tagger) {
+        fmt::print(stderr, "error: {}\n", tagger.error());
+        return k_exit_usage;
+    }
+    std::string body;
+    if (auto read = read_input(command.input, body); read != k_exit_ok)
+        return read;
+    auto results = tagger->tag(command.title, body);
+    if (command.json) {
+        nlohmann::json topics = nlohmann::json::array();
+        for (const auto& result : results) {
+            nlohmann::json occurrences = nlohmann::json::array();
+            for (const auto& occurrence : result.occurrences) {
+                std::string_view text = occurrence.in_title ? command.title : body;
+                occurrences.push_back(
+                    {{"term", occurrence.term},
+                     {"in", occurrence.in_title ? "title" : "body"},
+                     {"begin", occurrence.begin},
+                     {"end", occurrence.end},
+                     {"text", text.substr(occurrence.begin, occurrence.end - occurrence.begin)}});
+            }
+            topics.push_back({{"topic", result.match.topic},
+                              {"score", result.match.score},
+                              {"hits", result.match.hits},
+                              {"in_title", result.match.in_title},
+                              {"matched_terms", result.match.matched_terms},
+                              {"occurrences", occurrences}});
+        }
+        fmt::print("{}\n", nlohmann::json{{"topics", topics}}.dump(
+                               2, ' ', false, nlohmann::json::error_handler_t::replace));
+        return k_exit_ok;
+    }
+    for (const auto& result : results) {
+        fmt::print("{}  score={} hits={} in_title={}\n", result.match.topic, result.match.score,
+                   result.match.hits, result.match.in_title ? "yes" : "no");
+        for (const auto& occurrence : result.occurrences) {
+            std::string_view text = occurrence.in_title ? command.title : body;
+            fmt::print("  {:<5} {:>6}-{:<6} {:<30} {}\n", occurrence.in_title ? "title" : "body",
+                       occurrence.begin, occurrence.end, occurrence.term,
+                       text.substr(occurrence.begin, occurrence.end - occurrence.begin));
+        }
+    }
+    return k_exit_ok;
+}
+
+int command_retag(const GlobalOptions& options, const RetagCommand& command) {
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    auto tagger = tag::Tagger::compile(config->topics);
+    if (!tagger) {
+        fmt::print(stderr, "error: {}\n", tagger.error());
+        return k_exit_usage;
+    }
+    store::RetagOptions retag;
+    if (!command.since.empty()) {
+        auto since = since_timestamp(command.since);
+        if (!since) {
+            fmt::print(stderr,
+                       "error: --since: expected a date (2025-11-01), a time "
+                       "(2025-11-01T10:00:00Z) or a duration (30d), got \"{}\"\n",
+                       command.since);
+            return k_exit_usage;
+        }
+        retag.since = *since;
+    }
+    if (!command.topic.empty()) {
+        bool known = std::any_of(config->topics.begin(), config->topics.end(),
+                                 [&](const auto& topic) { return topic.name == command.topic; });
+        if (!known) {
+            fmt::print(stderr, "error: --topic: no topic named \"{}\" in the config\n",
+                       command.topic);
+            return k_exit_usage;
+        }
+        retag.topic = command.topic;
+    }
+    auto store = open_store(*config);
+    if (!store)
+        return k_exit_failure;
+    store::migrate(store->connection());
+    store->sync_topics(*config);
+    auto done = store::retag_articles(
+        store->connection(), *tagger, retag, [](const store::RetagProgress& progress) {
+            fmt::print(stderr, "retag: {}/{} articles, last id {}{}\n", progress.done,
+                       progress.total, progress.last_id, progress.resumed ? " (resumed)" : "");
+        });
+    fmt::print("retagged {} articles\n", done.done);
     return k_exit_ok;
 }
 

@@ -34,4 +34,17 @@ struct SearchCommand {
 };
 int command_search(const GlobalOptions& options, const SearchCommand& command);
 
+struct TagCommand {
+    std::string title;
+    std::string input = "-"; // the body: a file, or "-" for standard input
+    bool json = false;
+};
+int command_tag(const GlobalOptions& options, const TagCommand& command);
+
+struct RetagCommand {
+    std::string since; // a date, an RFC 3339 time, or a duration such as "30d"
+    std::string topic;
+};
+int command_retag(const GlobalOptions& options, const RetagCommand& command);
+
 } // namespace newsmon::cli

@@ -1,0 +1,36 @@
+// `newsmon retag`: re-tags stored articles after topics changed, in batches, each batch in its
+// own transaction with its progress, so that an interrupted run resumes where it stopped.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <pqxx/pqxx>
+
+#include "tag/tagger.hpp"
+
+namespace newsmon::store {
+
+struct RetagOptions {
+    std::optional<std::string> since; // RFC 3339 or a date: articles published since then
+    std::optional<std::string> topic; // only this topic's rows are replaced
+    int batch_size = 500;
+};
+
+struct RetagProgress {
+    std::int64_t done = 0;
+    std::int64_t total = 0;
+    std::int64_t last_id = 0;
+    bool resumed = false;
+};
+
+// Replaces the article_topics rows of the selected articles with what `tagger` finds now.
+// `on_batch` is called after each committed batch. Returns the final progress.
+RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& tagger,
+                             const RetagOptions& options,
+                             const std::function<void(const RetagProgress&)>& on_batch);
+
+} // namespace newsmon::store
