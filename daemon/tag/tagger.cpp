@@ -77,6 +77,29 @@ std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view bo
                    ex.first_word <= hit.first_word && hit.last_word <= ex.last_word;
         });
     });
+    // One mention counts once: an occurrence inside another occurrence of the same topic (a
+    // surname inside the full name, the same words matched by two spellings of a term) goes.
+    auto contains = [&](const Hit& outer, const Hit& inner) {
+        return outer.in_title == inner.in_title &&
+               m_patterns[outer.pattern].topic == m_patterns[inner.pattern].topic &&
+               outer.first_word <= inner.first_word && inner.last_word <= outer.last_word;
+    };
+    std::vector<Hit> counted;
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        bool inside_another = false;
+        for (std::size_t j = 0; j < hits.size() && !inside_another; ++j) {
+            if (i == j || !contains(hits[j], hits[i]))
+                continue;
+            bool same_span =
+                hits[j].first_word == hits[i].first_word && hits[j].last_word == hits[i].last_word;
+            // Of two equal spans, the term configured first stays.
+            inside_another = !same_span || hits[j].pattern < hits[i].pattern ||
+                             (hits[j].pattern == hits[i].pattern && j < i);
+        }
+        if (!inside_another)
+            counted.push_back(hits[i]);
+    }
+    hits.swap(counted);
     std::vector<TopicResult> results;
     for (std::uint32_t t = 0; t < m_topics.size(); ++t) {
         std::vector<const Hit*> strong, weak;

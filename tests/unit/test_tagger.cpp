@@ -154,3 +154,12 @@ TEST(Scoring, MatchedTermsAreDistinctAndAsConfigured) {
     EXPECT_EQ(results[0].match.hits, 4);
     EXPECT_EQ(results[0].match.score, 6);
 }
+
+TEST(Scoring, OneMentionCountsOnceWhateverTermsMatchIt) {
+    auto tagger = compile({topic("azerbaijan", {"Ilham Aliyev", "Ilham Aliyev*", "weak:Aliyev*"})});
+    auto results = tagger.tag("", "Ilham Aliyev spoke; Aliyev added");
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].match.hits, 2); // the full name once, the surname once
+    EXPECT_EQ(results[0].match.matched_terms,
+              (std::vector<std::string>{"Ilham Aliyev", "weak:Aliyev*"}));
+}
