@@ -66,6 +66,12 @@ bool Matcher::verify(const WordRef& ref, std::string_view source_word) const {
         return word.prefix ? source_word.starts_with(word.original) : source_word == word.original;
     if (term.ignore_diacritics)
         return true; // the trie already compared base forms
+    // The trie compared base forms; an ASCII word against an ASCII term has no diacritics
+    // that could differ.
+    bool ascii_source = std::all_of(source_word.begin(), source_word.end(),
+                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii_source && word.plain_ascii)
+        return true;
     std::string folded = parsers::fold_word(source_word);
     return word.prefix ? std::string_view(folded).starts_with(word.folded) : folded == word.folded;
 }

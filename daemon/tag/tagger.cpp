@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace newsmon::tag {
 
@@ -39,14 +40,56 @@ tl::expected<Tagger, std::string> Tagger::compile(const std::vector<config::Topi
 
 namespace {
 
-struct Hit {
-    std::uint32_t pattern;
-    std::uint32_t first_word, last_word;
-    bool in_title;
-    std::uint32_t begin, end; // bytes in the title or body
-};
+// Orders hits so that, within one text part and topic, an occurrence follows every occurrence
+// that contains it: by start, longer first, then by configured term.
+using Hit = Tagger::Hit;
+
+bool sweep_order(const Hit& a, const Hit& b, std::uint32_t topic_a, std::uint32_t topic_b) {
+    return std::tie(a.in_title, topic_a, a.first_word, b.last_word, a.pattern) <
+           std::tie(b.in_title, topic_b, b.first_word, a.last_word, b.pattern);
+}
 
 } // namespace
+
+std::vector<Hit> Tagger::counted_hits(std::vector<Hit> hits, std::vector<Hit> excludes) const {
+    auto topic_of = [&](const Hit& hit) { return m_patterns[hit.pattern].topic; };
+    auto order = [&](const Hit& a, const Hit& b) {
+        return sweep_order(a, b, topic_of(a), topic_of(b));
+    };
+    std::sort(hits.begin(), hits.end(), order);
+    std::sort(excludes.begin(), excludes.end(), order);
+    std::vector<Hit> counted;
+    counted.reserve(hits.size());
+    std::size_t next_exclude = 0;
+    // The furthest word reached by an exclude phrase, and by a counted occurrence, that began
+    // at or before the current one in the same part and topic.
+    std::int64_t exclude_reach = -1, counted_reach = -1;
+    const Hit* group = nullptr;
+    auto group_of = [&](const Hit& h) { return std::make_pair(h.in_title, topic_of(h)); };
+    for (const Hit& hit : hits) {
+        if (!group || group_of(*group) != group_of(hit)) {
+            group = &hit;
+            exclude_reach = counted_reach = -1;
+            while (next_exclude < excludes.size() &&
+                   group_of(excludes[next_exclude]) < group_of(hit))
+                ++next_exclude; // excludes of groups without occurrences
+        }
+        while (next_exclude < excludes.size() &&
+               group_of(excludes[next_exclude]) == group_of(hit) &&
+               excludes[next_exclude].first_word <= hit.first_word) {
+            exclude_reach = std::max<std::int64_t>(exclude_reach, excludes[next_exclude].last_word);
+            ++next_exclude;
+        }
+        // Inside an exclude phrase of the topic: not counted. Inside another counted
+        // occurrence (a surname within the full name, or the same words matched by two
+        // spellings of a term): counted once, as the first.
+        if (exclude_reach >= hit.last_word || counted_reach >= hit.last_word)
+            continue;
+        counted_reach = std::max<std::int64_t>(counted_reach, hit.last_word);
+        counted.push_back(hit);
+    }
+    return counted;
+}
 
 std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view body) const {
     thread_local parsers::WordList words;
@@ -69,72 +112,43 @@ std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view bo
             (m_patterns[span.pattern].exclude ? excludes : hits).push_back(hit);
         }
     }
-    // An occurrence inside an exclude phrase of the same topic does not count.
-    std::erase_if(hits, [&](const Hit& hit) {
-        return std::any_of(excludes.begin(), excludes.end(), [&](const Hit& ex) {
-            return ex.in_title == hit.in_title &&
-                   m_patterns[ex.pattern].topic == m_patterns[hit.pattern].topic &&
-                   ex.first_word <= hit.first_word && hit.last_word <= ex.last_word;
-        });
-    });
-    // One mention counts once: an occurrence inside another occurrence of the same topic (a
-    // surname inside the full name, the same words matched by two spellings of a term) goes.
-    auto contains = [&](const Hit& outer, const Hit& inner) {
-        return outer.in_title == inner.in_title &&
-               m_patterns[outer.pattern].topic == m_patterns[inner.pattern].topic &&
-               outer.first_word <= inner.first_word && inner.last_word <= outer.last_word;
-    };
-    std::vector<Hit> counted;
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-        bool inside_another = false;
-        for (std::size_t j = 0; j < hits.size() && !inside_another; ++j) {
-            if (i == j || !contains(hits[j], hits[i]))
-                continue;
-            bool same_span =
-                hits[j].first_word == hits[i].first_word && hits[j].last_word == hits[i].last_word;
-            // Of two equal spans, the term configured first stays.
-            inside_another = !same_span || hits[j].pattern < hits[i].pattern ||
-                             (hits[j].pattern == hits[i].pattern && j < i);
-        }
-        if (!inside_another)
-            counted.push_back(hits[i]);
+    hits = counted_hits(std::move(hits), std::move(excludes));
+
+    std::vector<TopicResult> results(m_topics.size());
+    std::vector<std::set<std::uint32_t>> matched(m_topics.size()); // patterns, as configured
+    std::vector<std::set<std::uint32_t>> weak_terms(m_topics.size());
+    std::vector<bool> has_strong(m_topics.size(), false);
+    for (const auto& hit : hits) {
+        std::uint32_t t = m_patterns[hit.pattern].topic;
+        if (m_matcher->pattern(hit.pattern).weak)
+            weak_terms[t].insert(hit.pattern);
+        else
+            has_strong[t] = true;
     }
-    hits.swap(counted);
-    std::vector<TopicResult> results;
+    for (const auto& hit : hits) {
+        std::uint32_t t = m_patterns[hit.pattern].topic;
+        // A weak term counts only with a strong term of the topic, or a second weak one.
+        if (m_matcher->pattern(hit.pattern).weak && !has_strong[t] && weak_terms[t].size() < 2)
+            continue;
+        TopicMatch& match = results[t].match;
+        match.score += hit.in_title ? 3 : 1;
+        ++match.hits;
+        match.in_title |= hit.in_title;
+        matched[t].insert(hit.pattern);
+        results[t].occurrences.push_back(
+            {m_matcher->pattern(hit.pattern).text, hit.in_title, hit.begin, hit.end});
+    }
+    std::vector<TopicResult> applied;
     for (std::uint32_t t = 0; t < m_topics.size(); ++t) {
-        std::vector<const Hit*> strong, weak;
-        std::set<std::uint32_t> weak_terms;
-        for (const auto& hit : hits) {
-            if (m_patterns[hit.pattern].topic != t)
-                continue;
-            if (m_matcher->pattern(hit.pattern).weak) {
-                weak.push_back(&hit);
-                weak_terms.insert(hit.pattern);
-            } else {
-                strong.push_back(&hit);
-            }
-        }
-        if (strong.empty() && weak_terms.size() < 2)
-            weak.clear(); // a lone weak term is not enough
-        TopicResult result;
+        TopicResult& result = results[t];
+        if (result.match.hits == 0 || result.match.score < m_topics[t].min_score)
+            continue;
         result.match.topic = m_topics[t].name;
-        std::set<std::uint32_t> matched_patterns; // ordered as configured
-        for (const auto* group : {&strong, &weak}) {
-            for (const Hit* hit : *group) {
-                result.match.score += hit->in_title ? 3 : 1;
-                ++result.match.hits;
-                result.match.in_title |= hit->in_title;
-                matched_patterns.insert(hit->pattern);
-                result.occurrences.push_back(
-                    {m_matcher->pattern(hit->pattern).text, hit->in_title, hit->begin, hit->end});
-            }
-        }
-        for (std::uint32_t pattern : matched_patterns)
+        for (std::uint32_t pattern : matched[t])
             result.match.matched_terms.push_back(m_matcher->pattern(pattern).text);
-        if (result.match.hits > 0 && result.match.score >= m_topics[t].min_score)
-            results.push_back(std::move(result));
+        applied.push_back(std::move(result));
     }
-    return results;
+    return applied;
 }
 
 std::vector<TopicMatch> Tagger::topics_of(std::string_view title, std::string_view body) const {

@@ -17,7 +17,7 @@ namespace newsmon::tag {
 
 // Where one counted term occurrence stands: byte offsets into the title or the body.
 struct TermOccurrence {
-    std::string term; // as configured
+    std::string_view term; // as configured; valid as long as the Tagger
     bool in_title = false;
     std::uint32_t begin = 0;
     std::uint32_t end = 0;
@@ -43,7 +43,20 @@ public:
 
     [[nodiscard]] std::size_t term_count() const { return m_matcher->size(); }
 
+    // One occurrence of a term or exclude phrase in the title or the body.
+    struct Hit {
+        std::uint32_t pattern;
+        std::uint32_t first_word, last_word;
+        bool in_title;
+        std::uint32_t begin, end; // bytes in the title or body
+    };
+
 private:
+    // The occurrences that count: not inside an exclude phrase of their topic, and not inside
+    // another occurrence of their topic.
+    [[nodiscard]] std::vector<Hit> counted_hits(std::vector<Hit> hits,
+                                                std::vector<Hit> excludes) const;
+
     struct PatternInfo {
         std::uint32_t topic;
         bool exclude;

@@ -34,6 +34,9 @@ tl::expected<Term, std::string> parse_term(std::string_view text) {
         term_word.folded = parsers::fold_word(term_word.original);
         term_word.base = std::string(words.base_of(word));
         term_word.prefix = word.source_end < body.size() && body[word.source_end] == '*';
+        term_word.plain_ascii =
+            std::all_of(term_word.original.begin(), term_word.original.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
         term.words.push_back(std::move(term_word));
     }
     for (std::size_t i = 0; i < body.size(); ++i) {

@@ -17,10 +17,11 @@
 namespace newsmon::tag {
 
 struct TermWord {
-    std::string original; // as written, for case-sensitive terms
-    std::string folded;   // case-folded, diacritics kept
-    std::string base;     // case-folded, diacritics removed: what the matcher indexes
-    bool prefix = false;  // written with a trailing *
+    std::string original;     // as written, for case-sensitive terms
+    std::string folded;       // case-folded, diacritics kept
+    std::string base;         // case-folded, diacritics removed: what the matcher indexes
+    bool prefix = false;      // written with a trailing *
+    bool plain_ascii = false; // no letters beyond ASCII: an ASCII word needs no folding to compare
 };
 
 struct Term {
