@@ -100,10 +100,14 @@ int command_poll_once(const GlobalOptions& options) {
     }
     service::PollCycle cycle(*config, *store, *tagger);
     bool stop = false;
-    auto report = cycle.run(store->enabled_feeds(), [&] {
+    std::string owner = service::instance_name(*config) + "/poll-once";
+    auto feeds = store->claim_feeds(owner, config->daemon.lease,
+                                    static_cast<int>(config->feeds.size()) + 1, false);
+    auto report = cycle.run(feeds, [&] {
         stop = stop || signals.poll().has_value();
         return stop;
     });
+    store->release_feeds(owner, report.cancelled);
     log::info("poll done", {log::field("feeds", report.feeds), log::field("failed", report.failed),
                             log::field("new", report.articles_new)});
     return report.failed == 0 ? k_exit_ok : k_exit_failure;

@@ -87,10 +87,34 @@ const std::vector<KeySpec<ServerSettings>>& server_keys() {
     return k_keys;
 }
 
+ConvertError positive_interval(const PollInterval& value) {
+    return value.automatic ? std::nullopt : positive_duration(value.fixed);
+}
+
 const std::vector<KeySpec<DefaultsSettings>>& defaults_keys() {
     static const std::vector<KeySpec<DefaultsSettings>> k_keys = {
-        key<DefaultsSettings, Duration>("interval", &DefaultsSettings::interval, "\"15m\"",
-                                        "poll interval of feeds that set none", positive_duration),
+        key<DefaultsSettings, PollInterval>("interval", &DefaultsSettings::interval, "\"15m\"",
+                                            "poll interval of feeds that set none, or \"auto\"",
+                                            positive_interval),
+        key<DefaultsSettings, Duration>("min_interval", &DefaultsSettings::min_interval, "\"2m\"",
+                                        "shortest interval \"auto\" may choose", positive_duration),
+        key<DefaultsSettings, Duration>("max_interval", &DefaultsSettings::max_interval, "\"24h\"",
+                                        "longest interval \"auto\" may choose", positive_duration),
+        key<DefaultsSettings, Duration>("max_backoff", &DefaultsSettings::max_backoff, "\"24h\"",
+                                        "longest wait after repeated failures", positive_duration),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<DaemonSettings>>& daemon_keys() {
+    static const std::vector<KeySpec<DaemonSettings>> k_keys = {
+        key("state_dir", &DaemonSettings::state_dir, "$STATE_DIRECTORY, else \"./var\"",
+            "where the spool of unstored polls is kept while the database is away"),
+        key<DaemonSettings, Duration>("lease", &DaemonSettings::lease, "\"5m\"",
+                                      "how long a claimed feed belongs to this instance",
+                                      positive_duration),
+        key("instance", &DaemonSettings::instance, "host:pid",
+            "this instance's name in feeds.lease_owner"),
     };
     return k_keys;
 }
@@ -118,9 +142,9 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     static const std::vector<KeySpec<FeedConfig>> k_keys = {
         required_key("name", &FeedConfig::name, "name shown in logs and views"),
         required_key<FeedConfig, std::string>("url", &FeedConfig::url, "feed URL", http_url),
-        key<FeedConfig, std::optional<Duration>>(
-            "interval", &FeedConfig::interval, "[defaults] interval", "poll interval",
-            [](const std::optional<Duration>& value) { return positive_duration(*value); }),
+        key<FeedConfig, std::optional<PollInterval>>(
+            "interval", &FeedConfig::interval, "[defaults] interval", "poll interval, or \"auto\"",
+            [](const std::optional<PollInterval>& value) { return positive_interval(*value); }),
         key("language", &FeedConfig::language, "none", "language of the feed's articles"),
         key("categories", &FeedConfig::categories, "[]",
             "keep only items filed under one of these categories"),
@@ -236,8 +260,9 @@ public:
     }
 
     Config read(const toml::table& root) {
-        static const std::vector<std::string_view> k_sections = {
-            "database", "http", "server", "defaults", "log", "retention", "feed", "topic"};
+        static const std::vector<std::string_view> k_sections = {"database", "http", "server",
+                                                                 "defaults", "log",  "retention",
+                                                                 "daemon",   "feed", "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -248,6 +273,7 @@ public:
         read_section(root, "defaults", defaults_keys(), config.defaults);
         read_section(root, "log", log_keys(), config.log);
         read_section(root, "retention", retention_keys(), config.retention);
+        read_section(root, "daemon", daemon_keys(), config.daemon);
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);

@@ -31,8 +31,24 @@ struct ServerSettings {
     std::string listen = "127.0.0.1:9464";
 };
 
+// A poll interval: fixed, or "auto" (adapted to how often the feed publishes; `fixed` is then
+// the starting point until the feed has a rhythm).
+struct PollInterval {
+    bool automatic = false;
+    Duration fixed = std::chrono::minutes{15};
+};
+
 struct DefaultsSettings {
-    Duration interval = std::chrono::minutes{15};
+    PollInterval interval;
+    Duration min_interval = std::chrono::minutes{2};
+    Duration max_interval = std::chrono::hours{24};
+    Duration max_backoff = std::chrono::hours{24};
+};
+
+struct DaemonSettings {
+    std::string state_dir; // the spool lives here; empty: $STATE_DIRECTORY, else ./var
+    Duration lease = std::chrono::minutes{5}; // how long a claimed feed stays this instance's
+    std::string instance;                     // name in feeds.lease_owner; empty: host:pid
 };
 
 struct LogSettings {
@@ -47,7 +63,7 @@ struct RetentionSettings {
 struct FeedConfig {
     std::string name;
     std::string url;
-    std::optional<Duration> interval;
+    std::optional<PollInterval> interval;
     std::optional<std::string> language;
     std::vector<std::string> categories;
     std::optional<std::string> user_agent;
@@ -69,10 +85,11 @@ struct Config {
     DefaultsSettings defaults;
     LogSettings log;
     RetentionSettings retention;
+    DaemonSettings daemon;
     std::vector<FeedConfig> feeds;
     std::vector<TopicConfig> topics;
 
-    [[nodiscard]] Duration interval_of(const FeedConfig& feed) const {
+    [[nodiscard]] PollInterval interval_of(const FeedConfig& feed) const {
         return feed.interval.value_or(defaults.interval);
     }
     [[nodiscard]] const std::string& user_agent_of(const FeedConfig& feed) const {

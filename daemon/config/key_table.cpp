@@ -97,6 +97,18 @@ ConvertError convert(const toml::node& node, ByteSize& out) {
     return std::nullopt;
 }
 
+ConvertError convert(const toml::node& node, PollInterval& out) {
+    if (const auto* value = node.as_string(); value && value->get() == "auto") {
+        out.automatic = true;
+        return std::nullopt;
+    }
+    Duration fixed{};
+    if (auto error = convert(node, fixed))
+        return *error + " or \"auto\"";
+    out = PollInterval{false, fixed};
+    return std::nullopt;
+}
+
 ConvertError convert(const toml::node& node, std::vector<std::string>& out) {
     const auto* array = node.as_array();
     if (!array)

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "config/config.hpp"
 #include "config/units.hpp"
 
 namespace newsmon::config {
@@ -30,6 +31,7 @@ ConvertError convert(const toml::node& node, bool& out);
 ConvertError convert(const toml::node& node, int& out);
 ConvertError convert(const toml::node& node, Duration& out);
 ConvertError convert(const toml::node& node, ByteSize& out);
+ConvertError convert(const toml::node& node, PollInterval& out);
 ConvertError convert(const toml::node& node, std::vector<std::string>& out);
 
 template <class Value> ConvertError convert(const toml::node& node, std::optional<Value>& out) {

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -29,7 +30,8 @@ struct Transfer {
     bool too_large = false;
     bool blocked_address = false;
     bool block_private = false;
-    bool running = false; // added to the multi handle
+    bool running = false;       // added to the multi handle
+    std::vector<long> statuses; // of every response, redirects included
     std::chrono::steady_clock::time_point started;
 };
 
@@ -77,7 +79,18 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     if (line.starts_with("HTTP/")) { // a new response (after a redirect): forget the last one's
         result.etag.reset();
         result.last_modified.reset();
+        result.retry_after.reset();
+        result.cache_control.reset();
         result.content_type.clear();
+        auto space = line.find(' ');
+        transfer->statuses.push_back(
+            space == std::string_view::npos
+                ? 0
+                : std::strtol(std::string(line.substr(space + 1, 3)).c_str(), nullptr, 10));
+    } else if (header_is(line, "retry-after")) {
+        result.retry_after = std::string(trim(line.substr(12)));
+    } else if (header_is(line, "cache-control")) {
+        result.cache_control = std::string(trim(line.substr(14)));
     } else if (header_is(line, "etag")) {
         result.etag = std::string(trim(line.substr(5)));
     } else if (header_is(line, "last-modified")) {
@@ -151,6 +164,12 @@ void finish_transfer(Transfer& transfer, CURLcode code) {
     char* effective = nullptr;
     curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
     result.effective_url = effective ? effective : result.url;
+    // Informational 1xx responses do not count; every response before the last is a redirect.
+    std::erase_if(transfer.statuses, [](long status) { return status >= 100 && status < 200; });
+    result.permanent_redirect =
+        transfer.statuses.size() > 1 &&
+        std::all_of(transfer.statuses.begin(), transfer.statuses.end() - 1,
+                    [](long status) { return status == 301 || status == 308; });
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - transfer.started);
     if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED)

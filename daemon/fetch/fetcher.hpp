@@ -29,6 +29,10 @@ struct FetchResult {
     std::string content_type;
     std::optional<std::string> etag;
     std::optional<std::string> last_modified;
+    std::optional<std::string> retry_after;
+    std::optional<std::string> cache_control;
+    // Every redirect on the way was a 301 or 308: the feed has moved for good.
+    bool permanent_redirect = false;
     std::string error; // empty on a transport success, whatever the status
     std::chrono::milliseconds elapsed{0};
 

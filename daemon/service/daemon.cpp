@@ -1,5 +1,8 @@
 #include "service/daemon.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <csignal>
 
 #include "service/log.hpp"
@@ -17,6 +20,16 @@ constexpr std::chrono::hours k_purge_every{1};
 
 } // namespace
 
+namespace {} // namespace
+
+std::string instance_name(const config::Config& config) {
+    if (!config.daemon.instance.empty())
+        return config.daemon.instance;
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(getpid());
+}
+
 namespace {
 
 tag::Tagger compile_topics(const config::Config& config) {
@@ -29,7 +42,8 @@ tag::Tagger compile_topics(const config::Config& config) {
 } // namespace
 
 Daemon::Daemon(config::Config config, SignalWatcher& signals)
-    : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_signals(signals) {}
+    : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_signals(signals),
+      m_instance(instance_name(m_config)) {}
 
 Daemon::Wake Daemon::classify(std::optional<int> signal) {
     if (!signal)
@@ -90,7 +104,9 @@ void Daemon::reload() {
 }
 
 void Daemon::poll_due_feeds() {
-    auto due = m_store->due_feeds();
+    // A batch at a time, so that other instances get their share of what is due.
+    int batch = std::max(m_config.http.concurrency * 4, 64);
+    auto due = m_store->claim_feeds(m_instance, m_config.daemon.lease, batch);
     if (due.empty())
         return;
     PollCycle cycle(m_config, *m_store, m_tagger);
@@ -99,6 +115,7 @@ void Daemon::poll_due_feeds() {
             classify(signal);
         return m_stop_requested;
     });
+    m_store->release_feeds(m_instance, report.cancelled);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
                   std::to_string(report.articles_new) + " new articles");

@@ -10,6 +10,9 @@
 
 namespace newsmon::service {
 
+// This instance's name in feeds.lease_owner: [daemon] instance, else host:pid.
+[[nodiscard]] std::string instance_name(const config::Config& config);
+
 class Daemon {
 public:
     // `config` must have passed validation (its topics compile).
@@ -34,6 +37,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     bool m_stop_requested = false;
     bool m_reload_requested = false;
+    std::string m_instance; // lease owner name
     std::optional<std::chrono::steady_clock::time_point> m_last_purge;
 };
 

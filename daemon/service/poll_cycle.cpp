@@ -1,6 +1,8 @@
 #include "service/poll_cycle.hpp"
 
 #include "newsmon/parsers/feed.hpp"
+#include "newsmon/parsers/text.hpp"
+#include "schedule/schedule.hpp"
 #include "service/log.hpp"
 #include "tag/article_text.hpp"
 
@@ -16,32 +18,24 @@ const config::FeedConfig* PollCycle::configured(const std::string& url) const {
     return nullptr;
 }
 
-store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchResult& result) const {
-    const config::FeedConfig* settings = configured(feed.url);
-    store::FeedPoll poll;
-    poll.feed_id = feed.id;
-    poll.started_at = std::chrono::system_clock::now() - result.elapsed;
-    poll.duration = result.elapsed;
-    poll.http_status = result.status;
-    poll.bytes = result.body.size();
-    poll.next_poll_in = settings ? m_config.interval_of(*settings) : m_config.defaults.interval;
-    if (!result.transport_ok()) {
-        poll.error = result.error;
-        return poll;
-    }
-    if (result.not_modified())
-        return poll;
-    if (!result.ok()) {
-        poll.error = "HTTP status " + std::to_string(result.status);
-        return poll;
-    }
+bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* settings,
+                          const fetch::FetchResult& result, store::FeedPoll& poll) {
     parsers::ParseOptions options;
     options.feed_url = result.effective_url;
     options.content_type = result.content_type;
     auto parsed = parsers::parse_feed(result.body, options);
     if (!parsed) {
+        const auto& advertised = parsed.error().advertised_feeds;
+        if (!advertised.empty() && advertised.front() != feed.fetch_url) {
+            // A page that names its feed: poll that from now on, starting at once.
+            poll.fetch_url = advertised.front();
+            log::info("feed discovered",
+                      {log::field("feed", feed.url), log::field("page", result.effective_url),
+                       log::field("discovered", advertised.front())});
+            return true;
+        }
         poll.error = "not a usable feed: " + parsed.error().message;
-        return poll;
+        return false;
     }
     poll.items_seen = parsed->items.size();
     if (settings)
@@ -56,11 +50,94 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
     }
     if (!parsed->link.empty())
         poll.site_url = parsed->link;
-    poll.etag = result.etag;
-    poll.last_modified = result.last_modified;
     for (const auto& warning : parsed->warnings)
         log::warn("feed warning", {log::field("feed", feed.url), log::field("warning", warning)});
+    schedule(feed, settings, result, poll, parsed->ttl_minutes);
+    return true;
+}
+
+void PollCycle::schedule(const store::FeedRow& feed, const config::FeedConfig* settings,
+                         const fetch::FetchResult& result, store::FeedPoll& poll,
+                         std::optional<int> feed_ttl_minutes) {
+    config::PollInterval interval =
+        settings ? m_config.interval_of(*settings) : m_config.defaults.interval;
+    schedule::PollFacts facts;
+    facts.interval = interval.fixed;
+    if (interval.automatic && !poll.error) {
+        auto published = m_store.recent_publications(feed.id, 20);
+        for (const auto& article : poll.articles)
+            if (article.item.published)
+                published.push_back(*article.item.published);
+        std::sort(published.rbegin(), published.rend());
+        published.resize(std::min<std::size_t>(published.size(), 20));
+        facts.interval =
+            schedule::adaptive_interval(published, m_config.defaults.min_interval,
+                                        m_config.defaults.max_interval, interval.fixed);
+    }
+    facts.failed = poll.error.has_value();
+    facts.consecutive_failures = facts.failed ? feed.consecutive_failures + 1 : 0;
+    facts.max_backoff = m_config.defaults.max_backoff;
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if ((result.status == 429 || result.status == 503) && result.retry_after)
+        facts.retry_after = schedule::parse_retry_after(*result.retry_after, now);
+    if (result.cache_control)
+        facts.max_age = schedule::parse_max_age(*result.cache_control);
+    if (feed_ttl_minutes)
+        facts.feed_ttl = std::chrono::minutes{*feed_ttl_minutes};
+    std::uniform_real_distribution<double> jitter(-1.0, 1.0);
+    poll.next_poll_in = schedule::next_delay(facts, jitter(m_random));
+}
+
+store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchResult& result) {
+    const config::FeedConfig* settings = configured(feed.url);
+    store::FeedPoll poll;
+    poll.feed_id = feed.id;
+    poll.started_at = std::chrono::system_clock::now() - result.elapsed;
+    poll.duration = result.elapsed;
+    poll.http_status = result.status;
+    poll.bytes = result.body.size();
+    if (!result.transport_ok())
+        poll.error = result.error;
+    else if (!result.ok() && !result.not_modified())
+        poll.error = "HTTP status " + std::to_string(result.status);
+    poll.unchanged = result.not_modified();
+    if (result.ok()) {
+        if (result.permanent_redirect && result.effective_url != feed.fetch_url) {
+            poll.fetch_url = result.effective_url;
+            log::info("feed moved",
+                      {log::field("feed", feed.url), log::field("from", feed.fetch_url),
+                       log::field("to", result.effective_url)});
+        }
+        poll.etag = result.etag;
+        poll.last_modified = result.last_modified;
+        poll.body_hash = parsers::stable_hash_hex(result.body);
+        poll.unchanged = feed.body_hash && *feed.body_hash == *poll.body_hash;
+        if (!poll.unchanged) { // the same bytes again are no news: no parse, no writes
+            if (read_feed(feed, settings, result, poll))
+                return poll; // scheduled by read_feed, or discovered (next poll at once)
+        }
+    }
+    if (poll.fetch_url && !result.permanent_redirect)
+        return poll; // discovery: next_poll_in stays 0
+    schedule(feed, settings, result, poll, std::nullopt);
     return poll;
+}
+
+void PollCycle::log_outcome(const store::FeedRow& feed, const fetch::FetchResult& result,
+                            const store::FeedPoll& poll, const store::PollOutcome& outcome) const {
+    if (poll.error) {
+        log::warn("fetch failed",
+                  {log::field("feed", feed.url), log::field("status", result.status),
+                   log::field("ms", result.elapsed.count()), log::field("error", *poll.error),
+                   log::field("next_s", poll.next_poll_in.count() / 1000)});
+        return;
+    }
+    log::info("fetch done",
+              {log::field("feed", feed.url), log::field("status", result.status),
+               log::field("bytes", result.body.size()), log::field("ms", result.elapsed.count()),
+               log::field("items", poll.items_seen), log::field("new", outcome.items_new),
+               log::field("updated", outcome.items_updated),
+               log::field("next_s", poll.next_poll_in.count() / 1000)});
 }
 
 CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
@@ -69,7 +146,7 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
     requests.reserve(feeds.size());
     for (const auto& feed : feeds) {
         const config::FeedConfig* settings = configured(feed.url);
-        requests.push_back({feed.url,
+        requests.push_back({feed.fetch_url,
                             settings ? m_config.user_agent_of(*settings) : m_config.http.user_agent,
                             feed.etag, feed.last_modified});
     }
@@ -81,7 +158,7 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
         [&](std::size_t index, fetch::FetchResult&& result) {
             const store::FeedRow& feed = feeds[index];
             if (result.error == "cancelled") {
-                ++report.failed;
+                report.cancelled.push_back(feed.id);
                 return; // shutting down: nothing about this feed changes
             }
             store::FeedPoll poll = interpret(feed, result);
@@ -89,23 +166,9 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
                 auto outcome = m_store.record_poll(poll);
                 report.articles_new += static_cast<std::size_t>(outcome.items_new);
                 report.articles_updated += static_cast<std::size_t>(outcome.items_updated);
-                if (result.not_modified())
-                    ++report.not_modified;
-                if (poll.error) {
-                    ++report.failed;
-                    log::warn("fetch failed",
-                              {log::field("feed", feed.url), log::field("status", result.status),
-                               log::field("ms", result.elapsed.count()),
-                               log::field("error", *poll.error)});
-                } else {
-                    log::info("fetch done",
-                              {log::field("feed", feed.url), log::field("status", result.status),
-                               log::field("bytes", result.body.size()),
-                               log::field("ms", result.elapsed.count()),
-                               log::field("items", poll.items_seen),
-                               log::field("new", outcome.items_new),
-                               log::field("updated", outcome.items_updated)});
-                }
+                report.failed += poll.error ? 1U : 0U;
+                report.not_modified += poll.unchanged ? 1U : 0U;
+                log_outcome(feed, result, poll, outcome);
             } catch (const std::exception& error) {
                 ++report.failed;
                 log::error("store failed",

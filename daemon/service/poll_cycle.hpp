@@ -1,8 +1,10 @@
-// One pass over a set of feeds: fetch them concurrently, parse each, store each in its own
-// transaction, and log one line per feed.
+// One pass over a set of feeds: fetch them concurrently, parse and tag each, store each in its
+// own transaction with its next poll time, and log one line per feed.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 #include "config/config.hpp"
@@ -15,9 +17,10 @@ namespace newsmon::service {
 struct CycleReport {
     std::size_t feeds = 0;
     std::size_t failed = 0;
-    std::size_t not_modified = 0;
+    std::size_t not_modified = 0; // 304, or the same bytes as last time
     std::size_t articles_new = 0;
     std::size_t articles_updated = 0;
+    std::vector<std::int64_t> cancelled; // feeds not polled because of shutdown
 };
 
 class PollCycle {
@@ -29,12 +32,21 @@ public:
 
 private:
     // Turns one fetch result into what the store records; never throws on bad input.
-    store::FeedPoll interpret(const store::FeedRow& feed, fetch::FetchResult& result) const;
+    store::FeedPoll interpret(const store::FeedRow& feed, fetch::FetchResult& result);
+    // Parses and tags a 200 body into `poll`; false when it is no feed.
+    bool read_feed(const store::FeedRow& feed, const config::FeedConfig* settings,
+                   const fetch::FetchResult& result, store::FeedPoll& poll);
+    void schedule(const store::FeedRow& feed, const config::FeedConfig* settings,
+                  const fetch::FetchResult& result, store::FeedPoll& poll,
+                  std::optional<int> feed_ttl_minutes);
+    void log_outcome(const store::FeedRow& feed, const fetch::FetchResult& result,
+                     const store::FeedPoll& poll, const store::PollOutcome& outcome) const;
     const config::FeedConfig* configured(const std::string& url) const;
 
     const config::Config& m_config;
     store::Store& m_store;
     const tag::Tagger& m_tagger;
+    std::mt19937 m_random{std::random_device{}()};
 };
 
 } // namespace newsmon::service

@@ -54,11 +54,35 @@ void Store::prepare_statements() {
     m_connection.prepare("disable_unlisted_feeds", R"sql(
         UPDATE feeds SET enabled = false, lease_owner = NULL, lease_until = NULL
          WHERE enabled AND NOT (url = ANY ($1::text[])))sql");
+    // Every statement that returns feeds returns these columns, for feeds_from().
     m_connection.prepare("enabled_feeds", R"sql(
-        SELECT id, url, name, etag, last_modified FROM feeds WHERE enabled ORDER BY id)sql");
+        SELECT id, url, COALESCE(fetch_url, url), name, etag, last_modified, body_hash,
+               consecutive_failures
+          FROM feeds WHERE enabled ORDER BY id)sql");
     m_connection.prepare("due_feeds", R"sql(
-        SELECT id, url, name, etag, last_modified FROM feeds
-         WHERE enabled AND next_poll_at <= now() ORDER BY next_poll_at, id)sql");
+        SELECT id, url, COALESCE(fetch_url, url), name, etag, last_modified, body_hash,
+               consecutive_failures
+          FROM feeds WHERE enabled AND next_poll_at <= now() ORDER BY next_poll_at, id)sql");
+    m_connection.prepare("claim_feeds", R"sql(
+        WITH claimable AS (
+            SELECT id FROM feeds
+             WHERE enabled AND (NOT $4 OR next_poll_at <= now())
+               AND (lease_until IS NULL OR lease_until < now())
+             ORDER BY next_poll_at, id
+             LIMIT $2
+             FOR UPDATE SKIP LOCKED)
+        UPDATE feeds f
+           SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond'
+          FROM claimable c
+         WHERE f.id = c.id
+        RETURNING f.id, f.url, COALESCE(f.fetch_url, f.url), f.name, f.etag, f.last_modified,
+                  f.body_hash, f.consecutive_failures)sql");
+    m_connection.prepare("release_feeds", R"sql(
+        UPDATE feeds SET lease_owner = NULL, lease_until = NULL
+         WHERE id = ANY ($2::bigint[]) AND lease_owner = $1)sql");
+    m_connection.prepare("recent_publications", R"sql(
+        SELECT EXTRACT(EPOCH FROM published_at)::bigint FROM articles
+         WHERE feed_id = $1 ORDER BY published_at DESC LIMIT $2)sql");
     m_connection.prepare("next_due", R"sql(
         SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_poll_at) - now()) * 1000)::bigint
           FROM feeds WHERE enabled)sql");
@@ -67,13 +91,16 @@ void Store::prepare_statements() {
            SET etag = COALESCE($2, etag), last_modified = COALESCE($3, last_modified),
                site_url = COALESCE($4, site_url), last_polled_at = $5::timestamptz,
                last_http_status = $6, consecutive_failures = 0, last_error = NULL,
-               next_poll_at = now() + $7::bigint * interval '1 millisecond'
+               next_poll_at = now() + $7::bigint * interval '1 millisecond',
+               body_hash = COALESCE($8, body_hash), fetch_url = COALESCE($9, fetch_url),
+               lease_owner = NULL, lease_until = NULL
          WHERE id = $1)sql");
     m_connection.prepare("feed_failed", R"sql(
         UPDATE feeds
            SET last_polled_at = $2::timestamptz, last_http_status = $3,
                consecutive_failures = consecutive_failures + 1, last_error = $4,
-               next_poll_at = now() + $5::bigint * interval '1 millisecond'
+               next_poll_at = now() + $5::bigint * interval '1 millisecond',
+               lease_owner = NULL, lease_until = NULL
          WHERE id = $1)sql");
     m_connection.prepare("log_fetch", R"sql(
         INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
@@ -97,7 +124,7 @@ void Store::sync_feeds(const config::Config& config) {
     std::vector<std::string> urls;
     for (const auto& feed : config.feeds) {
         tx.exec_prepared0("upsert_feed", feed.url, feed.name, feed.language,
-                          static_cast<long long>(config.interval_of(feed).count()));
+                          static_cast<long long>(config.interval_of(feed).fixed.count()));
         urls.push_back(feed.url);
     }
     tx.exec_prepared0("disable_unlisted_feeds", to_text_array(urls));
@@ -124,7 +151,8 @@ std::vector<FeedRow> Store::feeds_from(const pqxx::result& rows) {
     feeds.reserve(rows.size());
     for (const auto& row : rows)
         feeds.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                         row[2].as<std::string>(), nullable_text(row[3]), nullable_text(row[4])});
+                         row[2].as<std::string>(), row[3].as<std::string>(), nullable_text(row[4]),
+                         nullable_text(row[5]), nullable_text(row[6]), row[7].as<int>()});
     return feeds;
 }
 
@@ -136,6 +164,34 @@ std::vector<FeedRow> Store::enabled_feeds() {
 std::vector<FeedRow> Store::due_feeds() {
     pqxx::read_transaction tx{m_connection};
     return feeds_from(tx.exec_prepared("due_feeds"));
+}
+
+std::vector<FeedRow> Store::claim_feeds(const std::string& owner, std::chrono::milliseconds lease,
+                                        int limit, bool due_only) {
+    pqxx::work tx{m_connection};
+    auto rows = tx.exec_prepared("claim_feeds", owner, limit, static_cast<long long>(lease.count()),
+                                 due_only);
+    tx.commit();
+    return feeds_from(rows);
+}
+
+void Store::release_feeds(const std::string& owner, const std::vector<std::int64_t>& feed_ids) {
+    if (feed_ids.empty())
+        return;
+    std::string ids = "{";
+    for (auto id : feed_ids)
+        ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+    pqxx::work tx{m_connection};
+    tx.exec_prepared0("release_feeds", owner, ids + "}");
+    tx.commit();
+}
+
+std::vector<std::chrono::sys_seconds> Store::recent_publications(std::int64_t feed_id, int count) {
+    pqxx::read_transaction tx{m_connection};
+    std::vector<std::chrono::sys_seconds> times;
+    for (const auto& row : tx.exec_prepared("recent_publications", feed_id, count))
+        times.emplace_back(std::chrono::seconds{row[0].as<long long>()});
+    return times;
 }
 
 std::optional<std::chrono::milliseconds> Store::time_until_next_due() {
@@ -164,7 +220,7 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
         tx.exec_prepared0("feed_failed", poll.feed_id, started, status, *poll.error, next_ms);
     else
         tx.exec_prepared0("feed_polled", poll.feed_id, poll.etag, poll.last_modified, poll.site_url,
-                          started, status, next_ms);
+                          started, status, next_ms, poll.body_hash, poll.fetch_url);
     tx.exec_prepared0("log_fetch", poll.feed_id, started,
                       static_cast<long long>(poll.duration.count()), status,
                       static_cast<long long>(poll.bytes), static_cast<long long>(poll.items_seen),

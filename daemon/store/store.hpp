@@ -17,10 +17,13 @@ namespace newsmon::store {
 
 struct FeedRow {
     std::int64_t id = 0;
-    std::string url;
+    std::string url;       // the configured URL: the feed's identity
+    std::string fetch_url; // where to poll it (after permanent redirects or discovery)
     std::string name;
     std::optional<std::string> etag;
     std::optional<std::string> last_modified;
+    std::optional<std::string> body_hash;
+    int consecutive_failures = 0;
 };
 
 // One article as a poll produced it: the feed's item, the topics tagging found in it, and its
@@ -46,6 +49,9 @@ struct FeedPoll {
     std::optional<std::string> last_modified;
     std::optional<std::string> error; // set when the poll failed
     std::chrono::milliseconds next_poll_in{0};
+    std::optional<std::string> body_hash; // of a 200 body
+    std::optional<std::string> fetch_url; // a new place to poll the feed (301/308, discovery)
+    bool unchanged = false;               // 304, or the same bytes as last time
 };
 
 struct PollOutcome {
@@ -72,6 +78,19 @@ public:
 
     [[nodiscard]] std::vector<FeedRow> enabled_feeds();
     [[nodiscard]] std::vector<FeedRow> due_feeds();
+
+    // Claims up to `limit` feeds for `owner` until the lease runs out: due feeds (or every
+    // enabled feed when `due_only` is false) that no live lease holds. Instances sharing the
+    // database never claim the same feed: rows are locked with SKIP LOCKED.
+    [[nodiscard]] std::vector<FeedRow> claim_feeds(const std::string& owner,
+                                                   std::chrono::milliseconds lease, int limit,
+                                                   bool due_only = true);
+    // Gives claimed feeds back unpolled (shutting down), so another instance may take them.
+    void release_feeds(const std::string& owner, const std::vector<std::int64_t>& feed_ids);
+
+    // Publication times of the feed's newest articles, newest first.
+    [[nodiscard]] std::vector<std::chrono::sys_seconds> recent_publications(std::int64_t feed_id,
+                                                                            int count);
     // Time until the next enabled feed is due; nullopt when there is none.
     [[nodiscard]] std::optional<std::chrono::milliseconds> time_until_next_due();
 

@@ -40,7 +40,8 @@ TEST_F(ConfigTest, EmptyFileGivesDocumentedDefaults) {
     EXPECT_EQ(c.http.per_host, 2);
     EXPECT_TRUE(c.http.block_private);
     EXPECT_EQ(c.server.listen, "127.0.0.1:9464");
-    EXPECT_EQ(c.defaults.interval, 15min);
+    EXPECT_EQ(c.defaults.interval.fixed, 15min);
+    EXPECT_FALSE(c.defaults.interval.automatic);
     EXPECT_TRUE(c.feeds.empty());
 }
 
@@ -87,8 +88,8 @@ min_score = 2
     EXPECT_FALSE(c.http.block_private);
     ASSERT_EQ(c.feeds.size(), 2u);
     EXPECT_EQ(c.feeds[0].categories, std::vector<std::string>{"Politics"});
-    EXPECT_EQ(c.interval_of(c.feeds[0]), 2min);
-    EXPECT_EQ(c.interval_of(c.feeds[1]), 5min);
+    EXPECT_EQ(c.interval_of(c.feeds[0]).fixed, 2min);
+    EXPECT_EQ(c.interval_of(c.feeds[1]).fixed, 5min);
     EXPECT_EQ(c.user_agent_of(c.feeds[0]), "Mozilla/5.0");
     EXPECT_EQ(c.user_agent_of(c.feeds[1]), "test-agent");
     ASSERT_EQ(c.topics.size(), 1u);
@@ -224,4 +225,35 @@ exclude = ["weak:Turkic NATO"]
     EXPECT_NE(messages.find("duplicate topic name nato"), std::string::npos) << messages;
     EXPECT_NE(messages.find("[[topic]] #2 (nato) has no terms"), std::string::npos) << messages;
     EXPECT_NE(messages.find("cannot be weak"), std::string::npos) << messages;
+}
+
+TEST_F(ConfigTest, IntervalMayBeAutoWithBoundsAndTheDaemonSection) {
+    auto result = load(R"([defaults]
+interval = "auto"
+min_interval = "1m"
+max_interval = "12h"
+max_backoff = "6h"
+[daemon]
+state_dir = "/var/lib/newsmon"
+lease = "2m"
+instance = "node-a"
+[[feed]]
+name = "Fixed"
+url = "https://fixed.example.test/rss"
+interval = "10m"
+[[feed]]
+name = "Auto"
+url = "https://auto.example.test/rss"
+)");
+    ASSERT_TRUE(result.config) << all_messages(result);
+    const Config& c = *result.config;
+    EXPECT_TRUE(c.interval_of(c.feeds[1]).automatic);
+    EXPECT_FALSE(c.interval_of(c.feeds[0]).automatic);
+    EXPECT_EQ(c.interval_of(c.feeds[0]).fixed, 10min);
+    EXPECT_EQ(c.defaults.max_backoff, 6h);
+    EXPECT_EQ(c.daemon.lease, 2min);
+    EXPECT_EQ(c.daemon.instance, "node-a");
+    auto bad = load("[defaults]\ninterval = \"sometimes\"\n");
+    ASSERT_FALSE(bad.config);
+    EXPECT_NE(all_messages(bad).find("or \"auto\""), std::string::npos) << all_messages(bad);
 }
