@@ -22,6 +22,8 @@ Duration next_delay(const PollFacts& facts, double jitter) {
     double clamped = std::clamp(jitter, -1.0, 1.0);
     auto delay = Duration{
         static_cast<Duration::rep>(static_cast<double>(base.count()) * (1.0 + 0.1 * clamped))};
+    if (facts.failed) // the cap holds, jitter or not
+        delay = std::min(delay, facts.max_backoff);
     for (const auto& floor : {facts.retry_after, facts.max_age, facts.feed_ttl})
         if (floor)
             delay = std::max(delay, *floor);

@@ -37,6 +37,7 @@ TEST(Schedule, FailuresBackOffExponentiallyUpToTheCap) {
     EXPECT_EQ(next_delay(facts, 0), 6h);
     facts.consecutive_failures = 500; // never overflows, never gives up
     EXPECT_EQ(next_delay(facts, 0), 6h);
+    EXPECT_EQ(next_delay(facts, 1.0), 6h); // jitter never pushes past the cap
 }
 
 TEST(Schedule, NeverSoonerThanTheServerAllows) {
