@@ -109,19 +109,48 @@ void Daemon::poll_due_feeds() {
     auto due = m_store->claim_feeds(m_instance, m_config.daemon.lease, batch);
     if (due.empty())
         return;
-    PollCycle cycle(m_config, *m_store, m_tagger);
+    m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
+    PollCycle cycle(m_config, *m_store, m_tagger, &m_metrics);
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);
         return m_stop_requested;
     });
     m_store->release_feeds(m_instance, report.cancelled);
+    m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
                   std::to_string(report.articles_new) + " new articles");
 }
 
+void Daemon::set_database_state(bool up, const std::string& problem) {
+    m_metrics.set("newsmon_database_up", up ? 1 : 0);
+    std::lock_guard lock(m_health_mutex);
+    m_health_problem = up ? std::string() : "database unavailable: " + problem;
+}
+
+void Daemon::update_gauges() {
+    auto counts = m_store->feed_counts();
+    m_metrics.set("newsmon_feeds", static_cast<double>(counts.enabled));
+    m_metrics.set("newsmon_feeds_due", static_cast<double>(counts.due));
+    m_metrics.set("newsmon_feeds_overdue", static_cast<double>(counts.overdue));
+    m_metrics.set("newsmon_feeds_failing", static_cast<double>(counts.failing));
+    m_metrics.set("newsmon_feeds_silent", static_cast<double>(counts.silent));
+}
+
 int Daemon::run() {
+    auto endpoints = HttpEndpoints::start(m_config.server.listen, m_metrics, [this] {
+        std::lock_guard lock(m_health_mutex);
+        return m_health_problem;
+    });
+    if (!endpoints) {
+        log::error("cannot start", {log::field("error", endpoints.error())});
+        return 1;
+    }
+    m_endpoints = std::move(*endpoints);
+    if (m_endpoints->port() > 0)
+        log::info("endpoints listening", {log::field("port", m_endpoints->port())});
+    auto longest_sleep = std::min(k_longest_sleep, watchdog_interval().value_or(k_longest_sleep));
     auto retry_delay = k_first_retry;
     bool ready = false;
     while (!m_stop_requested) {
@@ -136,19 +165,23 @@ int Daemon::run() {
                 ready = true;
             }
             purge_when_due();
+            set_database_state(true, "");
             poll_due_feeds();
+            update_gauges();
             notify_watchdog();
             retry_delay = k_first_retry;
             if (m_stop_requested)
                 break;
             auto next_due = m_store->time_until_next_due().value_or(k_longest_sleep);
-            sleep_for(std::clamp(next_due, std::chrono::milliseconds{0}, k_longest_sleep));
+            sleep_for(std::clamp(next_due, std::chrono::milliseconds{0}, longest_sleep));
         } catch (const std::exception& error) {
             // Most often the database went away: drop the connection and try again later.
             log::error("database unavailable", {log::field("error", error.what()),
                                                 log::field("retry_ms", retry_delay.count())});
+            set_database_state(false, error.what());
+            notify_watchdog(); // the loop is alive; systemd should not kill it for the database
             m_store.reset();
-            sleep_for(retry_delay);
+            sleep_for(std::min(retry_delay, longest_sleep));
             retry_delay = std::min(retry_delay * 2, k_longest_retry);
         }
     }

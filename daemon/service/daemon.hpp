@@ -4,6 +4,10 @@
 #include <filesystem>
 
 #include "config/config.hpp"
+#include <mutex>
+
+#include "service/http_endpoints.hpp"
+#include "service/metrics.hpp"
 #include "service/signals.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"
@@ -18,13 +22,19 @@ public:
     // `config` must have passed validation (its topics compile).
     Daemon(config::Config config, SignalWatcher& signals);
 
-    // Returns the process exit status: 0 after a clean stop.
+    // Returns the process exit status: 0 after a clean stop, 1 when it cannot start.
     int run();
+
+    // The port /metrics and /healthz answer on (0 before run, or when off).
+    [[nodiscard]] int endpoint_port() const { return m_endpoints ? m_endpoints->port() : 0; }
+    [[nodiscard]] const Metrics& metrics() const { return m_metrics; }
 
 private:
     enum class Wake { timeout, stop, reload };
 
     void connect();
+    void update_gauges();
+    void set_database_state(bool up, const std::string& problem);
     void poll_due_feeds();
     void purge_when_due();
     void reload();
@@ -38,6 +48,10 @@ private:
     bool m_stop_requested = false;
     bool m_reload_requested = false;
     std::string m_instance; // lease owner name
+    Metrics m_metrics;
+    std::unique_ptr<HttpEndpoints> m_endpoints;
+    mutable std::mutex m_health_mutex;
+    std::string m_health_problem = "starting"; // empty when healthy
     std::optional<std::chrono::steady_clock::time_point> m_last_purge;
 };
 

@@ -8,8 +8,30 @@
 
 namespace newsmon::service {
 
-PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger)
-    : m_config(config), m_store(store), m_tagger(tagger) {}
+PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
+                     Metrics* metrics)
+    : m_config(config), m_store(store), m_tagger(tagger), m_metrics(metrics) {}
+
+void PollCycle::count(const fetch::FetchResult& result, const store::FeedPoll& poll,
+                      const store::PollOutcome& outcome) const {
+    if (!m_metrics)
+        return;
+    std::string_view outcome_label = poll.error ? "failed" : poll.unchanged ? "unchanged" : "ok";
+    m_metrics->add("newsmon_polls_total", {{"outcome", outcome_label}});
+    if (result.status != 0)
+        m_metrics->add("newsmon_http_responses_total", {{"status", std::to_string(result.status)}});
+    m_metrics->add("newsmon_fetched_bytes_total", {}, static_cast<double>(result.body.size()));
+    m_metrics->add("newsmon_articles_total", {{"kind", "new"}}, outcome.items_new);
+    m_metrics->add("newsmon_articles_total", {{"kind", "updated"}}, outcome.items_updated);
+    for (const auto& [topic, hits] : outcome.topic_hits)
+        m_metrics->add("newsmon_topic_hits_total", {{"topic", topic}}, hits);
+    if (!poll.error) {
+        auto now = std::chrono::system_clock::now().time_since_epoch();
+        m_metrics->set(
+            "newsmon_last_successful_poll_timestamp_seconds",
+            static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
+    }
+}
 
 const config::FeedConfig* PollCycle::configured(const std::string& url) const {
     for (const auto& feed : m_config.feeds)
@@ -168,6 +190,7 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
                 report.articles_updated += static_cast<std::size_t>(outcome.items_updated);
                 report.failed += poll.error ? 1U : 0U;
                 report.not_modified += poll.unchanged ? 1U : 0U;
+                count(result, poll, outcome);
                 log_outcome(feed, result, poll, outcome);
             } catch (const std::exception& error) {
                 ++report.failed;

@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
+#include "service/metrics.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"
 
@@ -25,7 +26,9 @@ struct CycleReport {
 
 class PollCycle {
 public:
-    PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger);
+    // `metrics` may be null (one-off commands count nothing).
+    PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
+              Metrics* metrics = nullptr);
 
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
@@ -39,6 +42,8 @@ private:
     void schedule(const store::FeedRow& feed, const config::FeedConfig* settings,
                   const fetch::FetchResult& result, store::FeedPoll& poll,
                   std::optional<int> feed_ttl_minutes);
+    void count(const fetch::FetchResult& result, const store::FeedPoll& poll,
+               const store::PollOutcome& outcome) const;
     void log_outcome(const store::FeedRow& feed, const fetch::FetchResult& result,
                      const store::FeedPoll& poll, const store::PollOutcome& outcome) const;
     const config::FeedConfig* configured(const std::string& url) const;
@@ -46,6 +51,7 @@ private:
     const config::Config& m_config;
     store::Store& m_store;
     const tag::Tagger& m_tagger;
+    Metrics* m_metrics;
     std::mt19937 m_random{std::random_device{}()};
 };
 

@@ -82,7 +82,7 @@ WITH updated AS (
        SET score = EXCLUDED.score, hits = EXCLUDED.hits,
            matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
 )
-SELECT id, is_new, is_duplicate FROM written
+SELECT id, is_new, is_duplicate, ord FROM written
 )sql";
 
 std::optional<std::string> nonempty(const std::string& text) {
@@ -165,6 +165,8 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         counts.inserted += is_new ? 1 : 0;
         counts.updated += is_new ? 0 : 1;
         counts.duplicates += row[2].as<bool>() ? 1 : 0;
+        for (const auto& match : articles[row[3].as<std::size_t>()].topics)
+            ++counts.topic_hits[match.topic];
     }
     return counts;
 }

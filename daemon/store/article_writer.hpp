@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -17,6 +19,7 @@ struct WriteCounts {
     int inserted = 0;
     int updated = 0;
     int duplicates = 0;
+    std::map<std::string, int> topic_hits; // written (new or changed) articles per topic
 };
 
 // Prepares the statements and the temporary tables on this connection; call once.

@@ -115,6 +115,12 @@ void Store::prepare_statements() {
          WHERE (topics.description, topics.terms, topics.exclude, topics.min_score)
                IS DISTINCT FROM (EXCLUDED.description, EXCLUDED.terms, EXCLUDED.exclude,
                                  EXCLUDED.min_score))sql");
+    m_connection.prepare("feed_counts", R"sql(
+        SELECT count(*), count(*) FILTER (WHERE next_poll_at <= now()),
+               count(*) FILTER (WHERE next_poll_at < now() - interval '5 minutes'),
+               count(*) FILTER (WHERE consecutive_failures > 0),
+               (SELECT count(*) FROM feed_health WHERE silent)
+          FROM feeds WHERE enabled)sql");
     m_connection.prepare("purge_fetch_log", R"sql(
         DELETE FROM fetch_log WHERE started_at < now() - $1::bigint * interval '1 millisecond')sql");
 }
@@ -137,6 +143,13 @@ void Store::sync_topics(const config::Config& config) {
         tx.exec_prepared0("upsert_topic", topic.name, topic.description, to_text_array(topic.terms),
                           to_text_array(topic.exclude), topic.min_score);
     tx.commit();
+}
+
+FeedCounts Store::feed_counts() {
+    pqxx::read_transaction tx{m_connection};
+    auto row = tx.exec_prepared1("feed_counts");
+    return {row[0].as<long long>(), row[1].as<long long>(), row[2].as<long long>(),
+            row[3].as<long long>(), row[4].as<long long>()};
 }
 
 int Store::purge_fetch_log(std::chrono::milliseconds age) {
@@ -213,6 +226,7 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
     outcome.items_new = counts.inserted;
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;
+    outcome.topic_hits = std::move(counts.topic_hits);
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,11 @@ struct PollOutcome {
     int items_new = 0;
     int items_updated = 0;
     int duplicates = 0; // new articles recognised as republications from another feed
+    std::map<std::string, int> topic_hits; // written articles per topic
+};
+
+struct FeedCounts {
+    long long enabled = 0, due = 0, overdue = 0, failing = 0, silent = 0;
 };
 
 class Store {
@@ -72,6 +78,8 @@ public:
 
     // Upserts the configured topics by name; topics no longer configured stay, with their tags.
     void sync_topics(const config::Config& config);
+
+    [[nodiscard]] FeedCounts feed_counts();
 
     // Deletes fetch_log rows older than `age`; returns how many.
     int purge_fetch_log(std::chrono::milliseconds age);

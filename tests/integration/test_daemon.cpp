@@ -9,6 +9,8 @@
 #include <future>
 #include <thread>
 
+#include <httplib.h>
+
 #include "config/config.hpp"
 #include "http_test_server.hpp"
 #include "service/daemon.hpp"
@@ -36,7 +38,9 @@ public:
                 return;
             }
             service::Daemon daemon(std::move(*loaded.config), signals);
+            m_daemon = &daemon;
             m_exit_status = daemon.run();
+            m_daemon = nullptr;
         });
         m_handle = handle.get();
     }
@@ -56,11 +60,17 @@ public:
             std::chrono::steady_clock::now() - started);
     }
     [[nodiscard]] int exit_status() const { return m_exit_status; }
+    // The endpoints' port, once the daemon listens.
+    [[nodiscard]] int port() const {
+        service::Daemon* daemon = m_daemon;
+        return daemon ? daemon->endpoint_port() : 0;
+    }
 
 private:
     std::thread m_thread;
     pthread_t m_handle{};
     std::atomic<int> m_exit_status{-2};
+    std::atomic<service::Daemon*> m_daemon{nullptr};
 };
 
 bool eventually(const std::function<bool()>& condition,
@@ -78,7 +88,8 @@ class DaemonTest : public ::testing::Test {
 protected:
     void write_config(const std::string& feeds_toml) {
         std::ofstream(m_path) << "[database]\nurl = \"" << db.url()
-                              << "\"\n[http]\nblock_private = false\n[log]\nlevel = \"warn\"\n"
+                              << "\"\n[http]\nblock_private = false\n[server]\nlisten = "
+                                 "\"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
                               << feeds_toml;
     }
     std::string feed(const std::string& name, const std::string& path,
@@ -141,4 +152,68 @@ TEST_F(DaemonTest, SighupWithABrokenConfigKeepsTheRunningOne) {
     daemon.stop();
     EXPECT_EQ(daemon.exit_status(), 0);
     EXPECT_EQ(db.text("SELECT enabled::text FROM feeds"), "true");
+}
+
+namespace {
+
+std::string get(int port, const std::string& path, int* status = nullptr) {
+    httplib::Client client("127.0.0.1", port);
+    auto response = client.Get(path.c_str());
+    if (status)
+        *status = response ? response->status : 0;
+    return response ? response->body : std::string();
+}
+
+} // namespace
+
+TEST_F(DaemonTest, MetricsCountPollsArticlesAndTopics) {
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/all_sections_one_feed.xml");
+    write_config(feed("Wire", "/feed", "1h") +
+                 "[[topic]]\nname = \"azerbaijan\"\nterms = [\"Baku\"]\n");
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] {
+        return daemon.port() > 0 &&
+               get(daemon.port(), "/metrics").find("newsmon_polls_total{outcome=\"ok\"} 1") !=
+                   std::string::npos;
+    }));
+    std::string metrics = get(daemon.port(), "/metrics");
+    EXPECT_NE(metrics.find("# TYPE newsmon_polls_total counter"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("newsmon_articles_total{kind=\"new\"} 5"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("newsmon_http_responses_total{status=\"200\"} 1"), std::string::npos);
+    EXPECT_NE(metrics.find("newsmon_topic_hits_total{topic=\"azerbaijan\"} 1"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("newsmon_database_up 1"), std::string::npos);
+    EXPECT_NE(metrics.find("newsmon_feeds 1"), std::string::npos);
+    int status = 0;
+    EXPECT_EQ(get(daemon.port(), "/healthz", &status), "ok\n");
+    EXPECT_EQ(status, 200);
+}
+
+TEST_F(DaemonTest, HealthzSays503WhileTheDatabaseIsAwayAndRecovers) {
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return daemon.port() > 0 && get(daemon.port(), "/healthz") == "ok\n"; }));
+    pqxx::connection admin{testkit::admin_database_url()};
+    std::string database = db.text("SELECT current_database()");
+    auto set_connections = [&](bool allowed) {
+        pqxx::nontransaction tx{admin};
+        tx.exec0("ALTER DATABASE " + tx.quote_name(database) + " ALLOW_CONNECTIONS " +
+                 (allowed ? "true" : "false"));
+        if (!allowed) // and cut the daemon off
+            tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+                    tx.quote(database));
+    };
+    set_connections(false);
+    int status = 0;
+    ASSERT_TRUE(eventually([&] {
+        std::string body = get(daemon.port(), "/healthz", &status);
+        return status == 503 && body.starts_with("database unavailable:");
+    }));
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_database_up 0"), std::string::npos);
+    set_connections(true);
+    ASSERT_TRUE(eventually([&] { return get(daemon.port(), "/healthz", &status) == "ok\n"; },
+                           std::chrono::seconds{20}));
+    EXPECT_EQ(status, 200);
 }
