@@ -98,7 +98,7 @@ TEST_F(Scheduling, BackoffIsCapped) {
     auto config = configure(feed("/broken", "interval = \"1h\""), "max_backoff = \"3h\"");
     for (int i = 0; i < 5; ++i)
         poll(config);
-    EXPECT_LE(due_in("/broken"), 3 * 3600 + 1);       // never past the cap
+    EXPECT_LE(due_in("/broken"), 3 * 3600 + 1);          // never past the cap
     EXPECT_GE(due_in("/broken"), 3 * 3600 * 9 / 10 - 1); // jitter may take up to 10% off
 }
 
