@@ -98,7 +98,8 @@ int command_poll_once(const GlobalOptions& options) {
         fmt::print(stderr, "error: {}\n", tagger.error());
         return k_exit_usage;
     }
-    service::PollCycle cycle(*config, *store, *tagger);
+    fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));
+    service::PollCycle cycle(*config, *store, *tagger, fetcher);
     bool stop = false;
     std::string owner = service::instance_name(*config) + "/poll-once";
     auto feeds = store->claim_feeds(owner, config->daemon.lease,

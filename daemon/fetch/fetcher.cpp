@@ -199,12 +199,15 @@ FetcherLimits FetcherLimits::from(const config::HttpSettings& http) {
     return limits;
 }
 
-Fetcher::Fetcher(FetcherLimits limits) : m_limits(limits) {}
+Fetcher::Fetcher(FetcherLimits limits) : m_limits(limits), m_multi(curl_multi_init()) {
+    curl_multi_setopt(m_multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+}
+
+Fetcher::~Fetcher() = default;
 
 void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone& on_done,
                         const Cancelled& cancelled) {
-    CurlMulti multi{curl_multi_init()};
-    curl_multi_setopt(multi.get(), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    CURLM* multi = m_multi.get();
 
     struct HostQueue {
         std::deque<std::size_t> waiting;
@@ -232,7 +235,7 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
                 queue.waiting.pop_front();
                 transfer.started = std::chrono::steady_clock::now();
                 transfer.running = true;
-                curl_multi_add_handle(multi.get(), transfer.easy.get());
+                curl_multi_add_handle(multi, transfer.easy.get());
                 ++queue.active;
                 ++active;
                 started_one = true;
@@ -255,7 +258,7 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
                 if (!transfer->easy)
                     continue;
                 if (transfer->running)
-                    curl_multi_remove_handle(multi.get(), transfer->easy.get());
+                    curl_multi_remove_handle(multi, transfer->easy.get());
                 transfer->result.error = "cancelled";
                 complete(*transfer);
             }
@@ -263,21 +266,21 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
         }
         start_what_fits();
         int running = 0;
-        curl_multi_perform(multi.get(), &running);
+        curl_multi_perform(multi, &running);
         int queued = 0;
-        while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
+        while (CURLMsg* message = curl_multi_info_read(multi, &queued)) {
             if (message->msg != CURLMSG_DONE)
                 continue;
             Transfer* transfer = nullptr;
             curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
             CURLcode code = message->data.result;
-            curl_multi_remove_handle(multi.get(), message->easy_handle);
+            curl_multi_remove_handle(multi, message->easy_handle);
             --active;
             finish_transfer(*transfer, code);
             complete(*transfer);
         }
         if (finished < requests.size())
-            curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
+            curl_multi_poll(multi, nullptr, 0, 100, nullptr);
     }
 }
 

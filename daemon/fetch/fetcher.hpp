@@ -10,6 +10,8 @@
 
 #include <sys/socket.h>
 
+#include "fetch/curl_handles.hpp"
+
 #include "config/config.hpp"
 
 namespace newsmon::fetch {
@@ -52,9 +54,16 @@ struct FetcherLimits {
     static FetcherLimits from(const config::HttpSettings& http);
 };
 
+// Keeps one multi handle, and so its connection cache, from one fetch_all to the next:
+// feeds polled every few minutes reuse their connections (and HTTP/2 sessions).
 class Fetcher {
 public:
     explicit Fetcher(FetcherLimits limits);
+    ~Fetcher();
+    Fetcher(const Fetcher&) = delete;
+    Fetcher& operator=(const Fetcher&) = delete;
+
+    void set_limits(FetcherLimits limits) { m_limits = limits; }
 
     using OnDone = std::function<void(std::size_t request_index, FetchResult&& result)>;
     using Cancelled = std::function<bool()>;
@@ -66,6 +75,7 @@ public:
 
 private:
     FetcherLimits m_limits;
+    CurlMulti m_multi;
 };
 
 // True for loopback, private, link-local, carrier-grade NAT, unspecified and multicast

@@ -43,7 +43,7 @@ tag::Tagger compile_topics(const config::Config& config) {
 
 Daemon::Daemon(config::Config config, SignalWatcher& signals)
     : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_signals(signals),
-      m_instance(instance_name(m_config)) {}
+      m_instance(instance_name(m_config)), m_fetcher(fetch::FetcherLimits::from(m_config.http)) {}
 
 Daemon::Wake Daemon::classify(std::optional<int> signal) {
     if (!signal)
@@ -93,6 +93,7 @@ void Daemon::reload() {
     } else {
         m_tagger = compile_topics(*loaded.config);
         m_config = std::move(*loaded.config);
+        m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
         if (m_store) {
             m_store->sync_feeds(m_config);
             m_store->sync_topics(m_config);
@@ -110,7 +111,7 @@ void Daemon::poll_due_feeds() {
     if (due.empty())
         return;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
-    PollCycle cycle(m_config, *m_store, m_tagger, &m_metrics);
+    PollCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics);
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);

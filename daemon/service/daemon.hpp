@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include <mutex>
 
+#include "fetch/fetcher.hpp"
 #include "service/http_endpoints.hpp"
 #include "service/metrics.hpp"
 #include "service/signals.hpp"
@@ -49,6 +50,7 @@ private:
     bool m_reload_requested = false;
     std::string m_instance; // lease owner name
     Metrics m_metrics;
+    fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;
     std::string m_health_problem = "starting"; // empty when healthy

@@ -9,8 +9,8 @@
 namespace newsmon::service {
 
 PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-                     Metrics* metrics)
-    : m_config(config), m_store(store), m_tagger(tagger), m_metrics(metrics) {}
+                     fetch::Fetcher& fetcher, Metrics* metrics)
+    : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics) {}
 
 void PollCycle::count(const fetch::FetchResult& result, const store::FeedPoll& poll,
                       const store::PollOutcome& outcome) const {
@@ -174,8 +174,7 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
     }
     CycleReport report;
     report.feeds = feeds.size();
-    fetch::Fetcher fetcher(fetch::FetcherLimits::from(m_config.http));
-    fetcher.fetch_all(
+    m_fetcher.fetch_all(
         requests,
         [&](std::size_t index, fetch::FetchResult&& result) {
             const store::FeedRow& feed = feeds[index];

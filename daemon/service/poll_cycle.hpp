@@ -28,7 +28,7 @@ class PollCycle {
 public:
     // `metrics` may be null (one-off commands count nothing).
     PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-              Metrics* metrics = nullptr);
+              fetch::Fetcher& fetcher, Metrics* metrics = nullptr);
 
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
@@ -51,6 +51,7 @@ private:
     const config::Config& m_config;
     store::Store& m_store;
     const tag::Tagger& m_tagger;
+    fetch::Fetcher& m_fetcher;
     Metrics* m_metrics;
     std::mt19937 m_random{std::random_device{}()};
 };

@@ -134,10 +134,10 @@ TEST_F(DaemonTest, SighupWithAGoodConfigAddsFeedsWithoutARestart) {
     ASSERT_TRUE(eventually([&] { return server.request_count("/a") == 1; }));
     write_config(feed("A", "/a", "1h") + feed("B", "/b", "1h"));
     daemon.signal(SIGHUP);
-    ASSERT_TRUE(eventually([&] { return server.request_count("/b") == 1; }));
+    ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM articles") == 5; }));
     daemon.stop();
     EXPECT_EQ(server.request_count("/a"), 1);
-    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 5);
+    EXPECT_EQ(server.request_count("/b"), 1);
 }
 
 TEST_F(DaemonTest, SighupWithABrokenConfigKeepsTheRunningOne) {

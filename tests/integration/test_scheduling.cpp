@@ -39,7 +39,8 @@ protected:
         store.sync_feeds(config);
         store.sync_topics(config);
         auto tagger = tag::Tagger::compile(config.topics);
-        service::PollCycle cycle(config, store, *tagger);
+        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
+        service::PollCycle cycle(config, store, *tagger, fetcher);
         return cycle.run(store.claim_feeds("test", std::chrono::minutes{5}, 1000, false));
     }
     // Seconds until the feed is due again.
