@@ -16,8 +16,6 @@ namespace newsmon::fetch {
 namespace {
 
 constexpr long k_max_redirects = 5;
-constexpr long k_low_speed_bytes_per_second = 256;
-constexpr long k_low_speed_seconds = 15;
 
 // What one transfer owns while it runs; its address is the handle's CURLOPT_PRIVATE.
 struct Transfer {
@@ -134,8 +132,8 @@ std::unique_ptr<Transfer> make_transfer(const FetchRequest& request, std::size_t
     set(easy, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
     set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.timeout.count()));
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
-    set(easy, CURLOPT_LOW_SPEED_LIMIT, k_low_speed_bytes_per_second);
-    set(easy, CURLOPT_LOW_SPEED_TIME, k_low_speed_seconds);
+    set(easy, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
+    set(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
     set(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body));
     set(easy, CURLOPT_NOSIGNAL, 1L);
     set(easy, CURLOPT_WRITEFUNCTION, on_body);

@@ -50,6 +50,9 @@ struct FetcherLimits {
     int concurrency = 32;
     int per_host = 2;
     bool block_private = true;
+    // A transfer slower than this many bytes a second for this long is cut off (a drip).
+    long low_speed_bytes = 256;
+    std::chrono::seconds low_speed_time{15};
 
     static FetcherLimits from(const config::HttpSettings& http);
 };

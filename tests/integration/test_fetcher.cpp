@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <zlib.h>
+
 #include <atomic>
 #include <thread>
 
@@ -186,4 +188,110 @@ TEST(PrivateAddresses, ClassifiesV4AndV6) {
     for (const char* blocked : {"::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1"})
         EXPECT_TRUE(v6(blocked)) << blocked;
     EXPECT_FALSE(v6("2001:4860:4860::8888"));
+}
+
+namespace {
+
+// `plain` gzip-compressed, as a server would send it with Content-Encoding: gzip.
+std::string gzip(const std::string& plain) {
+    z_stream stream{};
+    deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&stream, plain.size()) + 64, '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+    stream.avail_in = static_cast<uInt>(plain.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    return out;
+}
+
+} // namespace
+
+TEST(Fetcher, AsksForCompressionAndDecodesIt) {
+    HttpTestServer server;
+    std::string feed = "<rss version=\"2.0\"><channel><title>gz</title></channel></rss>";
+    auto endpoint = server.serve("/gz", [&](const httplib::Request&) {
+        return Response{200, gzip(feed), "application/rss+xml", {{"Content-Encoding", "gzip"}}};
+    });
+    auto results = fetch({{server.url("/gz"), "ua", std::nullopt, std::nullopt}});
+    ASSERT_TRUE(results[0].ok()) << results[0].error;
+    EXPECT_EQ(results[0].body, feed);
+    auto seen = server.requests_to("/gz");
+    EXPECT_NE(seen[0].find("Accept-Encoding")->second.find("gzip"), std::string::npos);
+}
+
+TEST(Fetcher, AGzipBombIsCutByMaxBodyCountedAfterDecompression) {
+    HttpTestServer server;
+    std::string bomb = gzip(std::string(50U << 20, ' ')); // 50 MiB of spaces, ~50 KB on the wire
+    auto endpoint = server.serve("/bomb", [&](const httplib::Request&) {
+        return Response{200, bomb, "application/rss+xml", {{"Content-Encoding", "gzip"}}};
+    });
+    FetcherLimits limits = local_limits();
+    limits.max_body = 1U << 20;
+    auto results = fetch({{server.url("/bomb"), "ua", std::nullopt, std::nullopt}}, limits);
+    EXPECT_NE(results[0].error.find("max_body"), std::string::npos) << results[0].error;
+    EXPECT_TRUE(results[0].body.empty());
+}
+
+TEST(Fetcher, TwentyMegabytesAreRefusedByTheDefaultLimit) {
+    HttpTestServer server;
+    std::string huge(20U << 20, 'x');
+    auto endpoint = server.serve("/huge", [&](const httplib::Request&) {
+        return Response{200, huge, "application/rss+xml", {}};
+    });
+    FetcherLimits limits = FetcherLimits::from(newsmon::config::HttpSettings{});
+    limits.block_private = false;
+    auto results = fetch({{server.url("/huge"), "ua", std::nullopt, std::nullopt}}, limits);
+    EXPECT_NE(results[0].error.find("max_body (16777216 bytes)"), std::string::npos)
+        << results[0].error;
+}
+
+TEST(Fetcher, ADripFeedIsCutOffByTheLowSpeedLimit) {
+    HttpTestServer server;
+    std::atomic<bool> stop{false};
+    auto endpoint =
+        server.serve_raw("/drip", [&](const httplib::Request&, httplib::Response& response) {
+            response.set_chunked_content_provider(
+                "application/rss+xml", [&](std::size_t, httplib::DataSink& sink) {
+                    if (stop)
+                        return false;
+                    sink.write("<", 1);
+                    std::this_thread::sleep_for(std::chrono::milliseconds{200});
+                    return true;
+                });
+        });
+    FetcherLimits limits = local_limits();
+    limits.timeout = std::chrono::seconds{30};
+    limits.low_speed_bytes = 100;
+    limits.low_speed_time = std::chrono::seconds{2};
+    auto started = std::chrono::steady_clock::now();
+    auto results = fetch({{server.url("/drip"), "ua", std::nullopt, std::nullopt}}, limits);
+    auto took = std::chrono::steady_clock::now() - started;
+    stop = true;
+    EXPECT_FALSE(results[0].transport_ok());
+    EXPECT_LT(took, std::chrono::seconds{6});
+    EXPECT_GE(took, std::chrono::seconds{2});
+}
+
+TEST(Fetcher, RecordsRetryAfterCacheControlAndPermanentRedirects) {
+    HttpTestServer server;
+    auto limited = server.serve("/limited", [](const httplib::Request&) {
+        return Response{429, "slow down", "text/plain", {{"Retry-After", "120"}}};
+    });
+    auto moved = server.serve("/moved", [&](const httplib::Request&) {
+        return Response{308, "", "text/plain", {{"Location", server.url("/here")}}};
+    });
+    auto here = server.serve("/here", [](const httplib::Request&) {
+        return Response{200, "<rss/>", "application/rss+xml", {{"Cache-Control", "max-age=300"}}};
+    });
+    auto results = fetch({{server.url("/limited"), "ua", std::nullopt, std::nullopt},
+                          {server.url("/moved"), "ua", std::nullopt, std::nullopt}});
+    EXPECT_EQ(results[0].status, 429);
+    EXPECT_EQ(results[0].retry_after, "120");
+    EXPECT_TRUE(results[1].ok());
+    EXPECT_TRUE(results[1].permanent_redirect);
+    EXPECT_EQ(results[1].effective_url, server.url("/here"));
+    EXPECT_EQ(results[1].cache_control, "max-age=300");
 }

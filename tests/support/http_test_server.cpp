@@ -40,10 +40,22 @@ HttpTestServer::Endpoint::~Endpoint() {
     m_server->m_handlers.erase(m_path);
 }
 
-HttpTestServer::Endpoint HttpTestServer::serve(const std::string& path, Handler handler) {
+HttpTestServer::Endpoint HttpTestServer::serve_raw(const std::string& path, RawHandler handler) {
     std::lock_guard lock(m_mutex);
     m_handlers[path] = std::move(handler);
     return Endpoint(*this, path);
+}
+
+HttpTestServer::Endpoint HttpTestServer::serve(const std::string& path, Handler handler) {
+    return serve_raw(path, [handler = std::move(handler)](const httplib::Request& request,
+                                                          httplib::Response& response) {
+        Response reply = handler(request);
+        response.status = reply.status;
+        for (const auto& [name, value] : reply.headers)
+            response.set_header(name, value);
+        if (!reply.body.empty() || reply.status == 200)
+            response.set_content(reply.body, reply.content_type);
+    });
 }
 
 HttpTestServer::Endpoint HttpTestServer::serve_file(const std::string& path,
@@ -70,7 +82,7 @@ std::vector<httplib::Headers> HttpTestServer::requests_to(const std::string& pat
 }
 
 void HttpTestServer::handle(const httplib::Request& request, httplib::Response& response) {
-    Handler handler;
+    RawHandler handler;
     {
         std::lock_guard lock(m_mutex);
         m_requests[request.path].push_back(request.headers);
@@ -82,12 +94,7 @@ void HttpTestServer::handle(const httplib::Request& request, httplib::Response& 
         response.set_content("no such test endpoint", "text/plain");
         return;
     }
-    Response reply = handler(request);
-    response.status = reply.status;
-    for (const auto& [name, value] : reply.headers)
-        response.set_header(name, value);
-    if (!reply.body.empty() || reply.status == 200)
-        response.set_content(reply.body, reply.content_type);
+    handler(request, response);
 }
 
 } // namespace newsmon::testkit

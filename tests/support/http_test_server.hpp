@@ -48,6 +48,9 @@ public:
     };
 
     [[nodiscard]] Endpoint serve(const std::string& path, Handler handler);
+    // Full control of the response, for streaming (a drip, a hang mid-body).
+    using RawHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+    [[nodiscard]] Endpoint serve_raw(const std::string& path, RawHandler handler);
     [[nodiscard]] Endpoint serve_file(const std::string& path, const std::string& fixture_file,
                                       std::string content_type = "application/rss+xml");
 
@@ -63,7 +66,7 @@ private:
     int m_port = 0;
     std::thread m_thread;
     mutable std::mutex m_mutex;
-    std::map<std::string, Handler> m_handlers;
+    std::map<std::string, RawHandler> m_handlers;
     std::map<std::string, std::vector<httplib::Headers>> m_requests;
 };
 
