@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 
 #include "service/log.hpp"
 #include "service/poll_cycle.hpp"
@@ -69,6 +70,20 @@ void Daemon::connect() {
     }
     m_store->sync_feeds(m_config);
     m_store->sync_topics(m_config);
+    replay_spool();
+}
+
+void Daemon::replay_spool() {
+    // In order, before anything new is claimed: a feed's validators and schedule come back
+    // with the articles they belong to. A failure stops the replay; the rest waits.
+    int replayed = 0;
+    for (const auto& file : m_spool->pending()) {
+        m_store->record_poll(store::Spool::read(file));
+        std::filesystem::remove(file);
+        ++replayed;
+    }
+    if (replayed > 0)
+        log::info("spool replayed", {log::field("polls", replayed)});
 }
 
 void Daemon::purge_when_due() {
@@ -111,13 +126,15 @@ void Daemon::poll_due_feeds() {
     if (due.empty())
         return;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
-    PollCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics);
+    PollCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics, m_spool.get());
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);
         return m_stop_requested;
     });
     m_store->release_feeds(m_instance, report.cancelled);
+    if (report.spooled > 0) // the database went away during the cycle: reconnect, replay
+        throw std::runtime_error("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
@@ -149,6 +166,12 @@ int Daemon::run() {
         return 1;
     }
     m_endpoints = std::move(*endpoints);
+    try {
+        m_spool = std::make_unique<store::Spool>(store::spool_directory(m_config.daemon.state_dir));
+    } catch (const std::exception& error) {
+        log::error("cannot start", {log::field("error", error.what())});
+        return 1;
+    }
     if (m_endpoints->port() > 0)
         log::info("endpoints listening", {log::field("port", m_endpoints->port())});
     auto longest_sleep = std::min(k_longest_sleep, watchdog_interval().value_or(k_longest_sleep));

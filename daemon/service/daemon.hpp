@@ -10,6 +10,7 @@
 #include "service/http_endpoints.hpp"
 #include "service/metrics.hpp"
 #include "service/signals.hpp"
+#include "store/spool.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"
 
@@ -34,6 +35,7 @@ private:
     enum class Wake { timeout, stop, reload };
 
     void connect();
+    void replay_spool();
     void update_gauges();
     void set_database_state(bool up, const std::string& problem);
     void poll_due_feeds();
@@ -51,6 +53,7 @@ private:
     std::string m_instance; // lease owner name
     Metrics m_metrics;
     fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
+    std::unique_ptr<store::Spool> m_spool;
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;
     std::string m_health_problem = "starting"; // empty when healthy

@@ -9,8 +9,9 @@
 namespace newsmon::service {
 
 PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-                     fetch::Fetcher& fetcher, Metrics* metrics)
-    : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics) {}
+                     fetch::Fetcher& fetcher, Metrics* metrics, store::Spool* spool)
+    : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics),
+      m_spool(spool) {}
 
 void PollCycle::count(const fetch::FetchResult& result, const store::FeedPoll& poll,
                       const store::PollOutcome& outcome) const {
@@ -192,6 +193,13 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
                 count(result, poll, outcome);
                 log_outcome(feed, result, poll, outcome);
             } catch (const std::exception& error) {
+                if (m_spool && store::database_is_away(m_store, error)) {
+                    m_spool->put(poll); // stored, with its validators, when the database returns
+                    ++report.spooled;
+                    log::warn("poll spooled",
+                              {log::field("feed", feed.url), log::field("error", error.what())});
+                    return;
+                }
                 ++report.failed;
                 log::error("store failed",
                            {log::field("feed", feed.url), log::field("error", error.what())});

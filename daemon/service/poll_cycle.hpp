@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
 #include "service/metrics.hpp"
+#include "store/spool.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"
 
@@ -22,13 +23,16 @@ struct CycleReport {
     std::size_t articles_new = 0;
     std::size_t articles_updated = 0;
     std::vector<std::int64_t> cancelled; // feeds not polled because of shutdown
+    std::size_t spooled = 0;             // polls kept on disk: the database was away
 };
 
 class PollCycle {
 public:
     // `metrics` may be null (one-off commands count nothing).
+    // `metrics` and `spool` may be null. With a spool, a poll that cannot be stored because
+    // the database went away is kept there, to be stored when it returns.
     PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-              fetch::Fetcher& fetcher, Metrics* metrics = nullptr);
+              fetch::Fetcher& fetcher, Metrics* metrics = nullptr, store::Spool* spool = nullptr);
 
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
@@ -53,6 +57,7 @@ private:
     const tag::Tagger& m_tagger;
     fetch::Fetcher& m_fetcher;
     Metrics* m_metrics;
+    store::Spool* m_spool;
     std::mt19937 m_random{std::random_device{}()};
 };
 

@@ -15,6 +15,19 @@ std::optional<std::string> nullable_text(const pqxx::field& field) {
 
 } // namespace
 
+bool database_is_away(Store& store, const std::exception& error) {
+    if (dynamic_cast<const pqxx::broken_connection*>(&error) ||
+        dynamic_cast<const pqxx::in_doubt_error*>(&error))
+        return true;
+    if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
+        std::string state = sql->sqlstate();
+        // 08: connection exceptions; 57P0x: admin shutdown, crash shutdown, cannot connect now.
+        if (state.starts_with("08") || state.starts_with("57P0"))
+            return true;
+    }
+    return !store.connection().is_open();
+}
+
 std::string to_text_array(const std::vector<std::string>& values) {
     std::string literal = "{";
     for (const auto& value : values) {

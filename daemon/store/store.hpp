@@ -115,6 +115,10 @@ private:
     bool m_writer_ready = false;
 };
 
+// True when `error` (thrown while storing) means the database is unreachable rather than that
+// the data was refused: the connection broke, or the server is shutting down or gone.
+[[nodiscard]] bool database_is_away(Store& store, const std::exception& error);
+
 // A PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.
 [[nodiscard]] std::string to_text_array(const std::vector<std::string>& values);
 

@@ -18,6 +18,7 @@
 
 using namespace newsmon;
 using testkit::HttpTestServer;
+using testkit::Response;
 using testkit::TestDatabase;
 
 namespace {
@@ -89,7 +90,9 @@ protected:
     void write_config(const std::string& feeds_toml) {
         std::ofstream(m_path) << "[database]\nurl = \"" << db.url()
                               << "\"\n[http]\nblock_private = false\n[server]\nlisten = "
-                                 "\"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n"
+                                 "\"127.0.0.1:0\"\n[log]\nlevel = \"warn\"\n[daemon]\n"
+                                 "state_dir = \""
+                              << m_state.string() << "\"\n"
                               << feeds_toml;
     }
     std::string feed(const std::string& name, const std::string& path,
@@ -97,12 +100,38 @@ protected:
         return "[[feed]]\nname = \"" + name + "\"\nurl = \"" + server.url(path) +
                "\"\ninterval = \"" + interval + "\"\n";
     }
-    void TearDown() override { std::filesystem::remove(m_path); }
+    void TearDown() override {
+        std::filesystem::remove(m_path);
+        std::filesystem::remove_all(m_state);
+    }
+    std::size_t spooled() const {
+        std::error_code ignored;
+        auto directory = m_state / "spool";
+        if (!std::filesystem::exists(directory, ignored))
+            return 0;
+        std::size_t count = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(directory))
+            count += entry.path().extension() == ".json" ? 1U : 0U;
+        return count;
+    }
+    // Stops (false) or allows (true) connections to the test database, cutting existing ones.
+    void set_database_reachable(bool reachable) {
+        pqxx::connection admin{testkit::admin_database_url()};
+        pqxx::nontransaction tx{admin};
+        tx.exec0("ALTER DATABASE " + tx.quote_name(m_database) + " ALLOW_CONNECTIONS " +
+                 (reachable ? "true" : "false"));
+        if (!reachable)
+            tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+                    tx.quote(m_database));
+    }
 
     TestDatabase db;
     HttpTestServer server;
     std::filesystem::path m_path = std::filesystem::temp_directory_path() /
                                    ("newsmon-daemon-" + std::to_string(getpid()) + ".toml");
+    std::filesystem::path m_state =
+        std::filesystem::temp_directory_path() / ("newsmon-state-" + std::to_string(getpid()));
+    std::string m_database = db.text("SELECT current_database()");
 };
 
 } // namespace
@@ -195,25 +224,40 @@ TEST_F(DaemonTest, HealthzSays503WhileTheDatabaseIsAwayAndRecovers) {
     DaemonThread daemon(m_path);
     ASSERT_TRUE(
         eventually([&] { return daemon.port() > 0 && get(daemon.port(), "/healthz") == "ok\n"; }));
-    pqxx::connection admin{testkit::admin_database_url()};
-    std::string database = db.text("SELECT current_database()");
-    auto set_connections = [&](bool allowed) {
-        pqxx::nontransaction tx{admin};
-        tx.exec0("ALTER DATABASE " + tx.quote_name(database) + " ALLOW_CONNECTIONS " +
-                 (allowed ? "true" : "false"));
-        if (!allowed) // and cut the daemon off
-            tx.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
-                    tx.quote(database));
-    };
-    set_connections(false);
+    set_database_reachable(false);
     int status = 0;
     ASSERT_TRUE(eventually([&] {
         std::string body = get(daemon.port(), "/healthz", &status);
         return status == 503 && body.starts_with("database unavailable:");
     }));
     EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_database_up 0"), std::string::npos);
-    set_connections(true);
+    set_database_reachable(true);
     ASSERT_TRUE(eventually([&] { return get(daemon.port(), "/healthz", &status) == "ok\n"; },
                            std::chrono::seconds{20}));
     EXPECT_EQ(status, 200);
+}
+
+TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsReturn) {
+    std::atomic<bool> release{false};
+    auto endpoint = server.serve("/feed", [&](const httplib::Request&) {
+        for (int i = 0; i < 400 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds{25});
+        return Response{200,
+                        testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
+                        "application/rss+xml",
+                        {{"ETag", "\"v1\""}}};
+    });
+    write_config(feed("Agency", "/feed", "1h"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/feed") == 1; }));
+    set_database_reachable(false); // while the daemon waits for the response
+    release = true;
+    ASSERT_TRUE(eventually([&] { return spooled() == 1; }));
+    set_database_reachable(true);
+    ASSERT_TRUE(eventually([&] { return spooled() == 0; }, std::chrono::seconds{20}));
+    daemon.stop();
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+    EXPECT_EQ(db.text("SELECT etag FROM feeds"), "\"v1\"");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 1);
+    EXPECT_EQ(server.request_count("/feed"), 1); // replayed from disk, not fetched again
 }
