@@ -104,6 +104,14 @@ protected:
         std::filesystem::remove(m_path);
         std::filesystem::remove_all(m_state);
     }
+    // A count, or -1 while the daemon has not created the schema yet.
+    long long count_when_ready(const std::string& sql) {
+        try {
+            return db.scalar(sql);
+        } catch (const std::exception&) {
+            return -1;
+        }
+    }
     std::size_t spooled() const {
         std::error_code ignored;
         auto directory = m_state / "spool";
@@ -141,13 +149,8 @@ TEST_F(DaemonTest, PollsOnTheIntervalAndStopsCleanlyOnSigterm) {
     write_config(feed("Agency", "/feed"));
     DaemonThread daemon(m_path);
     // Wait for recorded polls: a poll cancelled by SIGTERM is, by design, not recorded.
-    ASSERT_TRUE(eventually([&] {
-        try {
-            return db.scalar("SELECT count(*) FROM fetch_log") >= 3;
-        } catch (const std::exception&) {
-            return false; // not migrated yet
-        }
-    }));
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM fetch_log") >= 3; }));
     auto took = daemon.stop();
     EXPECT_EQ(daemon.exit_status(), 0);
     EXPECT_LT(took, std::chrono::seconds{10});
@@ -163,7 +166,7 @@ TEST_F(DaemonTest, SighupWithAGoodConfigAddsFeedsWithoutARestart) {
     ASSERT_TRUE(eventually([&] { return server.request_count("/a") == 1; }));
     write_config(feed("A", "/a", "1h") + feed("B", "/b", "1h"));
     daemon.signal(SIGHUP);
-    ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM articles") == 5; }));
+    ASSERT_TRUE(eventually([&] { return count_when_ready("SELECT count(*) FROM articles") == 5; }));
     daemon.stop();
     EXPECT_EQ(server.request_count("/a"), 1);
     EXPECT_EQ(server.request_count("/b"), 1);
@@ -260,4 +263,45 @@ TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsRe
     EXPECT_EQ(db.text("SELECT etag FROM feeds"), "\"v1\"");
     EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 1);
     EXPECT_EQ(server.request_count("/feed"), 1); // replayed from disk, not fetched again
+}
+
+TEST_F(DaemonTest, TwoInstancesShareTheFeedsWithoutFetchingAnyTwice) {
+    std::vector<HttpTestServer::Endpoint> endpoints;
+    std::string feeds;
+    for (int i = 0; i < 30; ++i) {
+        std::string path = "/f" + std::to_string(i);
+        endpoints.push_back(server.serve_file(path, "feeds/rss20/items_without_guid.xml"));
+        feeds += feed("Feed " + std::to_string(i), path, "1h");
+    }
+    write_config(feeds);
+    {
+        DaemonThread first(m_path);
+        DaemonThread second(m_path);
+        ASSERT_TRUE(eventually([&] {
+            return count_when_ready(
+                       "SELECT count(*) FROM feeds WHERE last_polled_at IS NOT NULL") == 30;
+        }));
+        std::this_thread::sleep_for(std::chrono::milliseconds{300});
+    }
+    for (int i = 0; i < 30; ++i)
+        EXPECT_EQ(server.request_count("/f" + std::to_string(i)), 1) << "feed " << i;
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 30);
+}
+
+TEST_F(DaemonTest, SigtermDuringAHangingFetchStopsQuicklyAndGivesTheFeedBack) {
+    std::atomic<bool> release{false};
+    auto endpoint = server.serve("/hang", [&](const httplib::Request&) {
+        for (int i = 0; i < 600 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        return Response{200, "<rss/>", "application/rss+xml", {}};
+    });
+    write_config(feed("Hanging", "/hang", "1h"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/hang") == 1; }));
+    auto took = daemon.stop();
+    release = true;
+    EXPECT_LT(took, std::chrono::seconds{10});
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(db.text("SELECT coalesce(lease_owner, 'none') FROM feeds"), "none");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 0); // nothing half-written
 }
