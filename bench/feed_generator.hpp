@@ -49,4 +49,36 @@ inline std::string rss_feed_of_size(std::size_t bytes) {
     return feed + "</channel></rss>\n";
 }
 
+// Feed `feed` of a benchmark newsroom: `items` news items, each with 3 to 8 KB of article HTML
+// in content:encoded, and unique guids across feeds.
+inline std::string news_feed(int feed, int items) {
+    std::string id = std::to_string(feed);
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" "
+                      "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
+                      "<title>Bench feed " +
+                      id + "</title><link>https://bench.example.test/" + id +
+                      "/</link><description>Generated</description>\n";
+    for (int i = 0; i < items; ++i) {
+        std::string n = id + "-" + std::to_string(i);
+        std::string html;
+        std::size_t target = 3000 + static_cast<std::size_t>((feed * 31 + i * 17) % 5000);
+        for (std::size_t p = 0; html.size() < target; ++p)
+            html += paragraph(static_cast<std::size_t>(feed + i) + p);
+        out += "<item><title>Story " + n +
+               ": ministers meet envoys in Baku</title><link>"
+               "https://bench.example.test/" +
+               id + "/news/" + n +
+               ".html</link><guid>"
+               "https://bench.example.test/" +
+               id + "/news/" + n +
+               ".html</guid><category>Politics"
+               "</category><pubDate>Fri, 07 Nov 2025 10:" +
+               std::to_string(10 + i) +
+               ":00 +0400</pubDate><description>Talks in Baku covered NATO cooperation."
+               "</description><content:encoded><![CDATA[" +
+               html + "]]></content:encoded></item>\n";
+    }
+    return out + "</channel></rss>\n";
+}
+
 } // namespace newsmon::bench

@@ -28,7 +28,6 @@ struct Transfer {
     bool too_large = false;
     bool blocked_address = false;
     bool block_private = false;
-    bool running = false;       // added to the multi handle
     std::vector<long> statuses; // of every response, redirects included
     std::chrono::steady_clock::time_point started;
 };
@@ -211,12 +210,12 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
         std::deque<std::size_t> waiting;
         int active = 0;
     };
+    // A transfer (and its curl handle, with its buffers) exists only while it runs, so a
+    // thousand queued feeds cost a thousand small queue entries, not a thousand handles.
     std::map<std::string, HostQueue> hosts;
     std::vector<std::unique_ptr<Transfer>> transfers(requests.size());
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-        transfers[i] = make_transfer(requests[i], i, m_limits);
-        hosts[transfers[i]->host].waiting.push_back(i);
-    }
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        hosts[host_of(requests[i].url)].waiting.push_back(i);
     int active = 0;
     std::size_t finished = 0;
 
@@ -229,10 +228,11 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
                     break;
                 if (queue.waiting.empty() || queue.active >= m_limits.per_host)
                     continue;
-                Transfer& transfer = *transfers[queue.waiting.front()];
+                std::size_t index = queue.waiting.front();
                 queue.waiting.pop_front();
+                transfers[index] = make_transfer(requests[index], index, m_limits);
+                Transfer& transfer = *transfers[index];
                 transfer.started = std::chrono::steady_clock::now();
-                transfer.running = true;
                 curl_multi_add_handle(multi, transfer.easy.get());
                 ++queue.active;
                 ++active;
@@ -240,25 +240,30 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
             }
         }
     };
-    auto complete = [&](Transfer& transfer) {
-        if (transfer.running)
-            --hosts[transfer.host].active;
-        transfer.running = false;
+    auto complete = [&](std::size_t index) {
+        Transfer& transfer = *transfers[index];
+        --hosts[transfer.host].active;
         ++finished;
-        on_done(transfer.index, std::move(transfer.result));
-        transfer.easy.reset();
-        transfer.headers.reset();
+        on_done(index, std::move(transfer.result));
+        transfers[index].reset();
     };
 
     while (finished < requests.size()) {
         if (cancelled && cancelled()) {
-            for (auto& transfer : transfers) {
-                if (!transfer->easy)
+            for (auto& [host, queue] : hosts) // never started: they end as cancelled too
+                for (std::size_t index : queue.waiting) {
+                    FetchResult result;
+                    result.url = requests[index].url;
+                    result.error = "cancelled";
+                    ++finished;
+                    on_done(index, std::move(result));
+                }
+            for (std::size_t index = 0; index < transfers.size(); ++index) {
+                if (!transfers[index])
                     continue;
-                if (transfer->running)
-                    curl_multi_remove_handle(multi, transfer->easy.get());
-                transfer->result.error = "cancelled";
-                complete(*transfer);
+                curl_multi_remove_handle(multi, transfers[index]->easy.get());
+                transfers[index]->result.error = "cancelled";
+                complete(index);
             }
             return;
         }
@@ -275,7 +280,7 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
             curl_multi_remove_handle(multi, message->easy_handle);
             --active;
             finish_transfer(*transfer, code);
-            complete(*transfer);
+            complete(transfer->index);
         }
         if (finished < requests.size())
             curl_multi_poll(multi, nullptr, 0, 100, nullptr);
