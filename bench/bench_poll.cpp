@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "fetch/curl_handles.hpp"
@@ -100,8 +102,19 @@ int main() {
         measure([&] { bare.fetch_all(requests, [](std::size_t, fetch::FetchResult&&) {}); });
 
     service::CycleReport first_report, second_report;
+    // As the daemon does: writer connections that store while fetching goes on
+    // ($NEWSMON_BENCH_WRITERS, default 2; 0 stores in the fetch loop).
+    int writer_count =
+        std::getenv("NEWSMON_BENCH_WRITERS") ? std::atoi(std::getenv("NEWSMON_BENCH_WRITERS")) : 2;
+    std::vector<std::unique_ptr<store::Store>> writers;
+    std::vector<store::Store*> writer_pointers;
+    for (int i = 0; i < writer_count; ++i) {
+        writers.push_back(std::make_unique<store::Store>(url));
+        writer_pointers.push_back(writers.back().get());
+    }
     auto cycle = [&](service::CycleReport& report) {
         service::PollCycle poll(config, store, *tagger, fetcher);
+        poll.use_writers(writer_pointers);
         report = poll.run(store.claim_feeds("bench", std::chrono::minutes{10}, k_feeds + 1, false));
     };
     auto first = measure([&] { cycle(first_report); });

@@ -18,6 +18,9 @@ constexpr std::chrono::milliseconds k_longest_sleep{60'000};
 constexpr std::chrono::milliseconds k_first_retry{1'000};
 constexpr std::chrono::milliseconds k_longest_retry{60'000};
 constexpr std::chrono::hours k_purge_every{1};
+// Connections that store polls while the fetch loop goes on: the database's work per article
+// (full-text vectors, indexes) then runs on several cores.
+constexpr int k_writers = 2;
 
 } // namespace
 
@@ -71,6 +74,9 @@ void Daemon::connect() {
     m_store->sync_feeds(m_config);
     m_store->sync_topics(m_config);
     replay_spool();
+    m_writers.clear();
+    for (int i = 0; i < k_writers; ++i)
+        m_writers.push_back(std::make_unique<store::Store>(m_config.database.url));
 }
 
 void Daemon::replay_spool() {
@@ -127,6 +133,10 @@ void Daemon::poll_due_feeds() {
         return;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
     PollCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics, m_spool.get());
+    std::vector<store::Store*> writers;
+    for (auto& writer : m_writers)
+        writers.push_back(writer.get());
+    cycle.use_writers(std::move(writers));
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);
@@ -205,6 +215,7 @@ int Daemon::run() {
             set_database_state(false, error.what());
             notify_watchdog(); // the loop is alive; systemd should not kill it for the database
             m_store.reset();
+            m_writers.clear();
             sleep_for(std::min(retry_delay, longest_sleep));
             retry_delay = std::min(retry_delay * 2, k_longest_retry);
         }

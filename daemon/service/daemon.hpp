@@ -54,6 +54,7 @@ private:
     Metrics m_metrics;
     fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
     std::unique_ptr<store::Spool> m_spool;
+    std::vector<std::unique_ptr<store::Store>> m_writers; // store in parallel with fetching
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;
     std::string m_health_problem = "starting"; // empty when healthy

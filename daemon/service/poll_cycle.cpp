@@ -1,5 +1,9 @@
 #include "service/poll_cycle.hpp"
 
+#include <thread>
+
+#include "service/bounded_queue.hpp"
+
 #include "newsmon/parsers/feed.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "schedule/schedule.hpp"
@@ -13,15 +17,15 @@ PollCycle::PollCycle(const config::Config& config, store::Store& store, const ta
     : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics),
       m_spool(spool) {}
 
-void PollCycle::count(const fetch::FetchResult& result, const store::FeedPoll& poll,
-                      const store::PollOutcome& outcome) const {
+void PollCycle::count(const store::FeedPoll& poll, const store::PollOutcome& outcome) const {
     if (!m_metrics)
         return;
     std::string_view outcome_label = poll.error ? "failed" : poll.unchanged ? "unchanged" : "ok";
     m_metrics->add("newsmon_polls_total", {{"outcome", outcome_label}});
-    if (result.status != 0)
-        m_metrics->add("newsmon_http_responses_total", {{"status", std::to_string(result.status)}});
-    m_metrics->add("newsmon_fetched_bytes_total", {}, static_cast<double>(result.body.size()));
+    if (poll.http_status != 0)
+        m_metrics->add("newsmon_http_responses_total",
+                       {{"status", std::to_string(poll.http_status)}});
+    m_metrics->add("newsmon_fetched_bytes_total", {}, static_cast<double>(poll.bytes));
     m_metrics->add("newsmon_articles_total", {{"kind", "new"}}, outcome.items_new);
     m_metrics->add("newsmon_articles_total", {{"kind", "updated"}}, outcome.items_updated);
     for (const auto& [topic, hits] : outcome.topic_hits)
@@ -146,21 +150,49 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
     return poll;
 }
 
-void PollCycle::log_outcome(const store::FeedRow& feed, const fetch::FetchResult& result,
-                            const store::FeedPoll& poll, const store::PollOutcome& outcome) const {
+void PollCycle::log_outcome(const store::FeedRow& feed, const store::FeedPoll& poll,
+                            std::chrono::milliseconds elapsed,
+                            const store::PollOutcome& outcome) const {
     if (poll.error) {
         log::warn("fetch failed",
-                  {log::field("feed", feed.url), log::field("status", result.status),
-                   log::field("ms", result.elapsed.count()), log::field("error", *poll.error),
+                  {log::field("feed", feed.url), log::field("status", poll.http_status),
+                   log::field("ms", elapsed.count()), log::field("error", *poll.error),
                    log::field("next_s", poll.next_poll_in.count() / 1000)});
         return;
     }
     log::info("fetch done",
-              {log::field("feed", feed.url), log::field("status", result.status),
-               log::field("bytes", result.body.size()), log::field("ms", result.elapsed.count()),
+              {log::field("feed", feed.url), log::field("status", poll.http_status),
+               log::field("bytes", poll.bytes), log::field("ms", elapsed.count()),
                log::field("items", poll.items_seen), log::field("new", outcome.items_new),
                log::field("updated", outcome.items_updated),
                log::field("next_s", poll.next_poll_in.count() / 1000)});
+}
+
+void PollCycle::store_poll(store::Store& store, const store::FeedRow& feed, store::FeedPoll& poll,
+                           std::chrono::milliseconds elapsed, CycleReport& report) {
+    try {
+        auto outcome = store.record_poll(poll);
+        count(poll, outcome);
+        log_outcome(feed, poll, elapsed, outcome);
+        std::lock_guard lock(m_report_mutex);
+        report.articles_new += static_cast<std::size_t>(outcome.items_new);
+        report.articles_updated += static_cast<std::size_t>(outcome.items_updated);
+        report.failed += poll.error ? 1U : 0U;
+        report.not_modified += poll.unchanged ? 1U : 0U;
+    } catch (const std::exception& error) {
+        if (m_spool && store::database_is_away(store, error)) {
+            m_spool->put(poll); // stored, with its validators, when the database returns
+            log::warn("poll spooled",
+                      {log::field("feed", feed.url), log::field("error", error.what())});
+            std::lock_guard lock(m_report_mutex);
+            ++report.spooled;
+            return;
+        }
+        log::error("store failed",
+                   {log::field("feed", feed.url), log::field("error", error.what())});
+        std::lock_guard lock(m_report_mutex);
+        ++report.failed;
+    }
 }
 
 CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
@@ -175,37 +207,38 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
     }
     CycleReport report;
     report.feeds = feeds.size();
+    struct Work {
+        std::size_t feed;
+        store::FeedPoll poll;
+        std::chrono::milliseconds elapsed;
+    };
+    BoundedQueue<Work> queue(2 * std::max<std::size_t>(m_writers.size(), 1));
+    std::vector<std::thread> workers;
+    for (store::Store* writer : m_writers)
+        workers.emplace_back([&, writer] {
+            while (auto work = queue.pop())
+                store_poll(*writer, feeds[work->feed], work->poll, work->elapsed, report);
+        });
     m_fetcher.fetch_all(
         requests,
         [&](std::size_t index, fetch::FetchResult&& result) {
             const store::FeedRow& feed = feeds[index];
             if (result.error == "cancelled") {
+                std::lock_guard lock(m_report_mutex);
                 report.cancelled.push_back(feed.id);
                 return; // shutting down: nothing about this feed changes
             }
             store::FeedPoll poll = interpret(feed, result);
-            try {
-                auto outcome = m_store.record_poll(poll);
-                report.articles_new += static_cast<std::size_t>(outcome.items_new);
-                report.articles_updated += static_cast<std::size_t>(outcome.items_updated);
-                report.failed += poll.error ? 1U : 0U;
-                report.not_modified += poll.unchanged ? 1U : 0U;
-                count(result, poll, outcome);
-                log_outcome(feed, result, poll, outcome);
-            } catch (const std::exception& error) {
-                if (m_spool && store::database_is_away(m_store, error)) {
-                    m_spool->put(poll); // stored, with its validators, when the database returns
-                    ++report.spooled;
-                    log::warn("poll spooled",
-                              {log::field("feed", feed.url), log::field("error", error.what())});
-                    return;
-                }
-                ++report.failed;
-                log::error("store failed",
-                           {log::field("feed", feed.url), log::field("error", error.what())});
-            }
+            if (workers.empty())
+                store_poll(m_store, feed, poll, result.elapsed, report);
+            else
+                queue.push(
+                    {index, std::move(poll), result.elapsed}); // waits while writers are busy
         },
         cancelled);
+    queue.close();
+    for (auto& worker : workers)
+        worker.join();
     return report;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <random>
 #include <vector>
 
@@ -34,6 +35,10 @@ public:
     PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
               fetch::Fetcher& fetcher, Metrics* metrics = nullptr, store::Spool* spool = nullptr);
 
+    // Store on these connections, in parallel with fetching and with each other (one thread
+    // each, fed through a bounded queue), instead of on the main store in the fetch loop.
+    void use_writers(std::vector<store::Store*> writers) { m_writers = std::move(writers); }
+
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
 
@@ -46,10 +51,13 @@ private:
     void schedule(const store::FeedRow& feed, const config::FeedConfig* settings,
                   const fetch::FetchResult& result, store::FeedPoll& poll,
                   std::optional<int> feed_ttl_minutes);
-    void count(const fetch::FetchResult& result, const store::FeedPoll& poll,
-               const store::PollOutcome& outcome) const;
-    void log_outcome(const store::FeedRow& feed, const fetch::FetchResult& result,
-                     const store::FeedPoll& poll, const store::PollOutcome& outcome) const;
+    // Stores one interpreted poll on `store` (spooling it when the database is away), then
+    // counts and logs it. Safe to call from several threads, each with its own store.
+    void store_poll(store::Store& store, const store::FeedRow& feed, store::FeedPoll& poll,
+                    std::chrono::milliseconds elapsed, CycleReport& report);
+    void count(const store::FeedPoll& poll, const store::PollOutcome& outcome) const;
+    void log_outcome(const store::FeedRow& feed, const store::FeedPoll& poll,
+                     std::chrono::milliseconds elapsed, const store::PollOutcome& outcome) const;
     const config::FeedConfig* configured(const std::string& url) const;
 
     const config::Config& m_config;
@@ -58,6 +66,8 @@ private:
     fetch::Fetcher& m_fetcher;
     Metrics* m_metrics;
     store::Spool* m_spool;
+    std::vector<store::Store*> m_writers;
+    std::mutex m_report_mutex;
     std::mt19937 m_random{std::random_device{}()};
 };
 

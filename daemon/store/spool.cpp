@@ -174,6 +174,7 @@ Spool::Spool(std::filesystem::path directory) : m_directory(std::move(directory)
 }
 
 void Spool::put(const FeedPoll& poll) {
+    std::lock_guard lock(m_mutex);
     // Names sort in the order polls were spooled: time, then a sequence within this process.
     auto now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
     std::ostringstream name;

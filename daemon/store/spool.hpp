@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ public:
     // Creates the directory when missing; throws when it cannot.
     explicit Spool(std::filesystem::path directory);
 
-    void put(const FeedPoll& poll);
+    void put(const FeedPoll& poll); // safe to call from several threads
 
     // The spooled polls, oldest first, as file paths to read and remove one by one.
     [[nodiscard]] std::vector<std::filesystem::path> pending() const;
@@ -26,6 +27,7 @@ public:
 
 private:
     std::filesystem::path m_directory;
+    std::mutex m_mutex; // store workers spool concurrently
     unsigned m_sequence = 0;
 };
 
