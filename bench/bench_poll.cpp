@@ -120,9 +120,9 @@ int main() {
     auto first = measure([&] { cycle(first_report); });
     auto second = measure([&] { cycle(second_report); });
 
-    std::printf(
-        "poll cycles over %d feeds of 30 items (3-8 KB of article HTML each), one instance\n",
-        k_feeds);
+    std::printf("poll cycles over %d feeds of 30 items (3-8 KB of article HTML each), one "
+                "instance, %d writer connection(s)\n",
+                k_feeds, writer_count);
     std::printf("%-38s %8s %10s %12s %9s   %s\n", "workload", "seconds", "feeds/s", "articles/s",
                 "cpu s", "target");
     row("first cycle: fetch, parse, tag, store", first, k_feeds,
