@@ -137,7 +137,7 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
         }
         poll.etag = result.etag;
         poll.last_modified = result.last_modified;
-        poll.body_hash = parsers::stable_hash_hex(result.body);
+        poll.body_hash = parsers::change_digest_hex(result.body);
         poll.unchanged = feed.body_hash && *feed.body_hash == *poll.body_hash;
         if (!poll.unchanged) { // the same bytes again are no news: no parse, no writes
             if (read_feed(feed, settings, result, poll))

@@ -107,7 +107,7 @@ std::string content_hash(const PolledArticle& input) {
         material += '\x1f' + category;
     for (const auto& topic : input.topics)
         material += '\x1e' + topic.topic + ':' + std::to_string(topic.score);
-    return parsers::stable_hash_hex(material);
+    return parsers::change_digest_hex(material);
 }
 
 void copy_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,

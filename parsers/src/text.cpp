@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -56,6 +57,26 @@ std::string title_key(std::string_view title) {
     std::string out;
     kept.toUTF8String(out);
     return out;
+}
+
+std::string change_digest_hex(std::string_view text) {
+    constexpr std::uint64_t k_multiplier = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t hash = 0x243F6A8885A308D3ULL ^ (text.size() * k_multiplier);
+    std::size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, text.data() + i, sizeof word);
+        hash = (((hash << 27) | (hash >> 37)) ^ word) * k_multiplier;
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, text.data() + i, text.size() - i);
+    hash = (((hash << 27) | (hash >> 37)) ^ tail) * k_multiplier;
+    hash ^= hash >> 33; // final mixing, so that every input bit reaches every output bit
+    hash *= 0xFF51AFD7ED558CCDULL;
+    hash ^= hash >> 33;
+    char buffer[17];
+    std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+    return buffer;
 }
 
 std::string stable_hash_hex(std::string_view text) {

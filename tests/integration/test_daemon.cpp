@@ -203,10 +203,10 @@ TEST_F(DaemonTest, MetricsCountPollsArticlesAndTopics) {
     write_config(feed("Wire", "/feed", "1h") +
                  "[[topic]]\nname = \"azerbaijan\"\nterms = [\"Baku\"]\n");
     DaemonThread daemon(m_path);
-    ASSERT_TRUE(eventually([&] {
-        return daemon.port() > 0 &&
-               get(daemon.port(), "/metrics").find("newsmon_polls_total{outcome=\"ok\"} 1") !=
-                   std::string::npos;
+    ASSERT_TRUE(eventually([&] { // counted during the cycle, gauges set right after it
+        std::string text = daemon.port() > 0 ? get(daemon.port(), "/metrics") : "";
+        return text.find("newsmon_polls_total{outcome=\"ok\"} 1") != std::string::npos &&
+               text.find("newsmon_feeds 1") != std::string::npos;
     }));
     std::string metrics = get(daemon.port(), "/metrics");
     EXPECT_NE(metrics.find("# TYPE newsmon_polls_total counter"), std::string::npos) << metrics;

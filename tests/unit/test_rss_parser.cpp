@@ -215,3 +215,13 @@ TEST(Identity, TitleKeyFoldsCaseAndPunctuationInEveryScript) {
     EXPECT_EQ(title_key("Azərbaycan — NATO"), "azərbaycannato");
     EXPECT_EQ(title_key("..."), "");
 }
+
+TEST(Identity, ChangeDigestSeesEveryByteAndEveryLength) {
+    std::string text(1000, 'a');
+    std::string changed = text;
+    changed[997] = 'b';
+    EXPECT_NE(change_digest_hex(text), change_digest_hex(changed));
+    EXPECT_NE(change_digest_hex("abc"), change_digest_hex(std::string("abc\0", 4)));
+    EXPECT_EQ(change_digest_hex(text), change_digest_hex(std::string(1000, 'a')));
+    EXPECT_EQ(change_digest_hex("").size(), 16u);
+}

@@ -19,4 +19,8 @@ namespace newsmon::parsers {
 // A stable 64-bit FNV-1a digest as 16 hex digits; used for identities, not for security.
 [[nodiscard]] std::string stable_hash_hex(std::string_view text);
 
+// A fast 64-bit digest (8 bytes at a time) as 16 hex digits, to tell whether content changed.
+// Not for identities that are stored as keys: use stable_hash_hex for those.
+[[nodiscard]] std::string change_digest_hex(std::string_view text);
+
 } // namespace newsmon::parsers
