@@ -110,26 +110,69 @@ std::string content_hash(const PolledArticle& input) {
     return parsers::change_digest_hex(material);
 }
 
-void copy_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
-                   std::vector<int>& ords) {
-    pqxx::stream_to articles_stream{tx, "incoming_articles"};
+// Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
+// are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
+// line). The statement holds only placeholders; its shape depends on the row count alone.
+constexpr std::size_t k_article_columns = 14;
+constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
+
+std::string insert_statement(std::size_t rows) {
+    static constexpr const char* k_casts[k_article_columns] = {
+        "::integer", "", "", "", "", "", "", "", "", "::text[]", "", "::timestamptz", "", ""};
+    std::string sql = "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
+                      "author, summary, content_text, content_html, categories, language, "
+                      "published_at, content_hash, title_key) VALUES ";
+    std::size_t parameter = 1;
+    for (std::size_t row = 0; row < rows; ++row) {
+        sql += row == 0 ? "(" : ",(";
+        for (std::size_t column = 0; column < k_article_columns; ++column)
+            sql += (column == 0 ? "$" : ",$") + std::to_string(parameter++) + k_casts[column];
+        sql += ')';
+    }
+    return sql;
+}
+
+void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+                     std::vector<int>& ords) {
     std::set<std::string_view> seen;
+    std::vector<std::optional<std::string>> parameters;
+    std::size_t rows = 0;
+    auto flush = [&] {
+        if (rows == 0)
+            return;
+        tx.exec_params(insert_statement(rows), pqxx::prepare::make_dynamic_params(parameters));
+        parameters.clear();
+        rows = 0;
+    };
     for (std::size_t i = 0; i < articles.size(); ++i) {
         const parsers::Item& item = articles[i].item;
         if (!seen.insert(item.guid).second)
-            continue;
+            continue; // a guid repeated within the batch keeps its first occurrence
         std::optional<std::string> published;
         if (item.published)
             published = parsers::format_rfc3339(*item.published);
-        std::optional<std::string> canonical = nonempty(parsers::canonical_url(item.link));
-        articles_stream << std::make_tuple(
-            static_cast<int>(i), item.guid, nonempty(item.link), canonical, item.title,
-            nonempty(join_authors(item.authors)), item.summary, nonempty(articles[i].content_text),
-            item.content_html, to_text_array(item.categories), nonempty(articles[i].language),
-            published, content_hash(articles[i]), parsers::title_key(item.title));
+        std::optional<std::string> fields[k_article_columns] = {
+            std::to_string(i),
+            item.guid,
+            nonempty(item.link),
+            nonempty(parsers::canonical_url(item.link)),
+            item.title,
+            nonempty(join_authors(item.authors)),
+            item.summary,
+            nonempty(articles[i].content_text),
+            item.content_html,
+            to_text_array(item.categories),
+            nonempty(articles[i].language),
+            published,
+            content_hash(articles[i]),
+            parsers::title_key(item.title)};
+        for (auto& field : fields)
+            parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));
+        if (++rows == k_rows_per_insert)
+            flush();
     }
-    articles_stream.complete();
+    flush();
 }
 
 void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
@@ -158,7 +201,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     if (articles.empty())
         return counts;
     std::vector<int> ords;
-    copy_articles(tx, articles, ords);
+    insert_articles(tx, articles, ords);
     copy_topics(tx, articles, ords);
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
         bool is_new = row[1].as<bool>();
