@@ -6,6 +6,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "service/log.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -188,6 +189,13 @@ void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
 } // namespace
 
 void prepare_article_writer(pqxx::connection& connection) {
+    try {
+        // Before the temporary tables exist, so that their text columns use it too.
+        pqxx::nontransaction tx{connection};
+        tx.exec0("SET default_toast_compression = 'lz4'");
+    } catch (const pqxx::sql_error& error) {
+        log::debug("lz4 unavailable; pglz is used", {log::field("error", error.what())});
+    }
     {
         pqxx::nontransaction tx{connection};
         tx.exec0(k_temporary_tables);
