@@ -129,6 +129,7 @@ std::unique_ptr<Transfer> make_transfer(const FetchRequest& request, std::size_t
     set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     set(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     set(easy, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
+    set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)); // h2 where offered
     set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.timeout.count()));
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
     set(easy, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);

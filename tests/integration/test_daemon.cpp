@@ -305,3 +305,21 @@ TEST_F(DaemonTest, SigtermDuringAHangingFetchStopsQuicklyAndGivesTheFeedBack) {
     EXPECT_EQ(db.text("SELECT coalesce(lease_owner, 'none') FROM feeds"), "none");
     EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 0); // nothing half-written
 }
+
+TEST_F(DaemonTest, NoRequestBeforeRetryAfter) {
+    auto endpoint = server.serve("/limited", [](const httplib::Request&) {
+        return Response{429, "slow down", "text/plain", {{"Retry-After", "3600"}}};
+    });
+    write_config(feed("Limited", "/limited", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] {
+        return daemon.port() > 0 &&
+               get(daemon.port(), "/metrics")
+                       .find("newsmon_http_responses_total{status=\"429\"} 1") != std::string::npos;
+    }));
+    std::this_thread::sleep_for(std::chrono::seconds{3}); // three intervals of 1 s
+    daemon.stop();
+    EXPECT_EQ(server.request_count("/limited"), 1);
+    EXPECT_GE(db.scalar("SELECT EXTRACT(EPOCH FROM next_poll_at - now())::bigint FROM feeds"),
+              3500);
+}
