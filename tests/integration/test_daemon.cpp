@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -322,4 +326,48 @@ TEST_F(DaemonTest, NoRequestBeforeRetryAfter) {
     EXPECT_EQ(server.request_count("/limited"), 1);
     EXPECT_GE(db.scalar("SELECT EXTRACT(EPOCH FROM next_poll_at - now())::bigint FROM feeds"),
               3500);
+}
+
+TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
+    auto socket_path =
+        std::filesystem::temp_directory_path() / ("newsmon-notify-" + std::to_string(getpid()));
+    std::filesystem::remove(socket_path);
+    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    service::UniqueFd notify_socket(fd);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+    setenv("WATCHDOG_USEC", "1000000", 1); // pings every half second
+
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1h"));
+    std::string received;
+    {
+        DaemonThread daemon(m_path);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+        while (std::chrono::steady_clock::now() < deadline &&
+               received.find("WATCHDOG=1") == received.rfind("WATCHDOG=1")) {
+            pollfd entry{fd, POLLIN, 0};
+            if (::poll(&entry, 1, 100) > 0) {
+                char buffer[512];
+                ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+                if (n > 0)
+                    received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+            }
+        }
+        daemon.stop();
+        char buffer[512];
+        for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0;)
+            received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+    }
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    std::filesystem::remove(socket_path);
+    EXPECT_NE(received.find("READY=1"), std::string::npos) << received;
+    EXPECT_NE(received.find("STATUS=polled 1 feeds"), std::string::npos) << received;
+    EXPECT_NE(received.find("WATCHDOG=1"), received.rfind("WATCHDOG=1")) << received; // twice
+    EXPECT_NE(received.find("STOPPING=1"), std::string::npos) << received;
 }

@@ -218,3 +218,22 @@ TEST_F(Scheduling, InstancesNeverClaimTheSameFeedAndTakeOverExpiredLeases) {
     }
     EXPECT_EQ(c.claim_feeds("c", std::chrono::minutes{5}, 100).size(), claimed_b.size());
 }
+
+TEST_F(Scheduling, AFeedThatAnswersButHasGoneQuietIsFlaggedSilent) {
+    auto quiet = server.serve_file("/quiet", "feeds/rss20/items_without_guid.xml");
+    auto lively = server.serve_file("/lively", "feeds/rss20/same_guid_every_item.xml");
+    poll(configure(feed("/quiet") + feed("/lively")));
+    // Its articles came an hour apart, and the newest one three days ago.
+    pqxx::connection admin{db.url()};
+    {
+        pqxx::work tx{admin};
+        tx.exec0("UPDATE articles SET first_seen_at = now() - interval '3 days', "
+                 "published_at = now() - interval '3 days' - id * interval '1 hour' "
+                 "WHERE feed_id = (SELECT id FROM feeds WHERE url LIKE '%/quiet')");
+        tx.commit();
+    }
+    EXPECT_EQ(
+        db.text("SELECT string_agg(feed || '=' || silent, ' ' ORDER BY feed) FROM feed_health"),
+        "F/lively=false F/quiet=true");
+    EXPECT_EQ(store.feed_counts().silent, 1);
+}
