@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -334,6 +335,36 @@ std::string Diagnostic::to_string() const {
     return out.str();
 }
 
+namespace {
+
+// "postgresql://user:secret@host/db" or "... password=secret ...".
+bool holds_password(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme != std::string::npos) {
+        auto at = url.find('@', scheme + 3);
+        auto colon = url.find(':', scheme + 3);
+        if (at != std::string::npos && colon != std::string::npos && colon < at)
+            return true;
+    }
+    return url.find("password=") != std::string::npos;
+}
+
+std::optional<std::string> credential(const char* name) {
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!directory || !*directory)
+        return std::nullopt;
+    std::ifstream in(std::filesystem::path(directory) / name);
+    if (!in)
+        return std::nullopt;
+    std::string value;
+    std::getline(in, value);
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
+        value.pop_back();
+    return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+} // namespace
+
 LoadResult load_config_text(std::string_view text, const std::string& name) {
     Loader loader(name);
     toml::table root;
@@ -344,9 +375,14 @@ LoadResult load_config_text(std::string_view text, const std::string& name) {
         return loader.finish({});
     }
     Config config = loader.read(root);
+    bool file_holds_password = holds_password(config.database.url);
     if (const char* url = std::getenv("NEWSMON_DATABASE_URL"); url && *url)
         config.database.url = url;
-    return loader.finish(std::move(config));
+    if (auto url = credential("database_url"))
+        config.database.url = *url;
+    LoadResult result = loader.finish(std::move(config));
+    result.file_holds_password = file_holds_password;
+    return result;
 }
 
 LoadResult load_config(const std::filesystem::path& path) {
@@ -362,6 +398,16 @@ LoadResult load_config(const std::filesystem::path& path) {
     LoadResult result = load_config_text(buffer.str(), path.string());
     if (result.config)
         result.config->path = path;
+    std::error_code ignored;
+    auto permissions = std::filesystem::status(path, ignored).permissions();
+    bool others_may_read =
+        (permissions & std::filesystem::perms::others_read) != std::filesystem::perms::none;
+    if (result.file_holds_password && others_may_read)
+        result.diagnostics.push_back(
+            {path.string(), 0, 0, Severity::warning,
+             "[database] url holds a password and others may read this file: put the URL in "
+             "/etc/newsmon/environment (NEWSMON_DATABASE_URL=...) or a credential named "
+             "database_url, use ~/.pgpass, or chmod o-r the file"});
     return result;
 }
 

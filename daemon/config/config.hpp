@@ -113,10 +113,13 @@ struct Diagnostic {
 struct LoadResult {
     std::optional<Config> config; // set when there is no error
     std::vector<Diagnostic> diagnostics;
+    bool file_holds_password = false; // [database] url, as written in the file
 };
 
 // Reads and validates the file, collecting every problem rather than stopping at the first.
-// $NEWSMON_DATABASE_URL, when set, overrides [database] url.
+// The database URL comes from, in order: a systemd credential named database_url
+// ($CREDENTIALS_DIRECTORY/database_url), $NEWSMON_DATABASE_URL, [database] url. A password in
+// a file that others may read is a warning.
 [[nodiscard]] LoadResult load_config(const std::filesystem::path& path);
 
 // Same, from text already in memory; `name` is used in diagnostics.

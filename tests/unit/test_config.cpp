@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "config/config.hpp"
 
@@ -256,4 +260,43 @@ url = "https://auto.example.test/rss"
     auto bad = load("[defaults]\ninterval = \"sometimes\"\n");
     ASSERT_FALSE(bad.config);
     EXPECT_NE(all_messages(bad).find("or \"auto\""), std::string::npos) << all_messages(bad);
+}
+
+TEST_F(ConfigTest, ACredentialOverridesTheEnvironmentWhichOverridesTheFile) {
+    auto directory =
+        std::filesystem::temp_directory_path() / ("newsmon-cred-" + std::to_string(getpid()));
+    std::filesystem::create_directories(directory);
+    std::ofstream(directory / "database_url") << "host=/run/credential dbname=news\n";
+    setenv("NEWSMON_DATABASE_URL", "host=/run/env dbname=news", 1);
+    auto from_env = load("[database]\nurl = \"host=/run/file\"\n");
+    setenv("CREDENTIALS_DIRECTORY", directory.c_str(), 1);
+    auto from_credential = load("[database]\nurl = \"host=/run/file\"\n");
+    unsetenv("CREDENTIALS_DIRECTORY");
+    unsetenv("NEWSMON_DATABASE_URL");
+    std::filesystem::remove_all(directory);
+    EXPECT_EQ(from_env.config->database.url, "host=/run/env dbname=news");
+    EXPECT_EQ(from_credential.config->database.url, "host=/run/credential dbname=news");
+}
+
+TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-secret-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path)
+        << "[database]\nurl = \"postgresql://newsmon:s3cret@db.example.test/newsmon\"\n";
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    auto readable = load_config(path);
+    ASSERT_TRUE(readable.config); // a warning, not an error
+    ASSERT_EQ(readable.diagnostics.size(), 1u);
+    EXPECT_EQ(readable.diagnostics[0].severity, Severity::warning);
+    EXPECT_NE(readable.diagnostics[0].message.find("holds a password"), std::string::npos);
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    EXPECT_TRUE(load_config(path).diagnostics.empty());
+    std::ofstream(path) << "[database]\nurl = \"host=db.example.test password=s3cret\"\n";
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    EXPECT_EQ(load_config(path).diagnostics.size(), 1u);
+    std::filesystem::remove(path);
 }
