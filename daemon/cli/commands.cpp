@@ -61,6 +61,24 @@ std::optional<std::string> since_timestamp(const std::string& text) {
     return std::nullopt;
 }
 
+// The config and its compiled topics, or nullopt after saying what is wrong.
+struct Loaded {
+    config::Config config;
+    tag::Tagger tagger;
+};
+
+std::optional<Loaded> load_with_topics(const GlobalOptions& options) {
+    auto config = load_or_report(options);
+    if (!config)
+        return std::nullopt;
+    auto tagger = tag::Tagger::compile(config->topics);
+    if (!tagger) {
+        fmt::print(stderr, "error: {}\n", tagger.error());
+        return std::nullopt;
+    }
+    return Loaded{std::move(*config), std::move(*tagger)};
+}
+
 std::unique_ptr<store::Store> open_store(const config::Config& config) {
     try {
         return std::make_unique<store::Store>(config.database.url);
@@ -83,9 +101,11 @@ int command_run(const GlobalOptions& options) {
 
 int command_poll_once(const GlobalOptions& options) {
     service::SignalWatcher signals;
-    auto config = load_or_report(options);
-    if (!config)
+    auto loaded = load_with_topics(options);
+    if (!loaded)
         return k_exit_usage;
+    const config::Config* config = &loaded->config;
+    const tag::Tagger* tagger = &loaded->tagger;
     auto store = open_store(*config);
     if (!store)
         return k_exit_failure;
@@ -93,11 +113,6 @@ int command_poll_once(const GlobalOptions& options) {
         store::migrate(store->connection());
     store->sync_feeds(*config);
     store->sync_topics(*config);
-    auto tagger = tag::Tagger::compile(config->topics);
-    if (!tagger) {
-        fmt::print(stderr, "error: {}\n", tagger.error());
-        return k_exit_usage;
-    }
     fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));
     service::PollCycle cycle(*config, *store, *tagger, fetcher);
     bool stop = false;
@@ -207,14 +222,10 @@ int command_search(const GlobalOptions& options, const SearchCommand& command) {
 }
 
 int command_tag(const GlobalOptions& options, const TagCommand& command) {
-    auto config = load_or_report(options);
-    if (!config)
+    auto loaded = load_with_topics(options);
+    if (!loaded)
         return k_exit_usage;
-    auto tagger = tag::Tagger::compile(config->topics);
-    if (!tagger) {
-        fmt::print(stderr, "error: {}\n", tagger.error());
-        return k_exit_usage;
-    }
+    const tag::Tagger* tagger = &loaded->tagger;
     std::string body;
     if (auto read = read_input(command.input, body); read != k_exit_ok)
         return read;
@@ -257,14 +268,11 @@ int command_tag(const GlobalOptions& options, const TagCommand& command) {
 }
 
 int command_retag(const GlobalOptions& options, const RetagCommand& command) {
-    auto config = load_or_report(options);
-    if (!config)
+    auto loaded = load_with_topics(options);
+    if (!loaded)
         return k_exit_usage;
-    auto tagger = tag::Tagger::compile(config->topics);
-    if (!tagger) {
-        fmt::print(stderr, "error: {}\n", tagger.error());
-        return k_exit_usage;
-    }
+    const config::Config* config = &loaded->config;
+    const tag::Tagger* tagger = &loaded->tagger;
     store::RetagOptions retag;
     if (!command.since.empty()) {
         auto since = since_timestamp(command.since);

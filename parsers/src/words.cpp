@@ -155,6 +155,13 @@ void split_words(std::string_view text, WordList& out) {
     out.base.reserve(out.base.size() + text.size());
     bool in_word = false;
     Word current;
+    auto open_word = [&](std::size_t at) {
+        if (in_word)
+            return;
+        current.source_begin = static_cast<std::uint32_t>(at);
+        current.base_begin = static_cast<std::uint32_t>(out.base.size());
+        in_word = true;
+    };
     auto close_word = [&](std::size_t at) {
         current.source_end = static_cast<std::uint32_t>(at);
         current.base_end = static_cast<std::uint32_t>(out.base.size());
@@ -172,11 +179,7 @@ void split_words(std::string_view text, WordList& out) {
                     close_word(start);
                 continue;
             }
-            if (!in_word) {
-                current.source_begin = static_cast<std::uint32_t>(start);
-                current.base_begin = static_cast<std::uint32_t>(out.base.size());
-                in_word = true;
-            }
+            open_word(start);
             out.base.push_back(byte == 'I' ? 'i' : base);
             continue;
         }
@@ -188,11 +191,7 @@ void split_words(std::string_view text, WordList& out) {
                 close_word(start);
             continue;
         }
-        if (!in_word) {
-            current.source_begin = static_cast<std::uint32_t>(start);
-            current.base_begin = static_cast<std::uint32_t>(out.base.size());
-            in_word = true;
-        }
+        open_word(start);
         append_form<Form::base>(folding, out.base);
     }
     if (in_word)
