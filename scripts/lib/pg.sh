@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions for a private PostgreSQL 15 cluster: unix socket only (no TCP), run by a
 # non-root user, trust authentication on that socket. Sourced by the other scripts.
 
