@@ -1,0 +1,206 @@
+#include "alerts/rule_set.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace newsmon::alerts {
+namespace {
+
+// Two atoms that would find the same words share one matcher pattern.
+std::string pattern_key(const tag::Term& term) {
+    std::string key;
+    key += term.case_sensitive ? 'c' : '-';
+    key += term.ignore_diacritics ? 'd' : '-';
+    for (const auto& word : term.words) {
+        key += ' ';
+        key += term.case_sensitive ? word.original : word.folded;
+        if (word.prefix)
+            key += '*';
+    }
+    return key;
+}
+
+bool is_text(Field field) {
+    return field == Field::text || field == Field::title;
+}
+
+} // namespace
+
+RuleSet::RuleSet(std::vector<CompiledRule> rules) : m_rules(std::move(rules)) {
+    std::map<std::string, std::uint32_t> patterns;
+    std::vector<tag::Term> terms;
+    for (std::uint32_t r = 0; r < m_rules.size(); ++r) {
+        const auto& atoms = m_rules[r].query.atoms;
+        m_atom_pattern.emplace_back(atoms.size(), 0);
+        for (std::uint32_t a = 0; a < atoms.size(); ++a) {
+            const Atom& atom = atoms[a];
+            Leaf leaf{r, a};
+            if (is_text(atom.field)) {
+                auto [found, added] = patterns.emplace(pattern_key(atom.term),
+                                                       static_cast<std::uint32_t>(terms.size()));
+                if (added) {
+                    terms.push_back(atom.term);
+                    m_pattern_leaves.emplace_back();
+                }
+                m_atom_pattern[r][a] = found->second;
+                m_pattern_leaves[found->second].push_back(leaf);
+            } else if (atom.field == Field::topic) {
+                m_topic_leaves[atom.value].push_back(leaf);
+            } else if (atom.field == Field::feed) {
+                m_feed_leaves[atom.value].push_back(leaf);
+            } else {
+                m_lang_leaves.emplace_back(atom.value, leaf);
+            }
+        }
+    }
+    m_matcher = std::make_unique<tag::Matcher>(std::move(terms));
+}
+
+// One article against the candidate rules: the matcher's occurrences, grouped by pattern, and
+// the article's folded metadata.
+class RuleSet::Evaluation {
+public:
+    Evaluation(const RuleSet& set, const ArticleFacts& article) : m_set(set) {
+        find(article.title, true);
+        find(article.body, false);
+        std::sort(m_found.begin(), m_found.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        m_feed = fold_value(article.feed);
+        m_language = fold_value(article.language);
+        for (auto topic : article.topics)
+            m_topics.push_back(fold_value(topic));
+    }
+
+    // Indexes of the rules one of whose leaves holds, ascending.
+    std::vector<std::uint32_t> candidates() const {
+        std::vector<std::uint32_t> rules;
+        auto take = [&](const std::vector<Leaf>& leaves) {
+            for (const Leaf& leaf : leaves)
+                if (atom_holds(leaf.rule, leaf.atom))
+                    rules.push_back(leaf.rule);
+        };
+        for (std::size_t i = 0; i < m_found.size(); ++i)
+            if (i == 0 || m_found[i].first != m_found[i - 1].first)
+                take(m_set.m_pattern_leaves[m_found[i].first]);
+        for (const auto& topic : m_topics)
+            if (auto found = m_set.m_topic_leaves.find(topic); found != m_set.m_topic_leaves.end())
+                take(found->second);
+        if (auto found = m_set.m_feed_leaves.find(m_feed); found != m_set.m_feed_leaves.end())
+            take(found->second);
+        for (const auto& [value, leaf] : m_set.m_lang_leaves)
+            if (atom_holds(leaf.rule, leaf.atom))
+                rules.push_back(leaf.rule);
+        std::sort(rules.begin(), rules.end());
+        rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+        return rules;
+    }
+
+    bool holds(std::uint32_t rule, std::uint32_t index) const {
+        const Node& node = m_set.m_rules[rule].query.nodes[index];
+        auto child_holds = [&](std::uint32_t child) { return holds(rule, child); };
+        switch (node.kind) {
+        case Node::Kind::atom:
+            return atom_holds(rule, node.atom);
+        case Node::Kind::negate:
+            return !holds(rule, node.children[0]);
+        case Node::Kind::all:
+            return std::all_of(node.children.begin(), node.children.end(), child_holds);
+        case Node::Kind::any:
+            return std::any_of(node.children.begin(), node.children.end(), child_holds);
+        case Node::Kind::near:
+            return near_holds(rule, node);
+        }
+        return false;
+    }
+
+    std::vector<std::string> matched_terms(std::uint32_t rule) const {
+        std::vector<std::string> terms;
+        const auto& atoms = m_set.m_rules[rule].query.atoms;
+        for (std::uint32_t a = 0; a < atoms.size(); ++a)
+            if (atom_holds(rule, a) &&
+                std::find(terms.begin(), terms.end(), atoms[a].written) == terms.end())
+                terms.push_back(atoms[a].written);
+        return terms;
+    }
+
+private:
+    using Found = std::pair<std::uint32_t, Occurrence>;
+
+    void find(std::string_view text, bool in_title) {
+        m_words.clear();
+        parsers::split_words(text, m_words);
+        m_spans.clear();
+        m_set.m_matcher->find(text, m_words, m_spans);
+        for (const auto& span : m_spans)
+            m_found.push_back({span.pattern, {in_title, span.first_word, span.last_word}});
+    }
+
+    // The occurrences of the atom's pattern in the part of the article the atom looks at.
+    std::vector<Occurrence> occurrences(std::uint32_t rule, std::uint32_t atom) const {
+        std::uint32_t pattern = m_set.m_atom_pattern[rule][atom];
+        bool title_only = m_set.m_rules[rule].query.atoms[atom].field == Field::title;
+        auto range =
+            std::equal_range(m_found.begin(), m_found.end(), Found{pattern, {}},
+                             [](const Found& a, const Found& b) { return a.first < b.first; });
+        std::vector<Occurrence> found;
+        for (auto it = range.first; it != range.second; ++it)
+            if (!title_only || it->second.in_title)
+                found.push_back(it->second);
+        return found;
+    }
+
+    bool atom_holds(std::uint32_t rule, std::uint32_t index) const {
+        const Atom& atom = m_set.m_rules[rule].query.atoms[index];
+        switch (atom.field) {
+        case Field::text:
+        case Field::title:
+            return !occurrences(rule, index).empty();
+        case Field::topic:
+            return std::find(m_topics.begin(), m_topics.end(), atom.value) != m_topics.end();
+        case Field::feed:
+            return m_feed == atom.value;
+        case Field::lang:
+            return m_language == atom.value || m_language.starts_with(atom.value + ' ');
+        }
+        return false;
+    }
+
+    bool near_holds(std::uint32_t rule, const Node& node) const {
+        const auto& nodes = m_set.m_rules[rule].query.nodes;
+        auto left = occurrences(rule, nodes[node.children[0]].atom);
+        auto right = occurrences(rule, nodes[node.children[1]].atom);
+        for (const auto& a : left)
+            for (const auto& b : right) {
+                if (a.in_title != b.in_title)
+                    continue;
+                if (a.first_word == b.first_word && a.last_word == b.last_word)
+                    continue; // one occurrence is not near itself
+                std::uint32_t gap = b.first_word > a.last_word   ? b.first_word - a.last_word - 1
+                                    : a.first_word > b.last_word ? a.first_word - b.last_word - 1
+                                                                 : 0;
+                if (gap <= node.distance)
+                    return true;
+            }
+        return false;
+    }
+
+    const RuleSet& m_set;
+    parsers::WordList m_words;
+    std::vector<tag::MatchSpan> m_spans;
+    std::vector<Found> m_found; // sorted by pattern
+    std::string m_feed, m_language;
+    std::vector<std::string> m_topics;
+};
+
+std::vector<RuleHit> RuleSet::match(const ArticleFacts& article) const {
+    std::vector<RuleHit> hits;
+    if (m_rules.empty())
+        return hits;
+    Evaluation evaluation(*this, article);
+    for (std::uint32_t rule : evaluation.candidates())
+        if (evaluation.holds(rule, m_rules[rule].query.root))
+            hits.push_back({m_rules[rule].id, evaluation.matched_terms(rule)});
+    return hits;
+}
+
+} // namespace newsmon::alerts

@@ -1,0 +1,159 @@
+#include <gtest/gtest.h>
+
+#include "alerts/query.hpp"
+#include "alerts/rule_set.hpp"
+
+namespace newsmon::alerts {
+namespace {
+
+std::string error_of(std::string_view query) {
+    auto parsed = parse_query(query);
+    return parsed ? std::string("(parsed)") : parsed.error().to_string();
+}
+
+TEST(AlertQueryErrors, NameThePlaceAndWhatWasExpected) {
+    EXPECT_EQ(error_of("NATO AND Baku AND"), "query:1:15: expected a term after AND");
+    EXPECT_EQ(error_of("NATO AND"), "query:1:6: expected a term after AND");
+    EXPECT_EQ(error_of("NATO OR )"), "query:1:6: expected a term after OR");
+    EXPECT_EQ(error_of("NATO NOT"), "query:1:6: expected a term after NOT");
+    EXPECT_EQ(error_of(""), "query:1:1: empty query: expected a term");
+    EXPECT_EQ(error_of("   \n  "), "query:1:1: empty query: expected a term");
+    EXPECT_EQ(error_of("OR NATO"), "query:1:1: expected a term before OR");
+}
+
+TEST(AlertQueryErrors, UnbalancedQuotesAndParentheses) {
+    EXPECT_EQ(error_of("NATO \"summit in Baku"),
+              "query:1:6: unbalanced quote: this phrase is never closed");
+    EXPECT_EQ(error_of("(NATO OR Baku"),
+              "query:1:1: unbalanced parenthesis: this '(' is never closed");
+    EXPECT_EQ(error_of("NATO OR Baku)"),
+              "query:1:13: unbalanced parenthesis: ')' without a '(' before it");
+    EXPECT_EQ(error_of("NATO ()"), "query:1:7: expected a term inside '( )'");
+    EXPECT_EQ(error_of("\"\""), "query:1:1: empty phrase: expected words between the quotes");
+}
+
+TEST(AlertQueryErrors, FieldsAndNear) {
+    EXPECT_EQ(error_of("autor:Aliyev"),
+              "query:1:1: unknown field 'autor:'; the fields are title:, topic:, feed:, lang:");
+    EXPECT_EQ(error_of("topic:"), "query:1:7: expected a value after topic:");
+    EXPECT_EQ(error_of("NATO NEAR Baku"), "query:1:6: expected a number after NEAR/, as in NEAR/5");
+    EXPECT_EQ(error_of("NATO NEAR/x Baku"),
+              "query:1:6: expected a number after NEAR/, as in NEAR/5");
+    EXPECT_EQ(error_of("NATO NEAR/3"), "query:1:6: expected a term after NEAR");
+    EXPECT_EQ(error_of("(NATO OR EU) NEAR/3 Baku"),
+              "query:1:14: NEAR/3 needs a term or a phrase on each side");
+    EXPECT_EQ(error_of("title:(NATO topic:nato)"), "query:1:13: field 'topic:' inside title:( )");
+}
+
+TEST(AlertQueryErrors, ColumnsCountCharactersAndLines) {
+    EXPECT_EQ(error_of("Азербайджан AND"), "query:1:13: expected a term after AND");
+    EXPECT_EQ(error_of("NATO\nAND"), "query:2:1: expected a term after AND");
+    EXPECT_EQ(error_of("NATO Az*rb"), "query:1:6: * may only end a word (\"stem*\")");
+    EXPECT_EQ(error_of("NATO &"), "query:1:6: & has no letters or digits to look for");
+}
+
+TEST(AlertQueryErrors, QueriesThatNeedNoTermAreRefused) {
+    EXPECT_NE(error_of("NOT NATO").find("contain none of its terms"), std::string::npos);
+    EXPECT_NE(error_of("Baku OR NOT NATO").find("contain none of its terms"), std::string::npos);
+    EXPECT_EQ(error_of("Baku NOT NATO"), "(parsed)");
+}
+
+TEST(AlertQueryErrors, DeepNestingIsAnErrorNotACrash) {
+    std::string deep(200, '(');
+    deep += "NATO";
+    deep += std::string(200, ')');
+    EXPECT_NE(error_of(deep).find("nested deeper"), std::string::npos);
+}
+
+// Rules are matched through a RuleSet, as the daemon does.
+class AlertMatching : public ::testing::Test {
+protected:
+    bool matches(std::string_view query, std::string_view title, std::string_view body,
+                 std::vector<std::string_view> topics = {}, std::string_view feed = "Today.Az",
+                 std::string_view language = "en") {
+        auto parsed = parse_query(query);
+        if (!parsed) {
+            ADD_FAILURE() << parsed.error().to_string();
+            return false;
+        }
+        RuleSet set({{7, "rule", std::move(*parsed)}});
+        return !set.match({title, body, feed, language, std::move(topics)}).empty();
+    }
+};
+
+TEST_F(AlertMatching, TermsAndImplicitAnd) {
+    EXPECT_TRUE(matches("NATO Baku", "NATO delegation", "arrived in Baku on Friday"));
+    EXPECT_FALSE(matches("NATO Baku", "NATO delegation", "arrived in Ganja"));
+    EXPECT_TRUE(matches("nato", "NATO delegation", ""));
+    EXPECT_FALSE(matches("NATO", "Senator speaks", "senatorial race"));
+}
+
+TEST_F(AlertMatching, PrecedenceNotThenAndThenOr) {
+    // NATO OR (Baku AND NOT Ganja)
+    EXPECT_TRUE(matches("NATO OR Baku NOT Ganja", "NATO", "Ganja"));
+    EXPECT_TRUE(matches("NATO OR Baku NOT Ganja", "Baku", ""));
+    EXPECT_FALSE(matches("NATO OR Baku NOT Ganja", "Baku", "Ganja"));
+    EXPECT_FALSE(matches("(NATO OR Baku) NOT Ganja", "NATO", "Ganja"));
+    EXPECT_TRUE(matches("NATO AND NOT (Ganja OR Shusha)", "NATO", "Baku"));
+    EXPECT_FALSE(matches("NATO AND NOT (Ganja OR Shusha)", "NATO", "Shusha"));
+}
+
+TEST_F(AlertMatching, PhrasesAcrossPunctuationAndLines) {
+    EXPECT_TRUE(matches("\"Partnership for Peace\"", "", "the Partnership\nfor Peace programme"));
+    EXPECT_FALSE(matches("\"Partnership for Peace\"", "", "Peace for Partnership"));
+    EXPECT_TRUE(matches("\"NATO summit\"", "", "before the NATO-summit"));
+}
+
+TEST_F(AlertMatching, InflectedWordsInFourLanguages) {
+    EXPECT_TRUE(matches("NATO", "", "NATO'nun Bakü ziyareti"));
+    EXPECT_TRUE(matches("NATO", "", "NATO’ya katılım"));
+    EXPECT_TRUE(matches("Azərbaycan*", "", "Azərbaycanın xarici siyasəti"));
+    EXPECT_FALSE(matches("Azərbaycan", "", "Azərbaycanın xarici siyasəti"));
+    EXPECT_TRUE(matches("Азербайджан*", "", "визит в Азербайджане"));
+    EXPECT_TRUE(matches("НАТО", "", "ВСТРЕЧА С НАТО"));
+    EXPECT_TRUE(matches("Azerbaijan*", "", "Azerbaijani diplomats"));
+    EXPECT_TRUE(matches("BAKÜ", "", "Bakü'de toplantı"));
+}
+
+TEST_F(AlertMatching, NearCountsWordsBetweenEitherOrder) {
+    EXPECT_TRUE(matches("NATO NEAR/3 Baku", "", "NATO officials arrived in Baku"));
+    EXPECT_FALSE(matches("NATO NEAR/2 Baku", "", "NATO officials arrived in Baku"));
+    EXPECT_TRUE(matches("NATO NEAR/2 Baku", "", "Baku said NATO was welcome"));
+    EXPECT_TRUE(matches("NATO NEAR/0 Baku", "", "NATO Baku office"));
+    EXPECT_TRUE(matches("\"Partnership for Peace\" NEAR/5 Azerbaijan*", "",
+                        "Azerbaijan joined the Partnership for Peace in 1994"));
+    // Title and body are separate texts: no nearness across them.
+    EXPECT_FALSE(matches("NATO NEAR/5 Baku", "NATO", "Baku"));
+}
+
+TEST_F(AlertMatching, FieldScopes) {
+    EXPECT_TRUE(matches("title:NATO", "NATO meets", "nothing"));
+    EXPECT_FALSE(matches("title:NATO", "Meeting", "NATO in the body"));
+    EXPECT_TRUE(matches("title:(NATO OR Baku) Aliyev", "Baku talks", "Aliyev said"));
+    EXPECT_TRUE(matches("topic:nato Baku", "", "Baku", {"nato"}));
+    EXPECT_FALSE(matches("topic:nato Baku", "", "Baku", {"azerbaijan"}));
+    EXPECT_TRUE(matches("feed:\"Today.Az\" NATO", "", "NATO", {}, "Today.Az"));
+    EXPECT_FALSE(matches("feed:\"Today.Az\" NATO", "", "NATO", {}, "Trend"));
+    EXPECT_TRUE(matches("lang:ru НАТО", "", "НАТО", {}, "", "ru-RU"));
+    EXPECT_FALSE(matches("lang:ru NATO", "", "NATO", {}, "", "en"));
+    EXPECT_TRUE(matches("topic:azerbaijan", "", "", {"azerbaijan"}));
+}
+
+TEST(AlertRuleSet, SharesPatternsAndReportsMatchedTerms) {
+    std::vector<CompiledRule> rules;
+    rules.push_back({1, "a", *parse_query("NATO AND Baku")});
+    rules.push_back({2, "b", *parse_query("nato OR Ganja")});
+    rules.push_back({3, "c", *parse_query("\"Partnership for Peace\" NOT NATO")});
+    RuleSet set(std::move(rules));
+    EXPECT_EQ(set.pattern_count(), 4U); // NATO and nato are one pattern
+    auto hits = set.match({"NATO in Baku", "", "", "", {}});
+    ASSERT_EQ(hits.size(), 2U);
+    EXPECT_EQ(hits[0].rule_id, 1);
+    EXPECT_EQ(hits[0].matched_terms, (std::vector<std::string>{"NATO", "Baku"}));
+    EXPECT_EQ(hits[1].rule_id, 2);
+    EXPECT_EQ(hits[1].matched_terms, (std::vector<std::string>{"nato"}));
+    EXPECT_TRUE(set.match({"Weather", "sunny", "", "", {}}).empty());
+}
+
+} // namespace
+} // namespace newsmon::alerts
