@@ -3,6 +3,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED) # HMAC-SHA256 of webhook bodies
 find_package(pugixml REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)

@@ -68,6 +68,42 @@ int run(int argc, char** argv) {
                           "Only articles published since: 2025-11-01, or a duration such as 30d");
     retag_cmd->add_option("--topic", retag_options.topic, "Only replace this topic's tags");
 
+    auto* alert_cmd = app.add_subcommand(
+        "alert", "Keyword alerts: rules in alert_rules, each matching article delivered once");
+    alert_cmd->require_subcommand(1);
+    AlertCommand alert;
+    auto* alert_add = alert_cmd->add_subcommand("add", "Add a rule");
+    alert_add->add_option("name", alert.name, "The rule's unique name")->required();
+    alert_add->add_option("--query", alert.query, "What to look for (see the README's grammar)")
+        ->required();
+    alert_add->add_option("--webhook", alert.webhooks, "POST each alert as JSON to this URL");
+    alert_add->add_option("--email", alert.emails, "Mail each alert to this address");
+    alert_add->add_flag("--notify", alert.notify, "NOTIFY newsmon_alert with the JSON payload");
+    alert_add->add_option("--digest", alert.digest,
+                          "Collect matches and send one message per period, e.g. 1h");
+    alert_add->add_option("--secret", alert.secret,
+                          "Sign webhook bodies: X-Newsmon-Signature: sha256=<HMAC>");
+    auto* alert_list = alert_cmd->add_subcommand("list", "List rules and their deliveries");
+    alert_list->add_flag("--json", alert.json, "Print a JSON array");
+    for (const char* action : {"enable", "disable", "rm"}) {
+        auto* change = alert_cmd->add_subcommand(
+            action,
+            std::string(action) == "rm"
+                ? "Remove a rule and its deliveries"
+                : std::string("Turn a rule ") + (std::string(action) == "enable" ? "on" : "off"));
+        change->add_option("name", alert.name, "The rule's name")->required();
+    }
+    auto* alert_test =
+        alert_cmd->add_subcommand("test", "Show the stored articles a query would have matched");
+    alert_test->add_option("query", alert.query, "The query")->required();
+    alert_test->add_option("--since", alert.since, "How far back, e.g. 7d (default 7d)");
+    alert_test->add_option("--limit", alert.limit, "At most this many matches (default 50)")
+        ->check(CLI::Range(1, 100000));
+    alert_test->add_flag("--json", alert.json, "Print a JSON array");
+    auto* alert_retry = alert_cmd->add_subcommand(
+        "retry", "Queue failed deliveries again (of one rule, or of all)");
+    alert_retry->add_option("name", alert.name, "Only this rule's");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& done) {
@@ -98,6 +134,10 @@ int run(int argc, char** argv) {
             return command_tag(options, tag_options);
         if (*retag_cmd)
             return command_retag(options, retag_options);
+        if (*alert_cmd) {
+            alert.action = alert_cmd->get_subcommands().front()->get_name();
+            return command_alert(options, alert);
+        }
     } catch (const std::exception& error) {
         fmt::print(stderr, "error: {}\n", error.what());
         return k_exit_failure;

@@ -7,7 +7,10 @@
 #include <iostream>
 #include <iterator>
 
+#include "alerts/rule_store.hpp"
+#include "alerts/sender.hpp"
 #include "cli/cli.hpp"
+#include "cli/command_support.hpp"
 #include "config/config.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
@@ -22,17 +25,6 @@
 
 namespace newsmon::cli {
 namespace {
-
-// Loads the config and prints every diagnostic; nullopt when the config cannot be used.
-std::optional<config::Config> load_or_report(const GlobalOptions& options) {
-    auto path = config::default_config_path(options.config_file);
-    auto loaded = config::load_config(path);
-    for (const auto& diagnostic : loaded.diagnostics)
-        fmt::print(stderr, "{}\n", diagnostic.to_string());
-    if (loaded.config)
-        log::setup(loaded.config->log, options.log_level);
-    return std::move(loaded.config);
-}
 
 // The whole of a file, or of standard input for "-".
 int read_input(const std::string& input, std::string& bytes) {
@@ -79,15 +71,6 @@ std::optional<Loaded> load_with_topics(const GlobalOptions& options) {
     return Loaded{std::move(*config), std::move(*tagger)};
 }
 
-std::unique_ptr<store::Store> open_store(const config::Config& config) {
-    try {
-        return std::make_unique<store::Store>(config.database.url);
-    } catch (const std::exception& error) {
-        fmt::print(stderr, "error: cannot connect to the database: {}\n", error.what());
-        return nullptr;
-    }
-}
-
 } // namespace
 
 int command_run(const GlobalOptions& options) {
@@ -113,6 +96,9 @@ int command_poll_once(const GlobalOptions& options) {
         store::migrate(store->connection());
     store->sync_feeds(*config);
     store->sync_topics(*config);
+    alerts::LiveRules rules;
+    rules.replace(alerts::load_rules(store->connection()).rules);
+    store->use_alert_rules(&rules);
     fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));
     service::PollCycle cycle(*config, *store, *tagger, fetcher);
     bool stop = false;
@@ -124,8 +110,12 @@ int command_poll_once(const GlobalOptions& options) {
         return stop;
     });
     store->release_feeds(owner, report.cancelled);
-    log::info("poll done", {log::field("feeds", report.feeds), log::field("failed", report.failed),
-                            log::field("new", report.articles_new)});
+    // What matched goes out now; a failed delivery waits for `run` or the next poll.
+    auto sent = alerts::Sender(*config).deliver_due(store->connection());
+    log::info("poll done",
+              {log::field("feeds", report.feeds), log::field("failed", report.failed),
+               log::field("new", report.articles_new), log::field("alerts_sent", sent.sent),
+               log::field("alerts_failed", sent.retried + sent.failed)});
     return report.failed == 0 ? k_exit_ok : k_exit_failure;
 }
 

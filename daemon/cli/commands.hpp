@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace newsmon::cli {
 
@@ -46,5 +47,21 @@ struct RetagCommand {
     std::string topic;
 };
 int command_retag(const GlobalOptions& options, const RetagCommand& command);
+
+// `alert add|list|enable|disable|rm|test|retry`.
+struct AlertCommand {
+    std::string action;
+    std::string name;  // add, enable, disable, rm; retry (optional)
+    std::string query; // add (--query), test (positional)
+    std::vector<std::string> webhooks;
+    std::vector<std::string> emails;
+    bool notify = false;
+    std::string digest; // "1h"; empty: one message per article
+    std::string secret;
+    std::string since = "7d"; // test
+    int limit = 50;           // test
+    bool json = false;        // list, test
+};
+int command_alert(const GlobalOptions& options, const AlertCommand& command);
 
 } // namespace newsmon::cli

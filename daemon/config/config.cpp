@@ -139,6 +139,47 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
     return k_keys;
 }
 
+ConvertError smtp_url(const std::string& url) {
+    if (!url.empty() && !url.starts_with("smtp://") && !url.starts_with("smtps://"))
+        return "expected an smtp:// or smtps:// URL, got \"" + url + "\"";
+    return std::nullopt;
+}
+
+const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
+    static const std::vector<KeySpec<SmtpSettings>> k_keys = {
+        key<SmtpSettings, std::string>("url", &SmtpSettings::url, "none (e-mail alerts off)",
+                                       "smtp://host:587 (STARTTLS when offered) or "
+                                       "smtps://host:465",
+                                       smtp_url),
+        key("from", &SmtpSettings::from, "\"newsmon@<host>\"", "the From address of alert mail"),
+        key("username", &SmtpSettings::username, "none",
+            "SMTP login; $NEWSMON_SMTP_USERNAME overrides it"),
+        key("password_file", &SmtpSettings::password_file, "none",
+            "file holding the SMTP password, when neither the smtp_password credential nor "
+            "$NEWSMON_SMTP_PASSWORD gives it"),
+    };
+    return k_keys;
+}
+
+const std::vector<KeySpec<AlertSettings>>& alert_keys() {
+    static const std::vector<KeySpec<AlertSettings>> k_keys = {
+        key<AlertSettings, int>("max_attempts", &AlertSettings::max_attempts, "8",
+                                "attempts before a delivery is marked failed", at_least_one),
+        key<AlertSettings, Duration>("retry_delay", &AlertSettings::retry_delay, "\"30s\"",
+                                     "wait before the first retry; doubles with each attempt",
+                                     positive_duration),
+        key<AlertSettings, Duration>("max_retry_delay", &AlertSettings::max_retry_delay, "\"1h\"",
+                                     "longest wait between two attempts", positive_duration),
+        key<AlertSettings, Duration>("timeout", &AlertSettings::timeout, "\"15s\"",
+                                     "time limit of one webhook POST or SMTP session",
+                                     positive_duration),
+        key<AlertSettings, Duration>("rules_refresh", &AlertSettings::rules_refresh, "\"30s\"",
+                                     "re-read the rules this often even without a notification",
+                                     positive_duration),
+    };
+    return k_keys;
+}
+
 const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     static const std::vector<KeySpec<FeedConfig>> k_keys = {
         required_key("name", &FeedConfig::name, "name shown in logs and views"),
@@ -261,9 +302,9 @@ public:
     }
 
     Config read(const toml::table& root) {
-        static const std::vector<std::string_view> k_sections = {"database", "http", "server",
-                                                                 "defaults", "log",  "retention",
-                                                                 "daemon",   "feed", "topic"};
+        static const std::vector<std::string_view> k_sections = {
+            "database", "http", "server", "defaults", "log",  "retention",
+            "daemon",   "smtp", "alerts", "feed",     "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -275,6 +316,8 @@ public:
         read_section(root, "log", log_keys(), config.log);
         read_section(root, "retention", retention_keys(), config.retention);
         read_section(root, "daemon", daemon_keys(), config.daemon);
+        read_section(root, "smtp", smtp_keys(), config.smtp);
+        read_section(root, "alerts", alert_keys(), config.alerts);
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);
@@ -349,11 +392,9 @@ bool holds_password(const std::string& url) {
     return url.find("password=") != std::string::npos;
 }
 
-std::optional<std::string> credential(const char* name) {
-    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-    if (!directory || !*directory)
-        return std::nullopt;
-    std::ifstream in(std::filesystem::path(directory) / name);
+// The first line of a file, trailing blanks dropped; nullopt when unreadable or empty.
+std::optional<std::string> first_line_of(const std::filesystem::path& file) {
+    std::ifstream in(file);
     if (!in)
         return std::nullopt;
     std::string value;
@@ -361,6 +402,31 @@ std::optional<std::string> credential(const char* name) {
     while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
         value.pop_back();
     return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<std::string> credential(const char* name) {
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!directory || !*directory)
+        return std::nullopt;
+    return first_line_of(std::filesystem::path(directory) / name);
+}
+
+std::optional<std::string> environment(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value)
+        return std::nullopt;
+    return std::string(value);
+}
+
+void resolve_smtp_secrets(SmtpSettings& smtp) {
+    if (auto username = environment("NEWSMON_SMTP_USERNAME"))
+        smtp.username = *username;
+    if (auto password = credential("smtp_password"))
+        smtp.password = *password;
+    else if (auto from_env = environment("NEWSMON_SMTP_PASSWORD"))
+        smtp.password = *from_env;
+    else if (!smtp.password_file.empty())
+        smtp.password = first_line_of(smtp.password_file).value_or("");
 }
 
 } // namespace
@@ -380,6 +446,7 @@ LoadResult load_config_text(std::string_view text, const std::string& name) {
         config.database.url = url;
     if (auto url = credential("database_url"))
         config.database.url = *url;
+    resolve_smtp_secrets(config.smtp);
     LoadResult result = loader.finish(std::move(config));
     result.file_holds_password = file_holds_password;
     return result;

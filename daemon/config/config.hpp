@@ -60,6 +60,25 @@ struct RetentionSettings {
     Duration fetch_log = std::chrono::hours{24 * 30};
 };
 
+// E-mail alerts go through this server. The password never sits in the TOML file: it comes
+// from a systemd credential named smtp_password, else $NEWSMON_SMTP_PASSWORD, else the file
+// named by password_file.
+struct SmtpSettings {
+    std::string url;  // smtp://host:587 (STARTTLS when offered) or smtps://host:465; empty: off
+    std::string from; // the From address
+    std::string username;
+    std::string password_file;
+    std::string password; // resolved at load, never read from the TOML file itself
+};
+
+struct AlertSettings {
+    int max_attempts = 8;                              // then a delivery is failed
+    Duration retry_delay = std::chrono::seconds{30};   // first retry; doubles each time
+    Duration max_retry_delay = std::chrono::hours{1};  // longest wait between attempts
+    Duration timeout = std::chrono::seconds{15};       // one webhook POST or SMTP session
+    Duration rules_refresh = std::chrono::seconds{30}; // re-read rules even without NOTIFY
+};
+
 struct FeedConfig {
     std::string name;
     std::string url;
@@ -86,6 +105,8 @@ struct Config {
     LogSettings log;
     RetentionSettings retention;
     DaemonSettings daemon;
+    SmtpSettings smtp;
+    AlertSettings alerts;
     std::vector<FeedConfig> feeds;
     std::vector<TopicConfig> topics;
 

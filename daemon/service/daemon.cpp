@@ -6,6 +6,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "alerts/rule_store.hpp"
 #include "service/log.hpp"
 #include "service/poll_cycle.hpp"
 #include "service/systemd_notify.hpp"
@@ -73,10 +74,22 @@ void Daemon::connect() {
     }
     m_store->sync_feeds(m_config);
     m_store->sync_topics(m_config);
+    // Before the first article is stored; from then on the alert thread keeps them current.
+    m_alert_rules.replace(alerts::load_rules(m_store->connection()).rules);
+    m_store->use_alert_rules(&m_alert_rules);
     replay_spool();
     m_writers.clear();
-    for (int i = 0; i < k_writers; ++i)
+    for (int i = 0; i < k_writers; ++i) {
         m_writers.push_back(std::make_unique<store::Store>(m_config.database.url));
+        m_writers.back()->use_alert_rules(&m_alert_rules);
+    }
+}
+
+void Daemon::restart_alert_service() {
+    if (m_alert_service)
+        m_alert_service->stop();
+    m_alert_service = std::make_unique<alerts::AlertService>(m_config, m_alert_rules, &m_metrics);
+    m_alert_service->start();
 }
 
 void Daemon::replay_spool() {
@@ -115,6 +128,7 @@ void Daemon::reload() {
         m_tagger = compile_topics(*loaded.config);
         m_config = std::move(*loaded.config);
         m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
+        restart_alert_service(); // [alerts] and [smtp] may have changed
         if (m_store) {
             m_store->sync_feeds(m_config);
             m_store->sync_topics(m_config);
@@ -184,6 +198,7 @@ int Daemon::run() {
     }
     if (m_endpoints->port() > 0)
         log::info("endpoints listening", {log::field("port", m_endpoints->port())});
+    restart_alert_service();
     auto longest_sleep = std::min(k_longest_sleep, watchdog_interval().value_or(k_longest_sleep));
     auto retry_delay = k_first_retry;
     bool ready = false;
@@ -221,6 +236,7 @@ int Daemon::run() {
         }
     }
     notify_stopping();
+    m_alert_service->stop();
     log::info("daemon stopped");
     return 0;
 }

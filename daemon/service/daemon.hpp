@@ -3,8 +3,11 @@
 
 #include <filesystem>
 
-#include "config/config.hpp"
 #include <mutex>
+
+#include "alerts/alert_service.hpp"
+#include "alerts/rule_set.hpp"
+#include "config/config.hpp"
 
 #include "fetch/fetcher.hpp"
 #include "service/http_endpoints.hpp"
@@ -41,6 +44,7 @@ private:
     void poll_due_feeds();
     void purge_when_due();
     void reload();
+    void restart_alert_service();
     Wake sleep_for(std::chrono::milliseconds duration);
     Wake classify(std::optional<int> signal);
 
@@ -55,6 +59,8 @@ private:
     fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
     std::unique_ptr<store::Spool> m_spool;
     std::vector<std::unique_ptr<store::Store>> m_writers; // store in parallel with fetching
+    alerts::LiveRules m_alert_rules;                      // what the writers match against
+    std::unique_ptr<alerts::AlertService> m_alert_service;
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;
     std::string m_health_problem = "starting"; // empty when healthy

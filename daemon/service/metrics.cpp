@@ -15,13 +15,15 @@ struct Declaration {
 };
 
 // Names are a public interface (dashboards and alerts use them): add, never rename.
-constexpr std::array<Declaration, 14> k_metrics = {{
+constexpr std::array<Declaration, 16> k_metrics = {{
     {"newsmon_polls_total", "counter", "Feed polls by outcome: ok, unchanged, failed"},
     {"newsmon_http_responses_total", "counter", "HTTP responses by status code"},
     {"newsmon_fetched_bytes_total", "counter", "Response body bytes fetched"},
     {"newsmon_articles_total", "counter", "Articles stored, by kind: new, updated"},
     {"newsmon_topic_hits_total", "counter", "Articles tagged, by topic"},
     {"newsmon_alerts_total", "counter", "Alert deliveries by channel and outcome"},
+    {"newsmon_alert_matches_total", "counter", "Articles that matched an alert rule"},
+    {"newsmon_alert_rules", "gauge", "Enabled alert rules by state: active, invalid"},
     {"newsmon_feeds", "gauge", "Enabled feeds"},
     {"newsmon_feeds_due", "gauge", "Enabled feeds due for a poll now"},
     {"newsmon_feeds_overdue", "gauge", "Enabled feeds due for more than five minutes"},

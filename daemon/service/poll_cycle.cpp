@@ -28,6 +28,7 @@ void PollCycle::count(const store::FeedPoll& poll, const store::PollOutcome& out
     m_metrics->add("newsmon_fetched_bytes_total", {}, static_cast<double>(poll.bytes));
     m_metrics->add("newsmon_articles_total", {{"kind", "new"}}, outcome.items_new);
     m_metrics->add("newsmon_articles_total", {{"kind", "updated"}}, outcome.items_updated);
+    m_metrics->add("newsmon_alert_matches_total", {}, outcome.alerts_matched);
     for (const auto& [topic, hits] : outcome.topic_hits)
         m_metrics->add("newsmon_topic_hits_total", {{"topic", topic}}, hits);
     if (!poll.error) {
@@ -67,7 +68,9 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
     poll.items_seen = parsed->items.size();
     if (settings)
         parsers::keep_categories(*parsed, settings->categories);
-    std::string language = settings && settings->language ? *settings->language : std::string();
+    // The configured language, else the one the feed declares.
+    std::string language =
+        settings && settings->language ? *settings->language : parsed->language.value_or("");
     poll.articles.reserve(parsed->items.size());
     for (auto& item : parsed->items) {
         std::string full_text = tag::feed_full_text(item);

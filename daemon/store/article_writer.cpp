@@ -43,7 +43,7 @@ WITH updated AS (
            content_hash = i.content_hash, title_key = i.title_key, updated_at = now()
       FROM incoming_articles i
      WHERE a.feed_id = $1 AND a.guid = i.guid AND a.content_hash <> i.content_hash
-    RETURNING a.id, i.ord
+    RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate
 ), inserted AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, published_at,
@@ -67,7 +67,7 @@ WITH updated AS (
     ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
     RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate
 ), written AS (
-    SELECT u.id, u.ord, false AS is_new, false AS is_duplicate FROM updated u
+    SELECT u.id, u.ord, false AS is_new, u.is_duplicate FROM updated u
     UNION ALL
     SELECT n.id, i.ord, true, n.is_duplicate
       FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
@@ -212,11 +212,13 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     insert_articles(tx, articles, ords);
     copy_topics(tx, articles, ords);
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
-        bool is_new = row[1].as<bool>();
-        counts.inserted += is_new ? 1 : 0;
-        counts.updated += is_new ? 0 : 1;
-        counts.duplicates += row[2].as<bool>() ? 1 : 0;
-        for (const auto& match : articles[row[3].as<std::size_t>()].topics)
+        WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
+                               row[1].as<bool>(), row[2].as<bool>()};
+        counts.inserted += written.is_new ? 1 : 0;
+        counts.updated += written.is_new ? 0 : 1;
+        counts.duplicates += written.is_new && written.is_duplicate ? 1 : 0;
+        counts.written.push_back(written);
+        for (const auto& match : articles[written.index].topics)
             ++counts.topic_hits[match.topic];
     }
     return counts;

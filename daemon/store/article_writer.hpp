@@ -15,7 +15,16 @@
 
 namespace newsmon::store {
 
+// One article the batch inserted or changed.
+struct WrittenArticle {
+    std::int64_t id = 0;
+    std::size_t index = 0; // into the batch
+    bool is_new = false;
+    bool is_duplicate = false; // a republication of an article first seen from another feed
+};
+
 struct WriteCounts {
+    std::vector<WrittenArticle> written;
     int inserted = 0;
     int updated = 0;
     int duplicates = 0;

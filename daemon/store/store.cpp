@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include "newsmon/parsers/dates.hpp"
+#include "store/alert_matches.hpp"
 #include "store/article_writer.hpp"
 
 namespace newsmon::store {
@@ -41,6 +42,13 @@ std::string to_text_array(const std::vector<std::string>& values) {
         }
         literal += '"';
     }
+    return literal + "}";
+}
+
+std::string to_int_array(const std::vector<std::int64_t>& values) {
+    std::string literal = "{";
+    for (auto value : values)
+        literal += (literal.size() > 1 ? "," : "") + std::to_string(value);
     return literal + "}";
 }
 
@@ -240,6 +248,9 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;
     outcome.topic_hits = std::move(counts.topic_hits);
+    if (m_alert_rules)
+        outcome.alerts_matched = record_alert_matches(tx, *m_alert_rules->current(), poll.feed_id,
+                                                      poll.articles, counts.written);
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;

@@ -10,6 +10,7 @@
 
 #include <pqxx/pqxx>
 
+#include "alerts/rule_set.hpp"
 #include "config/config.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "tag/topic_match.hpp"
@@ -60,6 +61,7 @@ struct PollOutcome {
     int items_updated = 0;
     int duplicates = 0; // new articles recognised as republications from another feed
     std::map<std::string, int> topic_hits; // written articles per topic
+    int alerts_matched = 0;                // deliveries recorded for alert rules
 };
 
 struct FeedCounts {
@@ -106,6 +108,10 @@ public:
     // one is updated in place), the feed's new state and a fetch_log row, in one transaction.
     PollOutcome record_poll(const FeedPoll& poll);
 
+    // Match what record_poll stores against these rules (read at each poll: they may be
+    // replaced while the store is in use). Null: no alert matching.
+    void use_alert_rules(const alerts::LiveRules* rules) { m_alert_rules = rules; }
+
 private:
     void prepare_statements();
     void prepare_writer(); // lazily: its temporary tables need a migrated schema
@@ -113,6 +119,7 @@ private:
 
     pqxx::connection m_connection;
     bool m_writer_ready = false;
+    const alerts::LiveRules* m_alert_rules = nullptr;
 };
 
 // True when `error` (thrown while storing) means the database is unreachable rather than that
@@ -121,5 +128,7 @@ private:
 
 // A PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.
 [[nodiscard]] std::string to_text_array(const std::vector<std::string>& values);
+// The same for bigint[]: {1,2,3}.
+[[nodiscard]] std::string to_int_array(const std::vector<std::int64_t>& values);
 
 } // namespace newsmon::store

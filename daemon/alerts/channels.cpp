@@ -1,0 +1,122 @@
+#include "alerts/channels.hpp"
+
+#include <cstring>
+
+#include "alerts/message.hpp"
+#include "fetch/curl_handles.hpp"
+
+namespace newsmon::alerts {
+namespace {
+
+template <class Value> void set(CURL* easy, CURLoption option, Value value) {
+    curl_easy_setopt(easy, option, value);
+}
+
+int abort_when_stopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* flag = static_cast<const std::atomic<bool>*>(stopping);
+    return flag && flag->load() ? 1 : 0;
+}
+
+std::size_t discard(char*, std::size_t size, std::size_t count, void*) {
+    return size * count;
+}
+
+// The upload source of an SMTP message.
+struct Upload {
+    const std::string& text;
+    std::size_t sent = 0;
+};
+
+std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void* state) {
+    auto* upload = static_cast<Upload*>(state);
+    std::size_t take = std::min(size * count, upload->text.size() - upload->sent);
+    std::memcpy(buffer, upload->text.data() + upload->sent, take);
+    upload->sent += take;
+    return take;
+}
+
+fetch::CurlEasy new_transfer(long timeout_ms, const std::atomic<bool>* stopping) {
+    fetch::CurlEasy easy(curl_easy_init());
+    if (!easy)
+        throw std::runtime_error("curl_easy_init failed");
+    set(easy.get(), CURLOPT_TIMEOUT_MS, timeout_ms);
+    set(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    set(easy.get(), CURLOPT_NOSIGNAL, 1L);
+    set(easy.get(), CURLOPT_NOPROGRESS, 0L);
+    set(easy.get(), CURLOPT_XFERINFOFUNCTION, abort_when_stopping);
+    set(easy.get(), CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stopping));
+    return easy;
+}
+
+std::string curl_error(CURLcode code, const char* detail) {
+    return *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
+}
+
+} // namespace
+
+ChannelSender::ChannelSender(const config::Config& config, const std::atomic<bool>* stopping)
+    : m_smtp(config.smtp), m_user_agent(config.http.user_agent),
+      m_timeout_ms(static_cast<long>(config.alerts.timeout.count())), m_stopping(stopping) {}
+
+std::optional<std::string> ChannelSender::post_webhook(const std::string& url,
+                                                       const std::string& body,
+                                                       const std::string& delivery_id,
+                                                       const std::string& secret) const {
+    auto easy = new_transfer(m_timeout_ms, m_stopping);
+    fetch::CurlSlist headers;
+    auto add_header = [&](const std::string& header) {
+        headers.reset(curl_slist_append(headers.release(), header.c_str()));
+    };
+    add_header("Content-Type: application/json");
+    add_header("X-Newsmon-Delivery: " + delivery_id);
+    if (!secret.empty())
+        add_header("X-Newsmon-Signature: " + signature(secret, body));
+    char detail[CURL_ERROR_SIZE] = {};
+    set(easy.get(), CURLOPT_URL, url.c_str());
+    set(easy.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+    set(easy.get(), CURLOPT_USERAGENT, m_user_agent.c_str());
+    set(easy.get(), CURLOPT_HTTPHEADER, headers.get());
+    set(easy.get(), CURLOPT_POSTFIELDS, body.c_str());
+    set(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    set(easy.get(), CURLOPT_WRITEFUNCTION, discard);
+    set(easy.get(), CURLOPT_ERRORBUFFER, detail);
+    CURLcode code = curl_easy_perform(easy.get());
+    if (code != CURLE_OK)
+        return "webhook " + url + ": " + curl_error(code, detail);
+    long status = 0;
+    curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (status < 200 || status > 299)
+        return "webhook " + url + ": HTTP " + std::to_string(status);
+    return std::nullopt;
+}
+
+std::optional<std::string> ChannelSender::send_mail(const std::string& address,
+                                                    const std::string& message) const {
+    if (m_smtp.url.empty())
+        return std::string("e-mail to " + address + ": no [smtp] url in the config");
+    auto easy = new_transfer(m_timeout_ms, m_stopping);
+    fetch::CurlSlist recipients(curl_slist_append(nullptr, ("<" + address + ">").c_str()));
+    std::string from = "<" + m_smtp.from + ">";
+    Upload upload{message};
+    char detail[CURL_ERROR_SIZE] = {};
+    set(easy.get(), CURLOPT_URL, m_smtp.url.c_str());
+    set(easy.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    set(easy.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    set(easy.get(), CURLOPT_MAIL_FROM, from.c_str());
+    set(easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
+    if (!m_smtp.username.empty()) {
+        set(easy.get(), CURLOPT_USERNAME, m_smtp.username.c_str());
+        set(easy.get(), CURLOPT_PASSWORD, m_smtp.password.c_str());
+    }
+    set(easy.get(), CURLOPT_UPLOAD, 1L);
+    set(easy.get(), CURLOPT_READFUNCTION, read_upload);
+    set(easy.get(), CURLOPT_READDATA, &upload);
+    set(easy.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+    set(easy.get(), CURLOPT_ERRORBUFFER, detail);
+    CURLcode code = curl_easy_perform(easy.get());
+    if (code != CURLE_OK)
+        return "e-mail to " + address + ": " + curl_error(code, detail);
+    return std::nullopt;
+}
+
+} // namespace newsmon::alerts

@@ -1,0 +1,38 @@
+// What an alert says, in each channel's form: the webhook's JSON (documented in the README;
+// keys are added, never renamed), the plain text that chat webhooks show, and the e-mail.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace newsmon::alerts {
+
+struct AlertArticle {
+    std::int64_t id = 0;
+    std::string title;
+    std::string url;
+    std::string feed;
+    std::string published_at; // RFC 3339, UTC
+    std::vector<std::string> topics;
+    std::vector<std::string> matched_terms;
+};
+
+struct AlertMessage {
+    std::string delivery_id; // "42", or "digest-<rule id>-<last delivery id>"
+    std::string rule;
+    bool digest = false;
+    std::vector<AlertArticle> articles; // one, unless a digest
+};
+
+[[nodiscard]] std::string webhook_json(const AlertMessage& message);
+[[nodiscard]] std::string plain_text(const AlertMessage& message);
+[[nodiscard]] std::string subject_line(const AlertMessage& message);
+// A whole RFC 5322 message, multipart/alternative with a plain and an HTML part.
+[[nodiscard]] std::string mail_message(const AlertMessage& message, const std::string& from,
+                                       const std::string& to);
+
+// "sha256=<hex HMAC-SHA256 of body under secret>", for X-Newsmon-Signature.
+[[nodiscard]] std::string signature(const std::string& secret, const std::string& body);
+
+} // namespace newsmon::alerts

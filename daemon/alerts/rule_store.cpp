@@ -1,0 +1,149 @@
+#include "alerts/rule_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "config/units.hpp"
+#include "service/log.hpp"
+
+namespace newsmon::alerts {
+namespace {
+
+// A webhook or address taken from the table: one string, or an array of strings.
+tl::expected<std::vector<std::string>, std::string> strings_of(const nlohmann::json& value,
+                                                               const char* key) {
+    std::vector<std::string> out;
+    if (value.is_string()) {
+        out.push_back(value.get<std::string>());
+        return out;
+    }
+    if (!value.is_array())
+        return tl::unexpected(std::string("channels.") + key +
+                              " must be a string or an array of strings");
+    for (const auto& element : value) {
+        if (!element.is_string())
+            return tl::unexpected(std::string("channels.") + key +
+                                  " must be a string or an array of strings");
+        out.push_back(element.get<std::string>());
+    }
+    return out;
+}
+
+std::optional<std::string> bad_webhook(const std::string& url) {
+    if (!url.starts_with("http://") && !url.starts_with("https://"))
+        return "webhook \"" + url + "\" is not an http:// or https:// URL";
+    if (url.find_first_of(" \t\r\n") != std::string::npos)
+        return "webhook \"" + url + "\" contains white space";
+    return std::nullopt;
+}
+
+// The address goes into mail headers: nothing that could end or extend one.
+std::optional<std::string> bad_address(const std::string& address) {
+    auto at = address.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == address.size() ||
+        address.find_first_of(" \t\r\n<>,;\"") != std::string::npos)
+        return "\"" + address + "\" is not an e-mail address";
+    return std::nullopt;
+}
+
+} // namespace
+
+tl::expected<Channels, std::string> parse_channels(std::string_view json) {
+    auto parsed = nlohmann::json::parse(json, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+        return tl::unexpected(std::string("channels must be a JSON object"));
+    Channels channels;
+    for (const auto& [key, value] : parsed.items()) {
+        if (key == "webhook") {
+            auto urls = strings_of(value, "webhook");
+            if (!urls)
+                return tl::unexpected(urls.error());
+            channels.webhooks = std::move(*urls);
+        } else if (key == "email") {
+            auto addresses = strings_of(value, "email");
+            if (!addresses)
+                return tl::unexpected(addresses.error());
+            channels.emails = std::move(*addresses);
+        } else if (key == "notify") {
+            if (!value.is_boolean())
+                return tl::unexpected(std::string("channels.notify must be true or false"));
+            channels.notify = value.get<bool>();
+        } else {
+            return tl::unexpected("unknown channel \"" + key + "\" (webhook, email, notify)");
+        }
+    }
+    for (const auto& url : channels.webhooks)
+        if (auto problem = bad_webhook(url))
+            return tl::unexpected(*problem);
+    for (const auto& address : channels.emails)
+        if (auto problem = bad_address(address))
+            return tl::unexpected(*problem);
+    if (channels.empty())
+        return tl::unexpected(std::string("no channel: give a webhook, an email or notify"));
+    return channels;
+}
+
+std::string channels_json(const Channels& channels) {
+    nlohmann::json json = nlohmann::json::object();
+    if (!channels.webhooks.empty())
+        json["webhook"] = channels.webhooks;
+    if (!channels.emails.empty())
+        json["email"] = channels.emails;
+    if (channels.notify)
+        json["notify"] = true;
+    return json.dump();
+}
+
+tl::expected<std::chrono::seconds, std::string> parse_digest(std::string_view text) {
+    auto duration = config::parse_duration(text);
+    if (!duration)
+        return tl::unexpected(duration.error());
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*duration);
+    if (seconds.count() < 1)
+        return tl::unexpected(std::string("a digest period is one second or longer"));
+    return seconds;
+}
+
+tl::expected<CompiledRule, std::string> compile_rule(std::int64_t id, const std::string& name,
+                                                     std::string_view query,
+                                                     std::string_view channels) {
+    auto parsed = parse_query(query);
+    if (!parsed)
+        return tl::unexpected(parsed.error().to_string());
+    if (auto checked = parse_channels(channels); !checked)
+        return tl::unexpected(checked.error());
+    return CompiledRule{id, name, std::move(*parsed)};
+}
+
+LoadedRules load_rules(pqxx::connection& connection) {
+    pqxx::work tx{connection};
+    auto rows = tx.exec("SELECT id, name, query, channels::text, last_error FROM alert_rules "
+                        "WHERE enabled ORDER BY id");
+    std::vector<CompiledRule> compiled;
+    LoadedRules loaded;
+    for (const auto& row : rows) {
+        auto id = row[0].as<std::int64_t>();
+        auto name = row[1].as<std::string>();
+        auto rule = compile_rule(id, name, row[2].as<std::string>(), row[3].as<std::string>());
+        ++loaded.enabled;
+        std::optional<std::string> error;
+        if (rule)
+            compiled.push_back(std::move(*rule));
+        else
+            error = rule.error();
+        loaded.invalid += error ? 1 : 0;
+        bool had_error = !row[4].is_null();
+        if (error || had_error) { // written on change only: a re-read leaves no dead rows
+            tx.exec_params0("UPDATE alert_rules SET last_error = $2 WHERE id = $1 "
+                            "AND last_error IS DISTINCT FROM $2",
+                            id, error);
+        }
+        if (error)
+            log::warn("alert rule not usable",
+                      {log::field("rule", name), log::field("error", *error)});
+    }
+    tx.commit();
+    loaded.rules = std::make_shared<const RuleSet>(std::move(compiled));
+    return loaded;
+}
+
+} // namespace newsmon::alerts

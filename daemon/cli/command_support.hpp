@@ -1,0 +1,20 @@
+// What the subcommands share: loading the config with its diagnostics printed, and opening the
+// database with a clear error.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "store/store.hpp"
+
+namespace newsmon::cli {
+
+// Loads the config and prints every diagnostic; nullopt when the config cannot be used.
+[[nodiscard]] std::optional<config::Config> load_or_report(const GlobalOptions& options);
+
+// Connects, or prints "cannot connect to the database" and returns null.
+[[nodiscard]] std::unique_ptr<store::Store> open_store(const config::Config& config);
+
+} // namespace newsmon::cli
