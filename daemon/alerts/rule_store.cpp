@@ -132,12 +132,13 @@ LoadedRules load_rules(pqxx::connection& connection) {
             error = rule.error();
         loaded.invalid += error ? 1 : 0;
         bool had_error = !row[4].is_null();
-        if (error || had_error) { // written on change only: a re-read leaves no dead rows
-            tx.exec_params0("UPDATE alert_rules SET last_error = $2 WHERE id = $1 "
-                            "AND last_error IS DISTINCT FROM $2",
-                            id, error);
-        }
-        if (error)
+        if (!error && !had_error)
+            continue;
+        // Written, and logged, on change only: a re-read leaves no dead rows and no noise.
+        auto changed = tx.exec_params("UPDATE alert_rules SET last_error = $2::text WHERE id = $1 "
+                                      "AND last_error IS DISTINCT FROM $2::text",
+                                      id, error);
+        if (error && changed.affected_rows() > 0)
             log::warn("alert rule not usable",
                       {log::field("rule", name), log::field("error", *error)});
     }

@@ -52,10 +52,10 @@ SELECT d.id, d.attempts, array_to_json(d.channels_done)::text, array_to_json(d.m
 
 constexpr const char* k_record = R"sql(
 UPDATE alert_deliveries
-   SET channels_done = $2::text[], last_error = $3,
-       status = CASE WHEN $3 IS NULL THEN 'sent' WHEN attempts >= $4 THEN 'failed'
+   SET channels_done = $2::text[], last_error = $3::text,
+       status = CASE WHEN $3::text IS NULL THEN 'sent' WHEN attempts >= $4 THEN 'failed'
                      ELSE 'pending' END,
-       sent_at = CASE WHEN $3 IS NULL THEN now() END
+       sent_at = CASE WHEN $3::text IS NULL THEN now() END
  WHERE id = ANY($1::bigint[])
 RETURNING status = 'failed'
 )sql";

@@ -12,30 +12,38 @@
 namespace newsmon::cli {
 namespace {
 
-int add_rule(store::Store& store, const AlertCommand& command) {
-    alerts::Channels channels{command.webhooks, command.emails, command.notify};
-    auto rule =
-        alerts::compile_rule(0, command.name, command.query, alerts::channels_json(channels));
-    if (!rule) {
-        fmt::print(stderr, "error: {}\n", rule.error());
-        return k_exit_usage;
-    }
+// The rule as `alert add` would store it, checked before the database is touched.
+struct NewRule {
+    std::string channels;
     std::optional<long long> digest_seconds;
+};
+
+std::optional<NewRule> checked_rule(const AlertCommand& command) {
+    alerts::Channels channels{command.webhooks, command.emails, command.notify};
+    NewRule rule{alerts::channels_json(channels), std::nullopt};
+    if (auto compiled = alerts::compile_rule(0, command.name, command.query, rule.channels);
+        !compiled) {
+        fmt::print(stderr, "error: {}\n", compiled.error());
+        return std::nullopt;
+    }
     if (!command.digest.empty()) {
         auto digest = alerts::parse_digest(command.digest);
         if (!digest) {
             fmt::print(stderr, "error: --digest: {}\n", digest.error());
-            return k_exit_usage;
+            return std::nullopt;
         }
-        digest_seconds = digest->count();
+        rule.digest_seconds = digest->count();
     }
+    return rule;
+}
+
+int add_rule(store::Store& store, const AlertCommand& command, const NewRule& rule) {
     pqxx::work tx{store.connection()};
-    auto added =
-        tx.exec_params("INSERT INTO alert_rules (name, query, channels, digest, secret) "
-                       "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, '')) "
-                       "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
-                       command.name, command.query, alerts::channels_json(channels), digest_seconds,
-                       command.secret);
+    auto added = tx.exec_params(
+        "INSERT INTO alert_rules (name, query, channels, digest, secret) "
+        "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, '')) "
+        "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
+        command.name, command.query, rule.channels, rule.digest_seconds, command.secret);
     if (added.empty()) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;
@@ -197,7 +205,11 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     auto config = load_or_report(options);
     if (!config)
         return k_exit_usage;
-    if (command.action == "test") { // the query's own errors need no database
+    // Mistakes in the command itself are reported before the database is touched.
+    std::optional<NewRule> rule;
+    if (command.action == "add" && !(rule = checked_rule(command)))
+        return k_exit_usage;
+    if (command.action == "test") {
         if (auto parsed = alerts::parse_query(command.query); !parsed) {
             fmt::print(stderr, "error: {}\n", parsed.error().to_string());
             return k_exit_usage;
@@ -207,7 +219,7 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     if (!store)
         return k_exit_failure;
     if (command.action == "add")
-        return add_rule(*store, command);
+        return add_rule(*store, command, *rule);
     if (command.action == "list")
         return list_rules(*store, command.json);
     if (command.action == "test")

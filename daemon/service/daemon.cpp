@@ -128,7 +128,8 @@ void Daemon::reload() {
         m_tagger = compile_topics(*loaded.config);
         m_config = std::move(*loaded.config);
         m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
-        restart_alert_service(); // [alerts] and [smtp] may have changed
+        if (m_alert_service)
+            restart_alert_service(); // [alerts] and [smtp] may have changed
         if (m_store) {
             m_store->sync_feeds(m_config);
             m_store->sync_topics(m_config);
@@ -198,7 +199,6 @@ int Daemon::run() {
     }
     if (m_endpoints->port() > 0)
         log::info("endpoints listening", {log::field("port", m_endpoints->port())});
-    restart_alert_service();
     auto longest_sleep = std::min(k_longest_sleep, watchdog_interval().value_or(k_longest_sleep));
     auto retry_delay = k_first_retry;
     bool ready = false;
@@ -208,6 +208,8 @@ int Daemon::run() {
         try {
             if (!m_store)
                 connect();
+            if (!m_alert_service) // after the first connect: the schema is there
+                restart_alert_service();
             if (!ready) {
                 notify_ready();
                 log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
@@ -236,7 +238,8 @@ int Daemon::run() {
         }
     }
     notify_stopping();
-    m_alert_service->stop();
+    if (m_alert_service)
+        m_alert_service->stop();
     log::info("daemon stopped");
     return 0;
 }

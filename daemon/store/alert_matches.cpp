@@ -1,5 +1,7 @@
 #include "store/alert_matches.hpp"
 
+#include <algorithm>
+
 #include "tag/article_text.hpp"
 
 namespace newsmon::store {
@@ -13,7 +15,11 @@ int record_alert_matches(pqxx::work& tx, const alerts::RuleSet& rules, std::int6
         tx.exec_params1("SELECT name FROM feeds WHERE id = $1", feed_id)[0].as<std::string>();
     std::vector<std::int64_t> rule_ids, article_ids;
     std::vector<std::string> terms;
-    for (const WrittenArticle& row : written) {
+    // In feed order, so that delivery ids, and a digest's list, follow the feed.
+    std::vector<WrittenArticle> in_order = written;
+    std::sort(in_order.begin(), in_order.end(),
+              [](const auto& a, const auto& b) { return a.index < b.index; });
+    for (const WrittenArticle& row : in_order) {
         if (row.is_duplicate)
             continue; // the article it repeats has alerted already
         const PolledArticle& article = articles[row.index];
@@ -30,13 +36,15 @@ int record_alert_matches(pqxx::work& tx, const alerts::RuleSet& rules, std::int6
     if (rule_ids.empty())
         return 0;
     // Arrays in, one statement: the batch's matches cost one round trip.
-    auto inserted = tx.exec_params(
-        "INSERT INTO alert_deliveries (rule_id, article_id, matched_terms) "
-        "SELECT m.rule_id, m.article_id, m.terms::text[] "
-        "  FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS m(rule_id, article_id, terms) "
-        "  JOIN alert_rules r ON r.id = m.rule_id "
-        "ON CONFLICT ON CONSTRAINT alert_deliveries_rule_article_key DO NOTHING",
-        to_int_array(rule_ids), to_int_array(article_ids), to_text_array(terms));
+    auto inserted =
+        tx.exec_params("INSERT INTO alert_deliveries (rule_id, article_id, matched_terms) "
+                       "SELECT m.rule_id, m.article_id, m.terms::text[] "
+                       "  FROM unnest($1::bigint[], $2::bigint[], $3::text[]) "
+                       "       WITH ORDINALITY AS m(rule_id, article_id, terms, n) "
+                       " WHERE EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = m.rule_id) "
+                       " ORDER BY m.n "
+                       "ON CONFLICT ON CONSTRAINT alert_deliveries_rule_article_key DO NOTHING",
+                       to_int_array(rule_ids), to_int_array(article_ids), to_text_array(terms));
     return static_cast<int>(inserted.affected_rows());
 }
 

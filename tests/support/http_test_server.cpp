@@ -16,9 +16,11 @@ std::string read_fixture(const std::string& relative_path) {
 }
 
 HttpTestServer::HttpTestServer() {
-    m_server.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    auto dispatch = [this](const httplib::Request& request, httplib::Response& response) {
         handle(request, response);
-    });
+    };
+    m_server.Get(".*", dispatch);
+    m_server.Post(".*", dispatch); // webhook receivers
     m_port = m_server.bind_to_any_port("127.0.0.1");
     if (m_port <= 0)
         throw std::runtime_error("test HTTP server could not bind 127.0.0.1");

@@ -43,6 +43,12 @@ long long TestDatabase::scalar(const std::string& sql) const {
     return tx.exec1(sql)[0].as<long long>();
 }
 
+void TestDatabase::execute(const std::string& sql) const {
+    pqxx::connection connection{m_url};
+    pqxx::nontransaction tx{connection};
+    tx.exec(sql);
+}
+
 std::string TestDatabase::text(const std::string& sql) const {
     pqxx::connection connection{m_url};
     pqxx::nontransaction tx{connection};

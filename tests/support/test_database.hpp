@@ -21,6 +21,8 @@ public:
     // The single value of a query that returns one row and one column.
     [[nodiscard]] long long scalar(const std::string& sql) const;
     [[nodiscard]] std::string text(const std::string& sql) const;
+    // Runs a statement in autocommit mode.
+    void execute(const std::string& sql) const;
 
 private:
     std::string m_admin_url;

@@ -1,0 +1,633 @@
+#include <gtest/gtest.h>
+
+#include <openssl/hmac.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "alerts/rule_store.hpp"
+#include "alerts/sender.hpp"
+#include "cli/commands.hpp"
+#include "daemon_thread.hpp"
+#include "http_test_server.hpp"
+#include "newsroom.hpp"
+#include "smtp_sink.hpp"
+#include "store/migrations.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using namespace std::chrono_literals;
+using testkit::eventually;
+using testkit::HttpTestServer;
+using testkit::Response;
+using testkit::TestDatabase;
+
+extern char** environ; // for posix_spawn
+
+namespace {
+
+store::PolledArticle article(const std::string& guid, const std::string& title,
+                             const std::string& body, std::vector<std::string> topics = {},
+                             const std::string& language = "en") {
+    store::PolledArticle polled;
+    polled.item = testkit::make_item(guid, title, "https://news.example.test/" + guid,
+                                     testkit::start_of_today() + 1h, body);
+    for (const auto& name : topics)
+        polled.topics.push_back(testkit::topic(name));
+    polled.language = language;
+    return polled;
+}
+
+std::string hmac_hex(const std::string& key, const std::string& body) {
+    unsigned char digest[32];
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest, &length);
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i)
+        hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+}
+
+// A webhook receiver on the test HTTP server: answers with the statuses it is given, in turn
+// (the last one from then on), and keeps every body and delivery id it was sent.
+class Receiver {
+public:
+    Receiver(HttpTestServer& server, std::string path, std::vector<int> statuses = {200})
+        : m_endpoint(server.serve(
+              path,
+              [this](const httplib::Request& request) {
+                  std::lock_guard lock(m_mutex);
+                  m_bodies.push_back(request.body);
+                  m_deliveries.push_back(request.get_header_value("X-Newsmon-Delivery"));
+                  m_signatures.push_back(request.get_header_value("X-Newsmon-Signature"));
+                  int status = m_statuses[std::min(m_bodies.size() - 1, m_statuses.size() - 1)];
+                  return Response{status, "", "text/plain", {}};
+              })),
+          m_statuses(std::move(statuses)) {}
+
+    std::size_t count() const {
+        std::lock_guard lock(m_mutex);
+        return m_bodies.size();
+    }
+    nlohmann::json body(std::size_t index) const {
+        std::lock_guard lock(m_mutex);
+        return nlohmann::json::parse(m_bodies.at(index));
+    }
+    std::string raw_body(std::size_t index) const {
+        std::lock_guard lock(m_mutex);
+        return m_bodies.at(index);
+    }
+    std::string delivery(std::size_t index) const {
+        std::lock_guard lock(m_mutex);
+        return m_deliveries.at(index);
+    }
+    std::string signature(std::size_t index) const {
+        std::lock_guard lock(m_mutex);
+        return m_signatures.at(index);
+    }
+
+private:
+    HttpTestServer::Endpoint m_endpoint;
+    std::vector<int> m_statuses;
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_bodies, m_deliveries, m_signatures;
+};
+
+class AlertsTest : public ::testing::Test {
+protected:
+    AlertsTest() {
+        store::migrate(store.connection());
+        auto config = testkit::newsroom_config(db.url());
+        store.sync_feeds(config);
+        store.sync_topics(config);
+        for (const auto& feed : store.enabled_feeds())
+            (feed.name == "Wire" ? wire : feed.name == "Agency" ? agency : other) = feed.id;
+        store.use_alert_rules(&rules);
+        settings.database.url = db.url();
+        settings.alerts.retry_delay = 50ms;
+        settings.alerts.max_retry_delay = 200ms;
+        settings.alerts.timeout = 3s;
+        settings.alerts.max_attempts = 3;
+    }
+
+    void add_rule(const std::string& name, const std::string& query,
+                  const std::string& channels = R"({"notify": true})",
+                  const std::string& extra_columns = "", const std::string& extra_values = "") {
+        pqxx::connection connection{db.url()};
+        pqxx::work tx{connection};
+        tx.exec0("INSERT INTO alert_rules (name, query, channels" + extra_columns + ") VALUES (" +
+                 tx.quote(name) + ", " + tx.quote(query) + ", " + tx.quote(channels) + "::jsonb" +
+                 extra_values + ")");
+        tx.commit();
+    }
+    alerts::LoadedRules reload() {
+        auto loaded = alerts::load_rules(store.connection());
+        rules.replace(loaded.rules);
+        return loaded;
+    }
+    store::PollOutcome poll(std::int64_t feed, std::vector<store::PolledArticle> articles) {
+        store::FeedPoll feed_poll;
+        feed_poll.feed_id = feed;
+        feed_poll.started_at = std::chrono::system_clock::now();
+        feed_poll.http_status = 200;
+        feed_poll.articles = std::move(articles);
+        feed_poll.next_poll_in = 15min;
+        return store.record_poll(feed_poll);
+    }
+    // The guids of the articles a rule has deliveries for, sorted.
+    std::set<std::string> matched(const std::string& rule) {
+        pqxx::connection connection{db.url()};
+        pqxx::work tx{connection};
+        std::set<std::string> guids;
+        for (const auto& row : tx.exec("SELECT a.guid FROM alert_deliveries d "
+                                       "JOIN alert_rules r ON r.id = d.rule_id "
+                                       "JOIN articles a ON a.id = d.article_id WHERE r.name = " +
+                                       tx.quote(rule)))
+            guids.insert(row[0].as<std::string>());
+        return guids;
+    }
+    std::string rule_status(const std::string& rule) {
+        return db.text("SELECT string_agg(status, ',' ORDER BY delivery_id) FROM alert_log "
+                       "WHERE rule = '" +
+                       rule + "'");
+    }
+
+    TestDatabase db;
+    store::Store store{db.url()};
+    alerts::LiveRules rules;
+    config::Config settings;
+    std::int64_t wire = 0, agency = 0, other = 0;
+};
+
+TEST_F(AlertsTest, RulesMatchExactlyTheArticlesTheyShould) {
+    add_rule("phrase", R"("Partnership for Peace")");
+    add_rule("near", "NATO NEAR/3 Baku");
+    add_rule("not", "Azerbaijan* NOT Armenia");
+    add_rule("title", "title:summit");
+    add_rule("topic", "topic:nato AND Brussels");
+    add_rule("feed", R"(feed:"Agency" NATO)");
+    add_rule("lang", "lang:ru НАТО");
+    add_rule("inflected", "NATO Bakı");
+    ASSERT_EQ(reload().invalid, 0);
+    poll(wire,
+         {article("a1", "Talks", "Azerbaijan joined the Partnership for Peace in 1994."),
+          article("a2", "NATO envoys", "NATO officials arrived in Baku on Monday."),
+          article("a3", "Far apart", "NATO said on Monday that in the end it would go to Baku."),
+          article("a4", "Peace talks", "Azerbaijani and Armenian envoys met; Armenia agreed."),
+          article("a5", "The summit", "Leaders gathered.", {"nato"}),
+          article("a6", "Brussels meeting", "Ministers met in Brussels.", {"nato"}),
+          article("a7", "Встреча", "Представители НАТО прибыли.", {}, "ru"),
+          article("a8", "Ziyarət", "NATO'nun nümayəndələri Bakı'da görüşdü.", {}, "az")});
+    poll(agency, {article("b1", "Agency report", "NATO ministers met.")});
+    EXPECT_EQ(matched("phrase"), std::set<std::string>({"a1"}));
+    EXPECT_EQ(matched("near"), std::set<std::string>({"a2"}));
+    EXPECT_EQ(matched("not"), std::set<std::string>({"a1"}));
+    EXPECT_EQ(matched("title"), std::set<std::string>({"a5"}));
+    EXPECT_EQ(matched("topic"), std::set<std::string>({"a6"}));
+    EXPECT_EQ(matched("feed"), std::set<std::string>({"b1"}));
+    EXPECT_EQ(matched("lang"), std::set<std::string>({"a7"}));
+    EXPECT_EQ(matched("inflected"), std::set<std::string>({"a8"}));
+    EXPECT_EQ(db.text("SELECT array_to_string(matched_terms, '|') FROM alert_log WHERE rule = "
+                      "'near'"),
+              "NATO|Baku");
+}
+
+TEST_F(AlertsTest, AnArticleAlertsARuleOnceEvenWhenChangedOrRepublished) {
+    add_rule("nato", "NATO");
+    reload();
+    poll(wire, {article("w1", "NATO envoys meet in Baku", "First version.")});
+    poll(wire, {article("w1", "NATO envoys meet in Baku", "Second version, changed.")});
+    // The same story from another feed is a duplicate of the first: no second alert.
+    poll(agency, {article("g1", "NATO envoys meet in Baku", "Agency copy.")});
+    EXPECT_EQ(matched("nato"), std::set<std::string>({"w1"}));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"), 1);
+    // A changed article that only now matches does alert.
+    poll(wire, {article("w2", "Weather", "Sunny.")});
+    poll(wire, {article("w2", "Weather", "Sunny; NATO jets flew over.")});
+    EXPECT_EQ(matched("nato"), std::set<std::string>({"w1", "w2"}));
+}
+
+TEST_F(AlertsTest, AnInvalidRuleGetsLastErrorAndTheOthersKeepWorking) {
+    add_rule("broken", "NATO AND");
+    add_rule("no-channel", "NATO", "{}");
+    add_rule("good", "NATO");
+    auto loaded = reload();
+    EXPECT_EQ(loaded.invalid, 2);
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_rules WHERE name = 'broken'"),
+              "query:1:6: expected a term after AND");
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_rules WHERE name = 'no-channel'"),
+              "no channel: give a webhook, an email or notify");
+    poll(wire, {article("w1", "NATO", "text")});
+    EXPECT_EQ(matched("good").size(), 1U);
+    EXPECT_TRUE(matched("broken").empty());
+    db.execute("UPDATE alert_rules SET query = 'NATO AND Baku' WHERE name = 'broken'");
+    reload();
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_rules WHERE last_error IS NOT NULL"), 1);
+}
+
+TEST_F(AlertsTest, TheAnalystRoleMayAddAndChangeRulesButNotDeliveries) {
+    pqxx::connection connection{db.url()};
+    pqxx::work tx{connection};
+    tx.exec0("SET LOCAL ROLE newsmon_analyst");
+    tx.exec0("INSERT INTO alert_rules (name, query, channels) "
+             "VALUES ('analyst', 'NATO', '{\"notify\": true}')");
+    tx.exec0("UPDATE alert_rules SET query = 'NATO OR OTAN' WHERE name = 'analyst'");
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM alert_log")[0].as<int>(), 0);
+    tx.commit();
+    EXPECT_EQ(db.text("SELECT query FROM alert_rules"), "NATO OR OTAN");
+    pqxx::work refused{connection};
+    refused.exec0("SET LOCAL ROLE newsmon_analyst");
+    EXPECT_THROW(refused.exec0("DELETE FROM alert_deliveries"), pqxx::insufficient_privilege);
+}
+
+TEST_F(AlertsTest, WebhookCarriesTheDocumentedPayloadSignedWithTheSecret) {
+    HttpTestServer server;
+    Receiver receiver(server, "/hook");
+    add_rule("signed", "NATO", R"({"webhook": ")" + server.url("/hook") + R"("})", ", secret",
+             ", 's3cret'");
+    reload();
+    poll(wire, {article("w1", "NATO envoys in Baku", "NATO met.", {"nato", "azerbaijan"})});
+    auto report = alerts::Sender(settings).deliver_due(store.connection());
+    EXPECT_EQ(report.sent, 1);
+    ASSERT_EQ(receiver.count(), 1U);
+    auto body = receiver.body(0);
+    EXPECT_EQ(body["rule"], "signed");
+    EXPECT_EQ(body["title"], "NATO envoys in Baku");
+    EXPECT_EQ(body["url"], "https://news.example.test/w1");
+    EXPECT_EQ(body["feed"], "Wire");
+    EXPECT_EQ(body["topics"], nlohmann::json({"azerbaijan", "nato"}));
+    EXPECT_EQ(body["matched_terms"], nlohmann::json({"NATO"}));
+    EXPECT_TRUE(body["published_at"].get<std::string>().ends_with("Z"));
+    EXPECT_NE(body["text"].get<std::string>().find("NATO envoys in Baku"), std::string::npos);
+    EXPECT_EQ(receiver.delivery(0), body["delivery_id"].get<std::string>());
+    EXPECT_EQ(receiver.delivery(0), db.text("SELECT id::text FROM alert_deliveries"));
+    EXPECT_EQ(body["article_id"].get<long long>(),
+              db.scalar("SELECT article_id FROM alert_deliveries"));
+    EXPECT_EQ(receiver.signature(0), "sha256=" + hmac_hex("s3cret", receiver.raw_body(0)));
+    EXPECT_EQ(rule_status("signed"), "sent");
+    // Nothing is sent twice.
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 0);
+    EXPECT_EQ(receiver.count(), 1U);
+}
+
+TEST_F(AlertsTest, AReceiverThatIsDownGetsTheAlertLaterOnce) {
+    HttpTestServer server;
+    Receiver receiver(server, "/hook", {503, 503, 200});
+    add_rule("retrying", "NATO",
+             R"({"webhook": ")" + server.url("/hook") + R"(", "notify": true})");
+    reload();
+    poll(wire, {article("w1", "NATO", "text")});
+    alerts::Sender sender(settings);
+    EXPECT_EQ(sender.deliver_due(store.connection()).retried, 1);
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_deliveries"),
+              "webhook " + server.url("/hook") + ": HTTP 503");
+    ASSERT_TRUE(eventually([&] {
+        sender.deliver_due(store.connection());
+        return rule_status("retrying") == "sent";
+    }));
+    EXPECT_EQ(receiver.count(), 3U);
+    EXPECT_EQ(receiver.delivery(0), receiver.delivery(2));
+    // The NOTIFY channel succeeded the first time and was not repeated.
+    EXPECT_EQ(db.text("SELECT array_to_string(channels_done, ' ') FROM alert_deliveries"),
+              "notify webhook:" + server.url("/hook"));
+    std::this_thread::sleep_for(300ms);
+    sender.deliver_due(store.connection());
+    EXPECT_EQ(receiver.count(), 3U);
+}
+
+TEST_F(AlertsTest, OutOfAttemptsADeliveryFailsVisiblyAndCanBeRetried) {
+    HttpTestServer server;
+    Receiver receiver(server, "/hook", {500, 500, 500, 200});
+    add_rule("failing", "NATO", R"({"webhook": ")" + server.url("/hook") + R"("})");
+    reload();
+    poll(wire, {article("w1", "NATO", "text")});
+    alerts::Sender sender(settings);
+    ASSERT_TRUE(eventually([&] {
+        sender.deliver_due(store.connection());
+        return rule_status("failing") == "failed";
+    }));
+    EXPECT_EQ(receiver.count(), 3U); // max_attempts
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_log"),
+              "webhook " + server.url("/hook") + ": HTTP 500");
+    std::this_thread::sleep_for(300ms);
+    sender.deliver_due(store.connection());
+    EXPECT_EQ(receiver.count(), 3U);
+
+    auto config_path = std::filesystem::temp_directory_path() /
+                       ("newsmon-alerts-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(config_path) << "[database]\nurl = \"" << db.url() << "\"\n";
+    cli::AlertCommand retry;
+    retry.action = "retry";
+    retry.name = "failing";
+    EXPECT_EQ(cli::command_alert({config_path.string(), std::nullopt}, retry), 0);
+    std::filesystem::remove(config_path);
+    EXPECT_EQ(sender.deliver_due(store.connection()).sent, 1);
+    EXPECT_EQ(rule_status("failing"), "sent");
+}
+
+TEST_F(AlertsTest, EmailGoesThroughSmtpWithCredentialsAsTextAndHtml) {
+    testkit::SmtpSink sink;
+    settings.smtp.url = sink.url();
+    settings.smtp.from = "newsmon@monitor.example.test";
+    settings.smtp.username = "alerts";
+    settings.smtp.password = "pa55";
+    add_rule("mail", "NATO", R"({"email": ["desk@example.test", "duty@example.test"]})");
+    reload();
+    poll(wire, {article("w1", "NATO envoys in Bakı", "NATO met.")});
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 1);
+    auto mails = sink.mails();
+    ASSERT_EQ(mails.size(), 2U);
+    EXPECT_EQ(mails[0].from, "newsmon@monitor.example.test");
+    EXPECT_EQ(mails[0].recipients, std::vector<std::string>({"desk@example.test"}));
+    EXPECT_EQ(mails[1].recipients, std::vector<std::string>({"duty@example.test"}));
+    EXPECT_EQ(mails[0].auth_plain, std::string("\0alerts\0pa55", 12));
+    const std::string& data = mails[0].data;
+    EXPECT_NE(data.find("Subject: =?UTF-8?B?"), std::string::npos);
+    EXPECT_NE(data.find("X-Newsmon-Delivery: "), std::string::npos);
+    EXPECT_NE(data.find("Content-Type: multipart/alternative"), std::string::npos);
+    EXPECT_NE(data.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
+    EXPECT_NE(data.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+}
+
+TEST_F(AlertsTest, EmailWithoutSmtpConfiguredIsAClearDeliveryError) {
+    add_rule("mail", "NATO", R"({"email": "desk@example.test"})");
+    reload();
+    poll(wire, {article("w1", "NATO", "text")});
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).retried, 1);
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_deliveries"),
+              "e-mail to desk@example.test: no [smtp] url in the config");
+}
+
+// `newsmon alert …` against the test database, its standard output captured.
+class AlertCommands : public AlertsTest {
+protected:
+    AlertCommands() { std::ofstream(m_config) << "[database]\nurl = \"" << db.url() << "\"\n"; }
+    ~AlertCommands() override { std::filesystem::remove(m_config); }
+
+    int run(cli::AlertCommand command, std::string* out = nullptr) {
+        ::testing::internal::CaptureStdout();
+        int status = cli::command_alert({m_config.string(), std::nullopt}, command);
+        std::string printed = ::testing::internal::GetCapturedStdout();
+        if (out)
+            *out = printed;
+        return status;
+    }
+    static cli::AlertCommand action(const std::string& verb, const std::string& name = "") {
+        cli::AlertCommand command;
+        command.action = verb;
+        command.name = name;
+        return command;
+    }
+
+    std::filesystem::path m_config = std::filesystem::temp_directory_path() /
+                                     ("newsmon-alertcli-" + std::to_string(getpid()) + ".toml");
+};
+
+TEST_F(AlertCommands, AddListDisableEnableRemove) {
+    auto add = action("add", "desk");
+    add.query = "NATO NEAR/5 Baku";
+    add.webhooks = {"https://hooks.example.test/desk"};
+    add.emails = {"desk@example.test"};
+    add.digest = "1h";
+    add.secret = "s3cret";
+    EXPECT_EQ(run(add), 0);
+    EXPECT_EQ(run(add), 2); // the name is taken
+    EXPECT_EQ(
+        db.text("SELECT channels::text FROM alert_rules"),
+        R"({"email": ["desk@example.test"], "webhook": ["https://hooks.example.test/desk"]})");
+    EXPECT_EQ(db.text("SELECT digest::text || ' ' || secret FROM alert_rules"), "01:00:00 s3cret");
+    std::string listed;
+    auto list = action("list");
+    list.json = true;
+    EXPECT_EQ(run(list, &listed), 0);
+    auto rules_json = nlohmann::json::parse(listed);
+    ASSERT_EQ(rules_json.size(), 1U);
+    EXPECT_EQ(rules_json[0]["query"], "NATO NEAR/5 Baku");
+    EXPECT_EQ(rules_json[0]["enabled"], true);
+    EXPECT_EQ(run(action("disable", "desk")), 0);
+    EXPECT_EQ(db.text("SELECT enabled::text FROM alert_rules"), "false");
+    EXPECT_EQ(run(action("enable", "desk")), 0);
+    EXPECT_EQ(db.text("SELECT enabled::text FROM alert_rules"), "true");
+    EXPECT_EQ(run(action("rm", "nobody")), 2);
+    EXPECT_EQ(run(action("rm", "desk")), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_rules"), 0);
+}
+
+TEST_F(AlertCommands, TestShowsTheStoredArticlesAQueryWouldHaveMatched) {
+    poll(wire, {article("w1", "NATO envoys", "They arrived in Baku.", {"nato"}),
+                article("w2", "Weather", "Sunny in Baku."),
+                article("w3", "NATO summit", "Held in Brussels.", {"nato"})});
+    auto test = action("test");
+    test.query = "topic:nato AND Baku";
+    test.json = true;
+    std::string printed;
+    EXPECT_EQ(run(test, &printed), 0);
+    auto found = nlohmann::json::parse(printed);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0]["title"], "NATO envoys");
+    EXPECT_EQ(found[0]["matched_terms"], nlohmann::json({"topic:nato", "Baku"}));
+    test.json = false;
+    EXPECT_EQ(run(test, &printed), 0);
+    EXPECT_NE(printed.find("1 of 3 articles matched"), std::string::npos);
+    test.query = "NATO AND (Baku";
+    EXPECT_EQ(run(test), 2);
+}
+
+class Listener : public pqxx::notification_receiver {
+public:
+    Listener(pqxx::connection_base& connection, std::vector<std::string>& payloads)
+        : pqxx::notification_receiver(connection, "newsmon_alert"), m_payloads(payloads) {}
+    void operator()(const std::string& payload, int) override { m_payloads.push_back(payload); }
+
+private:
+    std::vector<std::string>& m_payloads;
+};
+
+TEST_F(AlertsTest, NotifyChannelSendsTheJsonPayloadToListeners) {
+    pqxx::connection dashboard{db.url()};
+    std::vector<std::string> payloads;
+    Listener listener(dashboard, payloads);
+    add_rule("dashboard", "NATO");
+    reload();
+    poll(wire, {article("w1", "NATO envoys", "text")});
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 1);
+    ASSERT_TRUE(eventually([&] {
+        dashboard.await_notification(0, 100'000);
+        return !payloads.empty();
+    }));
+    auto payload = nlohmann::json::parse(payloads.front());
+    EXPECT_EQ(payload["rule"], "dashboard");
+    EXPECT_EQ(payload["title"], "NATO envoys");
+}
+
+TEST_F(AlertsTest, ADigestRuleSendsOneMessagePerPeriod) {
+    HttpTestServer server;
+    Receiver receiver(server, "/digest");
+    add_rule("daily", "NATO", R"({"webhook": ")" + server.url("/digest") + R"("})", ", digest",
+             ", interval '1 second'");
+    reload();
+    poll(wire, {article("w1", "NATO one", "a"), article("w2", "NATO two", "b"),
+                article("w3", "Weather", "c"), article("w4", "NATO three", "d")});
+    alerts::Sender sender(settings);
+    ASSERT_TRUE(eventually([&] {
+        sender.deliver_due(store.connection());
+        return receiver.count() == 1;
+    }));
+    auto digest = receiver.body(0);
+    EXPECT_EQ(digest["digest"], true);
+    EXPECT_EQ(digest["articles"].size(), 3U);
+    EXPECT_EQ(digest["articles"][0]["title"], "NATO one");
+    EXPECT_TRUE(receiver.delivery(0).starts_with("digest-"));
+    EXPECT_EQ(rule_status("daily"), "sent,sent,sent");
+
+    poll(wire, {article("w5", "NATO four", "e")});
+    sender.deliver_due(store.connection()); // the period since the last digest is not over
+    EXPECT_EQ(receiver.count(), 1U);
+    ASSERT_TRUE(eventually([&] {
+        sender.deliver_due(store.connection());
+        return receiver.count() == 2;
+    }));
+    EXPECT_EQ(receiver.body(1)["articles"].size(), 1U);
+}
+
+// The daemon, in-process: rules are picked up while it runs.
+class AlertDaemonTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        m_feed.emplace(server.serve("/feed", [this](const httplib::Request&) {
+            std::lock_guard lock(m_mutex);
+            return Response{200, m_feed_body, "application/rss+xml", {}};
+        }));
+        set_items({{"old", "Weather report"}});
+        std::ofstream(m_path) << "[database]\nurl = \"" << db.url()
+                              << "\"\n[http]\nblock_private = false\n[server]\nlisten = "
+                                 "\"off\"\n[log]\nlevel = \"warn\"\n[daemon]\nstate_dir = \""
+                              << m_state.string()
+                              << "\"\n[alerts]\nretry_delay = \"100ms\"\n"
+                                 "[[feed]]\nname = \"Wire\"\nurl = \""
+                              << server.url("/feed") << "\"\ninterval = \"1s\"\n";
+    }
+    void TearDown() override {
+        std::filesystem::remove(m_path);
+        std::filesystem::remove_all(m_state);
+    }
+    void set_items(const std::vector<std::pair<std::string, std::string>>& items) {
+        std::string xml = "<rss version=\"2.0\"><channel><title>Wire</title>"
+                          "<link>https://wire.example.test/</link>";
+        for (const auto& [guid, title] : items)
+            xml += "<item><guid>" + guid + "</guid><title>" + title +
+                   "</title><link>https://wire.example.test/" + guid + "</link></item>";
+        std::lock_guard lock(m_mutex);
+        m_feed_body = xml + "</channel></rss>";
+    }
+    long long count_when_ready(const std::string& sql) {
+        try {
+            return db.scalar(sql);
+        } catch (const std::exception&) {
+            return -1;
+        }
+    }
+
+    TestDatabase db;
+    HttpTestServer server;
+    std::mutex m_mutex;
+    std::string m_feed_body;
+    std::optional<HttpTestServer::Endpoint> m_feed;
+    std::filesystem::path m_path = std::filesystem::temp_directory_path() /
+                                   ("newsmon-alertd-" + std::to_string(getpid()) + ".toml");
+    std::filesystem::path m_state =
+        std::filesystem::temp_directory_path() / ("newsmon-alertd-" + std::to_string(getpid()));
+};
+
+TEST_F(AlertDaemonTest, ARuleAddedWithSqlWhileRunningFiresWithinFiveSeconds) {
+    Receiver receiver(server, "/hook");
+    testkit::DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return count_when_ready("SELECT count(*) FROM articles") == 1; }));
+    auto added = std::chrono::steady_clock::now();
+    db.execute("INSERT INTO alert_rules (name, query, channels) VALUES ('sql-rule', 'NATO', "
+               "'{\"webhook\": \"" +
+               server.url("/hook") + "\"}')");
+    db.execute("INSERT INTO alert_rules (name, query, channels) VALUES ('sql-broken', "
+               "'NATO NEAR Baku', '{\"notify\": true}')");
+    // Give the daemon a moment to read the rules, then publish the story.
+    ASSERT_TRUE(eventually(
+        [&] { return !db.text("SELECT coalesce(max(last_error), '') FROM alert_rules").empty(); },
+        5s));
+    set_items({{"old", "Weather report"}, {"new", "NATO envoys arrive"}});
+    ASSERT_TRUE(eventually([&] { return receiver.count() == 1; }, 5s));
+    auto took = std::chrono::steady_clock::now() - added;
+    EXPECT_LT(took, 5s);
+    EXPECT_EQ(receiver.body(0)["title"], "NATO envoys arrive");
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_rules WHERE name = 'sql-broken'"),
+              "query:1:6: expected a number after NEAR/, as in NEAR/5");
+    // A disabled rule stops matching as soon as the daemon hears of it.
+    db.execute("UPDATE alert_rules SET enabled = false WHERE name = 'sql-rule'");
+    std::this_thread::sleep_for(1s);
+    set_items({{"old", "Weather report"}, {"new", "NATO envoys arrive"}, {"n2", "NATO again"}});
+    ASSERT_TRUE(eventually([&] { return count_when_ready("SELECT count(*) FROM articles") == 3; }));
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(receiver.count(), 1U);
+    EXPECT_EQ(daemon.stop() < 10s, true);
+}
+
+// The real binary, killed with SIGKILL while a webhook POST is in flight, then started again:
+// the receiver gets the alert a second time under the same delivery id, and no third time.
+TEST_F(AlertDaemonTest, KilledMidDeliveryResendsOnceWithTheSameDeliveryId) {
+    std::atomic<int> requests{0};
+    std::mutex seen_mutex;
+    std::vector<std::string> seen;
+    auto hook = server.serve_raw(
+        "/hook", [&](const httplib::Request& request, httplib::Response& response) {
+            {
+                std::lock_guard lock(seen_mutex);
+                seen.push_back(request.get_header_value("X-Newsmon-Delivery"));
+            }
+            if (requests++ == 0)
+                std::this_thread::sleep_for(3s); // the daemon is killed while waiting here
+            response.status = 200;
+        });
+    {
+        pqxx::connection connection{db.url()};
+        store::migrate(connection);
+    }
+    db.execute("INSERT INTO alert_rules (name, query, channels) VALUES ('hook', 'NATO', "
+               "'{\"webhook\": \"" +
+               server.url("/hook") + "\"}')");
+    set_items({{"new", "NATO envoys arrive"}});
+    auto start = [&] {
+        pid_t pid = 0;
+        std::string config = m_path.string();
+        char* argv[] = {const_cast<char*>(NEWSMON_BINARY), const_cast<char*>("--config"),
+                        config.data(), const_cast<char*>("run"), nullptr};
+        EXPECT_EQ(posix_spawn(&pid, NEWSMON_BINARY, nullptr, nullptr, argv, environ), 0);
+        return pid;
+    };
+    pid_t first = start();
+    ASSERT_TRUE(eventually([&] { return requests.load() == 1; }, 15s));
+    kill(first, SIGKILL);
+    waitpid(first, nullptr, 0);
+    EXPECT_EQ(db.text("SELECT status FROM alert_deliveries"), "pending");
+    pid_t second = start();
+    ASSERT_TRUE(
+        eventually([&] { return db.text("SELECT status FROM alert_deliveries") == "sent"; }, 15s));
+    std::this_thread::sleep_for(1s);
+    kill(second, SIGTERM);
+    int status = 0;
+    waitpid(second, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    std::lock_guard lock(seen_mutex);
+    ASSERT_EQ(seen.size(), 2U);
+    EXPECT_EQ(seen[0], seen[1]);
+    EXPECT_EQ(seen[0], db.text("SELECT id::text FROM alert_deliveries"));
+}
+
+} // namespace
