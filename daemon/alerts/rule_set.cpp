@@ -65,6 +65,9 @@ public:
         find(article.body, false);
         std::sort(m_found.begin(), m_found.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });
+        m_where.assign(set.pattern_count(), 0);
+        for (const auto& [pattern, occurrence] : m_found)
+            m_where[pattern] |= occurrence.in_title ? k_in_title : k_in_body;
         m_feed = fold_value(article.feed);
         m_language = fold_value(article.language);
         for (auto topic : article.topics)
@@ -135,26 +138,22 @@ private:
             m_found.push_back({span.pattern, {in_title, span.first_word, span.last_word}});
     }
 
-    // The occurrences of the atom's pattern in the part of the article the atom looks at.
-    std::vector<Occurrence> occurrences(std::uint32_t rule, std::uint32_t atom) const {
-        std::uint32_t pattern = m_set.m_atom_pattern[rule][atom];
-        bool title_only = m_set.m_rules[rule].query.atoms[atom].field == Field::title;
+    // The occurrences of a pattern, title and body.
+    std::pair<const Found*, const Found*> occurrences(std::uint32_t pattern) const {
         auto range =
             std::equal_range(m_found.begin(), m_found.end(), Found{pattern, {}},
                              [](const Found& a, const Found& b) { return a.first < b.first; });
-        std::vector<Occurrence> found;
-        for (auto it = range.first; it != range.second; ++it)
-            if (!title_only || it->second.in_title)
-                found.push_back(it->second);
-        return found;
+        return {m_found.data() + (range.first - m_found.begin()),
+                m_found.data() + (range.second - m_found.begin())};
     }
 
     bool atom_holds(std::uint32_t rule, std::uint32_t index) const {
         const Atom& atom = m_set.m_rules[rule].query.atoms[index];
         switch (atom.field) {
         case Field::text:
+            return m_where[m_set.m_atom_pattern[rule][index]] != 0;
         case Field::title:
-            return !occurrences(rule, index).empty();
+            return (m_where[m_set.m_atom_pattern[rule][index]] & k_in_title) != 0;
         case Field::topic:
             return std::find(m_topics.begin(), m_topics.end(), atom.value) != m_topics.end();
         case Field::feed:
@@ -166,12 +165,23 @@ private:
     }
 
     bool near_holds(std::uint32_t rule, const Node& node) const {
-        const auto& nodes = m_set.m_rules[rule].query.nodes;
-        auto left = occurrences(rule, nodes[node.children[0]].atom);
-        auto right = occurrences(rule, nodes[node.children[1]].atom);
-        for (const auto& a : left)
-            for (const auto& b : right) {
-                if (a.in_title != b.in_title)
+        const Query& query = m_set.m_rules[rule].query;
+        std::uint32_t left_atom = query.nodes[node.children[0]].atom;
+        std::uint32_t right_atom = query.nodes[node.children[1]].atom;
+        if (!atom_holds(rule, left_atom) || !atom_holds(rule, right_atom))
+            return false;
+        auto in_scope = [&](std::uint32_t atom, const Occurrence& occurrence) {
+            return query.atoms[atom].field != Field::title || occurrence.in_title;
+        };
+        auto [left_begin, left_end] = occurrences(m_set.m_atom_pattern[rule][left_atom]);
+        auto [right_begin, right_end] = occurrences(m_set.m_atom_pattern[rule][right_atom]);
+        for (const Found* left = left_begin; left != left_end; ++left) {
+            const Occurrence& a = left->second;
+            if (!in_scope(left_atom, a))
+                continue;
+            for (const Found* right = right_begin; right != right_end; ++right) {
+                const Occurrence& b = right->second;
+                if (!in_scope(right_atom, b) || a.in_title != b.in_title)
                     continue;
                 if (a.first_word == b.first_word && a.last_word == b.last_word)
                     continue; // one occurrence is not near itself
@@ -181,13 +191,17 @@ private:
                 if (gap <= node.distance)
                     return true;
             }
+        }
         return false;
     }
+
+    static constexpr std::uint8_t k_in_title = 1, k_in_body = 2;
 
     const RuleSet& m_set;
     parsers::WordList m_words;
     std::vector<tag::MatchSpan> m_spans;
-    std::vector<Found> m_found; // sorted by pattern
+    std::vector<Found> m_found;        // sorted by pattern
+    std::vector<std::uint8_t> m_where; // per pattern: k_in_title | k_in_body
     std::string m_feed, m_language;
     std::vector<std::string> m_topics;
 };
