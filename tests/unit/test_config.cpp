@@ -278,6 +278,48 @@ TEST_F(ConfigTest, ACredentialOverridesTheEnvironmentWhichOverridesTheFile) {
     EXPECT_EQ(from_credential.config->database.url, "host=/run/credential dbname=news");
 }
 
+TEST_F(ConfigTest, SmtpPasswordFromCredentialThenEnvironmentThenPasswordFile) {
+    auto directory =
+        std::filesystem::temp_directory_path() / ("newsmon-smtp-" + std::to_string(getpid()));
+    std::filesystem::create_directories(directory / "credentials");
+    std::ofstream(directory / "credentials" / "smtp_password") << "from-credential\n";
+    std::ofstream(directory / "password") << "from-file\n";
+    std::string text = "[smtp]\nurl = \"smtp://mail.example.test:587\"\nusername = \"desk\"\n"
+                       "password_file = \"" +
+                       (directory / "password").string() + "\"\n";
+    auto from_file = load(text);
+    setenv("NEWSMON_SMTP_PASSWORD", "from-env", 1);
+    setenv("NEWSMON_SMTP_USERNAME", "alerts", 1);
+    auto from_env = load(text);
+    setenv("CREDENTIALS_DIRECTORY", (directory / "credentials").c_str(), 1);
+    auto from_credential = load(text);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    unsetenv("NEWSMON_SMTP_PASSWORD");
+    unsetenv("NEWSMON_SMTP_USERNAME");
+    std::filesystem::remove_all(directory);
+    ASSERT_TRUE(from_file.config && from_env.config && from_credential.config);
+    EXPECT_EQ(from_file.config->smtp.password, "from-file");
+    EXPECT_EQ(from_file.config->smtp.username, "desk");
+    EXPECT_EQ(from_env.config->smtp.password, "from-env");
+    EXPECT_EQ(from_env.config->smtp.username, "alerts");
+    EXPECT_EQ(from_credential.config->smtp.password, "from-credential");
+}
+
+TEST_F(ConfigTest, AlertAndSmtpSettingsAreChecked) {
+    auto bad = load("[smtp]\nurl = \"http://mail.example.test\"\n[alerts]\nmax_attempts = 0\n"
+                    "retry_dely = \"1m\"\n");
+    ASSERT_FALSE(bad.config);
+    auto messages = all_messages(bad);
+    EXPECT_NE(messages.find("expected an smtp:// or smtps:// URL"), std::string::npos) << messages;
+    EXPECT_NE(messages.find("[alerts] max_attempts: must be 1 or more"), std::string::npos)
+        << messages;
+    EXPECT_NE(messages.find("did you mean 'retry_delay'?"), std::string::npos) << messages;
+    auto good = load("[alerts]\nretry_delay = \"10s\"\n");
+    ASSERT_TRUE(good.config);
+    EXPECT_EQ(good.config->alerts.retry_delay, 10s);
+    EXPECT_EQ(good.config->alerts.max_attempts, 8);
+}
+
 TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-secret-" + std::to_string(getpid()) + ".toml");
