@@ -452,6 +452,26 @@ LoadResult load_config_text(std::string_view text, const std::string& name) {
     return result;
 }
 
+namespace {
+
+void check_password_file(const std::filesystem::path& config_path, const std::string& file,
+                         std::vector<Diagnostic>& diagnostics) {
+    std::error_code missing;
+    auto status = std::filesystem::status(file, missing);
+    if (missing || !std::filesystem::is_regular_file(status)) {
+        diagnostics.push_back({config_path.string(), 0, 0, Severity::warning,
+                               "[smtp] password_file " + file + " cannot be read"});
+        return;
+    }
+    if ((status.permissions() & std::filesystem::perms::others_read) !=
+        std::filesystem::perms::none)
+        diagnostics.push_back(
+            {config_path.string(), 0, 0, Severity::warning,
+             "[smtp] password_file " + file + " may be read by others: chmod o-r it"});
+}
+
+} // namespace
+
 LoadResult load_config(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -469,6 +489,8 @@ LoadResult load_config(const std::filesystem::path& path) {
     auto permissions = std::filesystem::status(path, ignored).permissions();
     bool others_may_read =
         (permissions & std::filesystem::perms::others_read) != std::filesystem::perms::none;
+    if (result.config && !result.config->smtp.password_file.empty())
+        check_password_file(path, result.config->smtp.password_file, result.diagnostics);
     if (result.file_holds_password && others_may_read)
         result.diagnostics.push_back(
             {path.string(), 0, 0, Severity::warning,

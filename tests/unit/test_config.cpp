@@ -305,6 +305,27 @@ TEST_F(ConfigTest, SmtpPasswordFromCredentialThenEnvironmentThenPasswordFile) {
     EXPECT_EQ(from_credential.config->smtp.password, "from-credential");
 }
 
+TEST_F(ConfigTest, AnSmtpPasswordFileOthersMayReadIsAWarning) {
+    auto directory =
+        std::filesystem::temp_directory_path() / ("newsmon-smtpf-" + std::to_string(getpid()));
+    std::filesystem::create_directories(directory);
+    std::ofstream(directory / "password") << "secret\n";
+    std::filesystem::permissions(directory / "password", std::filesystem::perms::owner_read |
+                                                             std::filesystem::perms::others_read);
+    std::ofstream(directory / "newsmon.toml")
+        << "[smtp]\npassword_file = \"" << (directory / "password").string() << "\"\n[alerts]\n";
+    auto readable = load_config(directory / "newsmon.toml");
+    std::filesystem::permissions(directory / "password", std::filesystem::perms::owner_read);
+    auto private_file = load_config(directory / "newsmon.toml");
+    std::filesystem::remove(directory / "password");
+    auto missing = load_config(directory / "newsmon.toml");
+    std::filesystem::remove_all(directory);
+    EXPECT_NE(all_messages(readable).find("may be read by others"), std::string::npos)
+        << all_messages(readable);
+    EXPECT_TRUE(private_file.diagnostics.empty()) << all_messages(private_file);
+    EXPECT_NE(all_messages(missing).find("cannot be read"), std::string::npos);
+}
+
 TEST_F(ConfigTest, AlertAndSmtpSettingsAreChecked) {
     auto bad = load("[smtp]\nurl = \"http://mail.example.test\"\n[alerts]\nmax_attempts = 0\n"
                     "retry_dely = \"1m\"\n");
