@@ -68,6 +68,17 @@ int run(int argc, char** argv) {
                           "Only articles published since: 2025-11-01, or a duration such as 30d");
     retag_cmd->add_option("--topic", retag_options.topic, "Only replace this topic's tags");
 
+    auto* extract_cmd = app.add_subcommand(
+        "extract", "Extract the story from an article page (a file, or a URL to fetch) and its "
+                   "title, author, time, image, language and canonical URL");
+    ExtractCommand extract;
+    extract_cmd->add_option("input", extract.input, "Page file, - for standard input, or URL")
+        ->required();
+    extract_cmd->add_option("--url", extract.page_url, "The page's URL: the base for links");
+    extract_cmd->add_option("--content-type", extract.content_type,
+                            "The HTTP Content-Type, for its charset");
+    extract_cmd->add_flag("--json", extract.json, "Print JSON");
+
     auto* alert_cmd = app.add_subcommand(
         "alert", "Keyword alerts: rules in alert_rules, each matching article delivered once");
     alert_cmd->require_subcommand(1);
@@ -134,6 +145,8 @@ int run(int argc, char** argv) {
             return command_tag(options, tag_options);
         if (*retag_cmd)
             return command_retag(options, retag_options);
+        if (*extract_cmd)
+            return command_extract(options, extract);
         if (*alert_cmd) {
             alert.action = alert_cmd->get_subcommands().front()->get_name();
             return command_alert(options, alert);

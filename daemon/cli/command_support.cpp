@@ -2,6 +2,12 @@
 
 #include <fmt/core.h>
 
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "cli/cli.hpp"
+
 #include "service/log.hpp"
 
 namespace newsmon::cli {
@@ -24,6 +30,21 @@ std::unique_ptr<store::Store> open_store(const config::Config& config) {
         fmt::print(stderr, "error: cannot connect to the database: {}\n", error.what());
         return nullptr;
     }
+}
+
+// The whole of a file, or of standard input for "-".
+int read_input(const std::string& input, std::string& bytes) {
+    if (input == "-") {
+        bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return k_exit_ok;
+    }
+    std::ifstream in(input, std::ios::binary);
+    if (!in) {
+        fmt::print(stderr, "error: {}: cannot open the file\n", input);
+        return k_exit_usage;
+    }
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return k_exit_ok;
 }
 
 } // namespace newsmon::cli

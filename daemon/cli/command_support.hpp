@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
@@ -16,5 +17,9 @@ namespace newsmon::cli {
 
 // Connects, or prints "cannot connect to the database" and returns null.
 [[nodiscard]] std::unique_ptr<store::Store> open_store(const config::Config& config);
+
+// The whole of a file, or of standard input for "-", into `bytes`; prints why not and returns
+// the exit status for usage errors when it cannot.
+int read_input(const std::string& input, std::string& bytes);
 
 } // namespace newsmon::cli

@@ -26,21 +26,6 @@
 namespace newsmon::cli {
 namespace {
 
-// The whole of a file, or of standard input for "-".
-int read_input(const std::string& input, std::string& bytes) {
-    if (input == "-") {
-        bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        return k_exit_ok;
-    }
-    std::ifstream in(input, std::ios::binary);
-    if (!in) {
-        fmt::print(stderr, "error: {}: cannot open the file\n", input);
-        return k_exit_usage;
-    }
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return k_exit_ok;
-}
-
 // "2025-11-01", "2025-11-01T10:00:00Z" or a duration back from now ("30d"), as RFC 3339.
 std::optional<std::string> since_timestamp(const std::string& text) {
     if (auto instant = parsers::parse_date(text))

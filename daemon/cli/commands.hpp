@@ -48,6 +48,14 @@ struct RetagCommand {
 };
 int command_retag(const GlobalOptions& options, const RetagCommand& command);
 
+struct ExtractCommand {
+    std::string input;    // a file, "-" for standard input, or an http(s) URL to fetch
+    std::string page_url; // base for relative links (defaults to the URL fetched)
+    std::string content_type;
+    bool json = false;
+};
+int command_extract(const GlobalOptions& options, const ExtractCommand& command);
+
 // `alert add|list|enable|disable|rm|test|retry`.
 struct AlertCommand {
     std::string action;

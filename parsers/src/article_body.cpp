@@ -1,0 +1,406 @@
+// Readability-style body extraction. Boilerplate containers (navigation, sidebars, share and
+// "related" blocks, comments, cookie banners, ads) are left out by tag, role and class; the
+// remaining text blocks score their parent and grandparent by length and punctuation; the best
+// container, scaled down by its link density, is the story, with the siblings that score close
+// to it (a body split by an ad).
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "article_internal.hpp"
+#include "newsmon/parsers/words.hpp"
+
+namespace newsmon::parsers::article {
+namespace {
+
+using NodeSet = std::unordered_set<const GumboNode*>;
+
+const std::vector<const GumboNode*> children_of(const GumboNode* node) {
+    std::vector<const GumboNode*> out;
+    if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
+        return out;
+    const GumboVector& children =
+        node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
+    for (unsigned i = 0; i < children.length; ++i)
+        out.push_back(static_cast<const GumboNode*>(children.data[i]));
+    return out;
+}
+
+// Lower-cased ASCII words of the class and id attributes ("news-sidebar_2" -> news, sidebar, 2).
+std::vector<std::string> class_tokens(const GumboNode* node) {
+    std::vector<std::string> tokens;
+    for (const char* name : {"class", "id"}) {
+        std::string token;
+        for (char c : html::attribute(node, name)) {
+            if (std::isalnum(static_cast<unsigned char>(c))) {
+                token += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            } else if (!token.empty()) {
+                tokens.push_back(std::move(token));
+                token.clear();
+            }
+        }
+        if (!token.empty())
+            tokens.push_back(std::move(token));
+    }
+    return tokens;
+}
+
+// Class and id words of blocks that are never the story. The strong ones are boilerplate
+// whatever else the element's classes say ("entry-meta", "post-comments"); the weak ones
+// only when no class word speaks for the story ("article-header" stays).
+enum class Boilerplate { none, weak, strong };
+
+Boilerplate boilerplate_class(const GumboNode* node) {
+    static const std::unordered_set<std::string> k_strong = {
+        "comment",    "comments",    "share",       "sharing",       "social",    "sidebar",
+        "breadcrumb", "breadcrumbs", "cookie",      "cookies",       "consent",   "gdpr",
+        "newsletter", "subscribe",   "advert",      "advertisement", "adv",       "ad",
+        "ads",        "adsense",     "banner",      "promo",         "sponsored", "related",
+        "popular",    "trending",    "recommended", "readalso",      "seealso",   "outbrain",
+        "taboola",    "disqus",      "widget",      "byline",        "meta",      "tags",
+        "tagcloud",   "pagination",  "pager",       "login",         "signup",    "modal",
+        "popup",      "rating",      "toolbar"};
+    static const std::unordered_set<std::string> k_weak = {
+        "latest", "copyright",  "footer",   "menu",   "nav",
+        "navbar", "navigation", "masthead", "topbar", "header"};
+    auto tokens = class_tokens(node);
+    Boilerplate found = Boilerplate::none;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        bool also = i + 1 < tokens.size() && (tokens[i] == "read" || tokens[i] == "see") &&
+                    tokens[i + 1] == "also";
+        if (k_strong.contains(tokens[i]) || also)
+            return Boilerplate::strong;
+        if (k_weak.contains(tokens[i]))
+            found = Boilerplate::weak;
+    }
+    return found;
+}
+
+bool has_story_class(const GumboNode* node) {
+    static const std::unordered_set<std::string> k_story = {
+        "article", "content", "story", "body", "text", "entry", "post", "main", "news"};
+    auto tokens = class_tokens(node);
+    return html::attribute(node, "itemprop") == "articleBody" ||
+           std::any_of(tokens.begin(), tokens.end(),
+                       [](const std::string& token) { return k_story.contains(token); });
+}
+
+bool is_block_tag(GumboTag tag) {
+    switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_ADDRESS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::size_t count_characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+std::size_t count_commas(std::string_view text) {
+    std::size_t commas = static_cast<std::size_t>(std::count(text.begin(), text.end(), ','));
+    for (std::size_t at = text.find("\xD8\x8C"); at != std::string_view::npos; // Arabic comma
+         at = text.find("\xD8\x8C", at + 2))
+        ++commas;
+    return commas;
+}
+
+class Extractor {
+public:
+    explicit Extractor(const GumboNode* root) : m_root(root) {
+        mark_headline_ancestors(root);
+        mark_boilerplate(root);
+    }
+
+    Body run() {
+        score(m_root);
+        const GumboNode* best = best_candidate();
+        Body body;
+        if (!best)
+            return body;
+        const GumboNode* parent = best->parent;
+        double threshold = std::max(10.0, m_final.at(best) * 0.2);
+        std::vector<const GumboNode*> chosen;
+        for (const GumboNode* sibling :
+             parent ? children_of(parent) : std::vector<const GumboNode*>{best}) {
+            if (sibling == best || worthy_sibling(sibling, threshold))
+                chosen.push_back(sibling);
+        }
+        for (const GumboNode* node : chosen)
+            emit(node, Block::Kind::paragraph, body);
+        flush(body, Block::Kind::paragraph);
+        return body;
+    }
+
+private:
+    // Containers of the page's <h1> hold the story, whatever their classes say ("has-sidebar").
+    void mark_headline_ancestors(const GumboNode* node) {
+        if (html::is_tag(node, GUMBO_TAG_H1))
+            for (const GumboNode* up = node->parent; up; up = up->parent)
+                m_holds_headline.insert(up);
+        for (const GumboNode* child : children_of(node))
+            mark_headline_ancestors(child);
+    }
+
+    bool is_boilerplate(const GumboNode* node) const {
+        if (!html::is_element(node))
+            return false;
+        GumboTag tag = node->v.element.tag;
+        if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY)
+            return false;
+        if (html::is_invisible(node))
+            return true;
+        if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER ||
+            tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_MENU)
+            return !m_holds_headline.contains(node) || tag == GUMBO_TAG_NAV;
+        static const std::array<std::string_view, 7> k_roles = {
+            "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"};
+        auto role = html::attribute(node, "role");
+        if (std::find(k_roles.begin(), k_roles.end(), role) != k_roles.end())
+            return true;
+        if (!html::attribute(node, "hidden").empty() ||
+            html::attribute(node, "aria-hidden") == "true")
+            return true;
+        auto style = html::attribute(node, "style");
+        if (style.find("display:none") != std::string_view::npos ||
+            style.find("display: none") != std::string_view::npos)
+            return true;
+        if (m_holds_headline.contains(node))
+            return false;
+        Boilerplate kind = boilerplate_class(node);
+        return kind == Boilerplate::strong || (kind == Boilerplate::weak && !has_story_class(node));
+    }
+
+    void mark_boilerplate(const GumboNode* node) {
+        if (is_boilerplate(node)) {
+            m_removed.insert(node);
+            return;
+        }
+        for (const GumboNode* child : children_of(node))
+            mark_boilerplate(child);
+    }
+
+    bool removed(const GumboNode* node) const { return m_removed.contains(node); }
+
+    // Text and link text under a node, boilerplate excluded; cached.
+    struct Measure {
+        std::size_t characters = 0;
+        std::size_t link_characters = 0;
+    };
+    const Measure& measure(const GumboNode* node) {
+        if (auto found = m_measures.find(node); found != m_measures.end())
+            return found->second;
+        Measure total;
+        if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+            total.characters = count_characters(html::trim(node->v.text.text));
+        } else if (html::is_element(node) && !removed(node)) {
+            bool link = node->v.element.tag == GUMBO_TAG_A;
+            for (const GumboNode* child : children_of(node)) {
+                const Measure& part = measure(child);
+                total.characters += part.characters;
+                total.link_characters += link ? part.characters : part.link_characters;
+            }
+        }
+        return m_measures.emplace(node, total).first->second;
+    }
+
+    double link_density(const GumboNode* node) {
+        const Measure& m = measure(node);
+        return m.characters == 0
+                   ? 0.0
+                   : static_cast<double>(m.link_characters) / static_cast<double>(m.characters);
+    }
+
+    // A block of text to score: a paragraph-like element, or a container whose children are
+    // all inline (a <div> used as a paragraph).
+    bool is_text_block(const GumboNode* node) const {
+        GumboTag tag = node->v.element.tag;
+        if (tag == GUMBO_TAG_P || tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_TD ||
+            tag == GUMBO_TAG_BLOCKQUOTE || tag == GUMBO_TAG_LI)
+            return true;
+        if (tag != GUMBO_TAG_DIV && tag != GUMBO_TAG_SECTION && tag != GUMBO_TAG_SPAN)
+            return false;
+        for (const GumboNode* child : children_of(node))
+            if (html::is_element(child) && is_block_tag(child->v.element.tag))
+                return false;
+        return true;
+    }
+
+    void score(const GumboNode* node) {
+        if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
+            return;
+        if (removed(node))
+            return;
+        if (html::is_element(node) && is_text_block(node)) {
+            std::string text;
+            append_visible_text(node, text);
+            std::size_t length = count_characters(text);
+            if (length >= 25) {
+                double points = 1.0 + static_cast<double>(count_commas(text)) +
+                                std::min(static_cast<double>(length) / 100.0, 3.0);
+                const GumboNode* up = node->parent;
+                for (int level = 1; up && level <= 3; ++level, up = up->parent) {
+                    if (up->type != GUMBO_NODE_ELEMENT)
+                        break;
+                    m_scores[up] += points / (level == 1 ? 1.0 : level == 2 ? 2.0 : 3.0);
+                }
+            }
+        }
+        for (const GumboNode* child : children_of(node))
+            score(child);
+    }
+
+    const GumboNode* best_candidate() {
+        const GumboNode* best = nullptr;
+        double best_score = 0;
+        for (const auto& [node, points] : m_scores) {
+            double weight = has_story_class(node) ? 25.0 : 0.0;
+            if (html::is_tag(node, GUMBO_TAG_ARTICLE) || html::is_tag(node, GUMBO_TAG_MAIN))
+                weight += 10.0;
+            double final_score = (points + weight) * (1.0 - link_density(node));
+            m_final[node] = final_score;
+            // Ties go to the node that comes first in the page, whatever the map's order.
+            if (!best || final_score > best_score ||
+                (final_score == best_score &&
+                 node->index_within_parent < best->index_within_parent)) {
+                best = node;
+                best_score = final_score;
+            }
+        }
+        return best;
+    }
+
+    bool worthy_sibling(const GumboNode* node, double threshold) {
+        if (!html::is_element(node) || removed(node))
+            return false;
+        if (auto found = m_final.find(node); found != m_final.end() && found->second >= threshold)
+            return true;
+        if (!html::is_tag(node, GUMBO_TAG_P))
+            return false;
+        std::string text;
+        append_visible_text(node, text);
+        return count_characters(text) > 80 && link_density(node) < 0.25;
+    }
+
+    // append_text without the boilerplate inside (an ad in the middle of a paragraph).
+    void append_visible_text(const GumboNode* node, std::string& out) {
+        if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+            node->type == GUMBO_NODE_CDATA) {
+            html::append_collapsed(node->v.text.text, out);
+            return;
+        }
+        if (!html::is_element(node) || removed(node))
+            return;
+        if (node->v.element.tag == GUMBO_TAG_BR) {
+            html::append_collapsed(" ", out);
+            return;
+        }
+        for (const GumboNode* child : children_of(node))
+            append_visible_text(child, out);
+    }
+
+    // The chosen containers as blocks: inline runs between block elements become paragraphs;
+    // two <br> in a row end one.
+    void emit(const GumboNode* node, Block::Kind kind, Body& body) {
+        if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
+            node->type == GUMBO_NODE_WHITESPACE) {
+            html::append_collapsed(node->v.text.text, m_pending.text);
+            if (m_in_link > 0)
+                m_pending.link_chars += count_characters(html::trim(node->v.text.text));
+            return;
+        }
+        if (!html::is_element(node) || removed(node))
+            return;
+        GumboTag tag = node->v.element.tag;
+        if (tag == GUMBO_TAG_IMG) {
+            if (body.first_image.empty())
+                body.first_image = std::string(html::attribute(node, "src"));
+            return;
+        }
+        if (tag == GUMBO_TAG_FIGCAPTION)
+            return; // a caption is not the story
+        if (tag == GUMBO_TAG_BR) {
+            if (m_previous_break)
+                flush(body, kind);
+            html::append_collapsed(" ", m_pending.text);
+            m_previous_break = true;
+            return;
+        }
+        m_previous_break = false;
+        if (!is_block_tag(tag)) {
+            m_in_link += tag == GUMBO_TAG_A ? 1 : 0;
+            for (const GumboNode* child : children_of(node))
+                emit(child, kind, body);
+            m_in_link -= tag == GUMBO_TAG_A ? 1 : 0;
+            return;
+        }
+        flush(body, kind);
+        Block::Kind inner = kind;
+        if (tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
+            tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6)
+            inner = Block::Kind::heading;
+        else if (tag == GUMBO_TAG_BLOCKQUOTE)
+            inner = Block::Kind::quote;
+        else if (tag == GUMBO_TAG_LI)
+            inner = Block::Kind::item;
+        for (const GumboNode* child : children_of(node))
+            emit(child, inner, body);
+        flush(body, inner);
+    }
+
+    void flush(Body& body, Block::Kind kind) {
+        m_previous_break = false;
+        std::string text(html::trim(m_pending.text));
+        if (!text.empty())
+            body.blocks.push_back({kind, std::move(text), m_pending.link_chars});
+        m_pending = {};
+    }
+
+    const GumboNode* m_root;
+    NodeSet m_holds_headline;
+    NodeSet m_removed;
+    std::unordered_map<const GumboNode*, Measure> m_measures;
+    std::unordered_map<const GumboNode*, double> m_scores;
+    std::unordered_map<const GumboNode*, double> m_final;
+    Block m_pending;
+    int m_in_link = 0;
+    bool m_previous_break = false;
+};
+
+} // namespace
+
+Body extract_body(const GumboNode* root) {
+    return Extractor(root).run();
+}
+
+} // namespace newsmon::parsers::article

@@ -1,0 +1,173 @@
+#include <algorithm>
+
+#include "article_internal.hpp"
+#include "newsmon/parsers/article.hpp"
+#include "newsmon/parsers/encoding.hpp"
+#include "newsmon/parsers/html.hpp"
+#include "newsmon/parsers/url.hpp"
+#include "newsmon/parsers/words.hpp"
+
+namespace newsmon::parsers {
+namespace {
+
+using article::Block;
+
+// The base forms of a block's first words.
+std::vector<std::string> leading_words(std::string_view text, std::size_t count) {
+    WordList words;
+    split_words(text.substr(0, std::min<std::size_t>(text.size(), 120)), words);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < words.words.size() && i < count; ++i)
+        out.emplace_back(words.base_of(words.words[i]));
+    return out;
+}
+
+// "Read also: …" and its kin in the languages newsmon watches: links to other stories.
+bool is_read_also(std::string_view text) {
+    static const std::vector<std::vector<std::string>> k_prefixes = {
+        {"read", "also"},      {"also", "read"},      {"see", "also"},
+        {"read", "more"},      {"related"},           {"читаите", "также"},
+        {"смотрите", "также"}, {"oxu", "hemcinin"},   {"hemcinin", "oxuyun"},
+        {"ayrica", "okuyun"},  {"ayrica", "bakiniz"}, {"ilgili", "haber"}};
+    auto words = leading_words(text, 2);
+    return std::any_of(k_prefixes.begin(), k_prefixes.end(), [&](const auto& prefix) {
+        return words.size() >= prefix.size() &&
+               std::equal(prefix.begin(), prefix.end(), words.begin());
+    });
+}
+
+bool is_copyright(std::string_view text) {
+    return text.starts_with("\xC2\xA9") || text.starts_with("(c)") ||
+           text.starts_with("Copyright") ||
+           text.find("All rights reserved") != std::string_view::npos ||
+           text.find("Все права защищены") != std::string_view::npos ||
+           text.find("Bütün hüquqlar qorunur") != std::string_view::npos;
+}
+
+std::size_t characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+// Keeps the story's blocks: drops the headline repeated, the date line (its date is kept when
+// the page gave none), "read also" links, link lists and the copyright line.
+std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& title,
+                                std::optional<std::chrono::sys_seconds>& published) {
+    std::vector<Block> kept;
+    for (auto& block : blocks) {
+        // The headline repeated, alone or with the date after it as old sites set it.
+        if (!title.empty() && block.text.starts_with(title)) {
+            auto rest = html::trim(std::string_view(block.text).substr(title.size()));
+            auto when = rest.empty() ? std::nullopt : article::date_line(rest);
+            if (!published)
+                published = when;
+            if (rest.empty() || when)
+                continue;
+        }
+        if (auto when = article::date_line(block.text)) {
+            if (!published)
+                published = when;
+            continue;
+        }
+        bool link_list = block.link_chars * 2 > characters(block.text);
+        if (link_list || is_read_also(block.text) || is_copyright(block.text))
+            continue;
+        kept.push_back(std::move(block));
+    }
+    return kept;
+}
+
+std::string as_text(const std::vector<Block>& blocks) {
+    std::string text;
+    for (const auto& block : blocks)
+        text += (text.empty() ? "" : "\n\n") + block.text;
+    return text;
+}
+
+std::string as_html(const std::vector<Block>& blocks) {
+    std::string html;
+    bool in_list = false;
+    for (const auto& block : blocks) {
+        bool item = block.kind == Block::Kind::item;
+        if (item != in_list)
+            html += item ? "<ul>" : "</ul>";
+        in_list = item;
+        const char* tag = block.kind == Block::Kind::heading ? "h3"
+                          : block.kind == Block::Kind::quote ? "blockquote"
+                          : item                             ? "li"
+                                                             : "p";
+        html += std::string("<") + tag + ">" + escape_html(block.text) + "</" + tag + ">";
+    }
+    return in_list ? html + "</ul>" : html;
+}
+
+std::string absolute(const std::string& base, const std::string& url) {
+    if (url.empty())
+        return url;
+    std::string resolved = base.empty() ? url : resolve_url(base, url);
+    return is_absolute_url(resolved) ? resolved : std::string();
+}
+
+} // namespace
+
+std::optional<std::string> html_declared_charset(std::string_view bytes) {
+    std::string head(bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096)));
+    for (auto& c : head)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::size_t at = head.find("<meta"); at != std::string::npos;
+         at = head.find("<meta", at + 5)) {
+        std::size_t end = head.find('>', at);
+        std::string_view tag = std::string_view(head).substr(
+            at, end == std::string::npos ? std::string::npos : end - at);
+        std::size_t charset = tag.find("charset=");
+        if (charset == std::string_view::npos)
+            continue;
+        std::string_view value = tag.substr(charset + 8);
+        while (!value.empty() &&
+               (value.front() == '"' || value.front() == '\'' || value.front() == ' '))
+            value.remove_prefix(1);
+        std::size_t stop = value.find_first_of("\"'; />");
+        value = value.substr(0, stop);
+        if (!value.empty())
+            return std::string(value);
+    }
+    return std::nullopt;
+}
+
+tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view bytes,
+                                                             const ExtractOptions& options) {
+    auto http_charset = charset_of(options.content_type);
+    auto declared = html_declared_charset(bytes);
+    if (!http_charset && !declared) {
+        std::string guessed = html::detect_charset(bytes);
+        if (!guessed.empty() && guessed != "ASCII")
+            declared = guessed;
+    }
+    DecodedText decoded = decode_to_utf8(bytes, http_charset, declared);
+    ExtractedArticle out;
+    out.encoding = decoded.encoding;
+    out.warnings = std::move(decoded.warnings);
+    html::Document document = html::parse(decoded.utf8);
+    if (!document)
+        return tl::unexpected(ExtractError{"the page could not be parsed"});
+    article::Metadata metadata = article::read_metadata(document->document);
+    article::Body body = article::extract_body(document->root);
+    out.title = metadata.title;
+    out.author = metadata.author;
+    out.published = metadata.published;
+    auto blocks = story_blocks(std::move(body.blocks), metadata.title, out.published);
+    if (blocks.empty() && metadata.title.empty())
+        return tl::unexpected(ExtractError{"no text in the page"});
+    if (blocks.empty())
+        out.warnings.push_back("no article body found");
+    out.content_text = as_text(blocks);
+    out.content_html = as_html(blocks);
+    out.language = metadata.language;
+    out.canonical_url = absolute(options.page_url, metadata.canonical);
+    out.lead_image =
+        absolute(options.page_url, metadata.image.empty() ? body.first_image : metadata.image);
+    return out;
+}
+
+} // namespace newsmon::parsers

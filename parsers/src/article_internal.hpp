@@ -1,0 +1,44 @@
+// The two halves of article extraction: the body (scored blocks) and the page's metadata.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "html_document.hpp"
+
+namespace newsmon::parsers::article {
+
+struct Block {
+    enum class Kind { paragraph, heading, quote, item };
+    Kind kind = Kind::paragraph;
+    std::string text;
+    std::size_t link_chars = 0; // characters of text inside links
+};
+
+struct Body {
+    std::vector<Block> blocks;
+    std::string first_image; // src of the first image inside the body, as written
+};
+
+// The story's blocks: the best-scoring container and its worthy siblings, boilerplate left out.
+[[nodiscard]] Body extract_body(const GumboNode* root);
+
+struct Metadata {
+    std::string title;
+    std::string author;
+    std::optional<std::chrono::sys_seconds> published;
+    std::string image;
+    std::string language;
+    std::string canonical;
+};
+
+// What the page's head, JSON-LD and markup say; URLs as written.
+[[nodiscard]] Metadata read_metadata(const GumboNode* root);
+
+// A date in a short line such as "07 November 2025 [10:10] - Today.Az"; nullopt when the line
+// is not a date line.
+[[nodiscard]] std::optional<std::chrono::sys_seconds> date_line(std::string_view text);
+
+} // namespace newsmon::parsers::article

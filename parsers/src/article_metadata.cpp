@@ -1,0 +1,282 @@
+// What a page says about its article: <meta> (Open Graph, article:*, name=author), JSON-LD
+// NewsArticle, <link rel="canonical">, <time datetime>, itemprop, <h1>, <title>, <html lang>.
+// Where several say it, the most specific wins.
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "article_internal.hpp"
+#include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/html.hpp"
+
+namespace newsmon::parsers::article {
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string text_of(const GumboNode* node) {
+    std::string text;
+    html::append_text(node, text);
+    return std::string(html::trim(text));
+}
+
+// The parts of a JSON-LD article the page's markup may lack.
+struct LinkedData {
+    std::string headline, author, date_published, image, language, url;
+};
+
+std::string name_of(const nlohmann::json& value) {
+    if (value.is_string())
+        return value.get<std::string>();
+    if (value.is_object() && value.contains("name") && value["name"].is_string())
+        return value["name"].get<std::string>();
+    if (value.is_object() && value.contains("url") && value["url"].is_string())
+        return value["url"].get<std::string>();
+    if (value.is_array() && !value.empty())
+        return name_of(value.front());
+    return {};
+}
+
+bool is_article_type(const nlohmann::json& type) {
+    auto matches = [](const std::string& name) {
+        return name == "NewsArticle" || name == "Article" || name == "ReportageNews" ||
+               name == "BlogPosting" || name == "AnalysisNewsArticle" ||
+               name == "OpinionNewsArticle";
+    };
+    if (type.is_string())
+        return matches(type.get<std::string>());
+    if (type.is_array())
+        for (const auto& each : type)
+            if (each.is_string() && matches(each.get<std::string>()))
+                return true;
+    return false;
+}
+
+void read_linked_data(const nlohmann::json& value, LinkedData& out) {
+    if (value.is_array()) {
+        for (const auto& each : value)
+            read_linked_data(each, out);
+        return;
+    }
+    if (!value.is_object())
+        return;
+    if (value.contains("@graph"))
+        read_linked_data(value["@graph"], out);
+    if (!value.contains("@type") || !is_article_type(value["@type"]))
+        return;
+    auto take = [&](const char* key, std::string& field) {
+        if (field.empty() && value.contains(key))
+            field = name_of(value[key]);
+    };
+    take("headline", out.headline);
+    take("author", out.author);
+    take("datePublished", out.date_published);
+    take("image", out.image);
+    take("inLanguage", out.language);
+    take("url", out.url);
+    take("mainEntityOfPage", out.url);
+}
+
+class MetadataReader {
+public:
+    void visit(const GumboNode* node) {
+        if (!html::is_element(node))
+            return;
+        switch (node->v.element.tag) {
+        case GUMBO_TAG_HTML:
+            m_html_lang = html::attribute(node, "lang");
+            break;
+        case GUMBO_TAG_META:
+            meta(node);
+            break;
+        case GUMBO_TAG_LINK:
+            if (lower(html::attribute(node, "rel")) == "canonical" && m_canonical.empty())
+                m_canonical = html::attribute(node, "href");
+            break;
+        case GUMBO_TAG_TITLE:
+            if (m_title_tag.empty())
+                m_title_tag = text_of(node);
+            break;
+        case GUMBO_TAG_H1:
+            if (m_h1.empty())
+                m_h1 = text_of(node);
+            m_after_headline = 0;
+            return;
+        case GUMBO_TAG_TIME:
+            if (m_time.empty())
+                m_time = html::attribute(node, "datetime");
+            break;
+        case GUMBO_TAG_SCRIPT:
+            if (lower(html::attribute(node, "type")) == "application/ld+json")
+                json_ld(node);
+            return;
+        default:
+            break;
+        }
+        look_for_date_line(node);
+        if (html::attribute(node, "itemprop") == "datePublished" && m_itemprop_date.empty()) {
+            auto value = html::attribute(node, "content");
+            m_itemprop_date = value.empty() ? html::attribute(node, "datetime") : value;
+        }
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i)
+            visit(static_cast<const GumboNode*>(children.data[i]));
+    }
+
+    Metadata result() const {
+        Metadata out;
+        out.title = first_of(
+            {m_h1, meta_value("og:title"), m_linked.headline, without_site_name(m_title_tag)});
+        std::string author =
+            first_of({m_linked.author, meta_value("author"), meta_value("article:author")});
+        out.author = author.starts_with("http") ? std::string() : author;
+        for (const std::string& candidate :
+             {meta_value("article:published_time"), m_linked.date_published, m_itemprop_date,
+              m_time, meta_value("date"), meta_value("pubdate"), meta_value("dc.date")}) {
+            if (auto when = parse_date(candidate)) {
+                out.published = when;
+                break;
+            }
+        }
+        if (!out.published)
+            out.published = m_date_line;
+        out.image = first_of({meta_value("og:image"), m_linked.image});
+        std::string locale = meta_value("og:locale");
+        std::replace(locale.begin(), locale.end(), '_', '-');
+        out.language =
+            first_of({m_html_lang, meta_value("content-language"), m_linked.language, locale});
+        out.canonical = first_of({m_canonical, meta_value("og:url"), m_linked.url});
+        return out;
+    }
+
+private:
+    // The visible date line ("07 November 2025 [10:10]"): a short element among the first
+    // few after the headline.
+    void look_for_date_line(const GumboNode* node) {
+        constexpr int k_elements_after_headline = 40;
+        if (m_date_line || m_after_headline < 0 || ++m_after_headline > k_elements_after_headline)
+            return;
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i)
+            if (html::is_element(static_cast<const GumboNode*>(children.data[i])) &&
+                static_cast<const GumboNode*>(children.data[i])->v.element.tag != GUMBO_TAG_SPAN &&
+                static_cast<const GumboNode*>(children.data[i])->v.element.tag != GUMBO_TAG_A &&
+                static_cast<const GumboNode*>(children.data[i])->v.element.tag != GUMBO_TAG_TIME)
+                return; // not a leaf line
+        std::string text = text_of(node);
+        if (!text.empty() && text.size() <= 80)
+            m_date_line = date_line(text);
+    }
+
+    void meta(const GumboNode* node) {
+        std::string key = lower(html::attribute(node, "property"));
+        if (key.empty())
+            key = lower(html::attribute(node, "name"));
+        if (key.empty())
+            key = lower(html::attribute(node, "http-equiv"));
+        auto content = html::trim(html::attribute(node, "content"));
+        if (!key.empty() && !content.empty() && !m_meta.contains(key))
+            m_meta.emplace(key, decode_text(content));
+    }
+
+    void json_ld(const GumboNode* node) {
+        std::string text;
+        const GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) {
+            const auto* child = static_cast<const GumboNode*>(children.data[i]);
+            if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA ||
+                child->type == GUMBO_NODE_WHITESPACE)
+                text += child->v.text.text;
+        }
+        auto parsed = nlohmann::json::parse(text, nullptr, false);
+        if (!parsed.is_discarded())
+            read_linked_data(parsed, m_linked);
+    }
+
+    std::string meta_value(const std::string& key) const {
+        auto found = m_meta.find(key);
+        return found == m_meta.end() ? std::string() : found->second;
+    }
+
+    static std::string first_of(std::initializer_list<std::string> candidates) {
+        for (const auto& candidate : candidates)
+            if (!html::trim(candidate).empty())
+                return std::string(html::trim(candidate));
+        return {};
+    }
+
+    // "Story title | Site" and "Story title - Site": the site's name is not the title.
+    static std::string without_site_name(const std::string& title) {
+        for (std::string_view separator : {" | ", " - ", " — ", " – ", " :: "}) {
+            auto at = title.rfind(separator);
+            if (at != std::string::npos && at > title.size() / 3)
+                return title.substr(0, at);
+        }
+        return title;
+    }
+
+    std::map<std::string, std::string> m_meta;
+    LinkedData m_linked;
+    std::string m_html_lang, m_canonical, m_title_tag, m_h1, m_time, m_itemprop_date;
+    int m_after_headline = -1; // elements seen since the <h1>; -1 before it
+    std::optional<std::chrono::sys_seconds> m_date_line;
+};
+
+bool digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12.09.2025 09:15", as Russian and Azerbaijani sites write dates, to "2025-09-12 09:15".
+std::string day_month_year_to_iso(std::string_view text) {
+    auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos || text.size() < first + 10)
+        return std::string(text);
+    std::string_view date = text.substr(first, 10);
+    if (date[2] != '.' || date[5] != '.' || !digits(date.substr(0, 2)) ||
+        !digits(date.substr(3, 2)) || !digits(date.substr(6, 4)))
+        return std::string(text);
+    return std::string(date.substr(6, 4)) + "-" + std::string(date.substr(3, 2)) + "-" +
+           std::string(date.substr(0, 2)) + std::string(text.substr(first + 10));
+}
+
+} // namespace
+
+Metadata read_metadata(const GumboNode* root) {
+    MetadataReader reader;
+    const GumboVector& children = root->v.document.children;
+    for (unsigned i = 0; i < children.length; ++i)
+        reader.visit(static_cast<const GumboNode*>(children.data[i]));
+    return reader.result();
+}
+
+std::optional<std::chrono::sys_seconds> date_line(std::string_view text) {
+    if (text.size() > 80)
+        return std::nullopt;
+    // "07 November 2025 [10:10] - Today.Az": brackets off, then the longest prefix of words
+    // that reads as a date.
+    std::string cleaned = day_month_year_to_iso(text);
+    std::erase_if(cleaned,
+                  [](char c) { return c == '[' || c == ']' || c == '|' || c == '(' || c == ')'; });
+    std::replace(cleaned.begin(), cleaned.end(), ',', ' ');
+    std::vector<std::size_t> ends;
+    for (std::size_t i = 0; i <= cleaned.size(); ++i)
+        if (i == cleaned.size() || cleaned[i] == ' ')
+            ends.push_back(i);
+    for (auto end = ends.rbegin(); end != ends.rend(); ++end) {
+        auto prefix = html::trim(std::string_view(cleaned).substr(0, *end));
+        if (prefix.size() < 8)
+            break;
+        if (auto when = parse_date(prefix))
+            return when;
+    }
+    return std::nullopt;
+}
+
+} // namespace newsmon::parsers::article
