@@ -16,15 +16,30 @@ namespace {
 
 using NodeSet = std::unordered_set<const GumboNode*>;
 
-const std::vector<const GumboNode*> children_of(const GumboNode* node) {
-    std::vector<const GumboNode*> out;
-    if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
-        return out;
-    const GumboVector& children =
-        node->type == GUMBO_NODE_DOCUMENT ? node->v.document.children : node->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i)
-        out.push_back(static_cast<const GumboNode*>(children.data[i]));
-    return out;
+// A node's children as a range, without copying gumbo's vector.
+class Children {
+public:
+    explicit Children(const GumboNode* node) {
+        if (node->type == GUMBO_NODE_DOCUMENT)
+            m_vector = &node->v.document.children;
+        else if (html::is_element(node))
+            m_vector = &node->v.element.children;
+    }
+    const GumboNode* const* begin() const {
+        return m_vector ? reinterpret_cast<const GumboNode* const*>(m_vector->data) : nullptr;
+    }
+    const GumboNode* const* end() const { return m_vector ? begin() + m_vector->length : nullptr; }
+
+private:
+    const GumboVector* m_vector = nullptr;
+};
+
+Children children_of(const GumboNode* node) {
+    return Children(node);
+}
+
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
 }
 
 // Lower-cased ASCII words of the class and id attributes ("news-sidebar_2" -> news, sidebar, 2).
@@ -34,7 +49,7 @@ std::vector<std::string> class_tokens(const GumboNode* node) {
         std::string token;
         for (char c : html::attribute(node, name)) {
             if (std::isalnum(static_cast<unsigned char>(c))) {
-                token += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                token += ascii_lower(c);
             } else if (!token.empty()) {
                 tokens.push_back(std::move(token));
                 token.clear();
@@ -151,11 +166,12 @@ public:
         const GumboNode* parent = best->parent;
         double threshold = std::max(10.0, m_final.at(best) * 0.2);
         std::vector<const GumboNode*> chosen;
-        for (const GumboNode* sibling :
-             parent ? children_of(parent) : std::vector<const GumboNode*>{best}) {
-            if (sibling == best || worthy_sibling(sibling, threshold))
-                chosen.push_back(sibling);
-        }
+        if (!parent)
+            chosen.push_back(best);
+        else
+            for (const GumboNode* sibling : children_of(parent))
+                if (sibling == best || worthy_sibling(sibling, threshold))
+                    chosen.push_back(sibling);
         for (const GumboNode* node : chosen)
             emit(node, Block::Kind::paragraph, body);
         flush(body, Block::Kind::paragraph);

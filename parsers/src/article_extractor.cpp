@@ -114,7 +114,7 @@ std::string absolute(const std::string& base, const std::string& url) {
 std::optional<std::string> html_declared_charset(std::string_view bytes) {
     std::string head(bytes.substr(0, std::min<std::size_t>(bytes.size(), 4096)));
     for (auto& c : head)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
     for (std::size_t at = head.find("<meta"); at != std::string::npos;
          at = head.find("<meta", at + 5)) {
         std::size_t end = head.find('>', at);
@@ -139,8 +139,11 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
                                                              const ExtractOptions& options) {
     auto http_charset = charset_of(options.content_type);
     auto declared = html_declared_charset(bytes);
-    if (!http_charset && !declared) {
-        std::string guessed = html::detect_charset(bytes);
+    // Well-formed UTF-8 beyond ASCII is next to impossible by chance: only other bytes need a
+    // guess.
+    if (!http_charset && !declared && !is_valid_utf8(bytes)) {
+        constexpr std::size_t k_enough_to_guess = 16 * 1024;
+        std::string guessed = html::detect_charset(bytes.substr(0, k_enough_to_guess));
         if (!guessed.empty() && guessed != "ASCII")
             declared = guessed;
     }

@@ -218,6 +218,22 @@ std::optional<std::string> xml_declared_encoding(std::string_view bytes) {
     return label;
 }
 
+bool is_valid_utf8(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    while (p < end) {
+        if (*p < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t length = valid_sequence(p, end);
+        if (length == 0)
+            return false;
+        p += length;
+    }
+    return true;
+}
+
 Utf8Repairs repair_utf8(std::string& text) {
     Utf8Repairs repairs;
     const auto* begin = reinterpret_cast<const unsigned char*>(text.data());

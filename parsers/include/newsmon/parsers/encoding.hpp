@@ -26,6 +26,9 @@ struct DecodedText {
 // The encoding named by an XML declaration at the start of `bytes`, if any.
 [[nodiscard]] std::optional<std::string> xml_declared_encoding(std::string_view bytes);
 
+// True when every byte sequence is well-formed UTF-8 (plain ASCII included).
+[[nodiscard]] bool is_valid_utf8(std::string_view text);
+
 // Makes UTF-8 text safe for XML and JSON in place: invalid sequences become U+FFFD; C0
 // controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF, are removed.
 struct Utf8Repairs {
