@@ -16,6 +16,7 @@
 #include "newsmon/parsers/feed.hpp"
 #include "service/daemon.hpp"
 #include "service/log.hpp"
+#include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
 #include "store/retag.hpp"
@@ -95,6 +96,19 @@ int command_poll_once(const GlobalOptions& options) {
         return stop;
     });
     store->release_feeds(owner, report.cancelled);
+    // The pages of teaser items, until none is due (a failed one waits for its retry).
+    service::PageCycle pages(*config, *store, *tagger, fetcher);
+    service::PageReport fetched;
+    for (int round = 0; round < 1000 && !stop; ++round) {
+        auto done = pages.run(std::max(config->http.concurrency * 2, 32), [&] {
+            stop = stop || signals.poll().has_value();
+            return stop;
+        });
+        fetched.stored += done.stored;
+        fetched.failed += done.failed;
+        if (done.claimed == 0)
+            break;
+    }
     // What matched goes out now; a failed delivery waits for `run` or the next poll.
     auto sent = alerts::Sender(*config).deliver_due(store->connection());
     log::info("poll done",

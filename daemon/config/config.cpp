@@ -92,11 +92,32 @@ ConvertError positive_interval(const PollInterval& value) {
     return value.automatic ? std::nullopt : positive_duration(value.fixed);
 }
 
+ConvertError full_text_mode(const std::string& mode) {
+    if (mode != "auto" && mode != "always" && mode != "never")
+        return "expected \"auto\", \"always\" or \"never\", got \"" + mode + "\"";
+    return std::nullopt;
+}
+
+ConvertError zero_or_more(const int& value) {
+    if (value < 0)
+        return "must be 0 or more, got " + std::to_string(value);
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<DefaultsSettings>>& defaults_keys() {
     static const std::vector<KeySpec<DefaultsSettings>> k_keys = {
         key<DefaultsSettings, PollInterval>("interval", &DefaultsSettings::interval, "\"15m\"",
                                             "poll interval of feeds that set none, or \"auto\"",
                                             positive_interval),
+        key<DefaultsSettings, std::string>("full_text", &DefaultsSettings::full_text, "\"auto\"",
+                                           "fetch the article page: auto (teasers only), "
+                                           "always or never",
+                                           full_text_mode),
+        key<DefaultsSettings, int>("full_text_min_chars", &DefaultsSettings::full_text_min_chars,
+                                   "500",
+                                   "\"auto\" fetches the page when the feed's text is "
+                                   "shorter than this",
+                                   zero_or_more),
         key<DefaultsSettings, Duration>("min_interval", &DefaultsSettings::min_interval, "\"2m\"",
                                         "shortest interval \"auto\" may choose", positive_duration),
         key<DefaultsSettings, Duration>("max_interval", &DefaultsSettings::max_interval, "\"24h\"",
@@ -192,6 +213,14 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
             "keep only items filed under one of these categories"),
         key("user_agent", &FeedConfig::user_agent, "[http] user_agent",
             "User-Agent for this feed only"),
+        key<FeedConfig, std::optional<std::string>>(
+            "full_text", &FeedConfig::full_text, "[defaults] full_text",
+            "fetch the article page: auto, always or never",
+            [](const std::optional<std::string>& mode) { return full_text_mode(*mode); }),
+        key<FeedConfig, std::optional<int>>(
+            "full_text_min_chars", &FeedConfig::full_text_min_chars,
+            "[defaults] full_text_min_chars", "\"auto\" threshold for this feed",
+            [](const std::optional<int>& value) { return zero_or_more(*value); }),
     };
     return k_keys;
 }

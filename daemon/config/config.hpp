@@ -38,8 +38,12 @@ struct PollInterval {
     Duration fixed = std::chrono::minutes{15};
 };
 
+// When to fetch an item's article page for its full text: "auto" when the feed carries only a
+// teaser (shorter than full_text_min_chars, or ending like one), "always", or "never".
 struct DefaultsSettings {
     PollInterval interval;
+    std::string full_text = "auto";
+    int full_text_min_chars = 500;
     Duration min_interval = std::chrono::minutes{2};
     Duration max_interval = std::chrono::hours{24};
     Duration max_backoff = std::chrono::hours{24};
@@ -86,6 +90,8 @@ struct FeedConfig {
     std::optional<std::string> language;
     std::vector<std::string> categories;
     std::optional<std::string> user_agent;
+    std::optional<std::string> full_text;
+    std::optional<int> full_text_min_chars;
 };
 
 struct TopicConfig {
@@ -112,6 +118,12 @@ struct Config {
 
     [[nodiscard]] PollInterval interval_of(const FeedConfig& feed) const {
         return feed.interval.value_or(defaults.interval);
+    }
+    [[nodiscard]] const std::string& full_text_of(const FeedConfig& feed) const {
+        return feed.full_text ? *feed.full_text : defaults.full_text;
+    }
+    [[nodiscard]] int full_text_min_chars_of(const FeedConfig& feed) const {
+        return feed.full_text_min_chars.value_or(defaults.full_text_min_chars);
     }
     [[nodiscard]] const std::string& user_agent_of(const FeedConfig& feed) const {
         return feed.user_agent ? *feed.user_agent : http.user_agent;

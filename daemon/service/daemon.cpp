@@ -8,9 +8,11 @@
 
 #include "alerts/rule_store.hpp"
 #include "service/log.hpp"
+#include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "service/systemd_notify.hpp"
 #include "store/migrations.hpp"
+#include "store/page_store.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -166,6 +168,23 @@ void Daemon::poll_due_feeds() {
                   std::to_string(report.articles_new) + " new articles");
 }
 
+void Daemon::fetch_due_pages() {
+    // Feeds first, pages with what is left of the round: a slow site never delays a feed.
+    int batch = std::max(m_config.http.concurrency * 2, 32);
+    PageCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics);
+    cycle.run(batch, [this] {
+        if (auto signal = m_signals.poll())
+            classify(signal);
+        return m_stop_requested || m_reload_requested; // unfetched pages wait for the next round
+    });
+}
+
+std::chrono::milliseconds Daemon::time_until_next_work() {
+    auto next_feed = m_store->time_until_next_due().value_or(k_longest_sleep);
+    auto next_page = store::time_until_next_page(m_store->connection()).value_or(k_longest_sleep);
+    return std::min(next_feed, next_page);
+}
+
 void Daemon::set_database_state(bool up, const std::string& problem) {
     m_metrics.set("newsmon_database_up", up ? 1 : 0);
     std::lock_guard lock(m_health_mutex);
@@ -218,13 +237,15 @@ int Daemon::run() {
             purge_when_due();
             set_database_state(true, "");
             poll_due_feeds();
+            if (!m_stop_requested)
+                fetch_due_pages();
             update_gauges();
             notify_watchdog();
             retry_delay = k_first_retry;
             if (m_stop_requested)
                 break;
-            auto next_due = m_store->time_until_next_due().value_or(k_longest_sleep);
-            sleep_for(std::clamp(next_due, std::chrono::milliseconds{0}, longest_sleep));
+            sleep_for(
+                std::clamp(time_until_next_work(), std::chrono::milliseconds{0}, longest_sleep));
         } catch (const std::exception& error) {
             // Most often the database went away: drop the connection and try again later.
             log::error("database unavailable", {log::field("error", error.what()),

@@ -42,6 +42,8 @@ private:
     void update_gauges();
     void set_database_state(bool up, const std::string& problem);
     void poll_due_feeds();
+    void fetch_due_pages();
+    std::chrono::milliseconds time_until_next_work(); // the next feed or page due
     void purge_when_due();
     void reload();
     void restart_alert_service();

@@ -15,7 +15,7 @@ struct Declaration {
 };
 
 // Names are a public interface (dashboards and alerts use them): add, never rename.
-constexpr std::array<Declaration, 16> k_metrics = {{
+constexpr std::array<Declaration, 17> k_metrics = {{
     {"newsmon_polls_total", "counter", "Feed polls by outcome: ok, unchanged, failed"},
     {"newsmon_http_responses_total", "counter", "HTTP responses by status code"},
     {"newsmon_fetched_bytes_total", "counter", "Response body bytes fetched"},
@@ -23,6 +23,7 @@ constexpr std::array<Declaration, 16> k_metrics = {{
     {"newsmon_topic_hits_total", "counter", "Articles tagged, by topic"},
     {"newsmon_alerts_total", "counter", "Alert deliveries by channel and outcome"},
     {"newsmon_alert_matches_total", "counter", "Articles that matched an alert rule"},
+    {"newsmon_pages_total", "counter", "Article pages fetched for full text, by outcome"},
     {"newsmon_alert_rules", "gauge", "Enabled alert rules by state: active, invalid"},
     {"newsmon_feeds", "gauge", "Enabled feeds"},
     {"newsmon_feeds_due", "gauge", "Enabled feeds due for a poll now"},

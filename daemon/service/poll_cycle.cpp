@@ -6,6 +6,7 @@
 
 #include "newsmon/parsers/feed.hpp"
 #include "newsmon/parsers/text.hpp"
+#include "pages/page_policy.hpp"
 #include "schedule/schedule.hpp"
 #include "service/log.hpp"
 #include "tag/article_text.hpp"
@@ -72,11 +73,16 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
     std::string language =
         settings && settings->language ? *settings->language : parsed->language.value_or("");
     poll.articles.reserve(parsed->items.size());
+    std::string mode = settings ? m_config.full_text_of(*settings) : m_config.defaults.full_text;
+    int min_chars = settings ? m_config.full_text_min_chars_of(*settings)
+                             : m_config.defaults.full_text_min_chars;
     for (auto& item : parsed->items) {
         std::string full_text = tag::feed_full_text(item);
         auto topics = m_tagger.topics_of(item.title, tag::article_body(item.summary, full_text));
+        bool page =
+            pages::wants_page(item, full_text.empty() ? item.summary : full_text, mode, min_chars);
         poll.articles.push_back(
-            {std::move(item), std::move(topics), std::move(full_text), language});
+            {std::move(item), std::move(topics), std::move(full_text), language, page});
     }
     if (!parsed->link.empty())
         poll.site_url = parsed->link;

@@ -106,7 +106,8 @@ std::string to_json(const FeedPoll& poll) {
         articles.push_back({{"item", item_json(article.item)},
                             {"topics", topics},
                             {"content_text", article.content_text},
-                            {"language", article.language}});
+                            {"language", article.language},
+                            {"wants_page", article.wants_page}});
     }
     json document = {
         {"feed_id", poll.feed_id},
@@ -146,6 +147,7 @@ FeedPoll feed_poll_from_json(const std::string& text) {
                                       t.at("in_title")});
         article.content_text = a.at("content_text");
         article.language = a.at("language");
+        article.wants_page = a.value("wants_page", false); // absent in older spool files
         poll.articles.push_back(std::move(article));
     }
     poll.site_url = optional_from<std::string>(j.at("site_url"));

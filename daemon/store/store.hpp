@@ -35,6 +35,7 @@ struct PolledArticle {
     std::vector<tag::TopicMatch> topics;
     std::string content_text; // empty when only the feed's text is known
     std::string language;     // empty when unknown
+    bool wants_page = false;  // the feed's text is a teaser: fetch the article page
 };
 
 // The outcome of one poll of one feed, stored in a single transaction.
@@ -111,6 +112,10 @@ public:
     // Match what record_poll stores against these rules (read at each poll: they may be
     // replaced while the store is in use). Null: no alert matching.
     void use_alert_rules(const alerts::LiveRules* rules) { m_alert_rules = rules; }
+    // The rules in use now; null when alert matching is off.
+    [[nodiscard]] std::shared_ptr<const alerts::RuleSet> alert_rules() const {
+        return m_alert_rules ? m_alert_rules->current() : nullptr;
+    }
 
 private:
     void prepare_statements();

@@ -1,0 +1,61 @@
+// The article pages waiting to be fetched, and what fetching them did: claimed with a lease
+// (so instances never fetch the same page twice), then stored with the article's new topics
+// and alert matches in one transaction, or retried later with backoff.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "alerts/rule_set.hpp"
+#include "newsmon/parsers/article.hpp"
+#include "tag/topic_match.hpp"
+
+namespace newsmon::store {
+
+struct PageJob {
+    std::int64_t article_id = 0;
+    std::int64_t feed_id = 0;
+    std::string url;
+    std::string feed_url; // the feed's configured URL: its settings
+    std::string title;
+    std::string summary;
+    std::string language;
+    std::optional<std::string> etag;
+    std::optional<std::string> last_modified;
+    int attempts = 0; // including this one
+    bool is_duplicate = false;
+};
+
+// Claims up to `limit` pages that are due, pushing their next attempt `lease` away.
+[[nodiscard]] std::vector<PageJob> claim_pages(pqxx::connection& connection, int limit,
+                                               std::chrono::milliseconds lease);
+
+// Stores the page's text and metadata (filling what the feed lacked), replaces the article's
+// topics and records alert deliveries for `rules` when given. One transaction.
+void record_page(pqxx::connection& connection, const PageJob& job,
+                 const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
+                 const std::optional<std::string>& etag,
+                 const std::optional<std::string>& last_modified, const alerts::RuleSet* rules);
+
+// Pages claimed but not fetched (shutting down, reloading): due again at once, the attempt
+// not counted.
+void release_pages(pqxx::connection& connection, const std::vector<std::int64_t>& article_ids);
+
+// A 304: the stored text stands.
+void record_page_unchanged(pqxx::connection& connection, const PageJob& job);
+
+// The attempt failed: retried after `retry` (doubling per attempt), or `failed` for good once
+// `max_attempts` is reached. The article keeps its feed text either way.
+void record_page_failure(pqxx::connection& connection, const PageJob& job, const std::string& error,
+                         int max_attempts, std::chrono::milliseconds retry);
+
+// Time until the next pending page is due; nullopt when none is pending.
+[[nodiscard]] std::optional<std::chrono::milliseconds>
+time_until_next_page(pqxx::connection& connection);
+
+} // namespace newsmon::store

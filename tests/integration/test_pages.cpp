@@ -1,0 +1,193 @@
+// Full text from article pages: a feed of teasers on the test HTTP server, its pages served
+// from tests/fixtures/articles, polled and fetched through the daemon's own path.
+#include <gtest/gtest.h>
+
+#include "alerts/rule_store.hpp"
+#include "http_test_server.hpp"
+#include "service/page_cycle.hpp"
+#include "service/poll_cycle.hpp"
+#include "store/migrations.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using testkit::HttpTestServer;
+using testkit::Response;
+using testkit::TestDatabase;
+
+namespace {
+
+struct TeaserItem {
+    std::string guid;
+    std::string title;
+    std::string teaser;
+    std::string page_path;
+    std::string date = "Tue, 14 Oct 2025 12:00:00 GMT"; // empty: no date in the feed
+};
+
+class Pages : public ::testing::Test {
+protected:
+    Pages() {
+        m_feed = std::make_unique<HttpTestServer::Endpoint>(
+            server.serve("/feed", [this](const httplib::Request&) {
+                std::lock_guard lock(m_mutex);
+                return Response{200, m_feed_xml, "application/rss+xml", {}};
+            }));
+        config.database.url = db.url();
+        config.http.block_private = false;
+        config.feeds = {{"Teasers", server.url("/feed"), {}, {}, {}, {}, {}, {}}};
+        config.topics = {
+            {"nato", "", {"NATO", "North Atlantic", "НАТО", "Североатлантическ*"}, {}, 1}};
+        store::migrate(store.connection());
+        store.sync_feeds(config);
+        store.sync_topics(config);
+        store.use_alert_rules(&rules);
+    }
+
+    void publish(const std::vector<TeaserItem>& items) {
+        std::string xml = "<rss version=\"2.0\"><channel><title>Teasers</title><link>" +
+                          server.url("/") + "</link>";
+        for (const auto& item : items) {
+            xml += "<item><guid>" + item.guid + "</guid><title>" + item.title + "</title><link>" +
+                   server.url(item.page_path) + "</link><description>" + item.teaser +
+                   "</description>";
+            if (!item.date.empty())
+                xml += "<pubDate>" + item.date + "</pubDate>";
+            xml += "</item>";
+        }
+        std::lock_guard lock(m_mutex);
+        m_feed_xml = xml + "</channel></rss>";
+    }
+
+    // `poll --once`: the feed, then every due page.
+    service::PageReport poll_once() {
+        auto tagger = tag::Tagger::compile(config.topics);
+        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
+        service::PollCycle cycle(config, store, *tagger, fetcher);
+        cycle.run(store.claim_feeds("test", std::chrono::minutes{5}, 10, false));
+        return fetch_pages();
+    }
+    service::PageReport fetch_pages() {
+        auto tagger = tag::Tagger::compile(config.topics);
+        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
+        return service::PageCycle(config, store, *tagger, fetcher).run(50);
+    }
+
+    std::string column(const std::string& guid, const std::string& expression) {
+        return db.text("SELECT coalesce((" + expression +
+                       ")::text, '') FROM articles WHERE guid = '" + guid + "'");
+    }
+
+    TestDatabase db;
+    HttpTestServer server;
+    config::Config config;
+    store::Store store{db.url()};
+    alerts::LiveRules rules;
+    std::mutex m_mutex;
+    std::string m_feed_xml;
+    std::unique_ptr<HttpTestServer::Endpoint> m_feed;
+};
+
+TEST_F(Pages, ATeaserGetsThePagesTextAndIsTaggedAndAlertedThen) {
+    db.execute("INSERT INTO alert_rules (name, query, channels) VALUES ('council', "
+               "'\"North Atlantic Council\"', '{\"notify\": true}')");
+    rules.replace(alerts::load_rules(store.connection()).rules);
+    auto page = server.serve_file("/news/1", "articles/portal_with_menus.html", "text/html");
+    publish({{"t1", "Envoys arrive in Baku", "Envoys arrived on Tuesday for talks...", "/news/1"}});
+    auto report = poll_once();
+    EXPECT_EQ(report.stored, 1U);
+    EXPECT_EQ(column("t1", "page_status"), "done");
+    EXPECT_NE(column("t1", "content_text")
+                  .find("permanent representatives to the North Atlantic "
+                        "Council"),
+              std::string::npos);
+    EXPECT_EQ(column("t1", "content_text").find("Latest news"), std::string::npos);
+    EXPECT_EQ(column("t1", "canonical_url"),
+              "https://herald.example.test/en/politics/baku-hosts-alliance-envoys");
+    EXPECT_EQ(column("t1", "lead_image"), server.url("/images/2025/11/envoys-baku.jpg"));
+    // The teaser had no term of the topic; the page does.
+    EXPECT_EQ(db.text("SELECT string_agg(topic, ',') FROM article_topics"), "nato");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_deliveries"), 1);
+    // Fetched again (the feed item changed), the page alerts no second time.
+    publish(
+        {{"t1", "Envoys arrive in Baku", "Envoys arrived on Tuesday for the talks...", "/news/1"}});
+    poll_once();
+    EXPECT_EQ(server.request_count("/news/1"), 2);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_deliveries"), 1);
+}
+
+TEST_F(Pages, AWindows1251PageComesOutRightAndFillsWhatTheFeedLacked) {
+    auto page = server.serve_file("/news/ru", "articles/russian_windows1251.html", "text/html");
+    publish({{"ru", "Азербайджан и НАТО", "Стороны обсудили…", "/news/ru", ""}});
+    poll_once();
+    EXPECT_NE(column("ru", "content_text").find("Министерства обороны Азербайджана"),
+              std::string::npos);
+    EXPECT_EQ(column("ru", "author"), "Анна Соколова");
+    EXPECT_EQ(column("ru", "language"), "ru");
+    // The feed gave no date; the page's article:published_time replaces the guess.
+    EXPECT_EQ(column("ru", "published_at AT TIME ZONE 'UTC'"), "2025-11-07 06:10:00");
+    EXPECT_EQ(column("ru", "published_guessed"), "false");
+}
+
+TEST_F(Pages, AFailingPageKeepsTheFeedTextAndIsRetriedABoundedNumberOfTimes) {
+    auto broken = server.serve("/news/500", [](const httplib::Request&) {
+        return Response{500, "", "text/plain", {}};
+    });
+    publish({{"f1", "NATO statement", "The alliance said on Monday...", "/news/500"}});
+    auto first = poll_once();
+    EXPECT_EQ(first.failed, 1U);
+    EXPECT_EQ(column("f1", "page_status"), "pending");
+    EXPECT_EQ(column("f1", "page_error"), "HTTP status 500");
+    EXPECT_EQ(column("f1", "summary"), "The alliance said on Monday...");
+    EXPECT_EQ(db.text("SELECT string_agg(topic, ',') FROM article_topics"), "nato");
+    EXPECT_EQ(fetch_pages().claimed, 0U); // not before its retry time
+    for (int attempt = 2; attempt <= service::PageCycle::k_max_attempts; ++attempt) {
+        db.execute("UPDATE articles SET page_next_at = now()");
+        fetch_pages();
+    }
+    EXPECT_EQ(column("f1", "page_status"), "failed");
+    EXPECT_EQ(column("f1", "page_attempts"), std::to_string(service::PageCycle::k_max_attempts));
+    EXPECT_EQ(server.request_count("/news/500"), service::PageCycle::k_max_attempts);
+}
+
+TEST_F(Pages, APageFetchedAgainIsAskedForConditionally) {
+    int served = 0;
+    auto page = server.serve("/news/etag", [&](const httplib::Request& request) {
+        ++served;
+        if (request.get_header_value("If-None-Match") == "\"v1\"")
+            return Response{304, "", "text/html", {}};
+        Response response{200, testkit::read_fixture("articles/amp_page.html"), "text/html", {}};
+        response.headers.emplace("ETag", "\"v1\"");
+        return response;
+    });
+    publish({{"e1", "Drills", "Units held exercises...", "/news/etag"}});
+    poll_once();
+    EXPECT_EQ(column("e1", "page_etag"), "\"v1\"");
+    publish({{"e1", "Drills", "Units held three days of exercises...", "/news/etag"}});
+    auto again = poll_once();
+    EXPECT_EQ(again.unchanged, 1U);
+    EXPECT_EQ(served, 2);
+    EXPECT_EQ(column("e1", "page_status"), "done");
+    EXPECT_NE(column("e1", "content_text").find("Absheron peninsula"), std::string::npos);
+}
+
+TEST_F(Pages, TheFullTextSettingDecidesWhichPagesAreFetched) {
+    auto page = server.serve_file("/news/p", "articles/amp_page.html", "text/html");
+    std::string long_text(600, 'x');
+    long_text = "A long item text. " + long_text;
+    config.feeds[0].full_text = "never";
+    publish({{"n1", "Short", "A teaser...", "/news/p"}});
+    poll_once();
+    EXPECT_EQ(column("n1", "page_status"), "");
+    config.feeds[0].full_text = "auto";
+    // The setting applies to items as they are stored: new ones, and changed ones.
+    publish({{"n1", "Short", "A new teaser...", "/news/p"}, {"a1", "Long", long_text, "/news/p"}});
+    poll_once();
+    EXPECT_EQ(column("n1", "page_status"), "done");
+    EXPECT_EQ(column("a1", "page_status"), ""); // long enough
+    config.feeds[0].full_text = "always";
+    publish({{"w1", "Long again", long_text, "/news/p"}});
+    poll_once();
+    EXPECT_EQ(column("w1", "page_status"), "done");
+}
+
+} // namespace
