@@ -2,7 +2,13 @@
 // from tests/fixtures/articles, polled and fetched through the daemon's own path.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "alerts/rule_store.hpp"
+#include "cli/commands.hpp"
 #include "http_test_server.hpp"
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
@@ -188,6 +194,30 @@ TEST_F(Pages, TheFullTextSettingDecidesWhichPagesAreFetched) {
     publish({{"w1", "Long again", long_text, "/news/p"}});
     poll_once();
     EXPECT_EQ(column("w1", "page_status"), "done");
+}
+
+TEST_F(Pages, ExtractFetchesAUrlAndPrintsWhatItRead) {
+    auto page = server.serve_file("/news/az", "articles/azerbaijani_time_tag.html", "text/html");
+    cli::ExtractCommand command;
+    command.input = server.url("/news/az");
+    command.json = true;
+    ::testing::internal::CaptureStdout();
+    int status = cli::command_extract({"/nonexistent/newsmon.toml", std::nullopt}, command);
+    std::string printed = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(status, 2); // an explicit config that does not exist is an error
+    auto config_path = std::filesystem::temp_directory_path() /
+                       ("newsmon-extract-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(config_path) << "[http]\nblock_private = false\n";
+    cli::GlobalOptions options{config_path.string(), std::nullopt};
+    ::testing::internal::CaptureStdout();
+    status = cli::command_extract(options, command);
+    printed = ::testing::internal::GetCapturedStdout();
+    ASSERT_EQ(status, 0) << printed;
+    EXPECT_NE(printed.find("\"published\": \"2025-11-06T11:20:00Z\""), std::string::npos);
+    EXPECT_NE(printed.find("Şimali Atlantika Şurasının"), std::string::npos);
+    command.input = server.url("/news/missing");
+    EXPECT_EQ(cli::command_extract(options, command), 1);
+    std::filesystem::remove(config_path);
 }
 
 } // namespace

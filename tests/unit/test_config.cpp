@@ -326,6 +326,23 @@ TEST_F(ConfigTest, AnSmtpPasswordFileOthersMayReadIsAWarning) {
     EXPECT_NE(all_messages(missing).find("cannot be read"), std::string::npos);
 }
 
+TEST_F(ConfigTest, FullTextSettingsWithPerFeedOverrides) {
+    auto result = load("[defaults]\nfull_text = \"never\"\nfull_text_min_chars = 300\n"
+                       "[[feed]]\nname = \"A\"\nurl = \"https://a.example.test/rss\"\n"
+                       "full_text = \"always\"\n"
+                       "[[feed]]\nname = \"B\"\nurl = \"https://b.example.test/rss\"\n");
+    ASSERT_TRUE(result.config) << all_messages(result);
+    const Config& c = *result.config;
+    EXPECT_EQ(c.full_text_of(c.feeds[0]), "always");
+    EXPECT_EQ(c.full_text_of(c.feeds[1]), "never");
+    EXPECT_EQ(c.full_text_min_chars_of(c.feeds[1]), 300);
+    auto bad = load("[defaults]\nfull_text = \"sometimes\"\n");
+    ASSERT_FALSE(bad.config);
+    EXPECT_NE(all_messages(bad).find("expected \"auto\", \"always\" or \"never\""),
+              std::string::npos)
+        << all_messages(bad);
+}
+
 TEST_F(ConfigTest, AlertAndSmtpSettingsAreChecked) {
     auto bad = load("[smtp]\nurl = \"http://mail.example.test\"\n[alerts]\nmax_attempts = 0\n"
                     "retry_dely = \"1m\"\n");
