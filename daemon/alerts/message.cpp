@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "newsmon/parsers/html.hpp"
+
 namespace newsmon::alerts {
 namespace {
 
@@ -24,30 +26,6 @@ nlohmann::json article_json(const AlertArticle& article) {
 
 std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string html_escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string base64(std::string_view bytes) {
@@ -70,14 +48,16 @@ std::string base64_lines(std::string_view bytes) {
 
 std::string html_body(const AlertMessage& message) {
     std::string html = "<!DOCTYPE html><html><body><p>newsmon alert <b>" +
-                       html_escape(message.rule) + "</b></p><ul>";
+                       parsers::escape_html(message.rule) + "</b></p><ul>";
     for (const auto& article : message.articles) {
-        html += "<li><a href=\"" + html_escape(article.url) + "\">" + html_escape(article.title) +
-                "</a><br>" + html_escape(article.feed) + ", " + html_escape(article.published_at);
+        html += "<li><a href=\"" + parsers::escape_html(article.url) + "\">" +
+                parsers::escape_html(article.title) + "</a><br>" +
+                parsers::escape_html(article.feed) + ", " +
+                parsers::escape_html(article.published_at);
         if (!article.matched_terms.empty()) {
             html += "<br>matched:";
             for (const auto& term : article.matched_terms)
-                html += " " + html_escape(term);
+                html += " " + parsers::escape_html(term);
         }
         html += "</li>";
     }
