@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Reliability drills: the real newsmon binary against its own throwaway PostgreSQL and feed,
+webhook servers on 127.0.0.1, with faults injected while it runs. Each drill ends by itself
+within its time limit and exits non-zero, saying why, when a promise is broken.
+
+    drills.py NAME --binary PATH [--source DIR]
+"""
+
+import argparse
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+
+def log(message):
+    print(f"drill: {message}", flush=True)
+
+
+def fail(message):
+    print(f"drill FAILED: {message}", flush=True)
+    sys.exit(1)
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    if not condition():
+        fail(f"timed out after {seconds} s waiting for {what}")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Postgres:
+    """A private cluster on a unix socket, run through scripts/lib/pg.sh (as postgres when
+    root), so that a drill may stop and start it."""
+
+    def __init__(self, source):
+        self.source = source
+        self.dir = tempfile.mkdtemp(prefix="nm-drill-pg.", dir="/tmp")
+        os.chmod(self.dir, 0o755)
+        self._pg("pg_ensure_cluster", self.dir)
+        self.start()
+        self._pg("pg_ensure_database", self.dir, "drill")
+        self.url = f"host={self.dir}/run port=5433 user=newsmon dbname=drill"
+
+    def _pg(self, *command):
+        script = f'source "{self.source}/scripts/lib/pg.sh" && PG_FSYNC=off {" ".join(command)}'
+        subprocess.run(["bash", "-c", script], check=True)
+
+    def start(self):
+        self._pg("pg_start", self.dir)
+
+    def stop(self):
+        self._pg("pg_stop", self.dir)
+
+    def query(self, sql):
+        out = subprocess.run(["psql", self.url, "-Atqc", sql], check=True, capture_output=True,
+                             text=True)
+        return out.stdout.strip()
+
+    def count(self, sql):
+        """The number a counting query returns; -1 while it cannot run (no schema yet)."""
+        try:
+            return int(self.query(sql))
+        except (subprocess.CalledProcessError, ValueError):
+            return -1
+
+    def close(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Newsroom:
+    """Feeds on 127.0.0.1 whose items appear over time: feed f serves items 0..n-1, item i
+    from `start + i * every` on. Every (feed, guid) it serves is remembered."""
+
+    def __init__(self, feeds, items, every):
+        self.feeds, self.items, self.every = feeds, items, every
+        self.start = time.monotonic()
+        self.served = set()
+        self.lock = threading.Lock()
+        newsroom = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                feed = int(self.path.rsplit("/", 1)[-1])
+                body = newsroom.feed_xml(feed).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def visible(self):
+        return min(self.items, 1 + int((time.monotonic() - self.start) / self.every))
+
+    def feed_xml(self, feed):
+        count = self.visible()
+        parts = [f"<rss version='2.0'><channel><title>Drill {feed}</title>"
+                 f"<link>https://drill.example.test/{feed}/</link>"]
+        for i in range(count):
+            guid = f"f{feed}-i{i}"
+            parts.append(f"<item><guid>{guid}</guid><title>NATO drill report {feed}/{i}</title>"
+                         f"<link>https://drill.example.test/{feed}/{i}</link>"
+                         f"<description>Item {i} of feed {feed}: envoys met in Baku to discuss "
+                         f"the Partnership for Peace and regional security at length. "
+                         f"{'x' * 500}</description></item>")
+            with self.lock:
+                self.served.add((feed, guid))
+        parts.append("</channel></rss>")
+        return "".join(parts)
+
+    def url(self, feed):
+        return f"http://127.0.0.1:{self.port}/feed/{feed}"
+
+    def served_count(self):
+        with self.lock:
+            return len(self.served)
+
+    def close(self):
+        self.server.shutdown()
+
+
+class Receiver:
+    """A webhook receiver that can be down (connections refused) and keeps delivery ids."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.deliveries = []
+        self.lock = threading.Lock()
+        self.server = None
+        self.up()
+
+    def up(self):
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.lock:
+                    receiver.deliveries.append(self.headers.get("X-Newsmon-Delivery"))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def down(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hook"
+
+
+class Daemon:
+    """`newsmon run` as a child process, with a config written for the drill."""
+
+    def __init__(self, binary, workdir, database_url, feeds_toml, extra_toml=""):
+        self.binary = binary
+        self.port = free_port()
+        self.config = os.path.join(workdir, "newsmon.toml")
+        self.state = os.path.join(workdir, "state")
+        self.log_path = os.path.join(workdir, "newsmon.log")
+        self.write_config(database_url, feeds_toml, extra_toml)
+        self.process = None
+
+    def write_config(self, database_url, feeds_toml, extra_toml=""):
+        with open(self.config, "w") as out:
+            out.write(f'[database]\nurl = "{database_url}"\n'
+                      f'[http]\nblock_private = false\ntimeout = "10s"\n'
+                      f'[server]\nlisten = "127.0.0.1:{self.port}"\n'
+                      f'[log]\nlevel = "info"\n'
+                      f'[daemon]\nstate_dir = "{self.state}"\nlease = "30s"\n'
+                      f'[defaults]\nfull_text = "never"\n'
+                      f'[alerts]\nretry_delay = "1s"\nmax_retry_delay = "2s"\n'
+                      f'max_attempts = 200\n'
+                      f'{extra_toml}\n{feeds_toml}')
+
+    def start(self):
+        self.log_file = open(self.log_path, "a")
+        self.process = subprocess.Popen([self.binary, "--config", self.config, "run"],
+                                        stdout=self.log_file, stderr=subprocess.STDOUT)
+
+    def healthz(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as r:
+                return r.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    def signal(self, number):
+        self.process.send_signal(number)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail("the daemon did not stop within 30 s of SIGTERM")
+
+    def log_text(self):
+        with open(self.log_path) as log_file:
+            return log_file.read()
+
+
+def feeds_toml(newsroom, interval="1s"):
+    return "".join(f'[[feed]]\nname = "Drill {f}"\nurl = "{newsroom.url(f)}"\n'
+                   f'interval = "{interval}"\n' for f in range(newsroom.feeds))
+
+
+def everything_stored_once(pg, newsroom):
+    """True once every item of every feed has been served and stored; fails at once on an
+    article stored twice."""
+    rows = pg.query("SELECT count(*), count(DISTINCT (feed_id, guid)) FROM articles")
+    total, distinct = (int(x) for x in rows.split("|"))
+    if total != distinct:
+        fail(f"{total - distinct} articles stored twice")
+    everything = newsroom.feeds * newsroom.items
+    return newsroom.served_count() == everything and total == everything
+
+
+def drill_database_stops(args, workdir):
+    """PostgreSQL stops for 30 s in the middle of a cycle over 200 feeds, then starts again:
+    every item served is stored exactly once, and /healthz said 503 while it was down."""
+    pg = Postgres(args.source)
+    newsroom = Newsroom(feeds=200, items=12, every=3.0)
+    daemon = Daemon(args.binary, workdir, pg.url, feeds_toml(newsroom))
+    try:
+        daemon.start()
+        wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >= 100, 60, "the first polls")
+        log(f"stopping PostgreSQL with {pg.query('SELECT count(*) FROM articles')} articles stored")
+        pg.stop()
+        down_until = time.monotonic() + 30
+        statuses = set()
+        while time.monotonic() < down_until:
+            statuses.add(daemon.healthz())
+            time.sleep(0.5)
+        if 503 not in statuses:
+            fail(f"/healthz never said 503 while the database was down (saw {statuses})")
+        pg.start()
+        log(f"PostgreSQL is back; {newsroom.served_count()} items served so far")
+        wait_for(lambda: daemon.healthz() == 200, 60, "/healthz to say 200 again")
+        newsroom.start -= 3600  # every item visible from now on
+        wait_for(lambda: everything_stored_once(pg, newsroom), 90,
+                 "every item served to be stored")
+        log(f"{newsroom.served_count()} items served, all stored once")
+        if daemon.stop() != 0:
+            fail("the daemon did not exit 0 after SIGTERM")
+    finally:
+        if daemon.process and daemon.process.poll() is None:
+            daemon.kill()
+        newsroom.close()
+        pg.close()
+
+
+def drill_kill_mid_cycle(args, workdir):
+    """kill -9 of the daemon in the middle of a cycle, then a restart: no duplicate articles,
+    no duplicate alert deliveries, none lost, and every alert reaches the receiver."""
+    pg = Postgres(args.source)
+    newsroom = Newsroom(feeds=150, items=8, every=2.0)
+    receiver = Receiver()
+    daemon = Daemon(args.binary, workdir, pg.url, feeds_toml(newsroom))
+    try:
+        # The rule is there before the first article: every article must alert it.
+        subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
+                       stdout=subprocess.DEVNULL)
+        pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('drill', "
+                 f"'NATO AND Baku', '{{\"webhook\": \"{receiver.url()}\"}}')")
+        daemon.start()
+        for round_number in range(3):
+            wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >=
+                     (round_number + 1) * 100, 60, "polls before the kill")
+            daemon.kill()
+            log(f"killed with {pg.query('SELECT count(*) FROM articles')} articles, "
+                f"{pg.query('SELECT count(*) FROM alert_deliveries')} deliveries")
+            daemon.start()
+        newsroom.start -= 3600
+        wait_for(lambda: everything_stored_once(pg, newsroom), 90, "every item to be stored")
+        deliveries = int(pg.query("SELECT count(*) FROM alert_deliveries"))
+        articles = int(pg.query("SELECT count(*) FROM articles"))
+        if deliveries != articles:  # every article matches the rule
+            fail(f"{articles - deliveries} alert deliveries lost")
+        wait_for(lambda: pg.query("SELECT count(*) FROM alert_deliveries WHERE status <> "
+                                  "'sent'") == "0", 60, "every alert to be sent")
+        with receiver.lock:
+            received = list(receiver.deliveries)
+        ids = set(received)
+        if len(ids) != deliveries:
+            fail(f"the receiver got {len(ids)} distinct deliveries of {deliveries}")
+        repeats = len(received) - len(ids)
+        log(f"{articles} articles, {deliveries} deliveries, all received; {repeats} resent "
+            f"after a kill (same delivery id)")
+        if repeats > 3:
+            fail(f"{repeats} deliveries resent: more than one per kill")
+        if daemon.stop() != 0:
+            fail("the daemon did not exit 0 after SIGTERM")
+    finally:
+        if daemon.process and daemon.process.poll() is None:
+            daemon.kill()
+        receiver.down()
+        newsroom.close()
+        pg.close()
+
+
+def drill_reload(args, workdir):
+    """SIGHUP with a broken config keeps the running one and says why; with a good one, new
+    feeds and topics take effect without a restart."""
+    pg = Postgres(args.source)
+    newsroom = Newsroom(feeds=3, items=3, every=0.1)
+    first = f'[[feed]]\nname = "Drill 0"\nurl = "{newsroom.url(0)}"\ninterval = "1s"\n'
+    daemon = Daemon(args.binary, workdir, pg.url, first)
+    try:
+        daemon.start()
+        wait_for(lambda: pg.count("SELECT count(*) FROM articles") == 3, 30, "feed 0")
+        daemon.write_config(pg.url, first.replace('"1s"', '"soon"') +
+                            f'[[feed]]\nname = "Drill 2"\nurl = "{newsroom.url(2)}"\n')
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: "reload refused" in daemon.log_text(), 15, "the refusal in the log")
+        if "[[feed]] #1 interval: expected a duration" not in daemon.log_text():
+            fail("the log does not say why the reload was refused")
+        before = int(pg.query("SELECT count(*) FROM fetch_log"))
+        wait_for(lambda: int(pg.query("SELECT count(*) FROM fetch_log")) > before + 1, 15,
+                 "polls to go on with the old config")
+        second = first + f'[[feed]]\nname = "Drill 1"\nurl = "{newsroom.url(1)}"\n' \
+                         f'interval = "1s"\n[[topic]]\nname = "drill"\nterms = ["Baku"]\n'
+        daemon.write_config(pg.url, second)
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: int(pg.query("SELECT count(*) FROM articles")) == 6, 15,
+                 "the new feed's articles")
+        wait_for(lambda: pg.query("SELECT count(*) FROM topics WHERE name = 'drill'") == "1",
+                 15, "the new topic")
+        wait_for(lambda: int(pg.query("SELECT count(*) FROM article_topics WHERE topic = "
+                                      "'drill'")) >= 3, 15, "the new topic on new articles")
+        if daemon.process.poll() is not None:
+            fail("the daemon restarted or died during the reloads")
+        if daemon.stop() != 0:
+            fail("the daemon did not exit 0 after SIGTERM")
+    finally:
+        if daemon.process and daemon.process.poll() is None:
+            daemon.kill()
+        newsroom.close()
+        pg.close()
+
+
+DRILLS = {
+    "database_stops": drill_database_stops,
+    "kill_mid_cycle": drill_kill_mid_cycle,
+    "reload": drill_reload,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name", choices=sorted(DRILLS))
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--source", default=os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))))
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix=f"nm-drill-{args.name}.")
+    started = time.monotonic()
+    try:
+        DRILLS[args.name](args, workdir)
+    except SystemExit:
+        print(f"drill: the daemon's log is in {workdir}/newsmon.log", flush=True)
+        raise
+    log(f"{args.name} passed in {time.monotonic() - started:.1f} s")
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
