@@ -9,6 +9,7 @@
 
 #include <pqxx/pqxx>
 
+#include "summary.hpp"
 #include "feed_generator.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "store/migrations.hpp"
@@ -138,6 +139,10 @@ int main() {
                 repeat_seconds, rate(repeat_seconds), 100 * copy_seconds / repeat_seconds);
     std::printf("%-34s %10.2f %14.0f %10s\n", "raw COPY into a bare table", copy_seconds,
                 rate(copy_seconds), "100%");
+    bench::summary_row("ingest: new articles (record_poll)", rate(new_seconds), "articles/s",
+                       "raw COPY into a bare table", rate(copy_seconds), ">= 40% of COPY");
+    bench::summary_row("ingest: repeats, all unchanged", rate(repeat_seconds), "articles/s",
+                       "raw COPY into a bare table", rate(copy_seconds), "as fast as new");
     std::printf("stored: %d new, %d on repeat (expected %zu and 0)\n", stored_new, stored_repeat,
                 k_articles);
     return stored_new == static_cast<int>(k_articles) && stored_repeat == 0 ? 0 : 1;

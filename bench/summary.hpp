@@ -1,0 +1,24 @@
+// One row of bench/run's summary table, for the benchmarks that are not Google Benchmark
+// programs: appended as a JSON line to $NEWSMON_BENCH_SUMMARY when it is set.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace newsmon::bench {
+
+inline void summary_row(const char* workload, double figure, const char* unit,
+                        const char* reference, double reference_figure, const char* target) {
+    const char* path = std::getenv("NEWSMON_BENCH_SUMMARY");
+    if (!path)
+        return;
+    if (std::FILE* out = std::fopen(path, "a")) {
+        std::fprintf(out,
+                     "{\"workload\": \"%s\", \"figure\": %.6g, \"unit\": \"%s\", "
+                     "\"reference\": \"%s\", \"reference_figure\": %.6g, \"target\": \"%s\"}\n",
+                     workload, figure, unit, reference, reference_figure, target);
+        std::fclose(out);
+    }
+}
+
+} // namespace newsmon::bench
