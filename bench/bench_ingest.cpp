@@ -9,11 +9,11 @@
 
 #include <pqxx/pqxx>
 
-#include "summary.hpp"
 #include "feed_generator.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "summary.hpp"
 
 namespace {
 
@@ -112,6 +112,8 @@ int main() {
     for (std::size_t f = 0; f < k_feeds; ++f)
         config.feeds.push_back({"Bench feed " + std::to_string(f),
                                 "https://bench.example.test/feed/" + std::to_string(f),
+                                {},
+                                {},
                                 {},
                                 {},
                                 {},

@@ -96,12 +96,16 @@ class Newsroom:
         self.feeds, self.items, self.every = feeds, items, every
         self.start = time.monotonic()
         self.served = set()
+        self.requests = []  # (feed, user agent, monotonic time)
         self.lock = threading.Lock()
         newsroom = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 feed = int(self.path.rsplit("/", 1)[-1])
+                with newsroom.lock:
+                    newsroom.requests.append((feed, self.headers.get("User-Agent"),
+                                              time.monotonic()))
                 body = newsroom.feed_xml(feed).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
@@ -184,12 +188,13 @@ class Receiver:
 class Daemon:
     """`newsmon run` as a child process, with a config written for the drill."""
 
-    def __init__(self, binary, workdir, database_url, feeds_toml, extra_toml=""):
+    def __init__(self, binary, workdir, database_url, feeds_toml, extra_toml="", name="newsmon"):
         self.binary = binary
+        self.name = name
         self.port = free_port()
-        self.config = os.path.join(workdir, "newsmon.toml")
-        self.state = os.path.join(workdir, "state")
-        self.log_path = os.path.join(workdir, "newsmon.log")
+        self.config = os.path.join(workdir, f"{name}.toml")
+        self.state = os.path.join(workdir, f"{name}-state")
+        self.log_path = os.path.join(workdir, f"{name}.log")
         self.write_config(database_url, feeds_toml, extra_toml)
         self.process = None
 
@@ -197,9 +202,11 @@ class Daemon:
         with open(self.config, "w") as out:
             out.write(f'[database]\nurl = "{database_url}"\n'
                       f'[http]\nblock_private = false\ntimeout = "10s"\n'
+                      f'user_agent = "{self.name}"\n'
                       f'[server]\nlisten = "127.0.0.1:{self.port}"\n'
                       f'[log]\nlevel = "info"\n'
-                      f'[daemon]\nstate_dir = "{self.state}"\nlease = "30s"\n'
+                      f'[daemon]\nstate_dir = "{self.state}"\nlease = "5s"\n'
+                      f'instance = "{self.name}"\n'
                       f'[defaults]\nfull_text = "never"\n'
                       f'[alerts]\nretry_delay = "1s"\nmax_retry_delay = "2s"\n'
                       f'max_attempts = 200\n'
@@ -378,7 +385,78 @@ def drill_reload(args, workdir):
         pg.close()
 
 
+def double_polls(newsroom, closer_than):
+    """Requests for one feed closer together than a cycle allows: two instances polled it."""
+    with newsroom.lock:
+        requests = sorted(newsroom.requests, key=lambda r: (r[0], r[2]))
+    doubles = []
+    for previous, current in zip(requests, requests[1:]):
+        if previous[0] == current[0] and current[2] - previous[2] < closer_than:
+            doubles.append((current[0], previous[1], current[1], current[2] - previous[2]))
+    return doubles
+
+
+def pollers_since(newsroom, since):
+    with newsroom.lock:
+        return {agent for _, agent, when in newsroom.requests if when >= since}
+
+
+def feeds_polled_since(newsroom, since):
+    with newsroom.lock:
+        return {feed for feed, _, when in newsroom.requests if when >= since}
+
+
+def drill_instances(args, workdir):
+    """Two, then three instances on one database over 300 feeds, one killed: every feed is
+    polled by one instance per cycle, and the dead one's feeds are taken over."""
+    pg = Postgres(args.source)
+    newsroom = Newsroom(feeds=300, items=2, every=1.0)
+    feeds = feeds_toml(newsroom, interval="3s")
+    instances = [Daemon(args.binary, workdir, pg.url, feeds, name=name)
+                 for name in ("drill-a", "drill-b", "drill-c")]
+    try:
+        subprocess.run([args.binary, "--config", instances[0].config, "migrate"], check=True,
+                       stdout=subprocess.DEVNULL)
+        instances[0].start()
+        instances[1].start()
+        time.sleep(8)
+        third_started = time.monotonic()
+        instances[2].start()
+        time.sleep(8)
+        agents = pollers_since(newsroom, third_started)
+        if agents != {"drill-a", "drill-b", "drill-c"}:
+            fail(f"not every instance polled feeds: {sorted(agents)}")
+        instances[2].kill()
+        killed = time.monotonic()
+        log("drill-c killed; its leases run out in 5 s")
+        time.sleep(12)
+        window = time.monotonic() - 6
+        missing = set(range(newsroom.feeds)) - feeds_polled_since(newsroom, window)
+        if missing:
+            fail(f"{len(missing)} feeds not polled in the last 6 s after the kill "
+                 f"(e.g. {sorted(missing)[:5]})")
+        if pollers_since(newsroom, killed + 0.5) - {"drill-a", "drill-b"}:
+            fail("the killed instance still polled")
+        # Jitter is 10% of 3 s: anything closer than 2 s is a second instance in one cycle.
+        doubles = double_polls(newsroom, 2.0)
+        if doubles:
+            fail(f"{len(doubles)} feeds polled twice in one cycle, e.g. {doubles[:3]}")
+        with newsroom.lock:
+            total = len(newsroom.requests)
+        log(f"{total} polls by three instances, none doubled; drill-c's feeds taken over")
+        for daemon in instances[:2]:
+            if daemon.stop() != 0:
+                fail(f"{daemon.name} did not exit 0 after SIGTERM")
+    finally:
+        for daemon in instances:
+            if daemon.process and daemon.process.poll() is None:
+                daemon.kill()
+        newsroom.close()
+        pg.close()
+
+
 DRILLS = {
+    "instances": drill_instances,
     "database_stops": drill_database_stops,
     "kill_mid_cycle": drill_kill_mid_cycle,
     "reload": drill_reload,
@@ -397,7 +475,7 @@ def main():
     try:
         DRILLS[args.name](args, workdir)
     except SystemExit:
-        print(f"drill: the daemon's log is in {workdir}/newsmon.log", flush=True)
+        print(f"drill: the daemons' logs are in {workdir}", flush=True)
         raise
     log(f"{args.name} passed in {time.monotonic() - started:.1f} s")
     shutil.rmtree(workdir, ignore_errors=True)
