@@ -7,6 +7,7 @@ within its time limit and exits non-zero, saying why, when a promise is broken.
 """
 
 import argparse
+from contextlib import ExitStack, closing
 import http.server
 import json
 import os
@@ -178,8 +179,13 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def down(self):
-        self.server.shutdown()
-        self.server.server_close()
+        if self.server:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def close(self):
+        self.down()
 
     def url(self):
         return f"http://127.0.0.1:{self.port}/hook"
@@ -241,6 +247,14 @@ class Daemon:
             self.process.kill()
             fail("the daemon did not stop within 30 s of SIGTERM")
 
+    def stop_cleanly(self):
+        if self.stop() != 0:
+            fail(f"{self.name} did not exit 0 after SIGTERM")
+
+    def close(self):
+        if self.process and self.process.poll() is None:
+            self.kill()
+
     def log_text(self):
         with open(self.log_path) as log_file:
             return log_file.read()
@@ -262,127 +276,321 @@ def everything_stored_once(pg, newsroom):
     return newsroom.served_count() == everything and total == everything
 
 
-def drill_database_stops(args, workdir):
+def drill_database_stops(args, workdir, parts):
     """PostgreSQL stops for 30 s in the middle of a cycle over 200 feeds, then starts again:
     every item served is stored exactly once, and /healthz said 503 while it was down."""
-    pg = Postgres(args.source)
-    newsroom = Newsroom(feeds=200, items=12, every=3.0)
-    daemon = Daemon(args.binary, workdir, pg.url, feeds_toml(newsroom))
-    try:
-        daemon.start()
-        wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >= 100, 60, "the first polls")
-        log(f"stopping PostgreSQL with {pg.query('SELECT count(*) FROM articles')} articles stored")
-        pg.stop()
-        down_until = time.monotonic() + 30
-        statuses = set()
-        while time.monotonic() < down_until:
-            statuses.add(daemon.healthz())
-            time.sleep(0.5)
-        if 503 not in statuses:
-            fail(f"/healthz never said 503 while the database was down (saw {statuses})")
-        pg.start()
-        log(f"PostgreSQL is back; {newsroom.served_count()} items served so far")
-        wait_for(lambda: daemon.healthz() == 200, 60, "/healthz to say 200 again")
-        newsroom.start -= 3600  # every item visible from now on
-        wait_for(lambda: everything_stored_once(pg, newsroom), 90,
-                 "every item served to be stored")
-        log(f"{newsroom.served_count()} items served, all stored once")
-        if daemon.stop() != 0:
-            fail("the daemon did not exit 0 after SIGTERM")
-    finally:
-        if daemon.process and daemon.process.poll() is None:
-            daemon.kill()
-        newsroom.close()
-        pg.close()
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=200, items=12, every=3.0)))
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
+                                                feeds_toml(newsroom))))
+    daemon.start()
+    wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >= 100, 60, "the first polls")
+    log(f"stopping PostgreSQL with {pg.query('SELECT count(*) FROM articles')} articles stored")
+    pg.stop()
+    down_until = time.monotonic() + 30
+    statuses = set()
+    while time.monotonic() < down_until:
+        statuses.add(daemon.healthz())
+        time.sleep(0.5)
+    if 503 not in statuses:
+        fail(f"/healthz never said 503 while the database was down (saw {statuses})")
+    pg.start()
+    log(f"PostgreSQL is back; {newsroom.served_count()} items served so far")
+    wait_for(lambda: daemon.healthz() == 200, 60, "/healthz to say 200 again")
+    newsroom.start -= 3600  # every item visible from now on
+    wait_for(lambda: everything_stored_once(pg, newsroom), 90,
+             "every item served to be stored")
+    log(f"{newsroom.served_count()} items served, all stored once")
+    daemon.stop_cleanly()
 
 
-def drill_kill_mid_cycle(args, workdir):
+def drill_kill_mid_cycle(args, workdir, parts):
     """kill -9 of the daemon in the middle of a cycle, then a restart: no duplicate articles,
     no duplicate alert deliveries, none lost, and every alert reaches the receiver."""
-    pg = Postgres(args.source)
-    newsroom = Newsroom(feeds=150, items=8, every=2.0)
-    receiver = Receiver()
-    daemon = Daemon(args.binary, workdir, pg.url, feeds_toml(newsroom))
-    try:
-        # The rule is there before the first article: every article must alert it.
-        subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
-                       stdout=subprocess.DEVNULL)
-        pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('drill', "
-                 f"'NATO AND Baku', '{{\"webhook\": \"{receiver.url()}\"}}')")
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=150, items=8, every=2.0)))
+    receiver = parts.enter_context(closing(Receiver()))
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
+                                                feeds_toml(newsroom))))
+    # The rule is there before the first article: every article must alert it.
+    subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
+                   stdout=subprocess.DEVNULL)
+    pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('drill', "
+             f"'NATO AND Baku', '{{\"webhook\": \"{receiver.url()}\"}}')")
+    daemon.start()
+    for round_number in range(3):
+        wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >=
+                 (round_number + 1) * 100, 60, "polls before the kill")
+        daemon.kill()
+        log(f"killed with {pg.query('SELECT count(*) FROM articles')} articles, "
+            f"{pg.query('SELECT count(*) FROM alert_deliveries')} deliveries")
         daemon.start()
-        for round_number in range(3):
-            wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >=
-                     (round_number + 1) * 100, 60, "polls before the kill")
-            daemon.kill()
-            log(f"killed with {pg.query('SELECT count(*) FROM articles')} articles, "
-                f"{pg.query('SELECT count(*) FROM alert_deliveries')} deliveries")
-            daemon.start()
-        newsroom.start -= 3600
-        wait_for(lambda: everything_stored_once(pg, newsroom), 90, "every item to be stored")
-        deliveries = int(pg.query("SELECT count(*) FROM alert_deliveries"))
-        articles = int(pg.query("SELECT count(*) FROM articles"))
-        if deliveries != articles:  # every article matches the rule
-            fail(f"{articles - deliveries} alert deliveries lost")
-        wait_for(lambda: pg.query("SELECT count(*) FROM alert_deliveries WHERE status <> "
-                                  "'sent'") == "0", 60, "every alert to be sent")
-        with receiver.lock:
-            received = list(receiver.deliveries)
-        ids = set(received)
-        if len(ids) != deliveries:
-            fail(f"the receiver got {len(ids)} distinct deliveries of {deliveries}")
-        repeats = len(received) - len(ids)
-        log(f"{articles} articles, {deliveries} deliveries, all received; {repeats} resent "
-            f"after a kill (same delivery id)")
-        if repeats > 3:
-            fail(f"{repeats} deliveries resent: more than one per kill")
-        if daemon.stop() != 0:
-            fail("the daemon did not exit 0 after SIGTERM")
-    finally:
-        if daemon.process and daemon.process.poll() is None:
-            daemon.kill()
-        receiver.down()
-        newsroom.close()
-        pg.close()
+    newsroom.start -= 3600
+    wait_for(lambda: everything_stored_once(pg, newsroom), 90, "every item to be stored")
+    deliveries = int(pg.query("SELECT count(*) FROM alert_deliveries"))
+    articles = int(pg.query("SELECT count(*) FROM articles"))
+    if deliveries != articles:  # every article matches the rule
+        fail(f"{articles - deliveries} alert deliveries lost")
+    wait_for(lambda: pg.query("SELECT count(*) FROM alert_deliveries WHERE status <> "
+                              "'sent'") == "0", 60, "every alert to be sent")
+    with receiver.lock:
+        received = list(receiver.deliveries)
+    ids = set(received)
+    if len(ids) != deliveries:
+        fail(f"the receiver got {len(ids)} distinct deliveries of {deliveries}")
+    repeats = len(received) - len(ids)
+    log(f"{articles} articles, {deliveries} deliveries, all received; {repeats} resent "
+        f"after a kill (same delivery id)")
+    if repeats > 3:
+        fail(f"{repeats} deliveries resent: more than one per kill")
+    daemon.stop_cleanly()
 
 
-def drill_reload(args, workdir):
+def drill_reload(args, workdir, parts):
     """SIGHUP with a broken config keeps the running one and says why; with a good one, new
     feeds and topics take effect without a restart."""
-    pg = Postgres(args.source)
-    newsroom = Newsroom(feeds=3, items=3, every=0.1)
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=3, items=3, every=0.1)))
     first = f'[[feed]]\nname = "Drill 0"\nurl = "{newsroom.url(0)}"\ninterval = "1s"\n'
-    daemon = Daemon(args.binary, workdir, pg.url, first)
-    try:
-        daemon.start()
-        wait_for(lambda: pg.count("SELECT count(*) FROM articles") == 3, 30, "feed 0")
-        daemon.write_config(pg.url, first.replace('"1s"', '"soon"') +
-                            f'[[feed]]\nname = "Drill 2"\nurl = "{newsroom.url(2)}"\n')
-        daemon.signal(signal.SIGHUP)
-        wait_for(lambda: "reload refused" in daemon.log_text(), 15, "the refusal in the log")
-        if "[[feed]] #1 interval: expected a duration" not in daemon.log_text():
-            fail("the log does not say why the reload was refused")
-        before = int(pg.query("SELECT count(*) FROM fetch_log"))
-        wait_for(lambda: int(pg.query("SELECT count(*) FROM fetch_log")) > before + 1, 15,
-                 "polls to go on with the old config")
-        second = first + f'[[feed]]\nname = "Drill 1"\nurl = "{newsroom.url(1)}"\n' \
-                         f'interval = "1s"\n[[topic]]\nname = "drill"\nterms = ["Baku"]\n'
-        daemon.write_config(pg.url, second)
-        daemon.signal(signal.SIGHUP)
-        wait_for(lambda: int(pg.query("SELECT count(*) FROM articles")) == 6, 15,
-                 "the new feed's articles")
-        wait_for(lambda: pg.query("SELECT count(*) FROM topics WHERE name = 'drill'") == "1",
-                 15, "the new topic")
-        wait_for(lambda: int(pg.query("SELECT count(*) FROM article_topics WHERE topic = "
-                                      "'drill'")) >= 3, 15, "the new topic on new articles")
-        if daemon.process.poll() is not None:
-            fail("the daemon restarted or died during the reloads")
-        if daemon.stop() != 0:
-            fail("the daemon did not exit 0 after SIGTERM")
-    finally:
-        if daemon.process and daemon.process.poll() is None:
-            daemon.kill()
-        newsroom.close()
-        pg.close()
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url, first)))
+    daemon.start()
+    wait_for(lambda: pg.count("SELECT count(*) FROM articles") == 3, 30, "feed 0")
+    daemon.write_config(pg.url, first.replace('"1s"', '"soon"') +
+                        f'[[feed]]\nname = "Drill 2"\nurl = "{newsroom.url(2)}"\n')
+    daemon.signal(signal.SIGHUP)
+    wait_for(lambda: "reload refused" in daemon.log_text(), 15, "the refusal in the log")
+    if "[[feed]] #1 interval: expected a duration" not in daemon.log_text():
+        fail("the log does not say why the reload was refused")
+    before = int(pg.query("SELECT count(*) FROM fetch_log"))
+    wait_for(lambda: int(pg.query("SELECT count(*) FROM fetch_log")) > before + 1, 15,
+             "polls to go on with the old config")
+    second = first + f'[[feed]]\nname = "Drill 1"\nurl = "{newsroom.url(1)}"\n' \
+                     f'interval = "1s"\n[[topic]]\nname = "drill"\nterms = ["Baku"]\n'
+    daemon.write_config(pg.url, second)
+    daemon.signal(signal.SIGHUP)
+    wait_for(lambda: int(pg.query("SELECT count(*) FROM articles")) == 6, 15,
+             "the new feed's articles")
+    wait_for(lambda: pg.query("SELECT count(*) FROM topics WHERE name = 'drill'") == "1",
+             15, "the new topic")
+    wait_for(lambda: int(pg.query("SELECT count(*) FROM article_topics WHERE topic = "
+                                  "'drill'")) >= 3, 15, "the new topic on new articles")
+    if daemon.process.poll() is not None:
+        fail("the daemon restarted or died during the reloads")
+    daemon.stop_cleanly()
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A server whose clients may hang up on it: that is what the drill wants."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+class Hostile:
+    """Servers that misbehave, on 127.0.0.1: each path one way of failing."""
+
+    def __init__(self, workdir):
+        self.stop = threading.Event()
+        self.bomb = self._gzip_bomb()
+        hostile = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                name = self.path.strip("/")
+                getattr(self, f"serve_{name}")()
+
+            def serve_hang(self):
+                hostile.stop.wait(600)
+
+            def serve_drip(self):
+                self._head({"Content-Length": "100000"})
+                try:
+                    for _ in range(600):
+                        if hostile.stop.wait(1):
+                            return
+                        self.wfile.write(b"<")
+                        self.wfile.flush()
+                except OSError:
+                    pass  # the client gave up on it, as it should
+
+            def serve_huge(self):
+                self._head({"Content-Length": str(2 * 1024 ** 3)})
+                chunk = b"<rss>" + b" " * 65531
+                try:
+                    for _ in range(2 * 1024 ** 3 // len(chunk)):
+                        self.wfile.write(chunk)
+                except OSError:
+                    pass  # the client hung up, as it should
+
+            def serve_bomb(self):
+                self._head({"Content-Encoding": "gzip", "Content-Length": str(len(hostile.bomb))})
+                try:
+                    self.wfile.write(hostile.bomb)
+                except OSError:
+                    pass
+
+            def serve_loop(self):
+                self.send_response(302)
+                self.send_header("Location", "/loop")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def serve_garbage(self):
+                body = bytes((i * 7919 + 13) % 256 for i in range(65536))
+                self._head({"Content-Length": str(len(body))})
+                self.wfile.write(body)
+
+            def serve_long(self):
+                items = "".join(f"<item><guid>l{i}</guid><title>Item {i}</title></item>"
+                                for i in range(50000))
+                body = f"<rss version='2.0'><channel><title>Long</title>{items}</channel></rss>"
+                body = body.encode()
+                self._head({"Content-Length": str(len(body))})
+                self.wfile.write(body)
+
+            def _head(self, headers):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.tls_port = self._tls_server(workdir, Handler)
+
+    @staticmethod
+    def _gzip_bomb():
+        import zlib
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        zeros = b"\0" * (1 << 20)
+        parts = [packer.compress(zeros) for _ in range(256)]  # 256 MB unpacked
+        return b"".join(parts) + packer.flush()
+
+    @staticmethod
+    def _tls_server(workdir, handler):
+        import ssl
+        cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                        "1", "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        server = QuietServer(("127.0.0.1", 0), handler)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server.server_address[1]
+
+    def urls(self):
+        plain = {name: f"http://127.0.0.1:{self.port}/{name}"
+                 for name in ("hang", "drip", "huge", "bomb", "loop", "garbage", "long")}
+        plain["tls"] = f"https://127.0.0.1:{self.tls_port}/garbage"
+        return plain
+
+    def close(self):
+        self.stop.set()
+        self.server.shutdown()
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def drill_hostile_servers(args, workdir, parts):
+    """Hangs, a drip, a 2 GB body, a gzip bomb, a redirect loop, a self-signed TLS server,
+    garbage and a 50,000-item feed beside 20 good feeds: the good ones are polled on time,
+    memory stays bounded, every bad one has a clear last_error."""
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=20, items=3, every=1.0)))
+    hostile = parts.enter_context(closing(Hostile(workdir)))
+    bad = hostile.urls()
+    feeds = feeds_toml(newsroom, interval="2s") + "".join(
+        f'[[feed]]\nname = "Hostile {name}"\nurl = "{url}"\ninterval = "2s"\n'
+        for name, url in bad.items())
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url, feeds)))
+    # Politeness is not the point here: every server is 127.0.0.1.
+    with open(daemon.config) as config:
+        text = config.read().replace('timeout = "10s"', 'timeout = "5s"\nper_host = 32')
+    with open(daemon.config, "w") as config:
+        config.write(text)
+    daemon.start()
+    started = time.monotonic()
+    time.sleep(40)
+    # On time: a good feed waits at most its interval plus one [http] timeout (a cycle
+    # ends when its slowest transfer does) plus slack.
+    with newsroom.lock:
+        requests = sorted(((f, when) for f, _, when in newsroom.requests), key=lambda r: r)
+    for feed in range(newsroom.feeds):
+        times = [started] + [when for f, when in requests if f == feed] + [time.monotonic()]
+        gap = max(b - a for a, b in zip(times, times[1:]))
+        if gap > 2 + 5 + 3:
+            fail(f"good feed {feed} waited {gap:.1f} s between polls")
+    expected = {"hang": "Timeout", "drip": "Timeout", "huge": "exceeds max_body",
+                "bomb": "exceeds max_body", "loop": "too many redirects", "garbage": "not a",
+                "tls": "SSL"}
+    for name, fragment in expected.items():
+        error = pg.query(f"SELECT coalesce(last_error, '') FROM feeds WHERE url = '{bad[name]}'")
+        log(f"{name}: {error}")
+        if fragment.lower() not in error.lower():
+            fail(f"feed '{name}' has last_error {error!r}, expected it to mention {fragment!r}")
+    long_stored = pg.count(f"SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                           f"WHERE f.url = '{bad['long']}'")
+    rss = peak_rss_mb(daemon.process.pid)
+    log(f"50,000-item feed: {long_stored} articles stored; peak RSS {rss:.0f} MB")
+    if long_stored != 50000:
+        fail(f"the 50,000-item feed stored {long_stored} articles")
+    if rss > 400:
+        fail(f"peak RSS {rss:.0f} MB")
+    daemon.stop_cleanly()
+
+
+def drill_webhook_outage(args, workdir, parts):
+    """The webhook receiver is down for two minutes, then up: every alert arrives, once."""
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=20, items=6, every=10.0)))
+    receiver = parts.enter_context(closing(Receiver()))
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
+                                                feeds_toml(newsroom))))
+    subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
+                   stdout=subprocess.DEVNULL)
+    pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('outage', "
+             f"'NATO', '{{\"webhook\": \"{receiver.url()}\"}}')")
+    receiver.down()
+    daemon.start()
+    down_until = time.monotonic() + 120
+    while time.monotonic() < down_until:
+        time.sleep(1)
+    pending = pg.count("SELECT count(*) FROM alert_deliveries WHERE status = 'pending'")
+    log(f"receiver up again; {pending} deliveries waiting")
+    if pending <= 0:
+        fail("no delivery waited for the receiver")
+    receiver.up()
+    newsroom.start -= 3600
+    wait_for(lambda: everything_stored_once(pg, newsroom), 60, "every item to be stored")
+    wait_for(lambda: pg.count("SELECT count(*) FROM alert_deliveries WHERE status <> 'sent'")
+             == 0, 60, "every alert to be sent")
+    deliveries = pg.count("SELECT count(*) FROM alert_deliveries")
+    with receiver.lock:
+        received = list(receiver.deliveries)
+    if deliveries != newsroom.feeds * newsroom.items:
+        fail(f"{deliveries} deliveries for {newsroom.feeds * newsroom.items} articles")
+    if len(received) != deliveries or len(set(received)) != deliveries:
+        fail(f"the receiver got {len(received)} posts, {len(set(received))} distinct, "
+             f"for {deliveries} deliveries")
+    log(f"{deliveries} alerts, each received once after the outage")
+    daemon.stop_cleanly()
 
 
 def double_polls(newsroom, closer_than):
@@ -406,56 +614,51 @@ def feeds_polled_since(newsroom, since):
         return {feed for feed, _, when in newsroom.requests if when >= since}
 
 
-def drill_instances(args, workdir):
+def drill_instances(args, workdir, parts):
     """Two, then three instances on one database over 300 feeds, one killed: every feed is
     polled by one instance per cycle, and the dead one's feeds are taken over."""
-    pg = Postgres(args.source)
-    newsroom = Newsroom(feeds=300, items=2, every=1.0)
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=300, items=2, every=1.0)))
     feeds = feeds_toml(newsroom, interval="3s")
-    instances = [Daemon(args.binary, workdir, pg.url, feeds, name=name)
+    instances = [parts.enter_context(closing(Daemon(args.binary, workdir, pg.url, feeds,
+                                                    name=name)))
                  for name in ("drill-a", "drill-b", "drill-c")]
-    try:
-        subprocess.run([args.binary, "--config", instances[0].config, "migrate"], check=True,
-                       stdout=subprocess.DEVNULL)
-        instances[0].start()
-        instances[1].start()
-        time.sleep(8)
-        third_started = time.monotonic()
-        instances[2].start()
-        time.sleep(8)
-        agents = pollers_since(newsroom, third_started)
-        if agents != {"drill-a", "drill-b", "drill-c"}:
-            fail(f"not every instance polled feeds: {sorted(agents)}")
-        instances[2].kill()
-        killed = time.monotonic()
-        log("drill-c killed; its leases run out in 5 s")
-        time.sleep(12)
-        window = time.monotonic() - 6
-        missing = set(range(newsroom.feeds)) - feeds_polled_since(newsroom, window)
-        if missing:
-            fail(f"{len(missing)} feeds not polled in the last 6 s after the kill "
-                 f"(e.g. {sorted(missing)[:5]})")
-        if pollers_since(newsroom, killed + 0.5) - {"drill-a", "drill-b"}:
-            fail("the killed instance still polled")
-        # Jitter is 10% of 3 s: anything closer than 2 s is a second instance in one cycle.
-        doubles = double_polls(newsroom, 2.0)
-        if doubles:
-            fail(f"{len(doubles)} feeds polled twice in one cycle, e.g. {doubles[:3]}")
-        with newsroom.lock:
-            total = len(newsroom.requests)
-        log(f"{total} polls by three instances, none doubled; drill-c's feeds taken over")
-        for daemon in instances[:2]:
-            if daemon.stop() != 0:
-                fail(f"{daemon.name} did not exit 0 after SIGTERM")
-    finally:
-        for daemon in instances:
-            if daemon.process and daemon.process.poll() is None:
-                daemon.kill()
-        newsroom.close()
-        pg.close()
+    subprocess.run([args.binary, "--config", instances[0].config, "migrate"], check=True,
+                   stdout=subprocess.DEVNULL)
+    instances[0].start()
+    instances[1].start()
+    time.sleep(8)
+    third_started = time.monotonic()
+    instances[2].start()
+    time.sleep(8)
+    agents = pollers_since(newsroom, third_started)
+    if agents != {"drill-a", "drill-b", "drill-c"}:
+        fail(f"not every instance polled feeds: {sorted(agents)}")
+    instances[2].kill()
+    killed = time.monotonic()
+    log("drill-c killed; its leases run out in 5 s")
+    time.sleep(12)
+    window = time.monotonic() - 6
+    missing = set(range(newsroom.feeds)) - feeds_polled_since(newsroom, window)
+    if missing:
+        fail(f"{len(missing)} feeds not polled in the last 6 s after the kill "
+             f"(e.g. {sorted(missing)[:5]})")
+    if pollers_since(newsroom, killed + 0.5) - {"drill-a", "drill-b"}:
+        fail("the killed instance still polled")
+    # Jitter is 10% of 3 s: anything closer than 2 s is a second instance in one cycle.
+    doubles = double_polls(newsroom, 2.0)
+    if doubles:
+        fail(f"{len(doubles)} feeds polled twice in one cycle, e.g. {doubles[:3]}")
+    with newsroom.lock:
+        total = len(newsroom.requests)
+    log(f"{total} polls by three instances, none doubled; drill-c's feeds taken over")
+    for daemon in instances[:2]:
+        daemon.stop_cleanly()
 
 
 DRILLS = {
+    "hostile_servers": drill_hostile_servers,
+    "webhook_outage": drill_webhook_outage,
     "instances": drill_instances,
     "database_stops": drill_database_stops,
     "kill_mid_cycle": drill_kill_mid_cycle,
@@ -473,7 +676,8 @@ def main():
     workdir = tempfile.mkdtemp(prefix=f"nm-drill-{args.name}.")
     started = time.monotonic()
     try:
-        DRILLS[args.name](args, workdir)
+        with ExitStack() as parts:
+            DRILLS[args.name](args, workdir, parts)
     except SystemExit:
         print(f"drill: the daemons' logs are in {workdir}", flush=True)
         raise
