@@ -265,6 +265,15 @@ def feeds_toml(newsroom, interval="1s"):
                    f'interval = "{interval}"\n' for f in range(newsroom.feeds))
 
 
+def add_webhook_rule(args, daemon, pg, query, receiver):
+    """Migrates the drill's database and adds an alert rule posting to `receiver`, before the
+    daemon starts: every matching article must then alert it."""
+    subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
+                   stdout=subprocess.DEVNULL)
+    pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('drill', "
+             f"'{query}', '{{\"webhook\": \"{receiver.url()}\"}}')")
+
+
 def everything_stored_once(pg, newsroom):
     """True once every item of every feed has been served and stored; fails at once on an
     article stored twice."""
@@ -313,10 +322,7 @@ def drill_kill_mid_cycle(args, workdir, parts):
     daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
                                                 feeds_toml(newsroom))))
     # The rule is there before the first article: every article must alert it.
-    subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
-                   stdout=subprocess.DEVNULL)
-    pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('drill', "
-             f"'NATO AND Baku', '{{\"webhook\": \"{receiver.url()}\"}}')")
+    add_webhook_rule(args, daemon, pg, "NATO AND Baku", receiver)
     daemon.start()
     for round_number in range(3):
         wait_for(lambda: pg.count("SELECT count(*) FROM fetch_log") >=
@@ -565,10 +571,7 @@ def drill_webhook_outage(args, workdir, parts):
     receiver = parts.enter_context(closing(Receiver()))
     daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
                                                 feeds_toml(newsroom))))
-    subprocess.run([args.binary, "--config", daemon.config, "migrate"], check=True,
-                   stdout=subprocess.DEVNULL)
-    pg.query("INSERT INTO alert_rules (name, query, channels) VALUES ('outage', "
-             f"'NATO', '{{\"webhook\": \"{receiver.url()}\"}}')")
+    add_webhook_rule(args, daemon, pg, "NATO", receiver)
     receiver.down()
     daemon.start()
     down_until = time.monotonic() + 120
