@@ -5,11 +5,23 @@
 #include <cstdio>
 
 #include "newsmon/parsers/text.hpp"
+#include "text_internal.hpp"
 
 namespace newsmon::parsers {
 namespace {
 
 using namespace std::chrono;
+
+// Character classes without the C locale's function calls.
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_one_of(char c, std::string_view chars) {
+    for (char candidate : chars)
+        if (c == candidate)
+            return true;
+    return false;
+}
 
 // A cursor over the date text; every reader skips what it does not need and reports success.
 class Scanner {
@@ -19,7 +31,7 @@ public:
     [[nodiscard]] bool at_end() const { return m_pos >= m_text.size(); }
     [[nodiscard]] char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
     void skip(std::string_view chars) {
-        while (!at_end() && chars.find(m_text[m_pos]) != std::string_view::npos)
+        while (!at_end() && is_one_of(m_text[m_pos], chars))
             ++m_pos;
     }
     bool accept(char c) {
@@ -32,8 +44,7 @@ public:
     std::optional<int> number(std::size_t min_digits, std::size_t max_digits) {
         std::size_t start = m_pos;
         int value = 0;
-        while (!at_end() && m_pos - start < max_digits &&
-               std::isdigit(static_cast<unsigned char>(m_text[m_pos]))) {
+        while (!at_end() && m_pos - start < max_digits && is_digit(m_text[m_pos])) {
             value = value * 10 + (m_text[m_pos] - '0');
             ++m_pos;
         }
@@ -45,16 +56,15 @@ public:
     }
     std::size_t digits_ahead() const {
         std::size_t n = 0;
-        while (m_pos + n < m_text.size() &&
-               std::isdigit(static_cast<unsigned char>(m_text[m_pos + n])))
+        while (m_pos + n < m_text.size() && is_digit(m_text[m_pos + n]))
             ++n;
         return n;
     }
     // Letters, counting every byte of a multi-byte UTF-8 character as one.
     std::string_view word() {
         std::size_t start = m_pos;
-        while (!at_end() && (std::isalpha(static_cast<unsigned char>(m_text[m_pos])) ||
-                             static_cast<unsigned char>(m_text[m_pos]) >= 0x80))
+        while (!at_end() &&
+               (is_ascii_alpha(m_text[m_pos]) || static_cast<unsigned char>(m_text[m_pos]) >= 0x80))
             ++m_pos;
         return m_text.substr(start, m_pos - start);
     }
@@ -72,7 +82,7 @@ std::string fold_month_name(std::string_view name) {
     for (std::size_t i = 0; i < name.size(); ++i) {
         auto c = static_cast<unsigned char>(name[i]);
         if (c < 0x80) {
-            out.push_back(static_cast<char>(std::tolower(c)));
+            out.push_back(ascii_lower(static_cast<char>(c)));
             continue;
         }
         if (i + 1 >= name.size())
@@ -184,8 +194,16 @@ std::optional<unsigned> month_from_name(std::string_view name) {
     std::string folded = fold_month_name(name);
     if (folded.size() < 3)
         return std::nullopt;
+    auto begins_with = [&](std::string_view prefix) { // prefixes are short: no memcmp call
+        if (folded.size() < prefix.size())
+            return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i)
+            if (folded[i] != prefix[i])
+                return false;
+        return true;
+    };
     for (const auto& entry : k_prefixes)
-        if (folded.starts_with(entry.prefix))
+        if (begins_with(entry.prefix))
             return entry.month;
     return std::nullopt;
 }
@@ -255,8 +273,7 @@ int widen_two_digit_year(int year) {
 std::optional<sys_seconds> parse_rfc822(std::string_view text) {
     Scanner in(text);
     in.skip(" \t");
-    if (std::isalpha(static_cast<unsigned char>(in.peek())) ||
-        static_cast<unsigned char>(in.peek()) >= 0x80) {
+    if (is_ascii_alpha(in.peek()) || static_cast<unsigned char>(in.peek()) >= 0x80) {
         (void)in.word(); // weekday, never trusted
         in.skip(", \t");
     }
@@ -343,7 +360,12 @@ std::optional<sys_seconds> parse_iso8601(std::string_view text) {
 } // namespace
 
 std::optional<sys_seconds> parse_date(std::string_view text) {
-    std::string trimmed = collapse_whitespace(text);
+    std::string collapsed;
+    std::string_view trimmed = text;
+    if (!is_collapsed(text)) {
+        collapsed = collapse_whitespace(text);
+        trimmed = collapsed;
+    }
     if (trimmed.empty())
         return std::nullopt;
     if (auto iso = parse_iso8601(trimmed))

@@ -25,6 +25,12 @@ bool is_name_char(char c) {
 }
 
 const NamedReference* find_named(std::string_view name) {
+    // The references news markup is made of, found without a search.
+    static constexpr NamedReference k_common[] = {
+        {"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"}, {"quot;", "\""}, {"nbsp;", "\xC2\xA0"}};
+    for (const auto& common : k_common)
+        if (common.name == name)
+            return &common;
     auto found = std::lower_bound(
         std::begin(k_named), std::end(k_named), name,
         [](const NamedReference& entry, std::string_view key) { return entry.name < key; });
@@ -44,8 +50,9 @@ char32_t windows_1252_fixup(char32_t code) {
     return code;
 }
 
-// Decodes one reference starting at text[0] == '&'; returns bytes consumed (0 = not one).
-std::size_t decode_one(std::string_view text, std::string& out) {
+} // namespace
+
+std::size_t decode_reference(std::string_view text, std::string& out) {
     if (text.size() < 2)
         return 0;
     if (text[1] == '#') {
@@ -98,8 +105,6 @@ std::size_t decode_one(std::string_view text, std::string& out) {
     return 0;
 }
 
-} // namespace
-
 std::string decode_entities(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -111,7 +116,7 @@ std::string decode_entities(std::string_view text) {
             break;
         }
         out.append(text.substr(pos, amp - pos));
-        std::size_t used = decode_one(text.substr(amp), out);
+        std::size_t used = decode_reference(text.substr(amp), out);
         if (used == 0) {
             out.push_back('&');
             used = 1;
@@ -135,7 +140,7 @@ bool has_decodable_reference(std::string_view text) {
     for (std::size_t amp = text.find('&'); amp != std::string_view::npos;
          amp = text.find('&', amp + 1)) {
         scratch.clear();
-        if (decode_one(text.substr(amp), scratch) > 0)
+        if (decode_reference(text.substr(amp), scratch) > 0)
             return true;
     }
     return false;

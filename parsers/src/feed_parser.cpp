@@ -135,9 +135,10 @@ bool exceeds_depth(std::string_view text, std::size_t max_depth) {
             p = cdata ? skip_past(lt + 9, "]]>") : comment ? skip_past(lt + 4, "-->") : lt + 2;
             continue;
         }
-        const auto* gt =
-            static_cast<const char*>(std::memchr(lt, '>', static_cast<std::size_t>(end - lt)));
-        if (!gt)
+        const char* gt = lt + 1; // tags are short: a loop beats a call here
+        while (gt < end && *gt != '>')
+            ++gt;
+        if (gt == end)
             return false;
         if (next == '/')
             depth -= depth > 0 ? 1 : 0;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "byte_scan.hpp"
 #include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
@@ -208,36 +209,6 @@ bool separates_words(std::string_view name) {
     return role_of(name) == TagRole::block;
 }
 
-std::string strip_tags(std::string_view html) {
-    std::string out;
-    out.reserve(html.size());
-    std::size_t pos = 0;
-    while (pos < html.size()) {
-        std::size_t lt = html.find('<', pos);
-        if (lt == std::string_view::npos) {
-            out.append(html.substr(pos));
-            break;
-        }
-        out.append(html.substr(pos, lt - pos));
-        if (!starts_tag(html, lt)) {
-            out.push_back('<');
-            pos = lt + 1;
-            continue;
-        }
-        if (html[lt + 1] == '!' || html[lt + 1] == '?') {
-            pos = skip_markup_declaration(html, lt);
-            continue;
-        }
-        Tag tag = read_tag(html, lt);
-        pos = tag.end;
-        if (!tag.closing && !tag.self_closing && drops_content(tag.name))
-            pos = skip_element_content(html, pos, tag.name);
-        else if (separates_words(tag.name))
-            out.push_back(' ');
-    }
-    return out;
-}
-
 // "…&nbs" or "…&n..." at the very end: a reference the feed cut in half. "R&D" is not one:
 // without an ellipsis after it, only a lower-case beginning of a real name counts.
 void drop_truncated_reference(std::string& text) {
@@ -262,29 +233,141 @@ void drop_truncated_reference(std::string& text) {
     text += kept;
 }
 
-// One pass: no-break spaces, C0 controls and white space runs become single spaces; the
-// result is trimmed.
-std::string normalize_spaces(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    bool pending_space = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        auto c = static_cast<unsigned char>(text[i]);
-        bool space = c <= 0x20;
-        if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
-            space = true;
-            ++i;
+// Plain text written as it is found, white space collapsed on the way: runs of ASCII white
+// space, C0 controls and no-break spaces become one space, with none at either end.
+class CollapsingText {
+public:
+    explicit CollapsingText(std::size_t expected) { m_text.reserve(expected); }
+
+    // Appends `chunk` up to its first '&' (and '<' when `markup`); returns how much it used.
+    std::size_t append_until_markup(std::string_view chunk, bool markup) {
+        return append_until(chunk, '&', markup ? '<' : '&');
+    }
+    void append(std::string_view chunk) { (void)append_until(chunk, '\0', '\0'); }
+    void word_break() { m_pending_space = !m_text.empty(); }
+    std::string take() { return std::move(m_text); }
+
+private:
+    // How many bytes from `p` can be copied as they are: no C0 control, no 0xC2 (which may
+    // start a no-break space), no stop byte, no second space in a row.
+    static std::size_t clean_run(const char* p, const char* end, char stop, char other_stop) {
+        const char* start = p;
+        for (; end - p > static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
+            scan::Block block = scan::load(p);
+            scan::Block next = scan::load(p + 1);
+            auto flagged = (block < 0x20) | (block == 0xC2) |
+                           (block == static_cast<unsigned char>(stop)) |
+                           (block == static_cast<unsigned char>(other_stop)) |
+                           ((block == ' ') & (next == ' '));
+            if (std::size_t at = scan::first_set(flagged); at < scan::k_block)
+                return static_cast<std::size_t>(p - start) + at;
         }
-        if (space) {
-            pending_space = !out.empty();
+        for (; p < end; ++p) {
+            auto c = static_cast<unsigned char>(*p);
+            if (c < 0x20 || c == 0xC2 || *p == stop || *p == other_stop ||
+                (c == ' ' && p + 1 < end && p[1] == ' '))
+                break;
+        }
+        return static_cast<std::size_t>(p - start);
+    }
+
+    // Appends `chunk` up to the first `stop` or `other_stop` byte; returns how much it used.
+    std::size_t append_until(std::string_view chunk, char stop, char other_stop) {
+        const char* p = chunk.data();
+        const char* const end = p + chunk.size();
+        while (p < end) {
+            std::size_t run = clean_run(p, end, stop, other_stop);
+            if (run > 0) {
+                if (*p == ' ') { // the run holds no second space: this one may be pending
+                    m_pending_space = !m_text.empty();
+                    ++p;
+                    if (--run == 0)
+                        continue;
+                }
+                if (m_pending_space)
+                    m_text.push_back(' ');
+                m_text.append(p, run);
+                p += run;
+                m_pending_space = m_text.back() == ' ';
+                if (m_pending_space)
+                    m_text.pop_back();
+                continue;
+            }
+            auto c = static_cast<unsigned char>(*p);
+            if (c != 0 && (*p == stop || *p == other_stop))
+                break;
+            bool no_break_space =
+                c == 0xC2 && p + 1 < end && static_cast<unsigned char>(p[1]) == 0xA0;
+            if (c <= 0x20 || no_break_space) {
+                m_pending_space = !m_text.empty();
+                p += no_break_space ? 2 : 1;
+                continue;
+            }
+            if (m_pending_space)
+                m_text.push_back(' ');
+            m_pending_space = false;
+            m_text.push_back(*p++);
+        }
+        return static_cast<std::size_t>(p - chunk.data());
+    }
+
+    std::string m_text;
+    bool m_pending_space = false;
+};
+
+// One pass over an HTML fragment (or plain text with references, when `markup` is false):
+// tags dropped, content of script-like elements skipped, block tags separating words,
+// references decoded, white space collapsed.
+std::string plain_text(std::string_view html, bool markup) {
+    CollapsingText text(html.size());
+    std::string decoded;
+    std::size_t pos = 0;
+    while (pos < html.size()) {
+        std::size_t next = pos + text.append_until_markup(html.substr(pos), markup);
+        if (next == html.size())
+            break;
+        if (html[next] == '&') {
+            decoded.clear();
+            std::size_t used = decode_reference(html.substr(next), decoded);
+            if (used > 0)
+                text.append(decoded);
+            else
+                text.append("&");
+            pos = next + std::max<std::size_t>(used, 1);
             continue;
         }
-        if (pending_space)
-            out.push_back(' ');
-        pending_space = false;
-        out.push_back(static_cast<char>(c));
+        if (!starts_tag(html, next)) {
+            text.append("<");
+            pos = next + 1;
+            continue;
+        }
+        if (html[next + 1] == '!' || html[next + 1] == '?') {
+            pos = skip_markup_declaration(html, next);
+            continue;
+        }
+        Tag tag = read_tag(html, next);
+        pos = tag.end;
+        if (!tag.closing && !tag.self_closing && drops_content(tag.name))
+            pos = skip_element_content(html, pos, tag.name);
+        else if (separates_words(tag.name))
+            text.word_break();
     }
-    return out;
+    return text.take();
+}
+
+// Escaped twice at the source: what one pass revealed is markup or references again.
+bool escaped_twice(std::string_view text, bool markup) {
+    bool has_amp = text.find('&') != std::string_view::npos;
+    bool has_lt = markup && text.find('<') != std::string_view::npos;
+    return (has_lt && contains_markup(text)) || (has_amp && has_decodable_reference(text));
+}
+
+// Removes a reference cut off at the end (see drop_truncated_reference) and the space it
+// leaves behind.
+void finish_plain_text(std::string& text) {
+    drop_truncated_reference(text);
+    while (!text.empty() && text.back() == ' ')
+        text.pop_back();
 }
 
 } // namespace
@@ -297,24 +380,19 @@ bool contains_markup(std::string_view text) {
 }
 
 std::string html_to_text(std::string_view html) {
-    bool has_markup = html.find('<') != std::string_view::npos;
-    bool has_reference = html.find('&') != std::string_view::npos;
-    if (!has_markup && !has_reference)
-        return normalize_spaces(html); // most titles: nothing to strip or decode
-    std::string text = decode_entities(has_markup ? strip_tags(html) : std::string(html));
-    // Escaped twice at the source: what decoding revealed is markup or references again.
-    if (contains_markup(text) || has_decodable_reference(text))
-        text = decode_entities(strip_tags(text));
-    drop_truncated_reference(text);
-    return normalize_spaces(text);
+    std::string text = plain_text(html, true);
+    if (escaped_twice(text, true))
+        text = plain_text(text, true);
+    finish_plain_text(text);
+    return text;
 }
 
 std::string decode_text(std::string_view text) {
-    std::string decoded = decode_entities(text);
-    if (has_decodable_reference(decoded))
-        decoded = decode_entities(decoded);
-    drop_truncated_reference(decoded);
-    return normalize_spaces(decoded);
+    std::string decoded = plain_text(text, false);
+    if (escaped_twice(decoded, false))
+        decoded = plain_text(decoded, false);
+    finish_plain_text(decoded);
+    return decoded;
 }
 
 std::string escape_html(std::string_view text) {

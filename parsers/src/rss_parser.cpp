@@ -28,10 +28,19 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
 }
 
 // The elements of one item that matter, found in a single pass over its children.
+// One is reused for every item of a feed, so that its lists keep their memory.
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
     pugi::xml_node description, encoded, summary;
     std::vector<pugi::xml_node> people, categories, media;
+
+    void clear() {
+        title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
+        description = encoded = summary = {};
+        people.clear();
+        categories.clear();
+        media.clear();
+    }
 };
 
 bool named(const char* name, const char* wanted) {
@@ -57,8 +66,9 @@ void sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
         parts.media.push_back(node);
 }
 
-void sort_prefixed(pugi::xml_node node, const char* local, ItemParts& parts) {
-    switch (ns_of(node)) {
+void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namespaces,
+                   ItemParts& parts) {
+    switch (namespaces.ns_of(node)) {
     case Ns::rss10:
     case Ns::rss090:
         sort_core(node, local, parts);
@@ -115,19 +125,18 @@ void sort_prefixed(pugi::xml_node node, const char* local, ItemParts& parts) {
     }
 }
 
-ItemParts sort_children(pugi::xml_node item) {
-    ItemParts parts;
+void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& parts) {
+    parts.clear();
     for (pugi::xml_node node = item.first_child(); node; node = node.next_sibling()) {
         if (node.type() != pugi::node_element)
             continue;
         const char* name = node.name();
         const char* colon = std::strchr(name, ':');
         if (colon)
-            sort_prefixed(node, colon + 1, parts);
+            sort_prefixed(node, colon + 1, namespaces, parts);
         else
             sort_core(node, name, parts);
     }
-    return parts;
 }
 
 void read_links(const ItemParts& parts, Item& item, const std::string& base) {
@@ -144,8 +153,8 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
 }
 
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
-    std::string description = text_of(parts.description);
-    std::string encoded = text_of(parts.encoded);
+    NodeText description = text_of(parts.description);
+    NodeText encoded = text_of(parts.encoded);
     item.summary = html_to_text(description);
     if (item.summary.empty() && parts.summary)
         item.summary = html_to_text(text_of(parts.summary));
@@ -157,10 +166,42 @@ void read_text(const ItemParts& parts, Item& item, const std::string& base) {
         item.content_html = sanitize_html(description, base);
 }
 
-Item read_item(pugi::xml_node node, Context& context) {
+// Reads items one after another, keeping what they share: the namespaces in scope, the base
+// URL of their parent, the lists of their parts.
+class ItemReader {
+public:
+    ItemReader(Context& context, pugi::xml_node shared_scope)
+        : m_context(context), m_namespaces(shared_scope) {}
+    Item read(pugi::xml_node node);
+
+private:
+    const std::string& base_for_item(pugi::xml_node node);
+
+    Context& m_context;
+    NamespaceMemo m_namespaces;
+    ItemParts m_parts;
+    pugi::xml_node m_parent;
+    std::string m_parent_base, m_item_base;
+};
+
+const std::string& ItemReader::base_for_item(pugi::xml_node node) {
+    if (node.parent() != m_parent) {
+        m_parent = node.parent();
+        m_parent_base = base_for(m_parent, m_context.base);
+    }
+    pugi::xml_attribute own = node.attribute("xml:base");
+    if (!own)
+        return m_parent_base;
+    m_item_base = resolve_url(m_parent_base, own.value());
+    return m_item_base;
+}
+
+Item ItemReader::read(pugi::xml_node node) {
     Item item;
-    ItemParts parts = sort_children(node);
-    std::string base = base_for(node, context.base);
+    Context& context = m_context;
+    ItemParts& parts = m_parts;
+    sort_children(node, m_namespaces, parts);
+    const std::string& base = base_for_item(node);
     item.title = html_to_text(text_of(parts.title ? parts.title : parts.dc_title));
     read_links(parts, item, base);
     if (item.guid.empty())
@@ -275,12 +316,13 @@ Feed parse_rss(pugi::xml_node root, const ParseOptions& options) {
     Context context{feed, options, options.feed_url};
     pugi::xml_node channel = core_child(root, "channel");
     read_channel(channel, context);
+    ItemReader reader(context, channel);
     for (pugi::xml_node node : channel.children()) {
         if (!is_core(node, "item"))
             continue;
         if (!context.room_for_item())
             break;
-        feed.items.push_back(read_item(node, context));
+        feed.items.push_back(reader.read(node));
     }
     return feed;
 }
@@ -291,6 +333,7 @@ Feed parse_rdf(pugi::xml_node root, const ParseOptions& options) {
     pugi::xml_node channel = core_child(root, "channel");
     feed.format = ns_of(channel) == Ns::rss090 ? FeedFormat::rss0_9x : FeedFormat::rss1_0;
     read_channel(channel, context);
+    ItemReader reader(context, root);
     // Items stand beside the channel in RSS 1.0; a few generators nest them inside it.
     for (pugi::xml_node parent : {root, channel}) {
         for (pugi::xml_node node : parent.children()) {
@@ -298,7 +341,7 @@ Feed parse_rdf(pugi::xml_node root, const ParseOptions& options) {
                 continue;
             if (!context.room_for_item())
                 return feed;
-            feed.items.push_back(read_item(node, context));
+            feed.items.push_back(reader.read(node));
         }
     }
     return feed;

@@ -7,6 +7,8 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "text_internal.hpp"
+
 namespace newsmon::parsers {
 namespace {
 
@@ -16,7 +18,27 @@ bool is_space(char c) {
 
 } // namespace
 
+bool is_collapsed(std::string_view text) {
+    if (text.empty())
+        return true;
+    if (is_space(text.front()) || is_space(text.back()))
+        return false;
+    bool after_space = false;
+    for (char c : text) {
+        if (is_space(c)) {
+            if (c != ' ' || after_space)
+                return false;
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    return true;
+}
+
 std::string collapse_whitespace(std::string_view text) {
+    if (is_collapsed(text))
+        return std::string(text);
     std::string out;
     out.reserve(text.size());
     bool pending_space = false;

@@ -8,11 +8,19 @@ namespace newsmon::parsers {
 
 void append_utf8(std::string& out, char32_t code);
 
+// Decodes the character reference at text[0] == '&' onto `out`; returns the bytes it used, 0
+// when there is no reference there.
+std::size_t decode_reference(std::string_view text, std::string& out);
+
 // True when `text` holds a character reference that decode_entities would replace.
 [[nodiscard]] bool has_decodable_reference(std::string_view text);
 
 // True when `fragment` begins the name of some named reference ("nbs" begins "nbsp;").
 [[nodiscard]] bool is_reference_prefix(std::string_view fragment);
+
+// True when collapse_whitespace would return `text` unchanged: no white space at either end,
+// none but single spaces inside. Most values are, and are then used as they are.
+[[nodiscard]] bool is_collapsed(std::string_view text);
 
 [[nodiscard]] inline char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

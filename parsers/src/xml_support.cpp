@@ -1,6 +1,7 @@
 #include "xml_support.hpp"
 
 #include <array>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -72,24 +73,59 @@ std::string_view local_name(pugi::xml_node node) {
     return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
+namespace {
+
+// The namespace `element` itself binds `prefix` to, if it declares one.
+std::optional<Ns> declared_at(pugi::xml_node element, std::string_view prefix) {
+    for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+         attribute = attribute.next_attribute()) {
+        std::string_view name = attribute.name();
+        if (!name.starts_with("xmlns"))
+            continue;
+        bool match = prefix.empty() ? name.size() == 5
+                                    : name.size() == 6 + prefix.size() && name[5] == ':' &&
+                                          name.substr(6) == prefix;
+        if (match)
+            return from_uri(attribute.value());
+    }
+    return std::nullopt;
+}
+
+Ns undeclared(std::string_view prefix) {
+    return prefix.empty() ? Ns::none : conventional(prefix);
+}
+
+// What `prefix` means at `scope`, from the declarations there and above.
+Ns resolve_prefix(pugi::xml_node scope, std::string_view prefix) {
+    for (; scope && scope.type() == pugi::node_element; scope = scope.parent())
+        if (auto ns = declared_at(scope, prefix))
+            return *ns;
+    return undeclared(prefix);
+}
+
+} // namespace
+
 Ns ns_of(pugi::xml_node node) {
+    std::string_view prefix = prefix_of(node.name());
+    return prefix == "xml" ? Ns::xml : resolve_prefix(node, prefix);
+}
+
+Ns NamespaceMemo::ns_of(pugi::xml_node node) {
     std::string_view prefix = prefix_of(node.name());
     if (prefix == "xml")
         return Ns::xml;
-    for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element;
-         scope = scope.parent()) {
-        for (pugi::xml_attribute attribute : scope.attributes()) {
-            std::string_view name = attribute.name();
-            if (!name.starts_with("xmlns"))
-                continue;
-            bool match = prefix.empty() ? name.size() == 5
-                                        : name.size() == 6 + prefix.size() && name[5] == ':' &&
-                                              name.substr(6) == prefix;
-            if (match)
-                return from_uri(attribute.value());
-        }
-    }
-    return prefix.empty() ? Ns::none : conventional(prefix);
+    pugi::xml_node scope = node;
+    for (; scope && scope != m_scope && scope.type() == pugi::node_element; scope = scope.parent())
+        if (auto ns = declared_at(scope, prefix))
+            return *ns;
+    if (scope != m_scope)
+        return undeclared(prefix); // not below the shared scope after all
+    for (const auto& [known_prefix, ns] : m_known)
+        if (known_prefix == prefix)
+            return ns;
+    Ns ns = resolve_prefix(m_scope, prefix);
+    m_known.emplace_back(prefix, ns);
+    return ns;
 }
 
 bool is(pugi::xml_node node, Ns ns, std::string_view local) {
@@ -114,19 +150,18 @@ pugi::xml_node plain_child(pugi::xml_node parent, std::string_view local) {
     return {};
 }
 
-std::string text_of(pugi::xml_node node) {
+NodeText text_of(pugi::xml_node node) {
     pugi::xml_node first = node.first_child();
     if (!first)
         return {};
-    // The common case, one text or CDATA child, without building a string twice.
     if (!first.next_sibling() &&
         (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata))
-        return first.value();
+        return NodeText(std::string_view(first.value()));
     std::string text;
     for (pugi::xml_node part : node.children())
         if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata)
             text += part.value();
-    return text;
+    return NodeText(std::move(text));
 }
 
 std::string inner_xml(pugi::xml_node node) {

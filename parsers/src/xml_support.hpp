@@ -3,6 +3,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <pugixml.hpp>
 
@@ -28,6 +30,18 @@ enum class Ns {
 // The namespace of an element, from the xmlns declarations in scope; undeclared but
 // conventional prefixes (dc:, content:, media:, itunes:, sy:, atom:) get their usual namespace.
 [[nodiscard]] Ns ns_of(pugi::xml_node node);
+
+// ns_of for the many elements below one shared scope (the items of a channel): what the scope
+// and its ancestors declare is looked up once per prefix. Lives no longer than the document.
+class NamespaceMemo {
+public:
+    explicit NamespaceMemo(pugi::xml_node shared_scope) : m_scope(shared_scope) {}
+    [[nodiscard]] Ns ns_of(pugi::xml_node node);
+
+private:
+    pugi::xml_node m_scope;
+    std::vector<std::pair<std::string_view, Ns>> m_known; // prefixes point into the document
+};
 [[nodiscard]] std::string_view local_name(pugi::xml_node node);
 [[nodiscard]] bool is(pugi::xml_node node, Ns ns, std::string_view local);
 // Unprefixed, whatever the default namespace: how RSS core elements appear.
@@ -36,8 +50,27 @@ enum class Ns {
 [[nodiscard]] pugi::xml_node child(pugi::xml_node parent, Ns ns, std::string_view local);
 [[nodiscard]] pugi::xml_node plain_child(pugi::xml_node parent, std::string_view local);
 
+// The character data of an element: in the common case of one text or CDATA child, a view of
+// the parsed document (valid while it lives); otherwise the pieces joined into its own string.
+class NodeText {
+public:
+    NodeText() = default;
+    explicit NodeText(std::string_view in_document) : m_view(in_document) {}
+    explicit NodeText(std::string joined) : m_joined(std::move(joined)), m_owns(true) {}
+
+    [[nodiscard]] std::string_view view() const { return m_owns ? m_joined : m_view; }
+    operator std::string_view() const { return view(); } // NOLINT: used where text is wanted
+    [[nodiscard]] bool empty() const { return view().empty(); }
+    [[nodiscard]] std::string str() const { return std::string(view()); }
+
+private:
+    std::string_view m_view;
+    std::string m_joined;
+    bool m_owns = false;
+};
+
 // All text inside the element (text and CDATA children, not nested elements' markup).
-[[nodiscard]] std::string text_of(pugi::xml_node node);
+[[nodiscard]] NodeText text_of(pugi::xml_node node);
 // The element's children printed as markup (for Atom xhtml content and RSS extensions).
 [[nodiscard]] std::string inner_xml(pugi::xml_node node);
 
