@@ -153,16 +153,19 @@ inline bool forbidden_at(const unsigned char* p, const unsigned char* end) {
     return *p == 0xEF && end - p >= 3 && p[1] == 0xBF && p[2] >= 0xBE;
 }
 
-// The first character XML forbids in valid UTF-8, or nullptr. Sixteen bytes at a time: only a
-// block holding a suspect byte is looked at closely.
+// The first character XML forbids in valid UTF-8, or nullptr. Vectorised: only a block holding
+// a suspect byte is looked at closely.
 const unsigned char* first_forbidden(const unsigned char* p, const unsigned char* end) {
-    for (; static_cast<std::size_t>(end - p) >= scan::k_block; p += scan::k_block) {
-        scan::Block block = scan::load(p);
-        auto suspect = ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
-                       (block == 0xEF);
-        if (!scan::any_set(suspect))
+    auto suspect = [](const unsigned char* at) {
+        scan::Block block = scan::load(at);
+        return ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
+               (block == 0xEF);
+    };
+    constexpr std::size_t k_stride = 4 * scan::k_block; // one test per 64 bytes
+    for (; static_cast<std::size_t>(end - p) >= k_stride; p += k_stride) {
+        if (!scan::any_set(suspect(p) | suspect(p + 16) | suspect(p + 32) | suspect(p + 48)))
             continue;
-        for (std::size_t i = 0; i < scan::k_block; ++i)
+        for (std::size_t i = 0; i < k_stride; ++i)
             if (forbidden_at(p + i, end))
                 return p + i;
     }

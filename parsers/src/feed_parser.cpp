@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "formats.hpp"
+#include "markup_survey.hpp"
 #include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
@@ -112,76 +113,17 @@ ParseError html_error(std::string_view html, const ParseOptions& options) {
     return error;
 }
 
-// A cheap scan of the markup's nesting (comments and CDATA skipped), so that absurdly deep
-// documents are refused before anything walks them.
-bool exceeds_depth(std::string_view text, std::size_t max_depth) {
-    const char* p = text.data();
-    const char* end = p + text.size();
-    std::size_t depth = 0;
-    auto skip_past = [&](const char* from, std::string_view closer) {
-        std::string_view rest(from, static_cast<std::size_t>(end - from));
-        std::size_t at = rest.find(closer);
-        return at == std::string_view::npos ? end : from + at + closer.size();
-    };
-    while (p < end) {
-        const auto* lt =
-            static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-        if (!lt || lt + 1 >= end)
-            return false;
-        char next = lt[1];
-        if (next == '!') {
-            bool cdata = end - lt > 9 && std::memcmp(lt, "<![CDATA[", 9) == 0;
-            bool comment = end - lt > 4 && std::memcmp(lt, "<!--", 4) == 0;
-            p = cdata ? skip_past(lt + 9, "]]>") : comment ? skip_past(lt + 4, "-->") : lt + 2;
-            continue;
-        }
-        const char* gt = lt + 1; // tags are short: a loop beats a call here
-        while (gt < end && *gt != '>')
-            ++gt;
-        if (gt == end)
-            return false;
-        if (next == '/')
-            depth -= depth > 0 ? 1 : 0;
-        else if (next != '?' && gt[-1] != '/' && ++depth > max_depth)
-            return true;
-        p = gt + 1;
-    }
-    return false;
-}
-
-bool predefined_entity(std::string_view name) {
-    return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
-}
-
-// XML knows five named entities; feeds use HTML's and bare ampersands. pugixml keeps both as
-// text, and they are decoded as HTML later: say so once each.
-void note_references(std::string_view text, std::vector<std::string>& warnings) {
-    std::vector<std::string> html_names;
-    bool bare = false;
-    for (std::size_t amp = text.find('&'); amp != std::string_view::npos;
-         amp = text.find('&', amp + 1)) {
-        std::size_t end = amp + 1;
-        if (end < text.size() && text[end] == '#')
-            continue;
-        while (end < text.size() && end - amp <= 32 &&
-               (is_ascii_alpha(text[end]) || (text[end] >= '0' && text[end] <= '9')))
-            ++end;
-        std::string_view name = text.substr(amp + 1, end - amp - 1);
-        if (end < text.size() && text[end] == ';' && !name.empty()) {
-            if (!predefined_entity(name) && html_names.size() < 5 &&
-                std::find(html_names.begin(), html_names.end(), name) == html_names.end())
-                html_names.emplace_back(name);
-        } else {
-            bare = true;
-        }
-    }
-    if (!html_names.empty()) {
+// What the survey found about references, as warnings: XML knows five named entities; feeds
+// use HTML's and bare ampersands. pugixml keeps both as text, and they are decoded as HTML
+// later: say so once each.
+void warn_about_references(const detail::MarkupSurvey& survey, std::vector<std::string>& warnings) {
+    if (!survey.html_names.empty()) {
         std::string list;
-        for (const auto& name : html_names)
+        for (const auto& name : survey.html_names)
             list += (list.empty() ? "&" : " &") + name + ";";
         warnings.push_back("entities XML does not define, decoded as HTML: " + list);
     }
-    if (bare)
+    if (survey.bare_ampersand)
         warnings.push_back("bare '&' not starting a reference, kept as text");
 }
 
@@ -312,12 +254,13 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
         xml.buffer.erase(0, first_tag);
         if (looks_like_html(xml.buffer))
             return tl::unexpected(html_error(xml.buffer, options));
-        if (exceeds_depth(xml.buffer, options.max_depth))
+        detail::MarkupSurvey survey = detail::survey_markup(xml.buffer, options.max_depth);
+        if (survey.too_deep)
             return tl::unexpected(ParseError{ParseErrorKind::too_deep,
                                              "elements nest deeper than the limit of " +
                                                  std::to_string(options.max_depth),
                                              {}});
-        note_references(xml.buffer, warnings);
+        warn_about_references(survey, warnings);
         auto pristine = [&] {
             std::vector<std::string> repeated; // already reported the first time
             std::string text = decoded_text(bytes, options, repeated);

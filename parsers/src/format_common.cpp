@@ -1,4 +1,5 @@
 #include <charconv>
+#include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -104,7 +105,38 @@ void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
             read_medium(node, item, base);
 }
 
+namespace {
+
+// True when every item has a guid and no two share one: the common case, checked with one
+// open-addressing table of item indices and no allocation per item.
+bool guids_unique_and_present(const std::vector<Item>& items) {
+    std::size_t slots = 16;
+    while (slots < items.size() * 2)
+        slots *= 2;
+    constexpr std::uint32_t k_free = UINT32_MAX;
+    std::vector<std::uint32_t> table(slots, k_free);
+    std::hash<std::string_view> hash;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string& guid = items[i].guid;
+        if (guid.empty())
+            return false;
+        for (std::size_t slot = hash(guid) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
+            if (table[slot] == k_free) {
+                table[slot] = static_cast<std::uint32_t>(i);
+                break;
+            }
+            if (items[table[slot]].guid == guid)
+                return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
 void assign_stable_guids(Feed& feed) {
+    if (guids_unique_and_present(feed.items))
+        return;
     std::unordered_map<std::string_view, int> guid_counts;
     guid_counts.reserve(feed.items.size());
     for (const auto& item : feed.items)

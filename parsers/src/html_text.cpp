@@ -557,36 +557,54 @@ bool only_space(std::string_view text) {
     return true;
 }
 
+// True when the tag at `at` is written exactly as the sanitizer would write it: "<name>" or
+// "</name>", the name in lower case and kept. Most tags of news markup are; they stay in the
+// text copied as it is.
+bool is_verbatim_tag(std::string_view html, std::size_t at) {
+    std::size_t start = at + 1 + (html[at + 1] == '/' ? 1 : 0);
+    std::size_t end = start;
+    while (end < html.size() &&
+           ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= '0' && html[end] <= '9')))
+        ++end;
+    if (end == start || end >= html.size() || html[end] != '>')
+        return false;
+    TagRole role = role_of(html.substr(start, end - start));
+    return role == TagRole::inline_markup || role == TagRole::block;
+}
+
 std::string sanitize_html(std::string_view html, std::string_view base_url) {
     std::string out;
     out.reserve(html.size());
-    std::size_t pos = 0;
+    std::size_t pos = 0;      // where the next piece of input starts
+    std::size_t verbatim = 0; // input from here to `pos` is still to be copied as it is
+    auto flush = [&](std::size_t upto) { out.append(html.substr(verbatim, upto - verbatim)); };
     while (pos < html.size()) {
         std::size_t lt = html.find('<', pos);
-        if (lt == std::string_view::npos) {
-            out.append(html.substr(pos));
+        if (lt == std::string_view::npos)
             break;
+        if (starts_tag(html, lt) && html[lt + 1] != '!' && html[lt + 1] != '?' &&
+            is_verbatim_tag(html, lt)) {
+            pos = html.find('>', lt) + 1;
+            continue;
         }
-        out.append(html.substr(pos, lt - pos));
+        flush(lt);
         if (!starts_tag(html, lt)) {
             out += "&lt;";
-            pos = lt + 1;
+            verbatim = pos = lt + 1;
             continue;
         }
         if (html[lt + 1] == '!' || html[lt + 1] == '?') {
-            pos = skip_markup_declaration(html, lt);
+            verbatim = pos = skip_markup_declaration(html, lt);
             continue;
         }
         Tag tag = read_tag(html, lt);
         pos = tag.end;
         TagRole role = tag.name.empty() ? TagRole::drop_tag : role_of(tag.name);
-        if (role == TagRole::drop_tag)
+        if (role == TagRole::drop_content && !tag.closing && !tag.self_closing)
+            pos = skip_element_content(html, pos, tag.name);
+        verbatim = pos;
+        if (role == TagRole::drop_tag || role == TagRole::drop_content)
             continue;
-        if (role == TagRole::drop_content) {
-            if (!tag.closing && !tag.self_closing)
-                pos = skip_element_content(html, pos, tag.name);
-            continue;
-        }
         if (tag.closing) {
             out += "</";
             out += tag.name;
@@ -599,6 +617,7 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
             append_tag(out, tag, base_url);
         }
     }
+    flush(html.size());
     return out;
 }
 

@@ -1,5 +1,6 @@
 // RSS 0.9x and 2.0 (<rss><channel><item>), and RSS 1.0 / 0.90 (<rdf:RDF> with items beside
 // the channel). Both share the item vocabulary and its modules.
+#include <algorithm>
 #include <cstring>
 
 #include "formats.hpp"
@@ -48,22 +49,42 @@ bool named(const char* name, const char* wanted) {
 }
 
 void sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
-    if (named(name, "title"))
-        parts.title = node;
-    else if (named(name, "link"))
-        parts.link = node;
-    else if (named(name, "guid"))
-        parts.guid = node;
-    else if (named(name, "pubDate"))
-        parts.pub_date = node;
-    else if (named(name, "description"))
-        parts.description = node;
-    else if (named(name, "author"))
-        parts.people.push_back(node);
-    else if (named(name, "category"))
-        parts.categories.push_back(node);
-    else if (named(name, "enclosure"))
-        parts.media.push_back(node);
+    switch (name[0]) { // one comparison per child instead of a chain of them
+    case 't':
+        if (named(name, "title"))
+            parts.title = node;
+        break;
+    case 'l':
+        if (named(name, "link"))
+            parts.link = node;
+        break;
+    case 'g':
+        if (named(name, "guid"))
+            parts.guid = node;
+        break;
+    case 'p':
+        if (named(name, "pubDate"))
+            parts.pub_date = node;
+        break;
+    case 'd':
+        if (named(name, "description"))
+            parts.description = node;
+        break;
+    case 'a':
+        if (named(name, "author"))
+            parts.people.push_back(node);
+        break;
+    case 'c':
+        if (named(name, "category"))
+            parts.categories.push_back(node);
+        break;
+    case 'e':
+        if (named(name, "enclosure"))
+            parts.media.push_back(node);
+        break;
+    default:
+        break;
+    }
 }
 
 void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namespaces,
@@ -317,6 +338,10 @@ Feed parse_rss(pugi::xml_node root, const ParseOptions& options) {
     pugi::xml_node channel = core_child(root, "channel");
     read_channel(channel, context);
     ItemReader reader(context, channel);
+    std::size_t children = 0;
+    for (pugi::xml_node node = channel.first_child(); node; node = node.next_sibling())
+        ++children;
+    feed.items.reserve(std::min(children, options.max_items));
     for (pugi::xml_node node : channel.children()) {
         if (!is_core(node, "item"))
             continue;

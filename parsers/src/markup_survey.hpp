@@ -1,0 +1,21 @@
+// Internal: one pass over a decoded feed before pugixml parses it, for what pugixml does not
+// report: how deep elements nest, and which references XML itself does not define.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace newsmon::parsers::detail {
+
+struct MarkupSurvey {
+    bool too_deep = false;               // elements nest deeper than the limit
+    std::vector<std::string> html_names; // HTML-only reference names ("nbsp"), the first five
+    bool bare_ampersand = false;         // an '&' that starts no reference
+};
+
+// Stops early once elements nest deeper than `max_depth`. CDATA sections and comments are no
+// markup; references count wherever they are.
+[[nodiscard]] MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth);
+
+} // namespace newsmon::parsers::detail
