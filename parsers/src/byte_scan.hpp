@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace newsmon::parsers::scan {
 
 using Block = unsigned char __attribute__((vector_size(16)));
@@ -34,6 +38,18 @@ inline std::size_t first_set(Mask mask) {
             return 8 + static_cast<std::size_t>(std::countl_zero(halves[1])) / 8;
     }
     return k_block;
+}
+
+// One bit per byte of `mask`, the first byte in the lowest bit.
+inline std::uint16_t bits_of(Mask mask) {
+#if defined(__SSE2__)
+    return static_cast<std::uint16_t>(_mm_movemask_epi8(std::bit_cast<__m128i>(mask)));
+#else
+    std::uint16_t bits = 0;
+    for (std::size_t i = 0; i < k_block; ++i)
+        bits = static_cast<std::uint16_t>(bits | ((mask[i] != 0 ? 1U : 0U) << i));
+    return bits;
+#endif
 }
 
 inline bool any_set(Mask mask) {

@@ -357,9 +357,43 @@ std::optional<sys_seconds> parse_iso8601(std::string_view text) {
                         second, offset);
 }
 
+// The form nearly every RSS feed writes, "Fri, 07 Nov 2025 10:10:00 +0400" (or "GMT"), read by
+// position; anything else goes to the general readers.
+std::optional<sys_seconds> parse_rfc1123_exact(std::string_view text) {
+    if (text.size() != 29 && text.size() != 31)
+        return std::nullopt;
+    auto digit = [&](std::size_t at) { return is_digit(text[at]) ? text[at] - '0' : -100; };
+    auto two = [&](std::size_t at) { return digit(at) * 10 + digit(at + 1); };
+    if (text[3] != ',' || text[4] != ' ' || text[7] != ' ' || text[11] != ' ' || text[16] != ' ' ||
+        text[19] != ':' || text[22] != ':' || text[25] != ' ')
+        return std::nullopt;
+    static constexpr std::string_view k_months = "janfebmaraprmayjunjulaugsepoctnovdec";
+    char month_name[3] = {ascii_lower(text[8]), ascii_lower(text[9]), ascii_lower(text[10])};
+    std::size_t month_at = k_months.find(std::string_view(month_name, 3));
+    int day_of_month = two(5), year_value = two(12) * 100 + two(14);
+    int hour = two(17), minute = two(20), second = two(23);
+    if (month_at == std::string_view::npos || month_at % 3 != 0 || day_of_month < 0 ||
+        year_value < 0 || hour < 0 || minute < 0 || second < 0)
+        return std::nullopt;
+    int offset = 0;
+    std::string_view zone = text.substr(26);
+    if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
+        int hours = two(27), minutes = two(29);
+        if (hours < 0 || minutes < 0)
+            return std::nullopt;
+        offset = (zone[0] == '-' ? -1 : 1) * (hours * 60 + minutes);
+    } else if (zone != "GMT" && zone != "UTC") {
+        return std::nullopt;
+    }
+    return make_instant(year_value, static_cast<unsigned>(month_at / 3 + 1),
+                        static_cast<unsigned>(day_of_month), hour, minute, second, offset);
+}
+
 } // namespace
 
 std::optional<sys_seconds> parse_date(std::string_view text) {
+    if (auto common = parse_rfc1123_exact(text))
+        return common;
     std::string collapsed;
     std::string_view trimmed = text;
     if (!is_collapsed(text)) {

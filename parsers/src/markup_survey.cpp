@@ -1,27 +1,15 @@
 #include "markup_survey.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
 #include "byte_scan.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers::detail {
 namespace {
-
-// The first `a` or `b` at or after p, or `end`. Sixteen bytes at a time: most bytes of a feed
-// are text between tags.
-const char* find_either(const char* p, const char* end, char a, char b) {
-    for (; end - p >= static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
-        scan::Block block = scan::load(p);
-        auto hits =
-            (block == static_cast<unsigned char>(a)) | (block == static_cast<unsigned char>(b));
-        if (std::size_t at = scan::first_set(hits); at < scan::k_block)
-            return p + at;
-    }
-    while (p < end && *p != a && *p != b)
-        ++p;
-    return p;
-}
 
 bool predefined_entity(std::string_view name) {
     return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
@@ -51,61 +39,108 @@ bool starts_with(const char* p, const char* end, std::string_view prefix) {
 }
 
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
-// inside it (they are decoded as HTML later).
+// inside it (they are decoded as HTML later). Sections are long and plain: memchr is fastest.
 const char* skip_cdata(const char* p, const char* end, MarkupSurvey& survey) {
-    while ((p = find_either(p, end, '&', ']')) < end) {
-        if (*p == '&') {
-            note_reference(p, end, survey);
-            ++p;
-        } else if (starts_with(p, end, "]]>")) {
-            return p + 3;
-        } else {
-            ++p;
-        }
-    }
-    return end;
+    std::size_t close = std::string_view(p, static_cast<std::size_t>(end - p)).find("]]>");
+    const char* stop = close == std::string_view::npos ? end : p + close;
+    for (const void* amp = p;
+         (amp = std::memchr(amp, '&',
+                            static_cast<std::size_t>(stop - static_cast<const char*>(amp))));
+         amp = static_cast<const char*>(amp) + 1)
+        note_reference(static_cast<const char*>(amp), end, survey);
+    return stop == end ? end : stop + 3;
 }
+
+// Which of the 64 bytes at p are '<', '>' and '&': one bit per byte, the first byte lowest.
+struct Events {
+    std::uint64_t open = 0, close = 0, ampersand = 0;
+};
+
+Events events_at(const char* p) {
+    Events events;
+    for (std::size_t part = 0; part < 4; ++part) {
+        scan::Block block = scan::load(p + part * scan::k_block);
+        std::size_t shift = part * scan::k_block;
+        events.open |= std::uint64_t{scan::bits_of(block == '<')} << shift;
+        events.close |= std::uint64_t{scan::bits_of(block == '>')} << shift;
+        events.ampersand |= std::uint64_t{scan::bits_of(block == '&')} << shift;
+    }
+    return events;
+}
+
+// Walks the markup event by event ('<', '>', '&'), 64 bytes at a time: with every event of a
+// block in one bit mask, the loop branches once per event rather than once per search.
+class Surveyor {
+public:
+    Surveyor(std::string_view text, std::size_t max_depth)
+        : m_end(text.data() + text.size()), m_max_depth(max_depth) {}
+
+    MarkupSurvey run(const char* p) {
+        constexpr std::ptrdiff_t k_span = 64;
+        while (p < m_end && !m_survey.too_deep) {
+            const char* resume = nullptr;
+            if (m_end - p >= k_span) {
+                Events events = events_at(p);
+                std::uint64_t bits = events.open | events.close | events.ampersand;
+                for (; bits != 0 && !resume; bits &= bits - 1)
+                    resume = on_event(p + std::countr_zero(bits));
+                p = resume ? resume : p + k_span;
+            } else {
+                for (; p < m_end && !resume; ++p)
+                    if (*p == '<' || *p == '>' || *p == '&')
+                        resume = on_event(p);
+                if (resume)
+                    p = resume;
+            }
+        }
+        return std::move(m_survey);
+    }
+
+private:
+    // Handles the event at `at`; returns where to go on when it skipped ahead (past a CDATA
+    // section or a comment, or to the end), else nullptr.
+    const char* on_event(const char* at) {
+        if (*at == '&') {
+            note_reference(at, m_end, m_survey);
+            return nullptr;
+        }
+        if (*at == '>') {
+            if (m_in_tag && m_tag_opens && at[-1] != '/' && ++m_depth > m_max_depth) {
+                m_survey.too_deep = true;
+                return m_end;
+            }
+            m_in_tag = false;
+            return nullptr;
+        }
+        if (m_in_tag) // '<' inside a tag: malformed, and not a tag of its own
+            return nullptr;
+        char kind = at + 1 < m_end ? at[1] : '\0';
+        if (kind == '!' && starts_with(at, m_end, "<![CDATA["))
+            return skip_cdata(at + 9, m_end, m_survey);
+        if (kind == '!' && starts_with(at, m_end, "<!--")) {
+            std::string_view rest(at + 4, static_cast<std::size_t>(m_end - at - 4));
+            std::size_t close = rest.find("-->");
+            return close == std::string_view::npos ? m_end : at + 4 + close + 3;
+        }
+        m_in_tag = true;
+        m_tag_opens = kind != '/' && kind != '?' && kind != '!';
+        if (kind == '/')
+            m_depth -= m_depth > 0 ? 1 : 0;
+        return nullptr;
+    }
+
+    const char* m_end;
+    std::size_t m_max_depth;
+    std::size_t m_depth = 0;
+    bool m_in_tag = false;
+    bool m_tag_opens = false; // the tag being read is a start tag (or an empty-element tag)
+    MarkupSurvey m_survey;
+};
 
 } // namespace
 
 MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth) {
-    MarkupSurvey survey;
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    std::size_t depth = 0;
-    while ((p = find_either(p, end, '<', '&')) < end) {
-        if (*p == '&') {
-            note_reference(p, end, survey);
-            ++p;
-            continue;
-        }
-        if (starts_with(p, end, "<![CDATA[")) {
-            p = skip_cdata(p + 9, end, survey);
-            continue;
-        }
-        if (starts_with(p, end, "<!--")) {
-            std::size_t close =
-                std::string_view(p + 4, static_cast<std::size_t>(end - p - 4)).find("-->");
-            p = close == std::string_view::npos ? end : p + 4 + close + 3;
-            continue;
-        }
-        // A tag: its kind decides the depth; references in attribute values count too.
-        const char* tag = p;
-        for (++p; p < end && *p != '>'; ++p)
-            if (*p == '&')
-                note_reference(p, end, survey);
-        if (p == end || tag + 1 == p)
-            break;
-        char kind = tag[1];
-        if (kind == '/') {
-            depth -= depth > 0 ? 1 : 0;
-        } else if (kind != '?' && kind != '!' && p[-1] != '/' && ++depth > max_depth) {
-            survey.too_deep = true;
-            return survey;
-        }
-        ++p;
-    }
-    return survey;
+    return Surveyor(text, max_depth).run(text.data());
 }
 
 } // namespace newsmon::parsers::detail
