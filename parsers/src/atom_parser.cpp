@@ -24,7 +24,8 @@ std::string xhtml_markup(pugi::xml_node node) {
     pugi::xml_node only = node.first_child();
     while (only && only.type() == pugi::node_pcdata && collapse_whitespace(only.value()).empty())
         only = only.next_sibling();
-    if (only && local_name(only) == "div") {
+    bool leading_text = !collapse_whitespace(node.value()).empty();
+    if (only && local_name(only) == "div" && !leading_text) {
         pugi::xml_node after = only.next_sibling();
         while (after && after.type() == pugi::node_pcdata &&
                collapse_whitespace(after.value()).empty())

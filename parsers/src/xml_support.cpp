@@ -5,6 +5,7 @@
 #include <sstream>
 #include <vector>
 
+#include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/url.hpp"
 
 namespace newsmon::parsers::detail {
@@ -151,13 +152,14 @@ pugi::xml_node plain_child(pugi::xml_node parent, std::string_view local) {
 }
 
 NodeText text_of(pugi::xml_node node) {
+    std::string_view embedded = node.value(); // leading text, kept in the element itself
     pugi::xml_node first = node.first_child();
     if (!first)
-        return {};
-    if (!first.next_sibling() &&
+        return NodeText(embedded);
+    if (embedded.empty() && !first.next_sibling() &&
         (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata))
         return NodeText(std::string_view(first.value()));
-    std::string text;
+    std::string text(embedded);
     for (pugi::xml_node part : node.children())
         if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata)
             text += part.value();
@@ -166,6 +168,7 @@ NodeText text_of(pugi::xml_node node) {
 
 std::string inner_xml(pugi::xml_node node) {
     std::ostringstream out;
+    out << escape_html(node.value()); // leading text the element keeps itself
     for (pugi::xml_node part : node.children())
         part.print(out, "", pugi::format_raw);
     return out.str();
