@@ -22,6 +22,13 @@ inline Block load(const void* bytes) {
     return block;
 }
 
+inline Block min(Block a, Block b) {
+    return a < b ? a : b;
+}
+inline Block max(Block a, Block b) {
+    return a < b ? b : a;
+}
+
 // The index of the first byte set in `mask`, or k_block when none is.
 inline std::size_t first_set(Mask mask) {
     std::uint64_t halves[2];

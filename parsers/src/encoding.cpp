@@ -156,14 +156,21 @@ inline bool forbidden_at(const unsigned char* p, const unsigned char* end) {
 // The first character XML forbids in valid UTF-8, or nullptr. Vectorised: only a block holding
 // a suspect byte is looked at closely.
 const unsigned char* first_forbidden(const unsigned char* p, const unsigned char* end) {
-    auto suspect = [](const unsigned char* at) {
-        scan::Block block = scan::load(at);
+    auto suspect = [](scan::Block block) {
         return ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
                (block == 0xEF);
     };
-    constexpr std::size_t k_stride = 4 * scan::k_block; // one test per 64 bytes
+    constexpr std::size_t k_stride = 4 * scan::k_block;
     for (; static_cast<std::size_t>(end - p) >= k_stride; p += k_stride) {
-        if (!scan::any_set(suspect(p) | suspect(p + 16) | suspect(p + 32) | suspect(p + 48)))
+        scan::Block a = scan::load(p), b = scan::load(p + 16), c = scan::load(p + 32),
+                    d = scan::load(p + 48);
+        // First a cheap test on the smallest and largest bytes of the 64: most groups hold
+        // no byte below 0x20 and none from 0xEF up.
+        scan::Block low = scan::min(scan::min(a, b), scan::min(c, d));
+        scan::Block high = scan::max(scan::max(a, b), scan::max(c, d));
+        if (!scan::any_set((low < 0x20) | (high >= 0xEF)))
+            continue;
+        if (!scan::any_set(suspect(a) | suspect(b) | suspect(c) | suspect(d)))
             continue;
         for (std::size_t i = 0; i < k_stride; ++i)
             if (forbidden_at(p + i, end))

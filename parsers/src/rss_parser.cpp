@@ -48,42 +48,51 @@ bool named(const char* name, const char* wanted) {
     return std::strcmp(name, wanted) == 0;
 }
 
-void sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
+// Files a core element by name; false when the name is none of them.
+bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     switch (name[0]) { // one comparison per child instead of a chain of them
     case 't':
-        if (named(name, "title"))
-            parts.title = node;
-        break;
+        if (!named(name, "title"))
+            return false;
+        parts.title = node;
+        return true;
     case 'l':
-        if (named(name, "link"))
-            parts.link = node;
-        break;
+        if (!named(name, "link"))
+            return false;
+        parts.link = node;
+        return true;
     case 'g':
-        if (named(name, "guid"))
-            parts.guid = node;
-        break;
+        if (!named(name, "guid"))
+            return false;
+        parts.guid = node;
+        return true;
     case 'p':
-        if (named(name, "pubDate"))
-            parts.pub_date = node;
-        break;
+        if (!named(name, "pubDate"))
+            return false;
+        parts.pub_date = node;
+        return true;
     case 'd':
-        if (named(name, "description"))
-            parts.description = node;
-        break;
+        if (!named(name, "description"))
+            return false;
+        parts.description = node;
+        return true;
     case 'a':
-        if (named(name, "author"))
-            parts.people.push_back(node);
-        break;
+        if (!named(name, "author"))
+            return false;
+        parts.people.push_back(node);
+        return true;
     case 'c':
-        if (named(name, "category"))
-            parts.categories.push_back(node);
-        break;
+        if (!named(name, "category"))
+            return false;
+        parts.categories.push_back(node);
+        return true;
     case 'e':
-        if (named(name, "enclosure"))
-            parts.media.push_back(node);
-        break;
+        if (!named(name, "enclosure"))
+            return false;
+        parts.media.push_back(node);
+        return true;
     default:
-        break;
+        return false;
     }
 }
 
@@ -92,7 +101,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
     switch (namespaces.ns_of(node)) {
     case Ns::rss10:
     case Ns::rss090:
-        sort_core(node, local, parts);
+        (void)sort_core(node, local, parts);
         break;
     case Ns::dc:
         if (named(local, "creator"))
@@ -152,11 +161,10 @@ void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& pa
         if (node.type() != pugi::node_element)
             continue;
         const char* name = node.name();
-        const char* colon = std::strchr(name, ':');
-        if (colon)
+        if (sort_core(node, name, parts))
+            continue;
+        if (const char* colon = std::strchr(name, ':'))
             sort_prefixed(node, colon + 1, namespaces, parts);
-        else
-            sort_core(node, name, parts);
     }
 }
 
