@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 
+#include "cdata_skeleton.hpp"
 #include "formats.hpp"
 #include "markup_survey.hpp"
 #include "newsmon/parsers/encoding.hpp"
@@ -168,14 +170,31 @@ void drop_unfinished_items(pugi::xml_node root) {
 
 struct LoadedXml {
     pugi::xml_document document;
-    std::string buffer; // pugixml parses in place: the text must outlive the document
+    std::string buffer; // the decoded text; parsed in place unless the skeleton is
+    std::optional<detail::CdataSkeleton> skeleton;
 };
 
-pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
+pugi::xml_parse_result parse_in_place(pugi::xml_document& document, std::string& text) {
     // Text that is an element's first child lives in the element: fewer nodes to build and walk.
-    return xml.document.load_buffer_inplace(xml.buffer.data(), xml.buffer.size(),
-                                            pugi::parse_default | pugi::parse_embed_pcdata,
-                                            pugi::encoding_utf8);
+    return document.load_buffer_inplace(text.data(), text.size(),
+                                        pugi::parse_default | pugi::parse_embed_pcdata,
+                                        pugi::encoding_utf8);
+}
+
+pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
+    return parse_in_place(xml.document, xml.buffer);
+}
+
+// When CDATA is a good part of the text, pugixml parses the skeleton without it. False when
+// that does not pay or the skeleton does not parse (the full text then tells what is wrong).
+bool parse_skeleton(LoadedXml& xml, const detail::MarkupSurvey& survey) {
+    if (survey.cdata_bytes < xml.buffer.size() / 8)
+        return false;
+    xml.skeleton.emplace(xml.buffer, survey.cdata);
+    if (parse_in_place(xml.document, xml.skeleton->buffer()))
+        return true;
+    xml.skeleton.reset();
+    return false;
 }
 
 // Parses xml.buffer; when that fails, repairs a fresh copy of the text (`pristine` makes one,
@@ -269,11 +288,15 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
             text.erase(0, text.find('<'));
             return text;
         };
-        if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
-            return tl::unexpected(loaded.error());
+        if (!parse_skeleton(xml, survey))
+            if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
+                return tl::unexpected(loaded.error());
         pugi::xml_node root = xml.document.document_element();
         if (detail::local_name(root) == "html")
             return tl::unexpected(html_error(xml.buffer, options));
+        std::optional<detail::CdataSkeletonInUse> skeleton_in_use;
+        if (xml.skeleton)
+            skeleton_in_use.emplace(*xml.skeleton);
         feed = parse_document(root, options);
     }
     if (!feed)

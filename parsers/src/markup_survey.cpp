@@ -39,8 +39,9 @@ bool starts_with(const char* p, const char* end, std::string_view prefix) {
 }
 
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
-// inside it (they are decoded as HTML later). Sections are long and plain: memchr is fastest.
-const char* skip_cdata(const char* p, const char* end, MarkupSurvey& survey) {
+// inside it (they are decoded as HTML later) and where the content is. Sections are long and
+// plain: memchr is fastest.
+const char* skip_cdata(const char* text, const char* p, const char* end, MarkupSurvey& survey) {
     std::size_t close = std::string_view(p, static_cast<std::size_t>(end - p)).find("]]>");
     const char* stop = close == std::string_view::npos ? end : p + close;
     for (const void* amp = p;
@@ -48,7 +49,11 @@ const char* skip_cdata(const char* p, const char* end, MarkupSurvey& survey) {
                             static_cast<std::size_t>(stop - static_cast<const char*>(amp))));
          amp = static_cast<const char*>(amp) + 1)
         note_reference(static_cast<const char*>(amp), end, survey);
-    return stop == end ? end : stop + 3;
+    if (stop == end)
+        return end;
+    survey.cdata.push_back({static_cast<std::size_t>(p - text), close});
+    survey.cdata_bytes += close;
+    return stop + 3;
 }
 
 // Which of the 64 bytes at p are '<', '>' and '&': one bit per byte, the first byte lowest.
@@ -73,7 +78,7 @@ Events events_at(const char* p) {
 class Surveyor {
 public:
     Surveyor(std::string_view text, std::size_t max_depth)
-        : m_end(text.data() + text.size()), m_max_depth(max_depth) {}
+        : m_text(text.data()), m_end(text.data() + text.size()), m_max_depth(max_depth) {}
 
     MarkupSurvey run(const char* p) {
         constexpr std::ptrdiff_t k_span = 64;
@@ -116,7 +121,7 @@ private:
             return nullptr;
         char kind = at + 1 < m_end ? at[1] : '\0';
         if (kind == '!' && starts_with(at, m_end, "<![CDATA["))
-            return skip_cdata(at + 9, m_end, m_survey);
+            return skip_cdata(m_text, at + 9, m_end, m_survey);
         if (kind == '!' && starts_with(at, m_end, "<!--")) {
             std::string_view rest(at + 4, static_cast<std::size_t>(m_end - at - 4));
             std::size_t close = rest.find("-->");
@@ -129,6 +134,7 @@ private:
         return nullptr;
     }
 
+    const char* m_text;
     const char* m_end;
     std::size_t m_max_depth;
     std::size_t m_depth = 0;

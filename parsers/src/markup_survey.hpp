@@ -8,10 +8,18 @@
 
 namespace newsmon::parsers::detail {
 
+// Where a CDATA section's content lies in the surveyed text.
+struct CdataSpan {
+    std::size_t begin = 0;
+    std::size_t size = 0;
+};
+
 struct MarkupSurvey {
     bool too_deep = false;               // elements nest deeper than the limit
     std::vector<std::string> html_names; // HTML-only reference names ("nbsp"), the first five
     bool bare_ampersand = false;         // an '&' that starts no reference
+    std::vector<CdataSpan> cdata;        // every closed CDATA section outside comments
+    std::size_t cdata_bytes = 0;         // their content, in all
 };
 
 // Stops early once elements nest deeper than `max_depth`. CDATA sections and comments are no

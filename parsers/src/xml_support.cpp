@@ -2,9 +2,9 @@
 
 #include <array>
 #include <optional>
-#include <sstream>
 #include <vector>
 
+#include "cdata_skeleton.hpp"
 #include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/url.hpp"
 
@@ -151,27 +151,66 @@ pugi::xml_node plain_child(pugi::xml_node parent, std::string_view local) {
     return {};
 }
 
+namespace {
+
+// The text of one text or CDATA node.
+std::string_view character_data(pugi::xml_node node) {
+    return node.type() == pugi::node_cdata ? CdataSkeletonInUse::content_of(node.value())
+                                           : std::string_view(node.value());
+}
+
+bool is_character_data(pugi::xml_node node) {
+    return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
+}
+
+// Markup of `node` and everything under it, as XML; comments and processing instructions
+// left out. Recursion is bounded: the survey refused documents nested too deep.
+void write_markup(pugi::xml_node node, std::string& out) {
+    if (is_character_data(node)) {
+        out += escape_html(character_data(node));
+        return;
+    }
+    if (node.type() != pugi::node_element)
+        return;
+    out += '<';
+    out += node.name();
+    for (pugi::xml_attribute attribute : node.attributes()) {
+        out += ' ';
+        out += attribute.name();
+        out += "=\"";
+        out += escape_html(attribute.value());
+        out += '"';
+    }
+    out += '>';
+    out += escape_html(node.value()); // leading text the element keeps itself
+    for (pugi::xml_node part : node.children())
+        write_markup(part, out);
+    out += "</";
+    out += node.name();
+    out += '>';
+}
+
+} // namespace
+
 NodeText text_of(pugi::xml_node node) {
     std::string_view embedded = node.value(); // leading text, kept in the element itself
     pugi::xml_node first = node.first_child();
     if (!first)
         return NodeText(embedded);
-    if (embedded.empty() && !first.next_sibling() &&
-        (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata))
-        return NodeText(std::string_view(first.value()));
+    if (embedded.empty() && !first.next_sibling() && is_character_data(first))
+        return NodeText(character_data(first));
     std::string text(embedded);
     for (pugi::xml_node part : node.children())
-        if (part.type() == pugi::node_pcdata || part.type() == pugi::node_cdata)
-            text += part.value();
+        if (is_character_data(part))
+            text += character_data(part);
     return NodeText(std::move(text));
 }
 
 std::string inner_xml(pugi::xml_node node) {
-    std::ostringstream out;
-    out << escape_html(node.value()); // leading text the element keeps itself
+    std::string out = escape_html(node.value());
     for (pugi::xml_node part : node.children())
-        part.print(out, "", pugi::format_raw);
-    return out.str();
+        write_markup(part, out);
+    return out;
 }
 
 std::string base_for(pugi::xml_node node, const std::string& base) {

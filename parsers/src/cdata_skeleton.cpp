@@ -1,0 +1,77 @@
+#include "cdata_skeleton.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace newsmon::parsers::detail {
+namespace {
+
+// The skeleton that text_of() on this thread consults; set only by CdataSkeletonInUse.
+thread_local const CdataSkeleton* t_skeleton_in_use = nullptr;
+
+// CR LF and lone CR become LF, as pugixml's parse_eol does to the sections it reads.
+std::string normalize_line_ends(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\r') {
+            out.push_back(text[i]);
+            continue;
+        }
+        out.push_back('\n');
+        if (i + 1 < text.size() && text[i + 1] == '\n')
+            ++i;
+    }
+    return out;
+}
+
+} // namespace
+
+CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections) {
+    std::size_t emptied = 0;
+    for (const auto& section : sections)
+        emptied += section.size;
+    m_buffer.reserve(text.size() - emptied);
+    m_stand_ins.reserve(sections.size());
+    m_contents.reserve(sections.size());
+    std::size_t copied = 0;
+    for (const auto& section : sections) {
+        m_buffer.append(text, copied, section.begin - copied);
+        m_stand_ins.push_back(m_buffer.size());
+        std::string_view content = text.substr(section.begin, section.size);
+        if (std::memchr(content.data(), '\r', content.size()))
+            content = m_normalized.emplace_back(normalize_line_ends(content));
+        m_contents.push_back(content);
+        copied = section.begin + section.size;
+    }
+    m_buffer.append(text, copied);
+}
+
+std::optional<std::string_view> CdataSkeleton::section_at(const char* value) const {
+    const char* begin = m_buffer.data();
+    if (value < begin || value >= begin + m_buffer.size())
+        return std::nullopt;
+    auto offset = static_cast<std::size_t>(value - begin);
+    auto found = std::lower_bound(m_stand_ins.begin(), m_stand_ins.end(), offset);
+    if (found == m_stand_ins.end() || *found != offset)
+        return std::nullopt;
+    return m_contents[static_cast<std::size_t>(found - m_stand_ins.begin())];
+}
+
+CdataSkeletonInUse::CdataSkeletonInUse(const CdataSkeleton& skeleton)
+    : m_previous(t_skeleton_in_use) {
+    t_skeleton_in_use = &skeleton;
+}
+
+CdataSkeletonInUse::~CdataSkeletonInUse() {
+    t_skeleton_in_use = m_previous;
+}
+
+std::string_view CdataSkeletonInUse::content_of(const char* cdata_value) {
+    if (t_skeleton_in_use)
+        if (auto content = t_skeleton_in_use->section_at(cdata_value))
+            return *content;
+    return cdata_value;
+}
+
+} // namespace newsmon::parsers::detail
