@@ -225,3 +225,74 @@ TEST(Identity, ChangeDigestSeesEveryByteAndEveryLength) {
     EXPECT_EQ(change_digest_hex(text), change_digest_hex(std::string(1000, 'a')));
     EXPECT_EQ(change_digest_hex("").size(), 16u);
 }
+
+// CDATA sections: read from the skeleton pugixml parses when they are a good part of the feed
+// (the padding item below makes sure), and from pugixml's own tree otherwise.
+namespace {
+
+std::string rss_with_items(const std::string& items, bool pad) {
+    std::string padding;
+    if (pad)
+        padding = "<item><title>pad</title><guid>pad</guid><content:encoded><![CDATA[<p>" +
+                  std::string(4000, 'x') + "</p>]]></content:encoded></item>";
+    return "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+           "<channel><title>c</title>" +
+           items + padding + "</channel></rss>";
+}
+
+Item first_item(const std::string& feed_text) {
+    auto feed = parse_feed(feed_text);
+    EXPECT_TRUE(feed.has_value()) << (feed ? "" : feed.error().message);
+    if (!feed || feed->items.empty())
+        return {};
+    return feed->items.front();
+}
+
+} // namespace
+
+TEST(Cdata, SameTextWithAndWithoutTheSkeleton) {
+    std::string item = "<item><guid>g1</guid><title>Mixed <![CDATA[<b>bold</b>]]> title</title>"
+                       "<description>Lead &amp; <![CDATA[more & more]]></description>"
+                       "<content:encoded><![CDATA[<p>Line one\r\nline two\rthree</p>"
+                       "<script>x()</script>]]></content:encoded></item>";
+    for (bool pad : {false, true}) {
+        Item read = first_item(rss_with_items(item, pad));
+        EXPECT_EQ(read.title, "Mixed bold title") << "pad=" << pad;
+        EXPECT_EQ(read.summary, "Lead & more & more") << "pad=" << pad;
+        EXPECT_EQ(read.content_html.value_or(""), "<p>Line one\nline two\nthree</p>")
+            << "pad=" << pad;
+    }
+}
+
+TEST(Cdata, SectionsSplitAroundTheirOwnTerminatorJoin) {
+    std::string item = "<item><guid>g1</guid><title><![CDATA[a ]]]]><![CDATA[> b]]></title></item>";
+    EXPECT_EQ(first_item(rss_with_items(item, true)).title, "a ]]> b");
+}
+
+TEST(Cdata, SectionInsideXhtmlMarkupIsKept) {
+    std::string feed =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title><id>urn:f</id>"
+        "<entry><id>urn:1</id><title>e</title><updated>2025-01-01T00:00:00Z</updated>"
+        "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p><![CDATA[x < y " +
+        std::string(2000, 'z') + "]]></p></div></content></entry></feed>";
+    auto parsed = parse_feed(feed);
+    ASSERT_TRUE(parsed.has_value());
+    ASSERT_EQ(parsed->items.size(), 1U);
+    EXPECT_EQ(parsed->items[0].content_html.value_or(""),
+              "<p>x &lt; y " + std::string(2000, 'z') + "</p>");
+}
+
+TEST(Cdata, BrokenDocumentFallsBackToTheFullTextAndKeepsCompleteItems) {
+    std::string feed =
+        rss_with_items("<item><guid>g1</guid><content:encoded><![CDATA[<p>" +
+                           std::string(3000, 'k') + "</p>]]></content:encoded></item>",
+                       false);
+    feed.erase(feed.find("</channel>")); // cut off after the first item
+    feed += "<item><guid>g2</guid><title>half";
+    auto parsed = parse_feed(feed);
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    ASSERT_EQ(parsed->items.size(), 1U);
+    EXPECT_EQ(parsed->items[0].content_html.value_or("").size(), 3000U + 7U);
+    ASSERT_FALSE(parsed->warnings.empty());
+    EXPECT_NE(parsed->warnings.back().find("breaks off"), std::string::npos);
+}
