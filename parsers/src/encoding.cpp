@@ -241,6 +241,16 @@ std::optional<std::string> xml_declared_encoding(std::string_view bytes) {
     return label;
 }
 
+bool is_clean_utf8(std::string_view bytes, const std::optional<std::string>& http_charset,
+                   const std::optional<std::string>& declared) {
+    if (!detect_bom(bytes).encoding.empty())
+        return false;
+    if (!is_utf8_label(http_charset ? *http_charset : declared ? *declared : "UTF-8"))
+        return false;
+    const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
+    return first_problem(begin, begin + bytes.size()) == nullptr;
+}
+
 bool is_valid_utf8(std::string_view text) {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();

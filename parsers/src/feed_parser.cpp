@@ -170,7 +170,7 @@ void drop_unfinished_items(pugi::xml_node root) {
 
 struct LoadedXml {
     pugi::xml_document document;
-    std::string buffer; // the decoded text; parsed in place unless the skeleton is
+    std::string buffer; // a copy of the text, parsed in place, when the skeleton is not
     std::optional<detail::CdataSkeleton> skeleton;
 };
 
@@ -187,10 +187,10 @@ pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
 
 // When CDATA is a good part of the text, pugixml parses the skeleton without it. False when
 // that does not pay or the skeleton does not parse (the full text then tells what is wrong).
-bool parse_skeleton(LoadedXml& xml, const detail::MarkupSurvey& survey) {
-    if (survey.cdata_bytes < xml.buffer.size() / 8)
+bool parse_skeleton(LoadedXml& xml, std::string_view text, const detail::MarkupSurvey& survey) {
+    if (survey.cdata_bytes < text.size() / 8)
         return false;
-    xml.skeleton.emplace(xml.buffer, survey.cdata);
+    xml.skeleton.emplace(text, survey.cdata);
     if (parse_in_place(xml.document, xml.skeleton->buffer()))
         return true;
     xml.skeleton.reset();
@@ -231,6 +231,16 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
     return std::move(decoded.utf8);
 }
 
+// The input as UTF-8: the bytes themselves when they are clean UTF-8 already (most feeds, and
+// no copy), else their decoded copy, kept in `decoded`.
+std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
+                           std::string& decoded, std::vector<std::string>& warnings) {
+    if (is_clean_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
+        return bytes;
+    decoded = decoded_text(bytes, options, warnings);
+    return decoded;
+}
+
 tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOptions& options) {
     std::string_view local = detail::local_name(root);
     Ns ns = detail::ns_of(root);
@@ -246,6 +256,50 @@ tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOp
                    {}});
 }
 
+// An XML feed from its UTF-8 `text`; `bytes` are the input, decoded again should the text
+// need repair.
+tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string_view bytes,
+                                              const ParseOptions& options,
+                                              std::vector<std::string>& warnings) {
+    std::size_t start = text.find_first_not_of(" \t\r\n");
+    std::size_t first_tag = text.find('<');
+    if (first_tag == std::string_view::npos)
+        return tl::unexpected(
+            ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
+    if (first_tag > start)
+        warnings.push_back("skipped " + std::to_string(first_tag - start) +
+                           " byte(s) of junk before the first tag");
+    text.remove_prefix(first_tag);
+    if (looks_like_html(text))
+        return tl::unexpected(html_error(text, options));
+    detail::MarkupSurvey survey = detail::survey_markup(text, options.max_depth);
+    if (survey.too_deep)
+        return tl::unexpected(ParseError{ParseErrorKind::too_deep,
+                                         "elements nest deeper than the limit of " +
+                                             std::to_string(options.max_depth),
+                                         {}});
+    warn_about_references(survey, warnings);
+    LoadedXml xml;
+    if (!parse_skeleton(xml, text, survey)) {
+        xml.buffer.assign(text);
+        auto pristine = [&] {
+            std::vector<std::string> repeated; // already reported the first time
+            std::string again = decoded_text(bytes, options, repeated);
+            again.erase(0, again.find('<'));
+            return again;
+        };
+        if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
+            return tl::unexpected(loaded.error());
+    }
+    pugi::xml_node root = xml.document.document_element();
+    if (detail::local_name(root) == "html")
+        return tl::unexpected(html_error(text, options));
+    std::optional<detail::CdataSkeletonInUse> skeleton_in_use;
+    if (xml.skeleton)
+        skeleton_in_use.emplace(*xml.skeleton);
+    return parse_document(root, options);
+}
+
 } // namespace
 
 tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOptions& options) {
@@ -256,49 +310,14 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
                                              std::to_string(options.max_bytes),
                                          {}});
     std::vector<std::string> warnings;
-    LoadedXml xml;
-    xml.buffer = decoded_text(bytes, options, warnings);
-    std::size_t start = xml.buffer.find_first_not_of(" \t\r\n");
-    if (start == std::string::npos)
+    std::string decoded;
+    std::string_view text = utf8_text(bytes, options, decoded, warnings);
+    std::size_t start = text.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos)
         return tl::unexpected(ParseError{ParseErrorKind::not_xml, "the document is empty", {}});
-    tl::expected<Feed, ParseError> feed;
-    if (xml.buffer[start] == '{' || xml.buffer[start] == '[') {
-        feed = detail::parse_json_feed(xml.buffer, options);
-    } else {
-        std::size_t first_tag = xml.buffer.find('<');
-        if (first_tag == std::string::npos)
-            return tl::unexpected(
-                ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
-        if (first_tag > start)
-            warnings.push_back("skipped " + std::to_string(first_tag - start) +
-                               " byte(s) of junk before the first tag");
-        xml.buffer.erase(0, first_tag);
-        if (looks_like_html(xml.buffer))
-            return tl::unexpected(html_error(xml.buffer, options));
-        detail::MarkupSurvey survey = detail::survey_markup(xml.buffer, options.max_depth);
-        if (survey.too_deep)
-            return tl::unexpected(ParseError{ParseErrorKind::too_deep,
-                                             "elements nest deeper than the limit of " +
-                                                 std::to_string(options.max_depth),
-                                             {}});
-        warn_about_references(survey, warnings);
-        auto pristine = [&] {
-            std::vector<std::string> repeated; // already reported the first time
-            std::string text = decoded_text(bytes, options, repeated);
-            text.erase(0, text.find('<'));
-            return text;
-        };
-        if (!parse_skeleton(xml, survey))
-            if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
-                return tl::unexpected(loaded.error());
-        pugi::xml_node root = xml.document.document_element();
-        if (detail::local_name(root) == "html")
-            return tl::unexpected(html_error(xml.buffer, options));
-        std::optional<detail::CdataSkeletonInUse> skeleton_in_use;
-        if (xml.skeleton)
-            skeleton_in_use.emplace(*xml.skeleton);
-        feed = parse_document(root, options);
-    }
+    tl::expected<Feed, ParseError> feed = text[start] == '{' || text[start] == '['
+                                              ? detail::parse_json_feed(text, options)
+                                              : parse_xml_feed(text, bytes, options, warnings);
     if (!feed)
         return feed;
     warnings.insert(warnings.end(), std::make_move_iterator(feed->warnings.begin()),

@@ -26,6 +26,13 @@ struct DecodedText {
 // The encoding named by an XML declaration at the start of `bytes`, if any.
 [[nodiscard]] std::optional<std::string> xml_declared_encoding(std::string_view bytes);
 
+// True when decode_to_utf8 would return `bytes` as they are, without a warning: no byte order
+// mark, UTF-8 by the same precedence, valid, and free of characters XML forbids. Such bytes
+// need no decoded copy.
+[[nodiscard]] bool is_clean_utf8(std::string_view bytes,
+                                 const std::optional<std::string>& http_charset,
+                                 const std::optional<std::string>& declared);
+
 // True when every byte sequence is well-formed UTF-8 (plain ASCII included).
 [[nodiscard]] bool is_valid_utf8(std::string_view text);
 
