@@ -108,24 +108,29 @@ void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
 namespace {
 
 // True when every item has a guid and no two share one: the common case, checked with one
-// open-addressing table of item indices and no allocation per item.
+// open-addressing table and no allocation per item. The table keeps each guid's hash, so
+// that a probe compares strings only when the hashes agree.
 bool guids_unique_and_present(const std::vector<Item>& items) {
     std::size_t slots = 16;
     while (slots < items.size() * 2)
         slots *= 2;
-    constexpr std::uint32_t k_free = UINT32_MAX;
-    std::vector<std::uint32_t> table(slots, k_free);
-    std::hash<std::string_view> hash;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        const std::string& guid = items[i].guid;
-        if (guid.empty())
+    struct Slot {
+        std::size_t hash = 0;
+        const std::string* guid = nullptr;
+    };
+    std::vector<Slot> table(slots);
+    std::hash<std::string_view> hash_of;
+    for (const auto& item : items) {
+        if (item.guid.empty())
             return false;
-        for (std::size_t slot = hash(guid) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
-            if (table[slot] == k_free) {
-                table[slot] = static_cast<std::uint32_t>(i);
+        std::size_t hash = hash_of(item.guid);
+        for (std::size_t at = hash & (slots - 1);; at = (at + 1) & (slots - 1)) {
+            Slot& slot = table[at];
+            if (!slot.guid) {
+                slot = {hash, &item.guid};
                 break;
             }
-            if (items[table[slot]].guid == guid)
+            if (slot.hash == hash && *slot.guid == item.guid)
                 return false;
         }
     }
