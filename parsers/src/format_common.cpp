@@ -120,7 +120,11 @@ bool guids_unique_and_present(const std::vector<Item>& items) {
     };
     std::vector<Slot> table(slots);
     std::hash<std::string_view> hash_of;
-    for (const auto& item : items) {
+    constexpr std::size_t k_ahead = 8; // guids live apart on the heap: ask for them early
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i + k_ahead < items.size())
+            __builtin_prefetch(items[i + k_ahead].guid.data());
+        const Item& item = items[i];
         if (item.guid.empty())
             return false;
         std::size_t hash = hash_of(item.guid);
