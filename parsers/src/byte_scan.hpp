@@ -65,4 +65,15 @@ inline bool any_set(Mask mask) {
     return (halves[0] | halves[1]) != 0;
 }
 
+// True when some byte of [p, end) is `limit` or below (unsigned).
+inline bool any_at_most(const char* p, const char* end, unsigned char limit) {
+    for (; end - p >= static_cast<std::ptrdiff_t>(k_block); p += k_block)
+        if (any_set(load(p) <= limit))
+            return true;
+    for (; p < end; ++p)
+        if (static_cast<unsigned char>(*p) <= limit)
+            return true;
+    return false;
+}
+
 } // namespace newsmon::parsers::scan

@@ -233,6 +233,28 @@ void drop_truncated_reference(std::string& text) {
     text += kept;
 }
 
+// How many bytes from `p` can be copied as they are: no C0 control, no 0xC2 (which may
+// start a no-break space), no stop byte, no second space in a row.
+std::size_t clean_run(const char* p, const char* end, char stop, char other_stop) {
+    const char* start = p;
+    for (; end - p > static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
+        scan::Block block = scan::load(p);
+        scan::Block next = scan::load(p + 1);
+        auto flagged =
+            (block < 0x20) | (block == 0xC2) | (block == static_cast<unsigned char>(stop)) |
+            (block == static_cast<unsigned char>(other_stop)) | ((block == ' ') & (next == ' '));
+        if (std::size_t at = scan::first_set(flagged); at < scan::k_block)
+            return static_cast<std::size_t>(p - start) + at;
+    }
+    for (; p < end; ++p) {
+        auto c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == 0xC2 || *p == stop || *p == other_stop ||
+            (c == ' ' && p + 1 < end && p[1] == ' '))
+            break;
+    }
+    return static_cast<std::size_t>(p - start);
+}
+
 // Plain text written as it is found, white space collapsed on the way: runs of ASCII white
 // space, C0 controls and no-break spaces become one space, with none at either end.
 class CollapsingText {
@@ -248,29 +270,6 @@ public:
     std::string take() { return std::move(m_text); }
 
 private:
-    // How many bytes from `p` can be copied as they are: no C0 control, no 0xC2 (which may
-    // start a no-break space), no stop byte, no second space in a row.
-    static std::size_t clean_run(const char* p, const char* end, char stop, char other_stop) {
-        const char* start = p;
-        for (; end - p > static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
-            scan::Block block = scan::load(p);
-            scan::Block next = scan::load(p + 1);
-            auto flagged = (block < 0x20) | (block == 0xC2) |
-                           (block == static_cast<unsigned char>(stop)) |
-                           (block == static_cast<unsigned char>(other_stop)) |
-                           ((block == ' ') & (next == ' '));
-            if (std::size_t at = scan::first_set(flagged); at < scan::k_block)
-                return static_cast<std::size_t>(p - start) + at;
-        }
-        for (; p < end; ++p) {
-            auto c = static_cast<unsigned char>(*p);
-            if (c < 0x20 || c == 0xC2 || *p == stop || *p == other_stop ||
-                (c == ' ' && p + 1 < end && p[1] == ' '))
-                break;
-        }
-        return static_cast<std::size_t>(p - start);
-    }
-
     // Appends `chunk` up to the first `stop` or `other_stop` byte; returns how much it used.
     std::size_t append_until(std::string_view chunk, char stop, char other_stop) {
         const char* p = chunk.data();
@@ -380,6 +379,11 @@ bool contains_markup(std::string_view text) {
 }
 
 std::string html_to_text(std::string_view html) {
+    bool already_plain =
+        clean_run(html.data(), html.data() + html.size(), '&', '<') == html.size() &&
+        (html.empty() || (html.front() != ' ' && html.back() != ' '));
+    if (already_plain) // most titles and categories
+        return std::string(html);
     std::string text = plain_text(html, true);
     if (escaped_twice(text, true))
         text = plain_text(text, true);

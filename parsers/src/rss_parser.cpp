@@ -44,8 +44,14 @@ struct ItemParts {
     }
 };
 
-bool named(const char* name, const char* wanted) {
-    return std::strcmp(name, wanted) == 0;
+// A NUL-terminated element name against a literal, byte by byte: names are short, and a call
+// to strcmp costs more than the comparison. Stops at the first difference, so never reads past
+// the end of `name`.
+template <std::size_t N> bool named(const char* name, const char (&wanted)[N]) {
+    for (std::size_t i = 0; i < N; ++i)
+        if (name[i] != wanted[i])
+            return false;
+    return true;
 }
 
 // Files a core element by name; false when the name is none of them.

@@ -7,6 +7,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "byte_scan.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers {
@@ -19,8 +20,8 @@ bool is_space(char c) {
 } // namespace
 
 bool is_collapsed(std::string_view text) {
-    if (text.empty())
-        return true;
+    if (!scan::any_at_most(text.data(), text.data() + text.size(), ' '))
+        return true; // no white space at all: links, guids, dates without spaces
     if (is_space(text.front()) || is_space(text.back()))
         return false;
     bool after_space = false;
