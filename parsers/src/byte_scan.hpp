@@ -76,4 +76,37 @@ inline bool any_at_most(const char* p, const char* end, unsigned char limit) {
     return false;
 }
 
+// Characters XML forbids: C0 controls other than tab, LF and CR, and U+FFFE and U+FFFF
+// (EF BF BE, EF BF BF in UTF-8).
+inline bool is_forbidden_control(unsigned char c) {
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+// A forbidden character starts at p (p < end).
+inline bool forbidden_at(const unsigned char* p, const unsigned char* end) {
+    if (*p < 0x20)
+        return is_forbidden_control(*p);
+    return *p == 0xEF && end - p >= 3 && p[1] == 0xBF && p[2] >= 0xBE;
+}
+inline bool forbidden_at(const char* p, const char* end) {
+    return forbidden_at(reinterpret_cast<const unsigned char*>(p),
+                        reinterpret_cast<const unsigned char*>(end));
+}
+
+// False when none of the 64 bytes at p can start a forbidden character. A cheap test on the
+// smallest and largest byte first: most groups hold none below 0x20 and none from 0xEF up.
+inline bool may_hold_forbidden(const void* p) {
+    const auto* bytes = static_cast<const unsigned char*>(p);
+    Block a = load(bytes), b = load(bytes + 16), c = load(bytes + 32), d = load(bytes + 48);
+    Block low = min(min(a, b), min(c, d));
+    Block high = max(max(a, b), max(c, d));
+    if (!any_set((low < 0x20) | (high >= 0xEF)))
+        return false;
+    auto suspect = [](Block block) {
+        return ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
+               (block == 0xEF);
+    };
+    return any_set(suspect(a) | suspect(b) | suspect(c) | suspect(d));
+}
+
 } // namespace newsmon::parsers::scan

@@ -141,36 +141,14 @@ inline std::size_t valid_sequence(const unsigned char* p, const unsigned char* e
     return 0;
 }
 
-inline bool is_forbidden_control(unsigned char c) {
-    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-}
+using scan::forbidden_at;
+using scan::is_forbidden_control;
 
-// A character XML forbids starts at p: a C0 control other than tab, LF and CR, or U+FFFE or
-// U+FFFF (EF BF BE, EF BF BF).
-inline bool forbidden_at(const unsigned char* p, const unsigned char* end) {
-    if (*p < 0x20)
-        return is_forbidden_control(*p);
-    return *p == 0xEF && end - p >= 3 && p[1] == 0xBF && p[2] >= 0xBE;
-}
-
-// The first character XML forbids in valid UTF-8, or nullptr. Vectorised: only a block holding
-// a suspect byte is looked at closely.
+// The first character XML forbids in valid UTF-8, or nullptr.
 const unsigned char* first_forbidden(const unsigned char* p, const unsigned char* end) {
-    auto suspect = [](scan::Block block) {
-        return ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
-               (block == 0xEF);
-    };
     constexpr std::size_t k_stride = 4 * scan::k_block;
     for (; static_cast<std::size_t>(end - p) >= k_stride; p += k_stride) {
-        scan::Block a = scan::load(p), b = scan::load(p + 16), c = scan::load(p + 32),
-                    d = scan::load(p + 48);
-        // First a cheap test on the smallest and largest bytes of the 64: most groups hold
-        // no byte below 0x20 and none from 0xEF up.
-        scan::Block low = scan::min(scan::min(a, b), scan::min(c, d));
-        scan::Block high = scan::max(scan::max(a, b), scan::max(c, d));
-        if (!scan::any_set((low < 0x20) | (high >= 0xEF)))
-            continue;
-        if (!scan::any_set(suspect(a) | suspect(b) | suspect(c) | suspect(d)))
+        if (!scan::may_hold_forbidden(p))
             continue;
         for (std::size_t i = 0; i < k_stride; ++i)
             if (forbidden_at(p + i, end))
@@ -249,6 +227,15 @@ bool is_clean_utf8(std::string_view bytes, const std::optional<std::string>& htt
         return false;
     const auto* begin = reinterpret_cast<const unsigned char*>(bytes.data());
     return first_problem(begin, begin + bytes.size()) == nullptr;
+}
+
+bool is_utf8_as_is(std::string_view bytes, const std::optional<std::string>& http_charset,
+                   const std::optional<std::string>& declared) {
+    if (!detect_bom(bytes).encoding.empty())
+        return false;
+    if (!is_utf8_label(http_charset ? *http_charset : declared ? *declared : "UTF-8"))
+        return false;
+    return simdjson::validate_utf8(bytes.data(), bytes.size());
 }
 
 bool is_valid_utf8(std::string_view text) {

@@ -231,12 +231,12 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
     return std::move(decoded.utf8);
 }
 
-// The input as UTF-8: the bytes themselves when they are clean UTF-8 already (most feeds, and
-// no copy), else their decoded copy, kept in `decoded`.
+// The input as UTF-8: the bytes themselves when they are UTF-8 already (most feeds, and no
+// copy), else their decoded copy, kept in `decoded`.
 std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
                            std::string& decoded, std::vector<std::string>& warnings) {
-    if (is_clean_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
-        return bytes;
+    if (is_utf8_as_is(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
+        return bytes; // characters XML forbids are looked for by the survey
     decoded = decoded_text(bytes, options, warnings);
     return decoded;
 }
@@ -256,28 +256,34 @@ tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOp
                    {}});
 }
 
-// An XML feed from its UTF-8 `text`; `bytes` are the input, decoded again should the text
-// need repair.
+// An XML feed from its UTF-8 `text`; `bytes` are the input. `decoded` holds the text when it
+// is not the bytes themselves, and is filled here should the bytes need repair.
 tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string_view bytes,
-                                              const ParseOptions& options,
+                                              std::string& decoded, const ParseOptions& options,
                                               std::vector<std::string>& warnings) {
     std::size_t start = text.find_first_not_of(" \t\r\n");
     std::size_t first_tag = text.find('<');
     if (first_tag == std::string_view::npos)
         return tl::unexpected(
             ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
-    if (first_tag > start)
-        warnings.push_back("skipped " + std::to_string(first_tag - start) +
-                           " byte(s) of junk before the first tag");
-    text.remove_prefix(first_tag);
-    if (looks_like_html(text))
-        return tl::unexpected(html_error(text, options));
-    detail::MarkupSurvey survey = detail::survey_markup(text, options.max_depth);
+    std::string_view markup = text.substr(first_tag);
+    if (looks_like_html(markup))
+        return tl::unexpected(html_error(markup, options));
+    detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth);
     if (survey.too_deep)
         return tl::unexpected(ParseError{ParseErrorKind::too_deep,
                                          "elements nest deeper than the limit of " +
                                              std::to_string(options.max_depth),
                                          {}});
+    if (survey.forbidden_characters && text.data() == bytes.data()) {
+        // Decoding removes them, and says how many.
+        decoded = decoded_text(bytes, options, warnings);
+        return parse_xml_feed(decoded, bytes, decoded, options, warnings);
+    }
+    if (first_tag > start)
+        warnings.push_back("skipped " + std::to_string(first_tag - start) +
+                           " byte(s) of junk before the first tag");
+    text = markup;
     warn_about_references(survey, warnings);
     LoadedXml xml;
     if (!parse_skeleton(xml, text, survey)) {
@@ -315,9 +321,15 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
     std::size_t start = text.find_first_not_of(" \t\r\n");
     if (start == std::string_view::npos)
         return tl::unexpected(ParseError{ParseErrorKind::not_xml, "the document is empty", {}});
-    tl::expected<Feed, ParseError> feed = text[start] == '{' || text[start] == '['
-                                              ? detail::parse_json_feed(text, options)
-                                              : parse_xml_feed(text, bytes, options, warnings);
+    bool json = text[start] == '{' || text[start] == '[';
+    if (json && text.data() == bytes.data() &&
+        !is_clean_utf8(bytes, charset_of(options.content_type), std::nullopt)) {
+        decoded = decoded_text(bytes, options, warnings); // controls removed, with a warning
+        text = decoded;
+    }
+    tl::expected<Feed, ParseError> feed =
+        json ? detail::parse_json_feed(text, options)
+             : parse_xml_feed(text, bytes, decoded, options, warnings);
     if (!feed)
         return feed;
     warnings.insert(warnings.end(), std::make_move_iterator(feed->warnings.begin()),

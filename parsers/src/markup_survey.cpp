@@ -38,22 +38,55 @@ bool starts_with(const char* p, const char* end, std::string_view prefix) {
            std::string_view(p, prefix.size()) == prefix;
 }
 
+// Notes a character XML forbids among the bytes [p, end) of a 64-byte group already found
+// suspect.
+void note_forbidden(const char* p, const char* end, MarkupSurvey& survey) {
+    for (; p < end && !survey.forbidden_characters; ++p)
+        survey.forbidden_characters = scan::forbidden_at(p, end);
+}
+
+// Which of the 64 bytes at p are ']' or '&'.
+std::uint64_t cdata_events_at(const char* p) {
+    std::uint64_t bits = 0;
+    for (std::size_t part = 0; part < 4; ++part) {
+        scan::Block block = scan::load(p + part * scan::k_block);
+        bits |= std::uint64_t{scan::bits_of((block == ']') | (block == '&'))}
+                << (part * scan::k_block);
+    }
+    return bits;
+}
+
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
-// inside it (they are decoded as HTML later) and where the content is. Sections are long and
-// plain: memchr is fastest.
+// inside it (they are decoded as HTML later), forbidden characters, and where the content is.
+// One pass, 64 bytes at a time: sections are long, and their bytes are read only here.
 const char* skip_cdata(const char* text, const char* p, const char* end, MarkupSurvey& survey) {
-    std::size_t close = std::string_view(p, static_cast<std::size_t>(end - p)).find("]]>");
-    const char* stop = close == std::string_view::npos ? end : p + close;
-    for (const void* amp = p;
-         (amp = std::memchr(amp, '&',
-                            static_cast<std::size_t>(stop - static_cast<const char*>(amp))));
-         amp = static_cast<const char*>(amp) + 1)
-        note_reference(static_cast<const char*>(amp), end, survey);
-    if (stop == end)
+    const char* content = p;
+    const char* close = nullptr;
+    auto on_event = [&](const char* at) {
+        if (*at == '&')
+            note_reference(at, end, survey);
+        else if (starts_with(at, end, "]]>"))
+            close = at;
+    };
+    constexpr std::ptrdiff_t k_span = 64;
+    for (; !close && end - p >= k_span; p += k_span) {
+        if (scan::may_hold_forbidden(p))
+            note_forbidden(p, p + k_span, survey);
+        for (std::uint64_t bits = cdata_events_at(p); bits != 0 && !close; bits &= bits - 1)
+            on_event(p + std::countr_zero(bits));
+    }
+    for (; !close && p < end; ++p) {
+        if (*p == '&' || *p == ']')
+            on_event(p);
+        if (!close && scan::forbidden_at(p, end))
+            survey.forbidden_characters = true;
+    }
+    if (!close)
         return end;
-    survey.cdata.push_back({static_cast<std::size_t>(p - text), close});
-    survey.cdata_bytes += close;
-    return stop + 3;
+    auto size = static_cast<std::size_t>(close - content);
+    survey.cdata.push_back({static_cast<std::size_t>(content - text), size});
+    survey.cdata_bytes += size;
+    return close + 3;
 }
 
 // Which of the 64 bytes at p are '<', '>' and '&': one bit per byte, the first byte lowest.
@@ -85,15 +118,20 @@ public:
         while (p < m_end && !m_survey.too_deep) {
             const char* resume = nullptr;
             if (m_end - p >= k_span) {
+                if (scan::may_hold_forbidden(p))
+                    note_forbidden(p, p + k_span, m_survey);
                 Events events = events_at(p);
                 std::uint64_t bits = events.open | events.close | events.ampersand;
                 for (; bits != 0 && !resume; bits &= bits - 1)
                     resume = on_event(p + std::countr_zero(bits));
                 p = resume ? resume : p + k_span;
             } else {
-                for (; p < m_end && !resume; ++p)
+                for (; p < m_end && !resume; ++p) {
+                    if (scan::forbidden_at(p, m_end))
+                        m_survey.forbidden_characters = true;
                     if (*p == '<' || *p == '>' || *p == '&')
                         resume = on_event(p);
+                }
                 if (resume)
                     p = resume;
             }

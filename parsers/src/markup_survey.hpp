@@ -1,5 +1,6 @@
 // Internal: one pass over a decoded feed before pugixml parses it, for what pugixml does not
-// report: how deep elements nest, and which references XML itself does not define.
+// report: how deep elements nest, which references XML itself does not define, characters
+// XML forbids, and where the CDATA sections are.
 #pragma once
 
 #include <string>
@@ -20,6 +21,7 @@ struct MarkupSurvey {
     bool bare_ampersand = false;         // an '&' that starts no reference
     std::vector<CdataSpan> cdata;        // every closed CDATA section outside comments
     std::size_t cdata_bytes = 0;         // their content, in all
+    bool forbidden_characters = false;   // a character XML forbids (C0 control, U+FFFE/FFFF)
 };
 
 // Stops early once elements nest deeper than `max_depth`. CDATA sections and comments are no

@@ -296,3 +296,30 @@ TEST(Cdata, BrokenDocumentFallsBackToTheFullTextAndKeepsCompleteItems) {
     ASSERT_FALSE(parsed->warnings.empty());
     EXPECT_NE(parsed->warnings.back().find("breaks off"), std::string::npos);
 }
+
+TEST(Cdata, ForbiddenControlsInsideSectionsAreRemovedWithAWarning) {
+    std::string words(300, 'w'); // the control well inside the section
+    std::string item = "<item><guid>g1</guid><title>A title</title><content:encoded><![CDATA[<p>" +
+                       words + " bell\x07 here</p>]]></content:encoded></item>";
+    for (bool pad : {false, true}) {
+        auto parsed = parse_feed(rss_with_items(item, pad));
+        ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+        const Item& read = parsed->items.front();
+        EXPECT_EQ(read.title, "A title") << "pad=" << pad;
+        EXPECT_EQ(read.content_html.value_or(""), "<p>" + words + " bell here</p>")
+            << "pad=" << pad;
+        bool warned = false;
+        for (const auto& warning : parsed->warnings)
+            warned = warned || warning.find("removed 1 control character") != std::string::npos;
+        EXPECT_TRUE(warned) << "pad=" << pad;
+    }
+}
+
+TEST(JsonFeed, ForbiddenControlsAreRemovedBeforeParsing) {
+    std::string feed = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"t\", "
+                       "\"items\": [{\"id\": \"1\", \"title\": \"Bell\x07 title\"}]}";
+    auto parsed = parse_feed(feed);
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    ASSERT_EQ(parsed->items.size(), 1U);
+    EXPECT_EQ(parsed->items[0].title, "Bell title");
+}

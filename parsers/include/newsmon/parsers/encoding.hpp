@@ -33,6 +33,12 @@ struct DecodedText {
                                  const std::optional<std::string>& http_charset,
                                  const std::optional<std::string>& declared);
 
+// Like is_clean_utf8 but for characters XML forbids, which it does not look for: the feed
+// parser finds those in the same pass as the markup.
+[[nodiscard]] bool is_utf8_as_is(std::string_view bytes,
+                                 const std::optional<std::string>& http_charset,
+                                 const std::optional<std::string>& declared);
+
 // True when every byte sequence is well-formed UTF-8 (plain ASCII included).
 [[nodiscard]] bool is_valid_utf8(std::string_view text);
 
