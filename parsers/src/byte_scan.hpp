@@ -93,20 +93,54 @@ inline bool forbidden_at(const char* p, const char* end) {
                         reinterpret_cast<const unsigned char*>(end));
 }
 
-// False when none of the 64 bytes at p can start a forbidden character. A cheap test on the
-// smallest and largest byte first: most groups hold none below 0x20 and none from 0xEF up.
+// 64 bytes loaded once for several tests.
+struct Group {
+    Block part[4];
+
+    explicit Group(const void* p) {
+        const auto* bytes = static_cast<const unsigned char*>(p);
+        for (std::size_t i = 0; i < 4; ++i)
+            part[i] = load(bytes + i * k_block);
+    }
+    // One bit per byte equal to `a` or `b`, the first byte lowest.
+    [[nodiscard]] std::uint64_t bits_equal(unsigned char a, unsigned char b) const {
+        std::uint64_t bits = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            bits |= std::uint64_t{bits_of((part[i] == a) | (part[i] == b))} << (i * k_block);
+        return bits;
+    }
+    // One bit per byte equal to `a`, `b` or `c`.
+    [[nodiscard]] std::uint64_t bits_equal(unsigned char a, unsigned char b,
+                                           unsigned char c) const {
+        std::uint64_t bits = 0;
+        for (std::size_t i = 0; i < 4; ++i)
+            bits |= std::uint64_t{bits_of((part[i] == a) | (part[i] == b) | (part[i] == c))}
+                    << (i * k_block);
+        return bits;
+    }
+    [[nodiscard]] bool any_equal(unsigned char a, unsigned char b) const {
+        Mask hits = (part[0] == a) | (part[0] == b);
+        for (std::size_t i = 1; i < 4; ++i)
+            hits |= (part[i] == a) | (part[i] == b);
+        return any_set(hits);
+    }
+    // False when no byte can start a forbidden character. A cheap test on the smallest and
+    // largest byte first: most groups hold none below 0x20 and none from 0xEF up.
+    [[nodiscard]] bool may_hold_forbidden() const {
+        Block low = min(min(part[0], part[1]), min(part[2], part[3]));
+        Block high = max(max(part[0], part[1]), max(part[2], part[3]));
+        if (!any_set((low < 0x20) | (high >= 0xEF)))
+            return false;
+        Mask suspect{};
+        for (const Block& block : part)
+            suspect |= ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
+                       (block == 0xEF);
+        return any_set(suspect);
+    }
+};
+
 inline bool may_hold_forbidden(const void* p) {
-    const auto* bytes = static_cast<const unsigned char*>(p);
-    Block a = load(bytes), b = load(bytes + 16), c = load(bytes + 32), d = load(bytes + 48);
-    Block low = min(min(a, b), min(c, d));
-    Block high = max(max(a, b), max(c, d));
-    if (!any_set((low < 0x20) | (high >= 0xEF)))
-        return false;
-    auto suspect = [](Block block) {
-        return ((block < 0x20) & (block != '\t') & (block != '\n') & (block != '\r')) |
-               (block == 0xEF);
-    };
-    return any_set(suspect(a) | suspect(b) | suspect(c) | suspect(d));
+    return Group(p).may_hold_forbidden();
 }
 
 } // namespace newsmon::parsers::scan

@@ -45,17 +45,6 @@ void note_forbidden(const char* p, const char* end, MarkupSurvey& survey) {
         survey.forbidden_characters = scan::forbidden_at(p, end);
 }
 
-// Which of the 64 bytes at p are ']' or '&'.
-std::uint64_t cdata_events_at(const char* p) {
-    std::uint64_t bits = 0;
-    for (std::size_t part = 0; part < 4; ++part) {
-        scan::Block block = scan::load(p + part * scan::k_block);
-        bits |= std::uint64_t{scan::bits_of((block == ']') | (block == '&'))}
-                << (part * scan::k_block);
-    }
-    return bits;
-}
-
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
 // inside it (they are decoded as HTML later), forbidden characters, and where the content is.
 // One pass, 64 bytes at a time: sections are long, and their bytes are read only here.
@@ -70,9 +59,12 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
     };
     constexpr std::ptrdiff_t k_span = 64;
     for (; !close && end - p >= k_span; p += k_span) {
-        if (scan::may_hold_forbidden(p))
+        scan::Group group(p);
+        if (group.may_hold_forbidden())
             note_forbidden(p, p + k_span, survey);
-        for (std::uint64_t bits = cdata_events_at(p); bits != 0 && !close; bits &= bits - 1)
+        if (!group.any_equal(']', '&'))
+            continue; // most groups of a section
+        for (std::uint64_t bits = group.bits_equal(']', '&'); bits != 0 && !close; bits &= bits - 1)
             on_event(p + std::countr_zero(bits));
     }
     for (; !close && p < end; ++p) {
@@ -89,23 +81,6 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
     return close + 3;
 }
 
-// Which of the 64 bytes at p are '<', '>' and '&': one bit per byte, the first byte lowest.
-struct Events {
-    std::uint64_t open = 0, close = 0, ampersand = 0;
-};
-
-Events events_at(const char* p) {
-    Events events;
-    for (std::size_t part = 0; part < 4; ++part) {
-        scan::Block block = scan::load(p + part * scan::k_block);
-        std::size_t shift = part * scan::k_block;
-        events.open |= std::uint64_t{scan::bits_of(block == '<')} << shift;
-        events.close |= std::uint64_t{scan::bits_of(block == '>')} << shift;
-        events.ampersand |= std::uint64_t{scan::bits_of(block == '&')} << shift;
-    }
-    return events;
-}
-
 // Walks the markup event by event ('<', '>', '&'), 64 bytes at a time: with every event of a
 // block in one bit mask, the loop branches once per event rather than once per search.
 class Surveyor {
@@ -118,10 +93,10 @@ public:
         while (p < m_end && !m_survey.too_deep) {
             const char* resume = nullptr;
             if (m_end - p >= k_span) {
-                if (scan::may_hold_forbidden(p))
+                scan::Group group(p);
+                if (group.may_hold_forbidden())
                     note_forbidden(p, p + k_span, m_survey);
-                Events events = events_at(p);
-                std::uint64_t bits = events.open | events.close | events.ampersand;
+                std::uint64_t bits = group.bits_equal('<', '>', '&');
                 for (; bits != 0 && !resume; bits &= bits - 1)
                     resume = on_event(p + std::countr_zero(bits));
                 p = resume ? resume : p + k_span;
