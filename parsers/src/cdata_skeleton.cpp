@@ -52,10 +52,14 @@ std::optional<std::string_view> CdataSkeleton::section_at(const char* value) con
     if (value < begin || value >= begin + m_buffer.size())
         return std::nullopt;
     auto offset = static_cast<std::size_t>(value - begin);
+    // Sections are mostly asked for in document order: try the one after the last answer.
+    if (m_next < m_stand_ins.size() && m_stand_ins[m_next] == offset)
+        return m_contents[m_next++];
     auto found = std::lower_bound(m_stand_ins.begin(), m_stand_ins.end(), offset);
     if (found == m_stand_ins.end() || *found != offset)
         return std::nullopt;
-    return m_contents[static_cast<std::size_t>(found - m_stand_ins.begin())];
+    m_next = static_cast<std::size_t>(found - m_stand_ins.begin()) + 1;
+    return m_contents[m_next - 1];
 }
 
 CdataSkeletonInUse::CdataSkeletonInUse(const CdataSkeleton& skeleton)

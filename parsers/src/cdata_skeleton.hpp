@@ -32,6 +32,7 @@ private:
     std::vector<std::size_t> m_stand_ins;     // offsets in m_buffer, ascending
     std::vector<std::string_view> m_contents; // the same order
     std::deque<std::string> m_normalized;     // contents that had carriage returns
+    mutable std::size_t m_next = 0;           // the section after the last one asked for
 };
 
 // While one lives, text_of() and inner_xml() on this thread read emptied CDATA sections from

@@ -104,7 +104,7 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
 
 void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namespaces,
                    ItemParts& parts) {
-    switch (namespaces.ns_of(node)) {
+    switch (namespaces.ns_of_child(node)) {
     case Ns::rss10:
     case Ns::rss090:
         (void)sort_core(node, local, parts);
@@ -163,6 +163,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
 
 void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& parts) {
     parts.clear();
+    namespaces.enter(item);
     for (pugi::xml_node node = item.first_child(); node; node = node.next_sibling()) {
         if (node.type() != pugi::node_element)
             continue;

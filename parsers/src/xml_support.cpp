@@ -121,6 +121,28 @@ Ns NamespaceMemo::ns_of(pugi::xml_node node) {
             return *ns;
     if (scope != m_scope)
         return undeclared(prefix); // not below the shared scope after all
+    return at_shared_scope(prefix);
+}
+
+void NamespaceMemo::enter(pugi::xml_node parent) {
+    m_entered_is_plain = parent.parent() == m_scope;
+    for (pugi::xml_attribute attribute = parent.first_attribute(); attribute && m_entered_is_plain;
+         attribute = attribute.next_attribute())
+        m_entered_is_plain = !std::string_view(attribute.name()).starts_with("xmlns");
+}
+
+Ns NamespaceMemo::ns_of_child(pugi::xml_node child) {
+    if (!m_entered_is_plain)
+        return ns_of(child);
+    std::string_view prefix = prefix_of(child.name());
+    if (prefix == "xml")
+        return Ns::xml;
+    if (auto ns = declared_at(child, prefix))
+        return *ns;
+    return at_shared_scope(prefix);
+}
+
+Ns NamespaceMemo::at_shared_scope(std::string_view prefix) {
     for (const auto& [known_prefix, ns] : m_known)
         if (known_prefix == prefix)
             return ns;

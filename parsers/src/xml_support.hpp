@@ -38,8 +38,17 @@ public:
     explicit NamespaceMemo(pugi::xml_node shared_scope) : m_scope(shared_scope) {}
     [[nodiscard]] Ns ns_of(pugi::xml_node node);
 
+    // The element whose children are asked about next (an item): whether it declares any
+    // namespace is looked at once here, not once per child.
+    void enter(pugi::xml_node parent);
+    // ns_of for a child of the element entered last.
+    [[nodiscard]] Ns ns_of_child(pugi::xml_node child);
+
 private:
+    Ns at_shared_scope(std::string_view prefix);
+
     pugi::xml_node m_scope;
+    bool m_entered_is_plain = false; // a child of the shared scope that declares nothing
     std::vector<std::pair<std::string_view, Ns>> m_known; // prefixes point into the document
 };
 [[nodiscard]] std::string_view local_name(pugi::xml_node node);
