@@ -1,6 +1,7 @@
 // Plain text from HTML fragments, and the streaming sanitizer for content_html.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "byte_scan.hpp"
 #include "newsmon/parsers/html.hpp"
@@ -202,6 +203,28 @@ TagRole role_of(std::string_view name) {
     return inline_markup;
 }
 
+// A tag without attributes written in lower case, "<p>" or "</p>": most tags of news
+// markup, read without building a Tag.
+struct PlainTag {
+    std::string_view name;
+    bool closing = false;
+    std::size_t end = 0; // just past '>'
+    TagRole role = TagRole::inline_markup;
+};
+
+std::optional<PlainTag> plain_tag(std::string_view html, std::size_t at) {
+    bool closing = at + 1 < html.size() && html[at + 1] == '/';
+    std::size_t start = at + 1 + (closing ? 1 : 0);
+    std::size_t end = start;
+    while (end < html.size() &&
+           ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= '0' && html[end] <= '9')))
+        ++end;
+    if (end == start || end >= html.size() || html[end] != '>')
+        return std::nullopt;
+    std::string_view name = html.substr(start, end - start);
+    return PlainTag{name, closing, end + 1, role_of(name)};
+}
+
 bool drops_content(std::string_view name) {
     return role_of(name) == TagRole::drop_content;
 }
@@ -342,6 +365,14 @@ std::string plain_text(std::string_view html, bool markup) {
         }
         if (html[next + 1] == '!' || html[next + 1] == '?') {
             pos = skip_markup_declaration(html, next);
+            continue;
+        }
+        if (auto tag = plain_tag(html, next)) {
+            pos = tag->end;
+            if (!tag->closing && tag->role == TagRole::drop_content)
+                pos = skip_element_content(html, pos, tag->name);
+            else if (tag->role == TagRole::block)
+                text.word_break();
             continue;
         }
         Tag tag = read_tag(html, next);
@@ -565,15 +596,8 @@ bool only_space(std::string_view text) {
 // "</name>", the name in lower case and kept. Most tags of news markup are; they stay in the
 // text copied as it is.
 bool is_verbatim_tag(std::string_view html, std::size_t at) {
-    std::size_t start = at + 1 + (html[at + 1] == '/' ? 1 : 0);
-    std::size_t end = start;
-    while (end < html.size() &&
-           ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= '0' && html[end] <= '9')))
-        ++end;
-    if (end == start || end >= html.size() || html[end] != '>')
-        return false;
-    TagRole role = role_of(html.substr(start, end - start));
-    return role == TagRole::inline_markup || role == TagRole::block;
+    auto tag = plain_tag(html, at);
+    return tag && (tag->role == TagRole::inline_markup || tag->role == TagRole::block);
 }
 
 std::string sanitize_html(std::string_view html, std::string_view base_url) {
