@@ -1,6 +1,7 @@
 // Plain text from HTML fragments, and the streaming sanitizer for content_html.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <optional>
 
 #include "byte_scan.hpp"
@@ -259,23 +260,36 @@ void drop_truncated_reference(std::string& text) {
 // How many bytes from `p` can be copied as they are: no C0 control, no 0xC2 (which may
 // start a no-break space), no stop byte, no second space in a row.
 std::size_t clean_run(const char* p, const char* end, char stop, char other_stop) {
+    auto flagged = [&](const char* at) { // the 16 positions from `at`; reads at[16] too
+        scan::Block block = scan::load(at);
+        scan::Block next = scan::load(at + 1);
+        return (block < 0x20) | (block == 0xC2) | (block == static_cast<unsigned char>(stop)) |
+               (block == static_cast<unsigned char>(other_stop)) | ((block == ' ') & (next == ' '));
+    };
+    auto is_flagged = [&](const char* at) {
+        auto c = static_cast<unsigned char>(*at);
+        return c < 0x20 || c == 0xC2 || *at == stop || *at == other_stop ||
+               (c == ' ' && at + 1 < end && at[1] == ' ');
+    };
     const char* start = p;
-    for (; end - p > static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
-        scan::Block block = scan::load(p);
-        scan::Block next = scan::load(p + 1);
-        auto flagged =
-            (block < 0x20) | (block == 0xC2) | (block == static_cast<unsigned char>(stop)) |
-            (block == static_cast<unsigned char>(other_stop)) | ((block == ' ') & (next == ' '));
-        if (std::size_t at = scan::first_set(flagged); at < scan::k_block)
+    constexpr auto k_width = static_cast<std::ptrdiff_t>(scan::k_block);
+    if (end - p <= k_width) { // short: byte by byte
+        while (p < end && !is_flagged(p))
+            ++p;
+        return static_cast<std::size_t>(p - start);
+    }
+    for (; end - p > k_width; p += k_width)
+        if (std::size_t at = scan::first_set(flagged(p)); at < scan::k_block)
             return static_cast<std::size_t>(p - start) + at;
-    }
-    for (; p < end; ++p) {
-        auto c = static_cast<unsigned char>(*p);
-        if (c < 0x20 || c == 0xC2 || *p == stop || *p == other_stop ||
-            (c == ' ' && p + 1 < end && p[1] == ' '))
-            break;
-    }
-    return static_cast<std::size_t>(p - start);
+    // The last bytes: one window ending one byte early (it reads a byte ahead), with the
+    // positions already seen masked off, then the very last byte.
+    const char* window = end - k_width - 1;
+    auto seen = static_cast<unsigned>(p - window);
+    unsigned bits = scan::bits_of(flagged(window)) & (0xFFFFU << seen);
+    if (bits != 0)
+        return static_cast<std::size_t>(window - start) +
+               static_cast<std::size_t>(std::countr_zero(bits));
+    return static_cast<std::size_t>(end - start) - (is_flagged(end - 1) ? 1 : 0);
 }
 
 // Plain text written as it is found, white space collapsed on the way: runs of ASCII white
