@@ -101,9 +101,8 @@ void read_entry_links(pugi::xml_node entry, Ns ns, const std::string& base, Item
     }
 }
 
-Item read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
-                const std::vector<std::string>& feed_authors) {
-    Item item;
+void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
+                const std::vector<std::string>& feed_authors, Item& item) {
     Ns ns = names.ns;
     std::string base = base_for(entry, context.base);
     item.guid = collapse_whitespace(text_of(child(entry, ns, "id")));
@@ -135,7 +134,6 @@ Item read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
         item.summary = plain_text(content);
     item.content_html = html_of(content, base_for(content, base));
     read_media(entry, item, base);
-    return item;
 }
 
 } // namespace
@@ -171,7 +169,7 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
             continue;
         if (!context.room_for_item())
             break;
-        feed.items.push_back(read_entry(node, names, context, feed_authors));
+        read_entry(node, names, context, feed_authors, context.new_item());
     }
     return feed;
 }

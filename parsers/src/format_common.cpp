@@ -36,7 +36,7 @@ bool Context::room_for_item() {
 }
 
 std::string Context::item_label() const {
-    return "item " + std::to_string(feed.items.size() + 1);
+    return "item " + std::to_string(feed.items.size());
 }
 
 void add_unique(std::vector<std::string>& values, std::string value) {

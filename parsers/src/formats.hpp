@@ -20,7 +20,9 @@ struct Context {
                                   bool in_item = true);
     // False, with one warning, once options.max_items items are in.
     bool room_for_item();
-    [[nodiscard]] std::string item_label() const; // "item 3"
+    // The item about to be read, in place at the end of the feed.
+    Item& new_item() { return feed.items.emplace_back(); }
+    [[nodiscard]] std::string item_label() const; // "item 3": the one being read
 };
 
 [[nodiscard]] Feed parse_rss(pugi::xml_node root, const ParseOptions& options);

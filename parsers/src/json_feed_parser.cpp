@@ -27,8 +27,8 @@ void read_authors(const json& object, std::vector<std::string>& authors) {
         add_unique(authors, html_to_text(string_at(*single, "name")));
 }
 
-Item read_item(const json& entry, Context& context, const std::vector<std::string>& feed_authors) {
-    Item item;
+void read_item(const json& entry, Context& context, const std::vector<std::string>& feed_authors,
+               Item& item) {
     if (auto id = entry.find("id"); id != entry.end())
         item.guid = id->is_string() ? id->get<std::string>() : id->dump();
     item.link = resolve_url(context.base, string_at(entry, "url"));
@@ -68,7 +68,6 @@ Item read_item(const json& entry, Context& context, const std::vector<std::strin
             add_enclosure(item, std::move(enclosure));
         }
     }
-    return item;
 }
 
 } // namespace
@@ -99,7 +98,7 @@ tl::expected<Feed, ParseError> parse_json_feed(std::string_view text, const Pars
                 continue;
             if (!context.room_for_item())
                 break;
-            feed.items.push_back(read_item(entry, context, feed_authors));
+            read_item(entry, context, feed_authors, context.new_item());
         }
     }
     return feed;

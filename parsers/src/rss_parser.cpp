@@ -208,7 +208,7 @@ class ItemReader {
 public:
     ItemReader(Context& context, pugi::xml_node shared_scope)
         : m_context(context), m_namespaces(shared_scope) {}
-    Item read(pugi::xml_node node);
+    void read(pugi::xml_node node, Item& item);
 
 private:
     const std::string& base_for_item(pugi::xml_node node);
@@ -232,8 +232,7 @@ const std::string& ItemReader::base_for_item(pugi::xml_node node) {
     return m_item_base;
 }
 
-Item ItemReader::read(pugi::xml_node node) {
-    Item item;
+void ItemReader::read(pugi::xml_node node, Item& item) {
     Context& context = m_context;
     ItemParts& parts = m_parts;
     sort_children(node, m_namespaces, parts);
@@ -254,7 +253,6 @@ Item ItemReader::read(pugi::xml_node node) {
     read_text(parts, item, base);
     for (pugi::xml_node medium : parts.media)
         read_medium(medium, item, base);
-    return item;
 }
 
 // The channel's own elements, found in one pass that steps over the items.
@@ -362,7 +360,7 @@ Feed parse_rss(pugi::xml_node root, const ParseOptions& options) {
             continue;
         if (!context.room_for_item())
             break;
-        feed.items.push_back(reader.read(node));
+        reader.read(node, context.new_item());
     }
     return feed;
 }
@@ -381,7 +379,7 @@ Feed parse_rdf(pugi::xml_node root, const ParseOptions& options) {
                 continue;
             if (!context.room_for_item())
                 return feed;
-            feed.items.push_back(reader.read(node));
+            reader.read(node, context.new_item());
         }
     }
     return feed;
