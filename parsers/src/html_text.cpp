@@ -220,8 +220,8 @@ std::optional<PlainTag> plain_tag(std::string_view html, std::size_t at) {
     while (end < html.size() &&
            ((html[end] >= 'a' && html[end] <= 'z') || (html[end] >= '0' && html[end] <= '9')))
         ++end;
-    if (end == start || end >= html.size() || html[end] != '>')
-        return std::nullopt;
+    if (end == start || end >= html.size() || html[end] != '>' || html[start] < 'a')
+        return std::nullopt; // also no name that starts with a digit: "<1>" is text
     std::string_view name = html.substr(start, end - start);
     return PlainTag{name, closing, end + 1, role_of(name)};
 }
@@ -606,14 +606,6 @@ bool only_space(std::string_view text) {
     return true;
 }
 
-// True when the tag at `at` is written exactly as the sanitizer would write it: "<name>" or
-// "</name>", the name in lower case and kept. Most tags of news markup are; they stay in the
-// text copied as it is.
-bool is_verbatim_tag(std::string_view html, std::size_t at) {
-    auto tag = plain_tag(html, at);
-    return tag && (tag->role == TagRole::inline_markup || tag->role == TagRole::block);
-}
-
 std::string sanitize_html(std::string_view html, std::string_view base_url) {
     std::string out;
     out.reserve(html.size());
@@ -624,9 +616,11 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
         std::size_t lt = html.find('<', pos);
         if (lt == std::string_view::npos)
             break;
-        if (starts_tag(html, lt) && html[lt + 1] != '!' && html[lt + 1] != '?' &&
-            is_verbatim_tag(html, lt)) {
-            pos = html.find('>', lt) + 1;
+        // A tag written as the sanitizer would write it ("<p>", "</em>") stays in the text
+        // copied as it is: most tags of news markup.
+        if (auto tag = plain_tag(html, lt);
+            tag && (tag->role == TagRole::inline_markup || tag->role == TagRole::block)) {
+            pos = tag->end;
             continue;
         }
         flush(lt);

@@ -5,6 +5,7 @@
 #include "http_test_server.hpp" // read_fixture
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
+#include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
 
@@ -322,4 +323,26 @@ TEST(JsonFeed, ForbiddenControlsAreRemovedBeforeParsing) {
     ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
     ASSERT_EQ(parsed->items.size(), 1U);
     EXPECT_EQ(parsed->items[0].title, "Bell title");
+}
+
+// Tags written as the sanitizer writes them are copied with the text around them; the rest is
+// rewritten or dropped.
+TEST(Html, SanitizerKeepsPlainTagsAndRewritesTheRest) {
+    EXPECT_EQ(sanitize_html("a <1> b <p>c</p><B>d</B><br/><em>e</em>", ""),
+              "a &lt;1> b <p>c</p><b>d</b><br /><em>e</em>");
+    EXPECT_EQ(sanitize_html("<p onclick=\"x()\">t</p><script>bad()</script><!-- c -->u", ""),
+              "<p>t</p>u");
+    EXPECT_EQ(sanitize_html("<a href=\"/x\">l</a>", "https://h.example.test/f"),
+              "<a href=\"https://h.example.test/x\">l</a>");
+}
+
+TEST(Html, PlainTextCollapsesSpaceAndDecodesOnce) {
+    EXPECT_EQ(html_to_text("  Already   plain  "), "Already plain");
+    EXPECT_EQ(html_to_text("Plain title"), "Plain title");
+    EXPECT_EQ(html_to_text("<p>One</p><p>two&nbsp;&amp;\tthree</p>"), "One two & three");
+    EXPECT_EQ(html_to_text("&lt;b&gt;escaped&lt;/b&gt; twice &amp;amp; more"),
+              "escaped twice & more");
+    EXPECT_EQ(html_to_text("cut at the end &nbs"), "cut at the end");
+    EXPECT_EQ(html_to_text(std::string(40, 'x') + "  " + std::string(20, 'y') + " "),
+              std::string(40, 'x') + " " + std::string(20, 'y'));
 }
