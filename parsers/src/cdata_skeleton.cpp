@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "newsmon/parsers/encoding.hpp"
+
 namespace newsmon::parsers::detail {
 namespace {
 
@@ -27,7 +29,9 @@ std::string normalize_line_ends(std::string_view text) {
 
 } // namespace
 
-CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections) {
+CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections,
+                             bool check_sections)
+    : m_check_sections(check_sections) {
     std::size_t emptied = 0;
     for (const auto& section : sections)
         emptied += section.size;
@@ -38,13 +42,11 @@ CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>
     for (const auto& section : sections) {
         m_buffer.append(text, copied, section.begin - copied);
         m_stand_ins.push_back(m_buffer.size());
-        std::string_view content = text.substr(section.begin, section.size);
-        if (std::memchr(content.data(), '\r', content.size()))
-            content = m_normalized.emplace_back(normalize_line_ends(content));
-        m_contents.push_back(content);
+        m_contents.push_back(text.substr(section.begin, section.size));
         copied = section.begin + section.size;
     }
     m_buffer.append(text, copied);
+    m_ready.assign(sections.size(), false);
 }
 
 std::optional<std::string_view> CdataSkeleton::section_at(const char* value) const {
@@ -52,14 +54,35 @@ std::optional<std::string_view> CdataSkeleton::section_at(const char* value) con
     if (value < begin || value >= begin + m_buffer.size())
         return std::nullopt;
     auto offset = static_cast<std::size_t>(value - begin);
-    // Sections are mostly asked for in document order: try the one after the last answer.
-    if (m_next < m_stand_ins.size() && m_stand_ins[m_next] == offset)
-        return m_contents[m_next++];
-    auto found = std::lower_bound(m_stand_ins.begin(), m_stand_ins.end(), offset);
-    if (found == m_stand_ins.end() || *found != offset)
-        return std::nullopt;
-    m_next = static_cast<std::size_t>(found - m_stand_ins.begin()) + 1;
-    return m_contents[m_next - 1];
+    std::size_t index = m_next; // sections are mostly asked for in document order
+    if (index >= m_stand_ins.size() || m_stand_ins[index] != offset) {
+        auto found = std::lower_bound(m_stand_ins.begin(), m_stand_ins.end(), offset);
+        if (found == m_stand_ins.end() || *found != offset)
+            return std::nullopt;
+        index = static_cast<std::size_t>(found - m_stand_ins.begin());
+    }
+    m_next = index + 1;
+    if (!m_ready[index])
+        prepare(index);
+    return m_contents[index];
+}
+
+// A section's content the first time it is wanted, just before it is read (its bytes are then
+// at hand): checked as UTF-8 when the text was not (invalid sequences become U+FFFD and are
+// counted), line ends made LF.
+void CdataSkeleton::prepare(std::size_t index) const {
+    std::string_view& content = m_contents[index];
+    bool valid = !m_check_sections || is_valid_utf8_fast(content);
+    bool carriage_returns = std::memchr(content.data(), '\r', content.size()) != nullptr;
+    if (!valid) {
+        std::string repaired(content);
+        m_invalid_sequences += repair_utf8(repaired).invalid_sequences;
+        content = m_fixed.emplace_back(carriage_returns ? normalize_line_ends(repaired)
+                                                        : std::move(repaired));
+    } else if (carriage_returns) {
+        content = m_fixed.emplace_back(normalize_line_ends(content));
+    }
+    m_ready[index] = true;
 }
 
 CdataSkeletonInUse::CdataSkeletonInUse(const CdataSkeleton& skeleton)

@@ -17,22 +17,33 @@ namespace newsmon::parsers::detail {
 class CdataSkeleton {
 public:
     // `text` must outlive the skeleton; `sections` are the survey's spans in it, in order.
-    CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections);
+    // `check_sections`: the text was not checked as UTF-8 (the sections are, when first read).
+    CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections,
+                  bool check_sections);
 
     // The text to parse in place: `text` with every listed section emptied.
     [[nodiscard]] std::string& buffer() { return m_buffer; }
 
     // The content of the section whose emptied stand-in starts at `value` (a CDATA node's
-    // value after parsing the buffer), with line ends as pugixml would have left them; nullopt
-    // when `value` is no stand-in.
+    // value after parsing the buffer), valid UTF-8 with line ends as pugixml would have left
+    // them; nullopt when `value` is no stand-in.
     [[nodiscard]] std::optional<std::string_view> section_at(const char* value) const;
 
+    // Invalid UTF-8 sequences replaced in the sections read so far.
+    [[nodiscard]] std::size_t invalid_sequences() const { return m_invalid_sequences; }
+
 private:
+    void prepare(std::size_t index) const;
+
     std::string m_buffer;
-    std::vector<std::size_t> m_stand_ins;     // offsets in m_buffer, ascending
-    std::vector<std::string_view> m_contents; // the same order
-    std::deque<std::string> m_normalized;     // contents that had carriage returns
-    mutable std::size_t m_next = 0;           // the section after the last one asked for
+    std::vector<std::size_t> m_stand_ins; // offsets in m_buffer, ascending
+    bool m_check_sections;
+    // What reading a section changes: sections are made ready lazily, in a const lookup.
+    mutable std::vector<std::string_view> m_contents; // the same order as m_stand_ins
+    mutable std::vector<bool> m_ready;
+    mutable std::deque<std::string> m_fixed; // contents repaired or with line ends changed
+    mutable std::size_t m_invalid_sequences = 0;
+    mutable std::size_t m_next = 0; // the section after the last one asked for
 };
 
 // While one lives, text_of() and inner_xml() on this thread read emptied CDATA sections from

@@ -229,13 +229,15 @@ bool is_clean_utf8(std::string_view bytes, const std::optional<std::string>& htt
     return first_problem(begin, begin + bytes.size()) == nullptr;
 }
 
-bool is_utf8_as_is(std::string_view bytes, const std::optional<std::string>& http_charset,
+bool reads_as_utf8(std::string_view bytes, const std::optional<std::string>& http_charset,
                    const std::optional<std::string>& declared) {
-    if (!detect_bom(bytes).encoding.empty())
-        return false;
-    if (!is_utf8_label(http_charset ? *http_charset : declared ? *declared : "UTF-8"))
-        return false;
-    return simdjson::validate_utf8(bytes.data(), bytes.size());
+    return detect_bom(bytes).encoding.empty() && is_utf8_label(http_charset ? *http_charset
+                                                               : declared   ? *declared
+                                                                            : "UTF-8");
+}
+
+bool is_valid_utf8_fast(std::string_view text) {
+    return simdjson::validate_utf8(text.data(), text.size());
 }
 
 bool is_valid_utf8(std::string_view text) {

@@ -170,8 +170,8 @@ void drop_unfinished_items(pugi::xml_node root) {
 
 struct LoadedXml {
     pugi::xml_document document;
-    std::string buffer; // a copy of the text, parsed in place, when the skeleton is not
-    std::optional<detail::CdataSkeleton> skeleton;
+    std::optional<detail::CdataSkeleton> skeleton; // what is parsed, as a rule
+    std::string buffer; // a copy of the text, parsed in place when the skeleton does not parse
 };
 
 pugi::xml_parse_result parse_in_place(pugi::xml_document& document, std::string& text) {
@@ -183,18 +183,6 @@ pugi::xml_parse_result parse_in_place(pugi::xml_document& document, std::string&
 
 pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
     return parse_in_place(xml.document, xml.buffer);
-}
-
-// When CDATA is a good part of the text, pugixml parses the skeleton without it. False when
-// that does not pay or the skeleton does not parse (the full text then tells what is wrong).
-bool parse_skeleton(LoadedXml& xml, std::string_view text, const detail::MarkupSurvey& survey) {
-    if (survey.cdata_bytes < text.size() / 8)
-        return false;
-    xml.skeleton.emplace(text, survey.cdata);
-    if (parse_in_place(xml.document, xml.skeleton->buffer()))
-        return true;
-    xml.skeleton.reset();
-    return false;
 }
 
 // Parses xml.buffer; when that fails, repairs a fresh copy of the text (`pristine` makes one,
@@ -231,12 +219,12 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
     return std::move(decoded.utf8);
 }
 
-// The input as UTF-8: the bytes themselves when they are UTF-8 already (most feeds, and no
+// The input as UTF-8: the bytes themselves when they are meant as UTF-8 (most feeds, and no
 // copy), else their decoded copy, kept in `decoded`.
 std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
                            std::string& decoded, std::vector<std::string>& warnings) {
-    if (is_utf8_as_is(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
-        return bytes; // characters XML forbids are looked for by the survey
+    if (reads_as_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
+        return bytes; // checked later, each part as it is read
     decoded = decoded_text(bytes, options, warnings);
     return decoded;
 }
@@ -257,37 +245,53 @@ tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOp
 }
 
 // An XML feed from its UTF-8 `text`; `bytes` are the input. `decoded` holds the text when it
-// is not the bytes themselves, and is filled here should the bytes need repair.
+// is not the bytes themselves, and is filled here should the bytes need decoding after all:
+// bytes read as they are are checked piece by piece (the skeleton at once, CDATA sections as
+// they are read), and decoded, with repairs and warnings, when they hold what XML forbids or
+// is not UTF-8.
 tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string_view bytes,
                                               std::string& decoded, const ParseOptions& options,
                                               std::vector<std::string>& warnings) {
+    bool checked = text.data() != bytes.data(); // decoded text is valid
+    auto decode_and_retry = [&] {
+        decoded = decoded_text(bytes, options, warnings);
+        return parse_xml_feed(decoded, bytes, decoded, options, warnings);
+    };
     std::size_t start = text.find_first_not_of(" \t\r\n");
     std::size_t first_tag = text.find('<');
     if (first_tag == std::string_view::npos)
         return tl::unexpected(
             ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
     std::string_view markup = text.substr(first_tag);
-    if (looks_like_html(markup))
+    if (looks_like_html(markup)) {
+        if (!checked && !is_valid_utf8_fast(markup))
+            return decode_and_retry();
         return tl::unexpected(html_error(markup, options));
+    }
     detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth);
     if (survey.too_deep)
         return tl::unexpected(ParseError{ParseErrorKind::too_deep,
                                          "elements nest deeper than the limit of " +
                                              std::to_string(options.max_depth),
                                          {}});
-    if (survey.forbidden_characters && text.data() == bytes.data()) {
-        // Decoding removes them, and says how many.
-        decoded = decoded_text(bytes, options, warnings);
-        return parse_xml_feed(decoded, bytes, decoded, options, warnings);
+    if (survey.forbidden_characters && !checked)
+        return decode_and_retry(); // decoding removes them, and says how many
+    LoadedXml xml;
+    xml.skeleton.emplace(markup, survey.cdata, !checked);
+    if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
+        return decode_and_retry();
+    bool parsed = static_cast<bool>(parse_in_place(xml.document, xml.skeleton->buffer()));
+    if (!parsed) { // the full text then tells what is wrong, and where
+        xml.skeleton.reset();
+        if (!checked && !is_valid_utf8_fast(markup))
+            return decode_and_retry();
     }
     if (first_tag > start)
         warnings.push_back("skipped " + std::to_string(first_tag - start) +
                            " byte(s) of junk before the first tag");
-    text = markup;
     warn_about_references(survey, warnings);
-    LoadedXml xml;
-    if (!parse_skeleton(xml, text, survey)) {
-        xml.buffer.assign(text);
+    if (!parsed) {
+        xml.buffer.assign(markup);
         auto pristine = [&] {
             std::vector<std::string> repeated; // already reported the first time
             std::string again = decoded_text(bytes, options, repeated);
@@ -299,11 +303,15 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
     }
     pugi::xml_node root = xml.document.document_element();
     if (detail::local_name(root) == "html")
-        return tl::unexpected(html_error(text, options));
+        return tl::unexpected(html_error(markup, options));
     std::optional<detail::CdataSkeletonInUse> skeleton_in_use;
     if (xml.skeleton)
         skeleton_in_use.emplace(*xml.skeleton);
-    return parse_document(root, options);
+    auto feed = parse_document(root, options);
+    if (xml.skeleton && xml.skeleton->invalid_sequences() > 0)
+        warnings.push_back(std::to_string(xml.skeleton->invalid_sequences()) +
+                           " invalid UTF-8 sequence(s) replaced with U+FFFD");
+    return feed;
 }
 
 } // namespace

@@ -77,7 +77,6 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
         return end;
     auto size = static_cast<std::size_t>(close - content);
     survey.cdata.push_back({static_cast<std::size_t>(content - text), size});
-    survey.cdata_bytes += size;
     return close + 3;
 }
 

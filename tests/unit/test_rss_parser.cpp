@@ -227,8 +227,8 @@ TEST(Identity, ChangeDigestSeesEveryByteAndEveryLength) {
     EXPECT_EQ(change_digest_hex("").size(), 16u);
 }
 
-// CDATA sections: read from the skeleton pugixml parses when they are a good part of the feed
-// (the padding item below makes sure), and from pugixml's own tree otherwise.
+// CDATA sections: pugixml parses a skeleton without their content, which is read from the
+// text as items ask for it; short and long feeds (the padding item) must read the same.
 namespace {
 
 std::string rss_with_items(const std::string& items, bool pad) {
@@ -251,7 +251,7 @@ Item first_item(const std::string& feed_text) {
 
 } // namespace
 
-TEST(Cdata, SameTextWithAndWithoutTheSkeleton) {
+TEST(Cdata, SameTextInShortAndLongFeeds) {
     std::string item = "<item><guid>g1</guid><title>Mixed <![CDATA[<b>bold</b>]]> title</title>"
                        "<description>Lead &amp; <![CDATA[more & more]]></description>"
                        "<content:encoded><![CDATA[<p>Line one\r\nline two\rthree</p>"
@@ -345,4 +345,26 @@ TEST(Html, PlainTextCollapsesSpaceAndDecodesOnce) {
     EXPECT_EQ(html_to_text("cut at the end &nbs"), "cut at the end");
     EXPECT_EQ(html_to_text(std::string(40, 'x') + "  " + std::string(20, 'y') + " "),
               std::string(40, 'x') + " " + std::string(20, 'y'));
+}
+
+TEST(Cdata, InvalidUtf8InsideASectionIsRepairedWhenRead) {
+    std::string item = "<item><guid>g1</guid><title>t</title><content:encoded><![CDATA[<p>" +
+                       std::string(200, 'w') + " bad\xC3\x28 byte</p>]]></content:encoded></item>";
+    auto parsed = parse_feed(rss_with_items(item, true));
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    EXPECT_EQ(parsed->items.front().content_html.value_or(""),
+              "<p>" + std::string(200, 'w') + " bad\xEF\xBF\xBD( byte</p>");
+    bool warned = false;
+    for (const auto& warning : parsed->warnings)
+        warned = warned || warning == "1 invalid UTF-8 sequence(s) replaced with U+FFFD";
+    EXPECT_TRUE(warned);
+}
+
+TEST(Cdata, InvalidUtf8OutsideSectionsDecodesTheWholeFeed) {
+    std::string item = "<item><guid>g1</guid><title>bad\xFF title</title><content:encoded>"
+                       "<![CDATA[<p>fine</p>]]></content:encoded></item>";
+    auto parsed = parse_feed(rss_with_items(item, true));
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    EXPECT_EQ(parsed->items.front().title, "bad\xEF\xBF\xBD title");
+    EXPECT_EQ(parsed->items.front().content_html.value_or(""), "<p>fine</p>");
 }

@@ -33,11 +33,14 @@ struct DecodedText {
                                  const std::optional<std::string>& http_charset,
                                  const std::optional<std::string>& declared);
 
-// Like is_clean_utf8 but for characters XML forbids, which it does not look for: the feed
-// parser finds those in the same pass as the markup.
-[[nodiscard]] bool is_utf8_as_is(std::string_view bytes,
+// True when the precedence above makes `bytes` UTF-8 with no byte order mark to drop: valid
+// ones can then be read as they are. Their validity is not looked at here.
+[[nodiscard]] bool reads_as_utf8(std::string_view bytes,
                                  const std::optional<std::string>& http_charset,
                                  const std::optional<std::string>& declared);
+
+// is_valid_utf8 for long texts (SIMD), which also lets U+FFFE and U+FFFF through.
+[[nodiscard]] bool is_valid_utf8_fast(std::string_view text);
 
 // True when every byte sequence is well-formed UTF-8 (plain ASCII included).
 [[nodiscard]] bool is_valid_utf8(std::string_view text);
