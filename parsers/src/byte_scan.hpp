@@ -124,12 +124,16 @@ struct Group {
             hits |= (part[i] == a) | (part[i] == b);
         return any_set(hits);
     }
-    // False when no byte can start a forbidden character. A cheap test on the smallest and
-    // largest byte first: most groups hold none below 0x20 and none from 0xEF up.
-    [[nodiscard]] bool may_hold_forbidden() const {
+    // False when no byte is below 0x20 or from 0xEF up, which most groups are not: a cheap
+    // test on the smallest and largest byte, before looking closer.
+    [[nodiscard]] bool may_hold_controls() const {
         Block low = min(min(part[0], part[1]), min(part[2], part[3]));
         Block high = max(max(part[0], part[1]), max(part[2], part[3]));
-        if (!any_set((low < 0x20) | (high >= 0xEF)))
+        return any_set((low < 0x20) | (high >= 0xEF));
+    }
+    // False when no byte can start a forbidden character.
+    [[nodiscard]] bool may_hold_forbidden() const {
+        if (!may_hold_controls())
             return false;
         Mask suspect{};
         for (const Block& block : part)

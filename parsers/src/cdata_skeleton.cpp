@@ -1,7 +1,6 @@
 #include "cdata_skeleton.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "newsmon/parsers/encoding.hpp"
 
@@ -38,11 +37,13 @@ CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>
     m_buffer.reserve(text.size() - emptied);
     m_stand_ins.reserve(sections.size());
     m_contents.reserve(sections.size());
+    m_carriage_returns.reserve(sections.size());
     std::size_t copied = 0;
     for (const auto& section : sections) {
         m_buffer.append(text, copied, section.begin - copied);
         m_stand_ins.push_back(m_buffer.size());
         m_contents.push_back(text.substr(section.begin, section.size));
+        m_carriage_returns.push_back(section.carriage_returns);
         copied = section.begin + section.size;
     }
     m_buffer.append(text, copied);
@@ -73,7 +74,7 @@ std::optional<std::string_view> CdataSkeleton::section_at(const char* value) con
 void CdataSkeleton::prepare(std::size_t index) const {
     std::string_view& content = m_contents[index];
     bool valid = !m_check_sections || is_valid_utf8_fast(content);
-    bool carriage_returns = std::memchr(content.data(), '\r', content.size()) != nullptr;
+    bool carriage_returns = m_carriage_returns[index]; // as the survey saw
     if (!valid) {
         std::string repaired(content);
         m_invalid_sequences += repair_utf8(repaired).invalid_sequences;

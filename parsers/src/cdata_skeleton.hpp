@@ -37,6 +37,7 @@ private:
 
     std::string m_buffer;
     std::vector<std::size_t> m_stand_ins; // offsets in m_buffer, ascending
+    std::vector<bool> m_carriage_returns; // per section, from the survey
     bool m_check_sections;
     // What reading a section changes: sections are made ready lazily, in a const lookup.
     mutable std::vector<std::string_view> m_contents; // the same order as m_stand_ins

@@ -58,10 +58,14 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
             close = at;
     };
     constexpr std::ptrdiff_t k_span = 64;
+    bool carriage_returns = false;
     for (; !close && end - p >= k_span; p += k_span) {
         scan::Group group(p);
-        if (group.may_hold_forbidden())
-            note_forbidden(p, p + k_span, survey);
+        if (group.may_hold_controls()) {
+            if (group.may_hold_forbidden())
+                note_forbidden(p, p + k_span, survey);
+            carriage_returns = carriage_returns || group.any_equal('\r', '\r');
+        }
         if (!group.any_equal(']', '&'))
             continue; // most groups of a section
         for (std::uint64_t bits = group.bits_equal(']', '&'); bits != 0 && !close; bits &= bits - 1)
@@ -70,13 +74,14 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
     for (; !close && p < end; ++p) {
         if (*p == '&' || *p == ']')
             on_event(p);
+        carriage_returns = carriage_returns || *p == '\r';
         if (!close && scan::forbidden_at(p, end))
             survey.forbidden_characters = true;
     }
     if (!close)
         return end;
     auto size = static_cast<std::size_t>(close - content);
-    survey.cdata.push_back({static_cast<std::size_t>(content - text), size});
+    survey.cdata.push_back({static_cast<std::size_t>(content - text), size, carriage_returns});
     return close + 3;
 }
 

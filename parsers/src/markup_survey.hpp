@@ -13,6 +13,7 @@ namespace newsmon::parsers::detail {
 struct CdataSpan {
     std::size_t begin = 0;
     std::size_t size = 0;
+    bool carriage_returns = false; // may hold a CR (pugixml would turn CR LF into LF)
 };
 
 struct MarkupSurvey {
