@@ -35,6 +35,15 @@ std::string trim_label(std::string_view label) {
     return std::string(label);
 }
 
+// An encoding label as a warning shows it. Labels are ASCII; whatever else a feed put there
+// (bytes that are no UTF-8, U+FFFF, controls) becomes '?'.
+std::string printable(std::string_view label) {
+    std::string out;
+    for (char c : label)
+        out.push_back(c >= 0x20 && c < 0x7F ? c : '?');
+    return out;
+}
+
 bool is_utf8_label(std::string_view label) {
     std::string lowered = lower_ascii(label);
     // ASCII is a subset of UTF-8; feeds that declare it and carry UTF-8 mean UTF-8.
@@ -318,15 +327,16 @@ DecodedText decode_to_utf8(std::string_view bytes, std::optional<std::string> ht
             result.encoding = label;
             if (substitutions > 0)
                 result.warnings.push_back(std::to_string(substitutions) +
-                                          " byte sequence(s) not valid in " + label +
+                                          " byte sequence(s) not valid in " + printable(label) +
                                           " replaced with U+FFFD");
         } else {
-            result.warnings.push_back("could not convert from " + label + "; read as UTF-8");
+            result.warnings.push_back("could not convert from " + printable(label) +
+                                      "; read as UTF-8");
             result.encoding = "UTF-8";
             result.utf8.assign(bytes);
         }
     } else {
-        result.warnings.push_back("unknown encoding \"" + label + "\"; read as UTF-8");
+        result.warnings.push_back("unknown encoding \"" + printable(label) + "\"; read as UTF-8");
         result.encoding = "UTF-8";
         result.utf8.assign(bytes);
     }

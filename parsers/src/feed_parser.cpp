@@ -264,8 +264,8 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
     std::string_view markup = text.substr(first_tag);
     if (looks_like_html(markup)) {
-        if (!checked && !is_valid_utf8_fast(markup))
-            return decode_and_retry();
+        if (!checked && !is_clean_utf8(markup, std::nullopt, std::nullopt))
+            return decode_and_retry(); // the links it names go into the message
         return tl::unexpected(html_error(markup, options));
     }
     detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth);

@@ -368,3 +368,23 @@ TEST(Cdata, InvalidUtf8OutsideSectionsDecodesTheWholeFeed) {
     EXPECT_EQ(parsed->items.front().title, "bad\xEF\xBF\xBD title");
     EXPECT_EQ(parsed->items.front().content_html.value_or(""), "<p>fine</p>");
 }
+
+TEST(Encodings, WarningsShowOnlyPrintableAsciiOfAnEncodingLabel) {
+    auto parsed = parse_feed("<?xml version=\"1.0\" encoding=\"x\xEF\xBF\xBF\xFF\x01y\"?>"
+                             "<rss version=\"2.0\"><channel><title>t</title></channel></rss>");
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    bool shown = false;
+    for (const auto& warning : parsed->warnings)
+        shown = shown || warning.find("unknown encoding \"x?????y\"") != std::string::npos;
+    EXPECT_TRUE(shown);
+}
+
+TEST(Html, PageLinksInTheErrorAreCleanText) {
+    auto parsed = parse_feed("<!DOCTYPE html><html><head><link rel=\"alternate\" "
+                             "type=\"application/rss+xml\" href=\"/feed\xEF\xBF\xBF.xml\"></head>"
+                             "</html>",
+                             ParseOptions{"https://site.example.test/", "", 1U << 20, 100, 256});
+    ASSERT_FALSE(parsed.has_value());
+    ASSERT_EQ(parsed.error().advertised_feeds.size(), 1U);
+    EXPECT_EQ(parsed.error().advertised_feeds[0], "https://site.example.test/feed.xml");
+}
