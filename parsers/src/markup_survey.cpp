@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
-#include <cstring>
 
 #include "byte_scan.hpp"
 #include "text_internal.hpp"
@@ -47,7 +46,7 @@ void note_forbidden(const char* p, const char* end, MarkupSurvey& survey) {
 
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
 // inside it (they are decoded as HTML later), forbidden characters, and where the content is.
-// One pass, 64 bytes at a time: sections are long, and their bytes are read only here.
+// One pass, 64 bytes at a time: sections are most of a news feed's bytes.
 const char* skip_cdata(const char* text, const char* p, const char* end, MarkupSurvey& survey) {
     const char* content = p;
     const char* close = nullptr;
