@@ -79,8 +79,8 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
     for (auto& item : parsed->items) {
         std::string full_text = tag::feed_full_text(item);
         auto topics = m_tagger.topics_of(item.title, tag::article_body(item.summary, full_text));
-        bool page =
-            pages::wants_page(item, full_text.empty() ? item.summary : full_text, mode, min_chars);
+        std::string_view own_text = full_text.empty() ? std::string_view(item.summary) : full_text;
+        bool page = pages::wants_page(item, own_text, mode, min_chars);
         poll.articles.push_back(
             {std::move(item), std::move(topics), std::move(full_text), language, page});
     }

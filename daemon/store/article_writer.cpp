@@ -92,26 +92,30 @@ WITH updated AS (
 SELECT id, is_new, is_duplicate, ord FROM written
 )sql";
 
-std::optional<std::string> nonempty(const std::string& text) {
+std::optional<std::string> nonempty(std::string_view text) {
     if (text.empty())
         return std::nullopt;
-    return text;
+    return std::string(text);
 }
 
-std::string join_authors(const std::vector<std::string>& authors) {
+std::string join_authors(const parsers::TextList& authors) {
     std::string joined;
     for (const auto& author : authors)
-        joined += (joined.empty() ? "" : ", ") + author;
+        joined.append(joined.empty() ? "" : ", ").append(author);
     return joined;
 }
 
 std::string content_hash(const PolledArticle& input) {
     const parsers::Item& item = input.item;
-    std::string material = item.title + '\x1f' + item.link + '\x1f' + item.summary + '\x1f' +
-                           item.content_html.value_or("") + '\x1f' + input.content_text + '\x1f' +
-                           join_authors(item.authors);
+    std::string material;
+    for (std::string_view part :
+         {std::string_view(item.title), std::string_view(item.link), std::string_view(item.summary),
+          item.content_html ? std::string_view(*item.content_html) : "",
+          std::string_view(input.content_text)})
+        material.append(part).push_back('\x1f');
+    material += join_authors(item.authors);
     for (const auto& category : item.categories)
-        material += '\x1f' + category;
+        material.append(1, '\x1f').append(category);
     for (const auto& topic : input.topics)
         material += '\x1e' + topic.topic + ':' + std::to_string(topic.score);
     return parsers::change_digest_hex(material);
@@ -161,14 +165,14 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             published = parsers::format_rfc3339(*item.published);
         std::optional<std::string> fields[k_article_columns] = {
             std::to_string(i),
-            item.guid,
+            std::string(item.guid),
             nonempty(item.link),
             nonempty(parsers::canonical_url(item.link)),
-            item.title,
+            std::string(item.title),
             nonempty(join_authors(item.authors)),
-            item.summary,
+            std::string(item.summary),
             nonempty(articles[i].content_text),
-            item.content_html,
+            item.content_html ? std::optional<std::string>(*item.content_html) : std::nullopt,
             to_text_array(item.categories),
             nonempty(articles[i].language),
             published,

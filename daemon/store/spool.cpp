@@ -58,14 +58,16 @@ json item_json(const parsers::Item& item) {
 
 parsers::Item item_from(const json& j) {
     parsers::Item item;
-    item.guid = j.at("guid");
-    item.title = j.at("title");
-    item.link = j.at("link");
+    item.guid = j.at("guid").get<std::string>();
+    item.title = j.at("title").get<std::string>();
+    item.link = j.at("link").get<std::string>();
     item.published = time_from(j.at("published"));
     item.updated = time_from(j.at("updated"));
-    item.authors = j.at("authors").get<std::vector<std::string>>();
-    item.categories = j.at("categories").get<std::vector<std::string>>();
-    item.summary = j.at("summary");
+    for (const auto& author : j.at("authors"))
+        item.authors.emplace_back(author.get<std::string>());
+    for (const auto& category : j.at("categories"))
+        item.categories.emplace_back(category.get<std::string>());
+    item.summary = j.at("summary").get<std::string>();
     item.content_html = optional_from<std::string>(j.at("content_html"));
     for (const auto& e : j.at("enclosures"))
         item.enclosures.push_back({e.at("url"), optional_from<std::string>(e.at("type")),

@@ -29,20 +29,16 @@ bool database_is_away(Store& store, const std::exception& error) {
     return !store.connection().is_open();
 }
 
-std::string to_text_array(const std::vector<std::string>& values) {
-    std::string literal = "{";
-    for (const auto& value : values) {
-        if (literal.size() > 1)
-            literal += ',';
-        literal += '"';
-        for (char c : value) {
-            if (c == '"' || c == '\\')
-                literal += '\\';
-            literal += c;
-        }
-        literal += '"';
+void append_text_element(std::string& literal, std::string_view value) {
+    if (literal.size() > 1)
+        literal += ',';
+    literal += '"';
+    for (char c : value) {
+        if (c == '"' || c == '\\')
+            literal += '\\';
+        literal += c;
     }
-    return literal + "}";
+    literal += '"';
 }
 
 std::string to_int_array(const std::vector<std::int64_t>& values) {

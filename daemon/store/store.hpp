@@ -131,8 +131,15 @@ private:
 // the data was refused: the connection broke, or the server is shutting down or gone.
 [[nodiscard]] bool database_is_away(Store& store, const std::exception& error);
 
+// Appends one quoted element of a text[] literal, with its separating comma.
+void append_text_element(std::string& literal, std::string_view value);
 // A PostgreSQL array literal for a text[] parameter: {"a","b\"c"}.
-[[nodiscard]] std::string to_text_array(const std::vector<std::string>& values);
+template <typename Strings> [[nodiscard]] std::string to_text_array(const Strings& values) {
+    std::string literal = "{";
+    for (std::string_view value : values)
+        append_text_element(literal, value);
+    return literal + "}";
+}
 // The same for bigint[]: {1,2,3}.
 [[nodiscard]] std::string to_int_array(const std::vector<std::int64_t>& values);
 

@@ -73,7 +73,7 @@ struct AtomNames {
     const char* subtitle;
 };
 
-void read_authors(pugi::xml_node parent, Ns ns, std::vector<std::string>& authors) {
+template <typename Strings> void read_authors(pugi::xml_node parent, Ns ns, Strings& authors) {
     for (pugi::xml_node node : parent.children()) {
         if (!is(node, ns, "author"))
             continue;
@@ -116,7 +116,7 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
         item.published = item.updated;
     read_authors(entry, ns, item.authors);
     if (item.authors.empty())
-        item.authors = feed_authors; // entries inherit the feed's authors
+        item.authors.assign(feed_authors.begin(), feed_authors.end()); // the feed's authors
     for (pugi::xml_node node : entry.children()) {
         if (is(node, ns, "category")) {
             std::string term = node.attribute("label").value();
@@ -132,7 +132,8 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
     item.summary = plain_text(summary);
     if (item.summary.empty())
         item.summary = plain_text(content);
-    item.content_html = html_of(content, base_for(content, base));
+    if (auto html = html_of(content, base_for(content, base)))
+        set_content_html(item, *html);
     read_media(entry, item, base);
 }
 

@@ -16,10 +16,9 @@ namespace newsmon::parsers::detail {
 
 class CdataSkeleton {
 public:
-    // `text` must outlive the skeleton; `sections` are the survey's spans in it, in order.
-    // `check_sections`: the text was not checked as UTF-8 (the sections are, when first read).
-    CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections,
-                  bool check_sections);
+    // `text` must outlive the skeleton; `sections` are the survey's spans in it, in order,
+    // each saying whether it is valid UTF-8.
+    CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections);
 
     // The text to parse in place: `text` with every listed section emptied.
     [[nodiscard]] std::string& buffer() { return m_buffer; }
@@ -38,7 +37,7 @@ private:
     std::string m_buffer;
     std::vector<std::size_t> m_stand_ins; // offsets in m_buffer, ascending
     std::vector<bool> m_carriage_returns; // per section, from the survey
-    bool m_check_sections;
+    std::vector<bool> m_valid_utf8;       // likewise
     // What reading a section changes: sections are made ready lazily, in a const lookup.
     mutable std::vector<std::string_view> m_contents; // the same order as m_stand_ins
     mutable std::vector<bool> m_ready;

@@ -224,7 +224,7 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
 std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
                            std::string& decoded, std::vector<std::string>& warnings) {
     if (reads_as_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
-        return bytes; // checked later, each part as it is read
+        return bytes; // checked later, part by part
     decoded = decoded_text(bytes, options, warnings);
     return decoded;
 }
@@ -246,8 +246,8 @@ tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOp
 
 // An XML feed from its UTF-8 `text`; `bytes` are the input. `decoded` holds the text when it
 // is not the bytes themselves, and is filled here should the bytes need decoding after all:
-// bytes read as they are are checked piece by piece (the skeleton at once, CDATA sections as
-// they are read), and decoded, with repairs and warnings, when they hold what XML forbids or
+// bytes read as they are are checked piece by piece (CDATA sections by the survey, then the
+// skeleton), and decoded, with repairs and warnings, when they hold what XML forbids or
 // is not UTF-8.
 tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string_view bytes,
                                               std::string& decoded, const ParseOptions& options,
@@ -268,7 +268,7 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             return decode_and_retry(); // the links it names go into the message
         return tl::unexpected(html_error(markup, options));
     }
-    detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth);
+    detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth, !checked);
     if (survey.too_deep)
         return tl::unexpected(ParseError{ParseErrorKind::too_deep,
                                          "elements nest deeper than the limit of " +
@@ -277,7 +277,7 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
     if (survey.forbidden_characters && !checked)
         return decode_and_retry(); // decoding removes them, and says how many
     LoadedXml xml;
-    xml.skeleton.emplace(markup, survey.cdata, !checked);
+    xml.skeleton.emplace(markup, survey.cdata);
     if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
         return decode_and_retry();
     bool parsed = static_cast<bool>(parse_in_place(xml.document, xml.skeleton->buffer()));

@@ -7,6 +7,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "text_internal.hpp"
 
 namespace newsmon::parsers::detail {
 
@@ -39,13 +40,12 @@ std::string Context::item_label() const {
     return "item " + std::to_string(feed.items.size());
 }
 
-void add_unique(std::vector<std::string>& values, std::string value) {
-    if (value.empty())
-        return;
-    for (const auto& existing : values)
-        if (existing == value)
-            return;
-    values.push_back(std::move(value));
+void set_content_html(Item& item, std::string_view html) {
+    item.content_html.emplace(html, item.summary.get_allocator());
+}
+
+void set_sanitized_content_html(Item& item, std::string_view html, std::string_view base_url) {
+    sanitize_html_into(html, base_url, item.content_html.emplace(item.summary.get_allocator()));
 }
 
 void add_enclosure(Item& item, Enclosure enclosure) {
@@ -116,7 +116,7 @@ bool guids_unique_and_present(const std::vector<Item>& items) {
         slots *= 2;
     struct Slot {
         std::size_t hash = 0;
-        const std::string* guid = nullptr;
+        const Text* guid = nullptr;
     };
     std::vector<Slot> table(slots);
     std::hash<std::string_view> hash_of;
@@ -161,14 +161,16 @@ void assign_stable_guids(Feed& feed) {
     guid_counts.clear(); // its keys point into the guids about to change
     for (std::size_t i : untrusted)
         feed.items[i].guid.clear();
-    std::unordered_set<std::string> taken;
+    std::unordered_set<std::string_view> taken; // each guid is final once it is in here
     taken.reserve(feed.items.size());
     for (auto& item : feed.items) {
         if (item.guid.empty())
             item.guid = item.link;
         if (item.guid.empty() || taken.contains(item.guid)) {
             std::string date = item.published ? format_rfc3339(*item.published) : "";
-            item.guid = "hash:" + stable_hash_hex(item.title + '\n' + date + '\n' + item.summary);
+            std::string identity = std::string(item.title) + '\n' + date + '\n';
+            identity += item.summary;
+            item.guid = "hash:" + stable_hash_hex(identity);
         }
         taken.insert(item.guid);
     }

@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "newsmon/parsers/feed.hpp"
+#include "text_arena.hpp"
 #include "xml_support.hpp"
 
 namespace newsmon::parsers::detail {
@@ -13,6 +14,10 @@ struct Context {
     Feed& feed;
     const ParseOptions& options;
     std::string base; // the feed URL, else the channel link: where relative links point
+    std::shared_ptr<TextArena> arena = std::make_shared<TextArena>(); // the items' text
+
+    // The items leave the parse here: from now on any thread may change them.
+    ~Context() { arena->seal(); }
 
     // Parses a date, warning when the text is not one; `field` names it ("pubDate"), and
     // `in_item` says whether it belongs to the item being read or to the channel.
@@ -21,7 +26,7 @@ struct Context {
     // False, with one warning, once options.max_items items are in.
     bool room_for_item();
     // The item about to be read, in place at the end of the feed.
-    Item& new_item() { return feed.items.emplace_back(); }
+    Item& new_item() { return feed.items.emplace_back(arena); }
     [[nodiscard]] std::string item_label() const; // "item 3": the one being read
 };
 
@@ -31,8 +36,20 @@ struct Context {
 [[nodiscard]] tl::expected<Feed, ParseError> parse_json_feed(std::string_view text,
                                                              const ParseOptions& options);
 
-void add_unique(std::vector<std::string>& values, std::string value);
+// Appends `value` unless it is empty or already there.
+template <typename Strings> void add_unique(Strings& values, std::string_view value) {
+    if (value.empty())
+        return;
+    for (const auto& existing : values)
+        if (existing == value)
+            return;
+    values.emplace_back(value);
+}
 void add_enclosure(Item& item, Enclosure enclosure);
+// Sets the item's content_html, in the memory that holds the rest of its text: `html` as it
+// is, or sanitized.
+void set_content_html(Item& item, std::string_view html);
+void set_sanitized_content_html(Item& item, std::string_view html, std::string_view base_url);
 [[nodiscard]] std::optional<std::int64_t> parse_length(std::string_view text);
 // "editor@example.com (Jane Doe)" -> "Jane Doe"; plain names pass through.
 [[nodiscard]] std::string clean_author(std::string_view text);

@@ -111,7 +111,7 @@ bool is_safe_url(std::string_view name, std::string_view url) {
     return true;
 }
 
-void append_tag(std::string& out, const Tag& tag, std::string_view base_url) {
+template <typename Out> void append_tag(Out& out, const Tag& tag, std::string_view base_url) {
     out += '<';
     out += tag.name;
     for (auto& attribute : parse_attributes(tag.attributes)) {
@@ -163,8 +163,11 @@ bool only_space(std::string_view text) {
     return true;
 }
 
-std::string sanitize_html(std::string_view html, std::string_view base_url) {
-    std::string out;
+namespace {
+
+// Writes into `out` (empty): a std::string, or an item's text in the feed's arena.
+template <typename Out>
+void sanitize_into(std::string_view html, std::string_view base_url, Out& out) {
     out.reserve(html.size());
     std::size_t pos = 0;      // where the next piece of input starts
     std::size_t verbatim = 0; // input from here to `pos` is still to be copied as it is
@@ -211,7 +214,18 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
         }
     }
     flush(html.size());
+}
+
+} // namespace
+
+std::string sanitize_html(std::string_view html, std::string_view base_url) {
+    std::string out;
+    sanitize_into(html, base_url, out);
     return out;
+}
+
+void sanitize_html_into(std::string_view html, std::string_view base_url, std::pmr::string& out) {
+    sanitize_into(html, base_url, out);
 }
 
 } // namespace newsmon::parsers

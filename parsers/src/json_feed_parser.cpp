@@ -18,7 +18,7 @@ std::string string_at(const json& object, const char* key) {
     return found->get<std::string>();
 }
 
-void read_authors(const json& object, std::vector<std::string>& authors) {
+template <typename Strings> void read_authors(const json& object, Strings& authors) {
     if (auto list = object.find("authors"); list != object.end() && list->is_array())
         for (const auto& author : *list)
             if (author.is_object())
@@ -39,7 +39,7 @@ void read_item(const json& entry, Context& context, const std::vector<std::strin
     item.updated = context.date(string_at(entry, "date_modified"), "date_modified");
     read_authors(entry, item.authors);
     if (item.authors.empty())
-        item.authors = feed_authors;
+        item.authors.assign(feed_authors.begin(), feed_authors.end());
     if (auto tags = entry.find("tags"); tags != entry.end() && tags->is_array())
         for (const auto& tag : *tags)
             if (tag.is_string())
@@ -50,9 +50,9 @@ void read_item(const json& entry, Context& context, const std::vector<std::strin
     if (item.summary.empty())
         item.summary = !text.empty() ? collapse_whitespace(text) : html_to_text(html);
     if (!html.empty())
-        item.content_html = sanitize_html(html, context.base);
+        set_sanitized_content_html(item, html, context.base);
     else if (!text.empty())
-        item.content_html = escape_html(text);
+        set_content_html(item, escape_html(text));
     if (auto attachments = entry.find("attachments");
         attachments != entry.end() && attachments->is_array()) {
         for (const auto& attachment : *attachments) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "byte_scan.hpp"
+#include "newsmon/parsers/encoding.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers::detail {
@@ -45,9 +46,11 @@ void note_forbidden(const char* p, const char* end, MarkupSurvey& survey) {
 }
 
 // Past the "]]>" that closes a CDATA section whose content starts at p, noting references
-// inside it (they are decoded as HTML later), forbidden characters, and where the content is.
-// One pass, 64 bytes at a time: sections are most of a news feed's bytes.
-const char* skip_cdata(const char* text, const char* p, const char* end, MarkupSurvey& survey) {
+// inside it (they are decoded as HTML later), forbidden characters, where the content is and,
+// when asked, whether it is valid UTF-8 (checked now, while it is in the cache). One pass, 64
+// bytes at a time: sections are most of a news feed's bytes.
+const char* skip_cdata(const char* text, const char* p, const char* end, bool check_utf8,
+                       MarkupSurvey& survey) {
     const char* content = p;
     const char* close = nullptr;
     auto on_event = [&](const char* at) {
@@ -80,7 +83,9 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
     if (!close)
         return end;
     auto size = static_cast<std::size_t>(close - content);
-    survey.cdata.push_back({static_cast<std::size_t>(content - text), size, carriage_returns});
+    bool valid = !check_utf8 || is_valid_utf8_fast(std::string_view(content, size));
+    survey.cdata.push_back(
+        {static_cast<std::size_t>(content - text), size, carriage_returns, valid});
     return close + 3;
 }
 
@@ -88,8 +93,9 @@ const char* skip_cdata(const char* text, const char* p, const char* end, MarkupS
 // block in one bit mask, the loop branches once per event rather than once per search.
 class Surveyor {
 public:
-    Surveyor(std::string_view text, std::size_t max_depth)
-        : m_text(text.data()), m_end(text.data() + text.size()), m_max_depth(max_depth) {}
+    Surveyor(std::string_view text, std::size_t max_depth, bool check_cdata_utf8)
+        : m_text(text.data()), m_end(text.data() + text.size()), m_max_depth(max_depth),
+          m_check_cdata_utf8(check_cdata_utf8) {}
 
     MarkupSurvey run(const char* p) {
         constexpr std::ptrdiff_t k_span = 64;
@@ -137,7 +143,7 @@ private:
             return nullptr;
         char kind = at + 1 < m_end ? at[1] : '\0';
         if (kind == '!' && starts_with(at, m_end, "<![CDATA["))
-            return skip_cdata(m_text, at + 9, m_end, m_survey);
+            return skip_cdata(m_text, at + 9, m_end, m_check_cdata_utf8, m_survey);
         if (kind == '!' && starts_with(at, m_end, "<!--")) {
             std::string_view rest(at + 4, static_cast<std::size_t>(m_end - at - 4));
             std::size_t close = rest.find("-->");
@@ -153,6 +159,7 @@ private:
     const char* m_text;
     const char* m_end;
     std::size_t m_max_depth;
+    bool m_check_cdata_utf8;
     std::size_t m_depth = 0;
     bool m_in_tag = false;
     bool m_tag_opens = false; // the tag being read is a start tag (or an empty-element tag)
@@ -161,8 +168,8 @@ private:
 
 } // namespace
 
-MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth) {
-    return Surveyor(text, max_depth).run(text.data());
+MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth, bool check_cdata_utf8) {
+    return Surveyor(text, max_depth, check_cdata_utf8).run(text.data());
 }
 
 } // namespace newsmon::parsers::detail

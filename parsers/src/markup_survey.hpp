@@ -14,6 +14,7 @@ struct CdataSpan {
     std::size_t begin = 0;
     std::size_t size = 0;
     bool carriage_returns = false; // may hold a CR (pugixml would turn CR LF into LF)
+    bool valid_utf8 = true;        // false only when the survey checked and found it invalid
 };
 
 struct MarkupSurvey {
@@ -25,7 +26,9 @@ struct MarkupSurvey {
 };
 
 // Stops early once elements nest deeper than `max_depth`. CDATA sections and comments are no
-// markup; references count wherever they are.
-[[nodiscard]] MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth);
+// markup; references count wherever they are. `check_cdata_utf8`: check each CDATA section as
+// UTF-8 while its bytes are at hand (text not yet known to be UTF-8).
+[[nodiscard]] MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth,
+                                         bool check_cdata_utf8);
 
 } // namespace newsmon::parsers::detail

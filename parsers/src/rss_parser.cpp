@@ -197,9 +197,9 @@ void read_text(const ItemParts& parts, Item& item, const std::string& base) {
     if (item.summary.empty())
         item.summary = html_to_text(encoded);
     if (!encoded.empty())
-        item.content_html = sanitize_html(encoded, base);
+        set_sanitized_content_html(item, encoded, base);
     else if (contains_markup(description))
-        item.content_html = sanitize_html(description, base);
+        set_sanitized_content_html(item, description, base);
 }
 
 // Reads items one after another, keeping what they share: the namespaces in scope, the base

@@ -1,10 +1,14 @@
 // Internal text helpers shared by the HTML and feed code.
 #pragma once
 
+#include <memory_resource>
 #include <string>
 #include <string_view>
 
 namespace newsmon::parsers {
+
+// sanitize_html written into `out`, an empty string in the memory it should live in.
+void sanitize_html_into(std::string_view html, std::string_view base_url, std::pmr::string& out);
 
 void append_utf8(std::string& out, char32_t code);
 

@@ -26,6 +26,10 @@ std::string iso(const std::optional<Timestamp>& instant) {
     return instant ? format_rfc3339(*instant) : "null";
 }
 
+std::string html_of(const Item& item) {
+    return item.content_html ? std::string(*item.content_html) : "";
+}
+
 } // namespace
 
 TEST(Rss20, ReadsChannelAndItems) {
@@ -41,8 +45,8 @@ TEST(Rss20, ReadsChannelAndItems) {
     EXPECT_EQ(first.guid, "https://wire.example.test/news/politics/1001.html");
     EXPECT_EQ(first.summary, "Talks covered peacekeeping and regional transport.");
     EXPECT_EQ(iso(first.published), "2025-11-07T06:10:00Z");
-    EXPECT_EQ(first.categories, std::vector<std::string>{"Politics"});
-    EXPECT_EQ(feed.items[3].categories, std::vector<std::string>{"Arts & Entertainment"});
+    EXPECT_EQ(first.categories, TextList{"Politics"});
+    EXPECT_EQ(feed.items[3].categories, TextList{"Arts & Entertainment"});
     EXPECT_TRUE(feed.warnings.empty());
 }
 
@@ -92,7 +96,7 @@ TEST(Rss20, NamespacedModulesAndEnclosures) {
     const Item& item = feed.items[0];
     EXPECT_EQ(item.title, "Партнёрство ради мира: тридцать лет");
     EXPECT_EQ(item.guid, "review-2025-11-07-01");
-    EXPECT_EQ(item.authors, std::vector<std::string>{"Leyla Məmmədova"});
+    EXPECT_EQ(item.authors, TextList{"Leyla Məmmədova"});
     EXPECT_EQ(iso(item.published), "2025-11-07T06:10:00Z");
     ASSERT_TRUE(item.content_html);
     EXPECT_EQ(*item.content_html, "<p>Первый абзац.</p><p>Второй абзац.</p>");
@@ -260,8 +264,7 @@ TEST(Cdata, SameTextInShortAndLongFeeds) {
         Item read = first_item(rss_with_items(item, pad));
         EXPECT_EQ(read.title, "Mixed bold title") << "pad=" << pad;
         EXPECT_EQ(read.summary, "Lead & more & more") << "pad=" << pad;
-        EXPECT_EQ(read.content_html.value_or(""), "<p>Line one\nline two\nthree</p>")
-            << "pad=" << pad;
+        EXPECT_EQ(html_of(read), "<p>Line one\nline two\nthree</p>") << "pad=" << pad;
     }
 }
 
@@ -279,8 +282,7 @@ TEST(Cdata, SectionInsideXhtmlMarkupIsKept) {
     auto parsed = parse_feed(feed);
     ASSERT_TRUE(parsed.has_value());
     ASSERT_EQ(parsed->items.size(), 1U);
-    EXPECT_EQ(parsed->items[0].content_html.value_or(""),
-              "<p>x &lt; y " + std::string(2000, 'z') + "</p>");
+    EXPECT_EQ(html_of(parsed->items[0]), "<p>x &lt; y " + std::string(2000, 'z') + "</p>");
 }
 
 TEST(Cdata, BrokenDocumentFallsBackToTheFullTextAndKeepsCompleteItems) {
@@ -293,7 +295,7 @@ TEST(Cdata, BrokenDocumentFallsBackToTheFullTextAndKeepsCompleteItems) {
     auto parsed = parse_feed(feed);
     ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
     ASSERT_EQ(parsed->items.size(), 1U);
-    EXPECT_EQ(parsed->items[0].content_html.value_or("").size(), 3000U + 7U);
+    EXPECT_EQ(html_of(parsed->items[0]).size(), 3000U + 7U);
     ASSERT_FALSE(parsed->warnings.empty());
     EXPECT_NE(parsed->warnings.back().find("breaks off"), std::string::npos);
 }
@@ -307,8 +309,7 @@ TEST(Cdata, ForbiddenControlsInsideSectionsAreRemovedWithAWarning) {
         ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
         const Item& read = parsed->items.front();
         EXPECT_EQ(read.title, "A title") << "pad=" << pad;
-        EXPECT_EQ(read.content_html.value_or(""), "<p>" + words + " bell here</p>")
-            << "pad=" << pad;
+        EXPECT_EQ(html_of(read), "<p>" + words + " bell here</p>") << "pad=" << pad;
         bool warned = false;
         for (const auto& warning : parsed->warnings)
             warned = warned || warning.find("removed 1 control character") != std::string::npos;
@@ -352,7 +353,7 @@ TEST(Cdata, InvalidUtf8InsideASectionIsRepairedWhenRead) {
                        std::string(200, 'w') + " bad\xC3\x28 byte</p>]]></content:encoded></item>";
     auto parsed = parse_feed(rss_with_items(item, true));
     ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
-    EXPECT_EQ(parsed->items.front().content_html.value_or(""),
+    EXPECT_EQ(html_of(parsed->items.front()),
               "<p>" + std::string(200, 'w') + " bad\xEF\xBF\xBD( byte</p>");
     bool warned = false;
     for (const auto& warning : parsed->warnings)
@@ -366,7 +367,7 @@ TEST(Cdata, InvalidUtf8OutsideSectionsDecodesTheWholeFeed) {
     auto parsed = parse_feed(rss_with_items(item, true));
     ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
     EXPECT_EQ(parsed->items.front().title, "bad\xEF\xBF\xBD title");
-    EXPECT_EQ(parsed->items.front().content_html.value_or(""), "<p>fine</p>");
+    EXPECT_EQ(html_of(parsed->items.front()), "<p>fine</p>");
 }
 
 TEST(Encodings, WarningsShowOnlyPrintableAsciiOfAnEncodingLabel) {

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,16 +23,28 @@ struct Enclosure {
     std::optional<std::int64_t> length;
 };
 
+// An item's text. The items of a parsed feed keep theirs in one arena they share, so a feed of
+// thousands of items is allocated and freed in a few large blocks; text set elsewhere lives
+// on the heap as usual.
+using Text = std::pmr::string;
+using TextList = std::pmr::vector<Text>;
+
 struct Item {
-    std::string guid;
-    std::string title;
-    std::string link;
+    Item() = default;
+    // An item whose text is allocated from `memory`, which it keeps alive.
+    explicit Item(std::shared_ptr<std::pmr::memory_resource> memory);
+
+    // First, so that it is released after the text that lives in it.
+    std::shared_ptr<std::pmr::memory_resource> memory;
+    Text guid;
+    Text title;
+    Text link;
     std::optional<Timestamp> published;
     std::optional<Timestamp> updated;
-    std::vector<std::string> authors;
-    std::vector<std::string> categories;
-    std::string summary;
-    std::optional<std::string> content_html;
+    TextList authors;
+    TextList categories;
+    Text summary;
+    std::optional<Text> content_html;
     std::vector<Enclosure> enclosures;
 };
 
