@@ -37,25 +37,21 @@ void prefetch(std::string_view section) {
 
 } // namespace
 
-CdataSkeleton::CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections) {
-    std::size_t emptied = 0;
-    for (const auto& section : sections)
-        emptied += section.size;
-    m_buffer.reserve(text.size() - emptied);
+CdataSkeleton::CdataSkeleton(std::string_view text, MarkupSurvey& survey)
+    : m_buffer(std::move(survey.skeleton)) {
+    const auto& sections = survey.cdata;
     m_stand_ins.reserve(sections.size());
     m_contents.reserve(sections.size());
     m_carriage_returns.reserve(sections.size());
     m_valid_utf8.reserve(sections.size());
-    std::size_t copied = 0;
+    std::size_t emptied = 0;
     for (const auto& section : sections) {
-        m_buffer.append(text, copied, section.begin - copied);
-        m_stand_ins.push_back(m_buffer.size());
+        m_stand_ins.push_back(section.begin - emptied);
         m_contents.push_back(text.substr(section.begin, section.size));
         m_carriage_returns.push_back(section.carriage_returns);
         m_valid_utf8.push_back(section.valid_utf8);
-        copied = section.begin + section.size;
+        emptied += section.size;
     }
-    m_buffer.append(text, copied);
     m_ready.assign(sections.size(), false);
 }
 

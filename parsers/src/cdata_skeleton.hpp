@@ -16,9 +16,9 @@ namespace newsmon::parsers::detail {
 
 class CdataSkeleton {
 public:
-    // `text` must outlive the skeleton; `sections` are the survey's spans in it, in order,
-    // each saying whether it is valid UTF-8.
-    CdataSkeleton(std::string_view text, const std::vector<CdataSpan>& sections);
+    // `text` must outlive the skeleton; `survey` is what the survey found in it: the sections,
+    // in order, each saying whether it is valid UTF-8, and the skeleton, taken from it.
+    CdataSkeleton(std::string_view text, MarkupSurvey& survey);
 
     // The text to parse in place: `text` with every listed section emptied.
     [[nodiscard]] std::string& buffer() { return m_buffer; }

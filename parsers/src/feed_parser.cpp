@@ -277,7 +277,7 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
     if (survey.forbidden_characters && !checked)
         return decode_and_retry(); // decoding removes them, and says how many
     LoadedXml xml;
-    xml.skeleton.emplace(markup, survey.cdata);
+    xml.skeleton.emplace(markup, survey);
     if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
         return decode_and_retry();
     bool parsed = static_cast<bool>(parse_in_place(xml.document, xml.skeleton->buffer()));

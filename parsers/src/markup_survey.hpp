@@ -22,6 +22,7 @@ struct MarkupSurvey {
     std::vector<std::string> html_names; // HTML-only reference names ("nbsp"), the first five
     bool bare_ampersand = false;         // an '&' that starts no reference
     std::vector<CdataSpan> cdata;        // every closed CDATA section outside comments
+    std::string skeleton;                // the text with those sections emptied
     bool forbidden_characters = false;   // a character XML forbids (C0 control, U+FFFE/FFFF)
 };
 
