@@ -18,9 +18,10 @@ namespace {
 // Blocks double from 16 KB up to this; larger requests get a block of their own.
 constexpr std::size_t k_largest_block = 1U << 20;
 
+// Alignments are powers of two.
 std::size_t padding_for(const std::byte* at, std::size_t alignment) {
     auto address = reinterpret_cast<std::uintptr_t>(at);
-    return (alignment - address % alignment) % alignment;
+    return (alignment - (address & (alignment - 1))) & (alignment - 1);
 }
 
 } // namespace
@@ -34,12 +35,15 @@ void* TextArena::do_allocate(std::size_t bytes, std::size_t alignment) {
 
 void* TextArena::carve(std::size_t bytes, std::size_t alignment) {
     std::size_t padding = padding_for(m_next, alignment);
-    if (m_next && padding + bytes <= m_room) {
-        std::byte* start = m_next + padding;
-        m_next = start + bytes;
-        m_room -= padding + bytes;
-        return start;
-    }
+    if (!m_next || padding + bytes > m_room) [[unlikely]]
+        return carve_from_new_block(bytes, alignment);
+    std::byte* start = m_next + padding;
+    m_next = start + bytes;
+    m_room -= padding + bytes;
+    return start;
+}
+
+void* TextArena::carve_from_new_block(std::size_t bytes, std::size_t alignment) {
     if (bytes + alignment > m_block_size / 2) {
         // A block of its own, so the current one keeps its room.
         std::byte* block = new_block(bytes + alignment);

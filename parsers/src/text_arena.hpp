@@ -31,6 +31,7 @@ private:
         return this == &other;
     }
     void* carve(std::size_t bytes, std::size_t alignment);
+    void* carve_from_new_block(std::size_t bytes, std::size_t alignment);
     std::byte* new_block(std::size_t bytes);
 
     std::vector<std::unique_ptr<std::byte[]>> m_blocks;
