@@ -86,11 +86,12 @@ double raw_copy(const std::string& url, const std::vector<store::PolledArticle>&
                                                   "published_at", "content_hash", "title_key"}};
     std::int64_t id = 0;
     for (const auto& article : articles)
-        copy << std::make_tuple(++id, feed_id, article.item.guid, article.item.link,
-                                article.item.title, article.item.summary, article.content_text,
+        copy << std::make_tuple(++id, feed_id, std::string(article.item.guid),
+                                std::string(article.item.link), std::string(article.item.title),
+                                std::string(article.item.summary), article.content_text,
                                 store::to_text_array(article.item.categories),
                                 parsers::format_rfc3339(*article.item.published),
-                                std::string("0123456789abcdef"), article.item.title);
+                                std::string("0123456789abcdef"), std::string(article.item.title));
     copy.complete();
     tx.commit();
     return std::chrono::duration<double>(Clock::now() - started).count();
