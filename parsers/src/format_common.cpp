@@ -5,6 +5,7 @@
 
 #include "formats.hpp"
 #include "newsmon/parsers/dates.hpp"
+#include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
 #include "text_internal.hpp"
@@ -38,6 +39,27 @@ bool Context::room_for_item() {
 
 std::string Context::item_label() const {
     return "item " + std::to_string(feed.items.size());
+}
+
+void set_plain_text(Text& field, std::string_view html) {
+    if (is_plain_text(html))
+        field.assign(html);
+    else
+        field.assign(html_to_text(html));
+}
+
+void set_collapsed(Text& field, std::string_view text) {
+    if (is_collapsed(text))
+        field.assign(text);
+    else
+        field.assign(collapse_whitespace(text));
+}
+
+void set_resolved_url(Text& field, std::string_view base, std::string_view reference) {
+    if (auto itself = resolves_to_itself(base, reference))
+        field.assign(*itself);
+    else
+        field.assign(resolve_url(base, reference));
 }
 
 void set_content_html(Item& item, std::string_view html) {

@@ -36,6 +36,12 @@ struct Context {
 [[nodiscard]] tl::expected<Feed, ParseError> parse_json_feed(std::string_view text,
                                                              const ParseOptions& options);
 
+// An item's text from html_to_text, collapse_whitespace or resolve_url, set without a
+// temporary string when the input is already the result (most titles, guids and links).
+void set_plain_text(Text& field, std::string_view html);
+void set_collapsed(Text& field, std::string_view text);
+void set_resolved_url(Text& field, std::string_view base, std::string_view reference);
+
 // Appends `value` unless it is empty or already there.
 template <typename Strings> void add_unique(Strings& values, std::string_view value) {
     if (value.empty())

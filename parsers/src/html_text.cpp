@@ -237,11 +237,13 @@ bool contains_markup(std::string_view text) {
     return false;
 }
 
+bool is_plain_text(std::string_view html) {
+    return clean_run(html.data(), html.data() + html.size(), '&', '<') == html.size() &&
+           (html.empty() || (html.front() != ' ' && html.back() != ' '));
+}
+
 std::string html_to_text(std::string_view html) {
-    bool already_plain =
-        clean_run(html.data(), html.data() + html.size(), '&', '<') == html.size() &&
-        (html.empty() || (html.front() != ' ' && html.back() != ' '));
-    if (already_plain) // most titles and categories
+    if (is_plain_text(html)) // most titles and categories
         return std::string(html);
     std::string text = plain_text(html, true);
     if (escaped_twice(text, true))

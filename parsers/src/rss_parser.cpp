@@ -176,16 +176,15 @@ void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& pa
 }
 
 void read_links(const ItemParts& parts, Item& item, const std::string& base) {
-    item.link = resolve_url(base, text_of(parts.link));
+    set_resolved_url(item.link, base, text_of(parts.link));
     if (item.link.empty() && parts.atom_link)
-        item.link = resolve_url(base, parts.atom_link.attribute("href").value());
-    std::string guid_text = collapse_whitespace(text_of(parts.guid));
-    if (guid_text.starts_with("//"))
-        guid_text = resolve_url(base, guid_text);
+        set_resolved_url(item.link, base, parts.atom_link.attribute("href").value());
+    set_collapsed(item.guid, text_of(parts.guid));
+    if (item.guid.starts_with("//"))
+        item.guid = resolve_url(base, item.guid);
     bool permalink = std::string_view(parts.guid.attribute("isPermaLink").value()) != "false";
-    if (item.link.empty() && permalink && is_absolute_url(guid_text))
-        item.link = guid_text;
-    item.guid = std::move(guid_text);
+    if (item.link.empty() && permalink && is_absolute_url(item.guid))
+        item.link = item.guid;
 }
 
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
@@ -237,7 +236,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     ItemParts& parts = m_parts;
     sort_children(node, m_namespaces, parts);
     const std::string& base = base_for_item(node);
-    item.title = html_to_text(text_of(parts.title ? parts.title : parts.dc_title));
+    set_plain_text(item.title, text_of(parts.title ? parts.title : parts.dc_title));
     read_links(parts, item, base);
     if (item.guid.empty())
         if (pugi::xml_attribute about = attribute_local(node, "about"); about)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory_resource>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,15 @@ std::size_t decode_reference(std::string_view text, std::string& out);
 
 // True when `fragment` begins the name of some named reference ("nbs" begins "nbsp;").
 [[nodiscard]] bool is_reference_prefix(std::string_view fragment);
+
+// True when html_to_text would return `html` unchanged: no markup, no references, no white
+// space to collapse.
+[[nodiscard]] bool is_plain_text(std::string_view html);
+
+// What resolve_url(base, reference) returns when that is a part of `reference` itself (it is
+// absolute, or `base` is not), else nullopt.
+[[nodiscard]] std::optional<std::string_view> resolves_to_itself(std::string_view base,
+                                                                 std::string_view reference);
 
 // True when collapse_whitespace would return `text` unchanged: no white space at either end,
 // none but single spaces inside. Most values are, and are then used as they are.

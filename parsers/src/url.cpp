@@ -1,5 +1,7 @@
 #include "newsmon/parsers/url.hpp"
 
+#include "text_internal.hpp"
+
 #include <cctype>
 #include <vector>
 
@@ -92,11 +94,19 @@ bool is_absolute_url(std::string_view url) {
     return !parts.scheme.empty() && !parts.authority.empty();
 }
 
+std::optional<std::string_view> resolves_to_itself(std::string_view base,
+                                                   std::string_view reference_text) {
+    std::string_view reference = trim(reference_text);
+    if (reference.empty() || scheme_length(reference) > 0 || !is_absolute_url(trim(base)))
+        return reference;
+    return std::nullopt;
+}
+
 std::string resolve_url(std::string_view base_text, std::string_view reference_text) {
+    if (auto itself = resolves_to_itself(base_text, reference_text))
+        return std::string(*itself);
     std::string_view reference = trim(reference_text);
     std::string_view base = trim(base_text);
-    if (reference.empty() || scheme_length(reference) > 0 || !is_absolute_url(base))
-        return std::string(reference);
     Parts b = split(base);
     if (reference.starts_with("//"))
         return std::string(b.scheme) + std::string(reference);
