@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "http_test_server.hpp" // read_fixture
 #include "newsmon/parsers/dates.hpp"
@@ -254,6 +255,99 @@ Item first_item(const std::string& feed_text) {
 }
 
 } // namespace
+
+// A feed of `count` items whose text is long enough to live outside the string objects.
+std::string numbered_feed(int count) {
+    std::string items;
+    for (int i = 0; i < count; ++i) {
+        std::string n = std::to_string(i);
+        items += "<item><title>Story number " + n + " about talks in Baku</title><guid>" +
+                 "https://wire.example.test/news/" + n + "</guid><category>Category " + n +
+                 " of the wire</category><content:encoded><![CDATA[<p>Paragraph of story " + n +
+                 " " + std::string(200, 'x') + "</p>]]></content:encoded></item>";
+    }
+    return rss_with_items(items, false);
+}
+
+Text expected_title(std::size_t i) {
+    return Text("Story number " + std::to_string(i) + " about talks in Baku");
+}
+
+TEST(ItemMemory, TextLivesInOneArenaTheItemsShare) {
+    auto feed = parse_feed(numbered_feed(50));
+    ASSERT_TRUE(feed.has_value());
+    ASSERT_EQ(feed->items.size(), 50U);
+    std::pmr::memory_resource* arena = feed->items[0].memory.get();
+    ASSERT_NE(arena, nullptr);
+    EXPECT_NE(arena, std::pmr::get_default_resource());
+    for (const Item& item : feed->items) {
+        EXPECT_EQ(item.memory.get(), arena);
+        EXPECT_EQ(item.title.get_allocator().resource(), arena);
+        EXPECT_EQ(item.categories.get_allocator().resource(), arena);
+        ASSERT_TRUE(item.content_html);
+        EXPECT_EQ(item.content_html->get_allocator().resource(), arena);
+    }
+}
+
+TEST(ItemMemory, ItemsOutliveTheirFeed) {
+    std::vector<Item> kept;
+    {
+        auto feed = parse_feed(numbered_feed(300));
+        ASSERT_TRUE(feed.has_value());
+        for (auto& item : feed->items)
+            kept.push_back(std::move(item));
+    }
+    ASSERT_EQ(kept.size(), 300U);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        EXPECT_EQ(kept[i].title, expected_title(i));
+        EXPECT_EQ(kept[i].categories,
+                  TextList{Text("Category " + std::to_string(i) + " of the wire")});
+        EXPECT_EQ(html_of(kept[i]), "<p>Paragraph of story " + std::to_string(i) + " " +
+                                        std::string(200, 'x') + "</p>");
+    }
+}
+
+TEST(ItemMemory, ACopyKeepsItsTextOnTheHeap) {
+    Item copy;
+    {
+        auto feed = parse_feed(numbered_feed(3));
+        ASSERT_TRUE(feed.has_value());
+        copy = feed->items[1];
+    }
+    EXPECT_EQ(copy.title, expected_title(1));
+    EXPECT_EQ(copy.title.get_allocator().resource(), std::pmr::get_default_resource());
+}
+
+// After the parse the items may be changed on any thread: the arena then serializes its
+// allocations, and no two strings end up in the same memory.
+TEST(ItemMemory, ItemsChangedOnSeveralThreadsAfterTheParse) {
+    auto feed = parse_feed(numbered_feed(400));
+    ASSERT_TRUE(feed.has_value());
+    auto& items = feed->items;
+    std::vector<std::string> summaries;
+    for (const auto& item : items)
+        summaries.emplace_back(item.summary);
+    constexpr std::size_t k_threads = 4;
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&items, t] {
+            for (std::size_t round = 0; round < 20; ++round)
+                for (std::size_t i = t; i < items.size(); i += k_threads)
+                    items[i].summary += "[" + std::to_string(i) + ":" + std::to_string(round) +
+                                        "]" + std::string(40, 'a' + static_cast<char>(t));
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        std::string expected = summaries[i];
+        for (std::size_t round = 0; round < 20; ++round)
+            expected += "[" + std::to_string(i) + ":" + std::to_string(round) + "]" +
+                        std::string(40, 'a' + static_cast<char>(i % k_threads));
+        ASSERT_EQ(std::string_view(items[i].summary), expected) << "item " << i;
+        ASSERT_EQ(items[i].title, expected_title(i));
+    }
+}
 
 TEST(Cdata, SameTextInShortAndLongFeeds) {
     std::string item = "<item><guid>g1</guid><title>Mixed <![CDATA[<b>bold</b>]]> title</title>"
