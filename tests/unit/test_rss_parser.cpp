@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "http_test_server.hpp" // read_fixture
@@ -316,6 +317,23 @@ TEST(ItemMemory, ACopyKeepsItsTextOnTheHeap) {
     }
     EXPECT_EQ(copy.title, expected_title(1));
     EXPECT_EQ(copy.title.get_allocator().resource(), std::pmr::get_default_resource());
+    EXPECT_EQ(copy.memory.get(), std::pmr::get_default_resource()); // holds no arena
+}
+
+TEST(ItemMemory, AMovedItemKeepsTheArenaAnAssignedOneItsOwnMemory) {
+    Item assigned;
+    std::optional<Item> taken;
+    {
+        auto feed = parse_feed(numbered_feed(3));
+        ASSERT_TRUE(feed.has_value());
+        assigned = std::move(feed->items[2]); // text copied into the heap it already uses
+        taken.emplace(std::move(feed->items[1]));
+    }
+    EXPECT_EQ(assigned.title, expected_title(2));
+    EXPECT_EQ(assigned.memory.get(), std::pmr::get_default_resource());
+    EXPECT_EQ(taken->title, expected_title(1)); // the arena lives on through this item alone
+    EXPECT_NE(taken->memory.get(), std::pmr::get_default_resource());
+    EXPECT_EQ(taken->title.get_allocator().resource(), taken->memory.get());
 }
 
 // After the parse the items may be changed on any thread: the arena then serializes its

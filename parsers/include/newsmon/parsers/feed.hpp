@@ -29,13 +29,36 @@ struct Enclosure {
 using Text = std::pmr::string;
 using TextList = std::pmr::vector<Text>;
 
+// Keeps alive the memory an item's text was allocated from. Only a moved item's text still
+// lives there: a copy's text is on the heap, and assignment writes into the memory the
+// target already has, so neither takes the other's.
+class TextMemory {
+public:
+    TextMemory() = default;
+    explicit TextMemory(std::shared_ptr<std::pmr::memory_resource> memory)
+        : m_memory(std::move(memory)) {}
+    TextMemory(const TextMemory& /*other*/) {}
+    TextMemory(TextMemory&& other) noexcept = default;
+    TextMemory& operator=(const TextMemory& /*other*/) { return *this; }
+    TextMemory& operator=(TextMemory&& /*other*/) noexcept { return *this; }
+    ~TextMemory() = default;
+
+    // The memory, or the heap's when the text lives there.
+    [[nodiscard]] std::pmr::memory_resource* get() const {
+        return m_memory ? m_memory.get() : std::pmr::get_default_resource();
+    }
+
+private:
+    std::shared_ptr<std::pmr::memory_resource> m_memory;
+};
+
 struct Item {
     Item() = default;
     // An item whose text is allocated from `memory`, which it keeps alive.
     explicit Item(std::shared_ptr<std::pmr::memory_resource> memory);
 
     // First, so that it is released after the text that lives in it.
-    std::shared_ptr<std::pmr::memory_resource> memory;
+    TextMemory memory;
     Text guid;
     Text title;
     Text link;
