@@ -57,7 +57,8 @@ void* TextArena::carve_from_new_block(std::size_t bytes, std::size_t alignment) 
 
 std::byte* TextArena::new_block(std::size_t bytes) {
     // Not value-initialized: the text written into it is all that is ever read.
-    return m_blocks.emplace_back(new std::byte[bytes]).get();
+    std::unique_ptr<std::byte[]> block(new std::byte[bytes]);
+    return m_blocks.emplace_back(std::move(block)).get();
 }
 
 } // namespace detail
