@@ -2,10 +2,27 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "newsmon/parsers/feed.hpp"
 
 namespace newsmon::parsers {
+
+TextMemory& TextMemory::operator=(TextMemory&& other) {
+    if (!other.m_memory || other.m_memory == m_memory)
+        return *this;
+    if (!m_memory) {
+        m_memory = std::move(other.m_memory);
+        return *this;
+    }
+    // One owner of both, seen as this item's own memory.
+    using Both = std::pair<std::shared_ptr<std::pmr::memory_resource>,
+                           std::shared_ptr<std::pmr::memory_resource>>;
+    auto both = std::make_shared<Both>(m_memory, std::move(other.m_memory));
+    std::pmr::memory_resource* own = m_memory.get();
+    m_memory = std::shared_ptr<std::pmr::memory_resource>(std::move(both), own);
+    return *this;
+}
 
 Item::Item(std::shared_ptr<std::pmr::memory_resource> arena)
     : memory(std::move(arena)), guid(memory.get()), title(memory.get()), link(memory.get()),

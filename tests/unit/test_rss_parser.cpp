@@ -320,20 +320,33 @@ TEST(ItemMemory, ACopyKeepsItsTextOnTheHeap) {
     EXPECT_EQ(copy.memory.get(), std::pmr::get_default_resource()); // holds no arena
 }
 
-TEST(ItemMemory, AMovedItemKeepsTheArenaAnAssignedOneItsOwnMemory) {
-    Item assigned;
-    std::optional<Item> taken;
+// Moved text may stay in the arena it came from (an empty optional is moved into, not
+// assigned), so moving an item, into a new one or onto an old one, brings the arena along.
+TEST(ItemMemory, MovedItemsKeepTheArenaTheirTextCameFrom) {
+    Item onto_heap_item;
+    std::optional<Item> constructed;
+    std::optional<Item> onto_other_arena;
     {
-        auto feed = parse_feed(numbered_feed(3));
+        auto other = parse_feed(numbered_feed(1));
+        ASSERT_TRUE(other.has_value());
+        onto_other_arena.emplace(std::move(other->items[0]));
+        auto feed = parse_feed(numbered_feed(4));
         ASSERT_TRUE(feed.has_value());
-        assigned = std::move(feed->items[2]); // text copied into the heap it already uses
-        taken.emplace(std::move(feed->items[1]));
+        onto_heap_item = std::move(feed->items[2]);
+        constructed.emplace(std::move(feed->items[1]));
+        *onto_other_arena = std::move(feed->items[3]);
     }
-    EXPECT_EQ(assigned.title, expected_title(2));
-    EXPECT_EQ(assigned.memory.get(), std::pmr::get_default_resource());
-    EXPECT_EQ(taken->title, expected_title(1)); // the arena lives on through this item alone
-    EXPECT_NE(taken->memory.get(), std::pmr::get_default_resource());
-    EXPECT_EQ(taken->title.get_allocator().resource(), taken->memory.get());
+    EXPECT_EQ(onto_heap_item.title, expected_title(2));
+    EXPECT_EQ(html_of(onto_heap_item), "<p>Paragraph of story 2 " + std::string(200, 'x') + "</p>");
+    EXPECT_EQ(constructed->title, expected_title(1)); // the arena lives on through this item
+    EXPECT_EQ(constructed->title.get_allocator().resource(), constructed->memory.get());
+    EXPECT_EQ(onto_other_arena->title, expected_title(3));
+    EXPECT_EQ(html_of(*onto_other_arena),
+              "<p>Paragraph of story 3 " + std::string(200, 'x') + "</p>");
+    // Freed in an order that leaves each item the last holder of what it uses.
+    constructed.reset();
+    onto_other_arena.reset();
+    EXPECT_EQ(html_of(onto_heap_item), "<p>Paragraph of story 2 " + std::string(200, 'x') + "</p>");
 }
 
 // After the parse the items may be changed on any thread: the arena then serializes its

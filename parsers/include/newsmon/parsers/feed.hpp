@@ -29,9 +29,10 @@ struct Enclosure {
 using Text = std::pmr::string;
 using TextList = std::pmr::vector<Text>;
 
-// Keeps alive the memory an item's text was allocated from. Only a moved item's text still
-// lives there: a copy's text is on the heap, and assignment writes into the memory the
-// target already has, so neither takes the other's.
+// Keeps alive the memory an item's text was allocated from. A copy's text is on the heap, so a
+// copy holds none. Moving brings the memory along: text moved in may still live there (an
+// empty optional string is moved into, not assigned), so an assigned-to item keeps its own
+// memory and the other's too.
 class TextMemory {
 public:
     TextMemory() = default;
@@ -40,10 +41,10 @@ public:
     TextMemory(const TextMemory& /*other*/) {}
     TextMemory(TextMemory&& other) noexcept = default;
     TextMemory& operator=(const TextMemory& /*other*/) { return *this; }
-    TextMemory& operator=(TextMemory&& /*other*/) noexcept { return *this; }
+    TextMemory& operator=(TextMemory&& other);
     ~TextMemory() = default;
 
-    // The memory, or the heap's when the text lives there.
+    // The memory the item's own text is allocated from; the heap's when it holds none.
     [[nodiscard]] std::pmr::memory_resource* get() const {
         return m_memory ? m_memory.get() : std::pmr::get_default_resource();
     }
