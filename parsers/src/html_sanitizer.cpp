@@ -1,9 +1,13 @@
 // The streaming sanitizer for content_html, and the attribute reader it shares with
-// autodiscovery.
+// autodiscovery. Tags are read as the HTML5 tokenizer reads them and written out anew from
+// what was read, keeping only what html_policy allows; text between tags is copied, with
+// every '<' that opens no tag escaped. Whatever the input, a browser then reads the output's
+// tags exactly as they were written.
 #include <algorithm>
 
 #include "html_tags.hpp"
 #include "newsmon/parsers/html.hpp"
+#include "newsmon/parsers/html_policy.hpp"
 #include "newsmon/parsers/url.hpp"
 #include "text_internal.hpp"
 
@@ -11,125 +15,47 @@ namespace newsmon::parsers {
 
 namespace {
 
+using html::Attribute;
 using html::plain_tag;
 using html::read_tag;
 using html::role_of;
 using html::skip_element_content;
 using html::skip_markup_declaration;
+using html::starts_declaration;
 using html::starts_tag;
 using html::Tag;
 using html::TagRole;
 
-bool in_list(std::string_view name, std::initializer_list<std::string_view> names) {
-    for (auto candidate : names)
-        if (candidate == name)
-            return true;
-    return false;
+// The attribute's value as it will be written, or nullopt when it goes.
+std::optional<std::string> kept_value(const Tag& tag, const Attribute& attribute,
+                                      std::string_view base_url) {
+    if (!html_policy::keeps_attribute(tag.name, attribute.name))
+        return std::nullopt;
+    if (!html_policy::is_url_attribute(attribute.name))
+        return attribute.value;
+    if (!html_policy::keeps_url(tag.name, attribute.name, attribute.value))
+        return std::nullopt;
+    std::string resolved = resolve_url(base_url, attribute.value);
+    // A base (xml:base comes from the feed) can bring a scheme of its own.
+    if (!html_policy::keeps_url(tag.name, attribute.name, resolved))
+        return std::nullopt;
+    return resolved;
 }
 
-struct Attribute {
-    std::string name;
-    std::string value; // decoded
-    bool has_value = false;
-};
-
-std::vector<Attribute> parse_attributes(std::string_view text) {
-    std::vector<Attribute> attributes;
-    std::size_t i = 0;
-    auto skip_space = [&] {
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-                                   text[i] == '\r' || text[i] == '\f' || text[i] == '/'))
-            ++i;
-    };
-    while (true) {
-        skip_space();
-        if (i >= text.size())
-            break;
-        Attribute attribute;
-        while (i < text.size() && text[i] != '=' && text[i] != ' ' && text[i] != '\t' &&
-               text[i] != '\n' && text[i] != '\r' && text[i] != '/')
-            attribute.name.push_back(ascii_lower(text[i++]));
-        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
-            ++i;
-        if (i < text.size() && text[i] == '=') {
-            ++i;
-            while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
-                ++i;
-            std::size_t start = i, end = i;
-            if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
-                char quote = text[i];
-                start = i + 1;
-                end = text.find(quote, start);
-                if (end == std::string_view::npos)
-                    end = text.size();
-                i = std::min(end + 1, text.size());
-            } else {
-                while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\n')
-                    ++i;
-                end = i;
-            }
-            attribute.value = decode_entities(text.substr(start, end - start));
-            attribute.has_value = true;
-        }
-        if (!attribute.name.empty())
-            attributes.push_back(std::move(attribute));
-    }
-    return attributes;
-}
-
-bool is_url_attribute(std::string_view name) {
-    return in_list(name, {"href", "src", "action", "poster", "cite", "background", "longdesc",
-                          "data", "xlink:href", "formaction", "usemap", "lowsrc", "dynsrc"});
-}
-
-// The scheme, lower-cased, ignoring white space and controls browsers ignore too.
-std::string scheme_of(std::string_view url) {
-    std::string scheme;
-    for (char c : url) {
-        if (static_cast<unsigned char>(c) <= 0x20)
-            continue;
-        if (c == ':')
-            return scheme;
-        if (!is_ascii_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
-            return "";
-        scheme.push_back(ascii_lower(c));
-    }
-    return "";
-}
-
-bool is_safe_url(std::string_view name, std::string_view url) {
-    std::string scheme = scheme_of(url);
-    if (scheme == "javascript" || scheme == "vbscript" || scheme == "livescript")
-        return false;
-    if (scheme == "data") {
-        std::string lowered;
-        for (char c : url.substr(0, 20))
-            lowered.push_back(ascii_lower(c));
-        return name == "src" && lowered.find("data:image/") != std::string::npos &&
-               lowered.find("svg") == std::string::npos;
-    }
-    return true;
-}
-
-template <typename Out> void append_tag(Out& out, const Tag& tag, std::string_view base_url) {
+template <typename Out>
+void append_start_tag(Out& out, const Tag& tag, const std::vector<Attribute>& attributes,
+                      std::string_view base_url) {
     out += '<';
     out += tag.name;
-    for (auto& attribute : parse_attributes(tag.attributes)) {
-        const std::string& name = attribute.name;
-        if (name.starts_with("on") || name == "style" || name == "srcdoc" || name == "srcset" ||
-            name.starts_with("xmlns") || name.find('<') != std::string::npos ||
-            name.find('"') != std::string::npos)
+    for (const auto& attribute : attributes) {
+        auto value = kept_value(tag, attribute, base_url);
+        if (!value)
             continue;
-        if (is_url_attribute(name)) {
-            if (!is_safe_url(name, attribute.value))
-                continue;
-            attribute.value = resolve_url(base_url, attribute.value);
-        }
         out += ' ';
-        out += name;
+        out += attribute.name;
         if (attribute.has_value) {
             out += "=\"";
-            out += escape_html(attribute.value);
+            out += escape_html(*value);
             out += '"';
         }
     }
@@ -140,27 +66,20 @@ template <typename Out> void append_tag(Out& out, const Tag& tag, std::string_vi
 
 std::vector<HtmlAttributes> find_start_tags(std::string_view html, std::string_view name) {
     std::vector<HtmlAttributes> found;
+    std::vector<Attribute> attributes;
     for (std::size_t lt = html.find('<'); lt != std::string_view::npos;
          lt = html.find('<', lt + 1)) {
-        if (!starts_tag(html, lt) || html[lt + 1] == '/' || html[lt + 1] == '!' ||
-            html[lt + 1] == '?')
+        if (!starts_tag(html, lt) || starts_declaration(html, lt) || html[lt + 1] == '/')
             continue;
-        Tag tag = read_tag(html, lt);
-        if (tag.name != name)
+        Tag tag = read_tag(html, lt, &attributes);
+        if (tag.name != name || !tag.complete)
             continue;
-        HtmlAttributes attributes;
-        for (auto& attribute : parse_attributes(tag.attributes))
-            attributes.emplace_back(std::move(attribute.name), std::move(attribute.value));
-        found.push_back(std::move(attributes));
+        HtmlAttributes pairs;
+        for (auto& attribute : attributes)
+            pairs.emplace_back(std::move(attribute.name), std::move(attribute.value));
+        found.push_back(std::move(pairs));
     }
     return found;
-}
-
-bool only_space(std::string_view text) {
-    for (char c : text)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-            return false;
-    return true;
 }
 
 namespace {
@@ -169,6 +88,7 @@ namespace {
 template <typename Out>
 void sanitize_into(std::string_view html, std::string_view base_url, Out& out) {
     out.reserve(html.size());
+    std::vector<Attribute> attributes;
     std::size_t pos = 0;      // where the next piece of input starts
     std::size_t verbatim = 0; // input from here to `pos` is still to be copied as it is
     auto flush = [&](std::size_t upto) { out.append(html.substr(verbatim, upto - verbatim)); };
@@ -176,10 +96,9 @@ void sanitize_into(std::string_view html, std::string_view base_url, Out& out) {
         std::size_t lt = html.find('<', pos);
         if (lt == std::string_view::npos)
             break;
-        // A tag written as the sanitizer would write it ("<p>", "</em>") stays in the text
-        // copied as it is: most tags of news markup.
-        if (auto tag = plain_tag(html, lt);
-            tag && (tag->role == TagRole::inline_markup || tag->role == TagRole::block)) {
+        // An allowed tag written as the sanitizer would write it ("<p>", "</em>") stays in the
+        // text copied as it is: most tags of news markup.
+        if (auto tag = plain_tag(html, lt); tag && html_policy::keeps_element(tag->name)) {
             pos = tag->end;
             continue;
         }
@@ -189,28 +108,23 @@ void sanitize_into(std::string_view html, std::string_view base_url, Out& out) {
             verbatim = pos = lt + 1;
             continue;
         }
-        if (html[lt + 1] == '!' || html[lt + 1] == '?') {
+        if (starts_declaration(html, lt)) {
             verbatim = pos = skip_markup_declaration(html, lt);
             continue;
         }
-        Tag tag = read_tag(html, lt);
+        Tag tag = read_tag(html, lt, &attributes);
         pos = tag.end;
-        TagRole role = tag.name.empty() ? TagRole::drop_tag : role_of(tag.name);
-        if (role == TagRole::drop_content && !tag.closing && !tag.self_closing)
+        if (!tag.closing && !tag.self_closing && role_of(tag.name) == TagRole::drop_content)
             pos = skip_element_content(html, pos, tag.name);
         verbatim = pos;
-        if (role == TagRole::drop_tag || role == TagRole::drop_content)
+        if (!tag.complete || !html_policy::keeps_element(tag.name))
             continue;
         if (tag.closing) {
             out += "</";
             out += tag.name;
             out += '>';
-        } else if (only_space(tag.attributes)) {
-            out += '<';
-            out += tag.name;
-            out += tag.self_closing ? " />" : ">";
         } else {
-            append_tag(out, tag, base_url);
+            append_start_tag(out, tag, attributes, base_url);
         }
     }
     flush(html.size());

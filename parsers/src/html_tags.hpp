@@ -6,18 +6,30 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "text_internal.hpp"
 
 namespace newsmon::parsers::html {
 
-// A tag as the tokenizer saw it: name lower-cased, attributes as raw text.
-struct Tag {
+// An attribute as the HTML5 tokenizer reads it: name lower-cased, value with its character
+// references decoded.
+struct Attribute {
     std::string name;
+    std::string value;
+    bool has_value = false;
+};
+
+// A tag as the HTML5 tokenizer reads it (WHATWG HTML, 13.2.5): the name runs to white space,
+// '/' or '>', and quotes count only where an attribute value may start, so the tag ends where
+// a browser ends it.
+struct Tag {
+    std::string name; // lower-cased
     bool closing = false;
     bool self_closing = false;
-    std::string_view attributes;
-    std::size_t end = 0; // index just past '>'
+    bool complete = true;        // false: the input ended inside the tag, which browsers then drop
+    std::string_view attributes; // the raw text after the name
+    std::size_t end = 0;         // index just past '>'
 };
 
 // What the text extractor and the sanitizer do with an element.
@@ -37,21 +49,41 @@ struct PlainTag {
     TagRole role = TagRole::inline_markup;
 };
 
-[[nodiscard]] Tag read_tag(std::string_view html, std::size_t at);
-// Skips a comment or declaration starting at `at`; returns the index after it.
+// The tag at `at` ('<' and a letter, or "</" and a letter). With `attributes`, its attributes
+// too, each name once (the first wins, as in browsers).
+[[nodiscard]] Tag read_tag(std::string_view html, std::size_t at,
+                           std::vector<Attribute>* attributes = nullptr);
+// Skips what starts at `at` and is no tag: a comment ("<!--", ending at "-->" or "--!>"),
+// a doctype, CDATA or other "<!" declaration, "<?", or "</" without a letter (ending at the
+// first '>'). Returns the index after it.
 [[nodiscard]] std::size_t skip_markup_declaration(std::string_view html, std::size_t at);
-// Index just past "</name ...>", or the end of input when it never comes.
+// Index just past "</name ...>" (the name followed by white space, '/' or '>'), or the end of
+// input when it never comes.
 [[nodiscard]] std::size_t skip_element_content(std::string_view html, std::size_t from,
                                                std::string_view name);
 
 // Inline: the text extractor and the sanitizer call these for every '<' they meet.
 
 // '<' at `at` starts a tag, comment or declaration (not "a < b").
+[[nodiscard]] inline bool is_html_space(char c) {
+    // CR counts: browsers turn it into LF before tokenizing.
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
 [[nodiscard]] inline bool starts_tag(std::string_view html, std::size_t at) {
     if (at + 1 >= html.size())
         return false;
     char next = html[at + 1];
-    return is_ascii_alpha(next) || next == '/' || next == '!' || next == '?';
+    if (next == '/')
+        return at + 2 < html.size(); // "</" at the very end is text
+    return is_ascii_alpha(next) || next == '!' || next == '?';
+}
+
+// '<' at `at` (where starts_tag holds) opens no tag but a comment, a declaration, "<?" or
+// "</" without a letter: all skipped by skip_markup_declaration.
+[[nodiscard]] inline bool starts_declaration(std::string_view html, std::size_t at) {
+    char next = html[at + 1];
+    return next == '!' || next == '?' || (next == '/' && !is_ascii_alpha(html[at + 2]));
 }
 
 [[nodiscard]] inline TagRole role_of(std::string_view name) {
@@ -113,6 +145,8 @@ struct PlainTag {
         {"option", drop_tag},
         {"p", block},
         {"param", drop_tag},
+        {"plaintext", drop_content},
+        {"portal", drop_content},
         {"pre", block},
         {"script", drop_content},
         {"section", block},
@@ -128,6 +162,7 @@ struct PlainTag {
         {"title", drop_content},
         {"tr", block},
         {"ul", block},
+        {"xmp", drop_content},
     };
     auto found =
         std::lower_bound(std::begin(k_roles), std::end(k_roles), name,

@@ -191,7 +191,7 @@ std::string plain_text(std::string_view html, bool markup) {
             pos = next + 1;
             continue;
         }
-        if (html[next + 1] == '!' || html[next + 1] == '?') {
+        if (html::starts_declaration(html, next)) {
             pos = skip_markup_declaration(html, next);
             continue;
         }

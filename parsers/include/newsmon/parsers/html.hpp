@@ -19,8 +19,9 @@ namespace newsmon::parsers {
 // the end removed, white space collapsed.
 [[nodiscard]] std::string decode_text(std::string_view text);
 
-// Markup kept, danger removed: no script, style, iframe, object, embed and the like (with their
-// content), no comments, no on* or style attributes, no javascript:/vbscript:/data: links.
+// Markup kept, danger removed: only the elements, attributes and URL schemes html_policy
+// allows, every tag written anew; script, style, iframe, object and the like go with their
+// content, other elements (font, form, custom ones) with their tag only; no comments.
 // Relative href and src values are resolved against `base_url` when it is absolute.
 [[nodiscard]] std::string sanitize_html(std::string_view html, std::string_view base_url);
 
