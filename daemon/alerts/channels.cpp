@@ -101,10 +101,14 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
     char detail[CURL_ERROR_SIZE] = {};
     set(easy.get(), CURLOPT_URL, m_smtp.url.c_str());
     set(easy.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    set(easy.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    // Credentials only ever cross TLS: with them, a server that offers no STARTTLS is refused
+    // before AUTH, rather than given the password in clear text.
+    bool credentials = !m_smtp.username.empty();
+    set(easy.get(), CURLOPT_USE_SSL,
+        static_cast<long>(credentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     set(easy.get(), CURLOPT_MAIL_FROM, from.c_str());
     set(easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
-    if (!m_smtp.username.empty()) {
+    if (credentials) {
         set(easy.get(), CURLOPT_USERNAME, m_smtp.username.c_str());
         set(easy.get(), CURLOPT_PASSWORD, m_smtp.password.c_str());
     }
@@ -120,3 +124,7 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
 }
 
 } // namespace newsmon::alerts
+    if (code == CURLE_USE_SSL_FAILED)
+        return "e-mail to " + address +
+               ": the SMTP server offers no TLS (STARTTLS), and [smtp] credentials are only sent "
+               "over TLS; use smtps:// or a server with STARTTLS";

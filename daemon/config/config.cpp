@@ -169,8 +169,8 @@ ConvertError smtp_url(const std::string& url) {
 const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
     static const std::vector<KeySpec<SmtpSettings>> k_keys = {
         key<SmtpSettings, std::string>("url", &SmtpSettings::url, "none (e-mail alerts off)",
-                                       "smtp://host:587 (STARTTLS when offered) or "
-                                       "smtps://host:465",
+                                       "smtp://host:587 (STARTTLS when offered, required "
+                                       "with a username) or smtps://host:465",
                                        smtp_url),
         key("from", &SmtpSettings::from, "\"newsmon@<host>\"", "the From address of alert mail"),
         key("username", &SmtpSettings::username, "none",
