@@ -8,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "alerts/webhook_policy.hpp"
 #include "config/key_table.hpp"
 #include "tag/term.hpp"
 
@@ -182,6 +183,13 @@ const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
     return k_keys;
 }
 
+ConvertError webhook_targets(const std::vector<std::string>& entries) {
+    for (const auto& entry : entries)
+        if (auto error = alerts::check_allow_entry(entry))
+            return error;
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<AlertSettings>>& alert_keys() {
     static const std::vector<KeySpec<AlertSettings>> k_keys = {
         key<AlertSettings, int>("max_attempts", &AlertSettings::max_attempts, "8",
@@ -197,6 +205,10 @@ const std::vector<KeySpec<AlertSettings>>& alert_keys() {
         key<AlertSettings, Duration>("rules_refresh", &AlertSettings::rules_refresh, "\"30s\"",
                                      "re-read the rules this often even without a notification",
                                      positive_duration),
+        key<AlertSettings, std::vector<std::string>>(
+            "webhook_allow", &AlertSettings::webhook_allow, "[]",
+            "private hosts and networks (CIDR) webhooks may reach; others only public addresses",
+            webhook_targets),
     };
     return k_keys;
 }
