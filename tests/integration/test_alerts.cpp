@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 
 #include <fmt/format.h>
@@ -531,6 +532,38 @@ TEST_F(AlertCommands, AddListDisableEnableRemove) {
     EXPECT_EQ(run(action("rm", "nobody")), 2);
     EXPECT_EQ(run(action("rm", "desk")), 0);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_rules"), 0);
+}
+
+// The secret is read from a file or standard input, never needed on the command line.
+TEST_F(AlertCommands, SecretFromAFileOrStandardInput) {
+    auto secret_path =
+        std::filesystem::temp_directory_path() / ("newsmon-secret-" + std::to_string(getpid()));
+    std::ofstream(secret_path) << "f1le-s3cret\r\nnot this line\n";
+    auto add = action("add", "from-file");
+    add.query = "NATO";
+    add.webhooks = {"https://hooks.example.test/desk"};
+    add.secret_file = secret_path.string();
+    EXPECT_EQ(run(add), 0);
+    std::filesystem::remove(secret_path);
+    EXPECT_EQ(run(add), 2); // the file is gone: refused before the database is touched
+
+    int pipe_ends[2];
+    ASSERT_EQ(pipe(pipe_ends), 0);
+    ASSERT_EQ(write(pipe_ends[1], "st4din-s3cret\n", 14), 14);
+    close(pipe_ends[1]);
+    int saved_stdin = dup(0);
+    dup2(pipe_ends[0], 0);
+    close(pipe_ends[0]);
+    add.name = "from-stdin";
+    add.secret_file = "-";
+    int status = run(add);
+    dup2(saved_stdin, 0);
+    close(saved_stdin);
+    std::cin.clear();
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(db.text("SELECT string_agg(name || '=' || secret, ' ' ORDER BY name) "
+                      "FROM alert_rules"),
+              "from-file=f1le-s3cret from-stdin=st4din-s3cret");
 }
 
 TEST_F(AlertCommands, TestShowsTheStoredArticlesAQueryWouldHaveMatched) {
