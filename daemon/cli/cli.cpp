@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::cli {
 
@@ -158,7 +159,7 @@ int run(int argc, char** argv) {
             return command_alert(options, alert);
         }
     } catch (const std::exception& error) {
-        fmt::print(stderr, "error: {}\n", error.what());
+        fmt::print(stderr, "error: {}\n", store::redact_passwords(error.what()));
         return k_exit_failure;
     }
     return k_exit_usage;
