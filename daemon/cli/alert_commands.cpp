@@ -1,5 +1,6 @@
-// `newsmon alert …`: analysts' rules from the command line. Everything here is also possible
-// with plain SQL on alert_rules; these commands check the query and channels first.
+// `newsmon alert …`: alert rules from the command line. Everything here is also possible
+// with plain SQL on alert_rules as the daemon's role; these commands check the query and
+// channels first.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
