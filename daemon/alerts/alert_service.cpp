@@ -4,6 +4,7 @@
 
 #include "alerts/rule_store.hpp"
 #include "service/log.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::alerts {
 namespace {
@@ -62,7 +63,8 @@ void AlertService::run() {
         } catch (const std::exception& error) {
             // The database went away; matches wait in alert_deliveries until it is back.
             log::warn("alert sender paused",
-                      {log::field("error", error.what()), log::field("retry_ms", retry.count())});
+                      {log::field("error", store::redact_passwords(error.what())),
+                       log::field("retry_ms", retry.count())});
             pause(retry);
             retry = std::min(retry * 2, k_longest_retry);
         }
@@ -70,7 +72,7 @@ void AlertService::run() {
 }
 
 void AlertService::serve(const std::string& database_url) {
-    pqxx::connection connection{database_url};
+    pqxx::connection connection{store::remember_password(database_url)};
     bool rules_changed = true, deliveries_added = true;
     Flag rules_flag(connection, "newsmon_rules", rules_changed);
     Flag deliveries_flag(connection, "newsmon_deliveries", deliveries_added);

@@ -48,6 +48,32 @@ fetch::CurlEasy new_transfer(long timeout_ms, const std::atomic<bool>* stopping)
     return easy;
 }
 
+// The webhook's host and policy, and whether the policy refused an address it resolved to.
+struct WebhookTarget {
+    const WebhookPolicy& policy;
+    std::string host;
+    bool refused = false;
+};
+
+curl_socket_t open_allowed_socket(void* state, curlsocktype, curl_sockaddr* address) {
+    auto* target = static_cast<WebhookTarget*>(state);
+    if (!target->policy.allows(target->host, &address->addr)) {
+        target->refused = true;
+        return CURL_SOCKET_BAD;
+    }
+    return socket(address->family, address->socktype, address->protocol);
+}
+
+std::string host_of(const std::string& url) {
+    fetch::CurlUrl parsed(curl_url());
+    char* host = nullptr;
+    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
+        return {};
+    fetch::CurlString owned(host);
+    return owned.get();
+}
+
 std::string curl_error(CURLcode code, const char* detail) {
     return *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
 }
@@ -55,7 +81,8 @@ std::string curl_error(CURLcode code, const char* detail) {
 } // namespace
 
 ChannelSender::ChannelSender(const config::Config& config, const std::atomic<bool>* stopping)
-    : m_smtp(config.smtp), m_user_agent(config.http.user_agent),
+    : m_smtp(config.smtp), m_webhook_policy(config.alerts.webhook_allow),
+      m_user_agent(config.http.user_agent),
       m_timeout_ms(static_cast<long>(config.alerts.timeout.count())), m_stopping(stopping) {}
 
 std::optional<std::string> ChannelSender::post_webhook(const std::string& url,
@@ -80,7 +107,15 @@ std::optional<std::string> ChannelSender::post_webhook(const std::string& url,
     set(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     set(easy.get(), CURLOPT_WRITEFUNCTION, discard);
     set(easy.get(), CURLOPT_ERRORBUFFER, detail);
+    WebhookTarget target{m_webhook_policy, host_of(url)};
+    set(easy.get(), CURLOPT_OPENSOCKETFUNCTION, open_allowed_socket);
+    set(easy.get(), CURLOPT_OPENSOCKETDATA, &target);
     CURLcode code = curl_easy_perform(easy.get());
+    // Only that it was refused: which address and port answered how stays out of last_error.
+    if (code != CURLE_OK && target.refused)
+        return "webhook " + url +
+               ": refused: its address is private, loopback or link-local and not in [alerts] "
+               "webhook_allow";
     if (code != CURLE_OK)
         return "webhook " + url + ": " + curl_error(code, detail);
     long status = 0;
@@ -101,10 +136,14 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
     char detail[CURL_ERROR_SIZE] = {};
     set(easy.get(), CURLOPT_URL, m_smtp.url.c_str());
     set(easy.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    set(easy.get(), CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    // Credentials only ever cross TLS: with them, a server that offers no STARTTLS is refused
+    // before AUTH, rather than given the password in clear text.
+    bool credentials = !m_smtp.username.empty();
+    set(easy.get(), CURLOPT_USE_SSL,
+        static_cast<long>(credentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     set(easy.get(), CURLOPT_MAIL_FROM, from.c_str());
     set(easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
-    if (!m_smtp.username.empty()) {
+    if (credentials) {
         set(easy.get(), CURLOPT_USERNAME, m_smtp.username.c_str());
         set(easy.get(), CURLOPT_PASSWORD, m_smtp.password.c_str());
     }
@@ -114,6 +153,10 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
     set(easy.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
     set(easy.get(), CURLOPT_ERRORBUFFER, detail);
     CURLcode code = curl_easy_perform(easy.get());
+    if (code == CURLE_USE_SSL_FAILED)
+        return "e-mail to " + address +
+               ": the SMTP server offers no TLS (STARTTLS), and [smtp] credentials are only sent "
+               "over TLS; use smtps:// or a server with STARTTLS";
     if (code != CURLE_OK)
         return "e-mail to " + address + ": " + curl_error(code, detail);
     return std::nullopt;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "alerts/webhook_policy.hpp"
 #include "config/config.hpp"
 
 namespace newsmon::alerts {
@@ -16,7 +17,8 @@ public:
     ChannelSender(const config::Config& config, const std::atomic<bool>* stopping = nullptr);
 
     // POSTs `body` with X-Newsmon-Delivery, and X-Newsmon-Signature when `secret` is not empty.
-    // Returns the error, or nullopt when the receiver answered 2xx.
+    // Returns the error, or nullopt when the receiver answered 2xx. A private, loopback or
+    // link-local target not in [alerts] webhook_allow is refused before connecting.
     [[nodiscard]] std::optional<std::string> post_webhook(const std::string& url,
                                                           const std::string& body,
                                                           const std::string& delivery_id,
@@ -30,6 +32,7 @@ public:
 
 private:
     config::SmtpSettings m_smtp;
+    WebhookPolicy m_webhook_policy;
     std::string m_user_agent;
     long m_timeout_ms;
     const std::atomic<bool>* m_stopping;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <tuple>
 
 namespace newsmon::alerts {
 namespace {
@@ -63,8 +65,11 @@ public:
     Evaluation(const RuleSet& set, const ArticleFacts& article) : m_set(set) {
         find(article.title, true);
         find(article.body, false);
-        std::sort(m_found.begin(), m_found.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        // By pattern, then where each occurrence ends: near_holds merges these lists.
+        std::sort(m_found.begin(), m_found.end(), [](const Found& a, const Found& b) {
+            return std::tie(a.first, a.second.last_word, a.second.first_word) <
+                   std::tie(b.first, b.second.last_word, b.second.first_word);
+        });
         m_where.assign(set.pattern_count(), 0);
         for (const auto& [pattern, occurrence] : m_found)
             m_where[pattern] |= occurrence.in_title ? k_in_title : k_in_body;
@@ -128,6 +133,10 @@ public:
 
 private:
     using Found = std::pair<std::uint32_t, Occurrence>;
+    struct Span {
+        std::uint32_t first, last;
+        bool operator==(const Span&) const = default;
+    };
 
     void find(std::string_view text, bool in_title) {
         m_words.clear();
@@ -170,27 +179,48 @@ private:
         std::uint32_t right_atom = query.nodes[node.children[1]].atom;
         if (!atom_holds(rule, left_atom) || !atom_holds(rule, right_atom))
             return false;
-        auto in_scope = [&](std::uint32_t atom, const Occurrence& occurrence) {
-            return query.atoms[atom].field != Field::title || occurrence.in_title;
-        };
-        auto [left_begin, left_end] = occurrences(m_set.m_atom_pattern[rule][left_atom]);
-        auto [right_begin, right_end] = occurrences(m_set.m_atom_pattern[rule][right_atom]);
-        for (const Found* left = left_begin; left != left_end; ++left) {
-            const Occurrence& a = left->second;
-            if (!in_scope(left_atom, a))
+        // Title and body are separate texts: nearness only within one of them.
+        for (bool in_title : {true, false}) {
+            if (!in_title && (query.atoms[left_atom].field == Field::title ||
+                              query.atoms[right_atom].field == Field::title))
                 continue;
-            for (const Found* right = right_begin; right != right_end; ++right) {
-                const Occurrence& b = right->second;
-                if (!in_scope(right_atom, b) || a.in_title != b.in_title)
+            auto left = spans_of(m_set.m_atom_pattern[rule][left_atom], in_title);
+            auto right = spans_of(m_set.m_atom_pattern[rule][right_atom], in_title);
+            if (reaches(left, right, node.distance) || reaches(right, left, node.distance))
+                return true;
+        }
+        return false;
+    }
+
+    // A pattern's occurrences in the title or in the body, in order of where they end.
+    std::vector<Span> spans_of(std::uint32_t pattern, bool in_title) const {
+        std::vector<Span> spans;
+        auto [begin, end] = occurrences(pattern);
+        for (const Found* found = begin; found != end; ++found)
+            if (found->second.in_title == in_title)
+                spans.push_back({found->second.first_word, found->second.last_word});
+        return spans;
+    }
+
+    // Whether some `later` span has an `earlier` span that ends no later than it does, at most
+    // `distance` words before it starts (or overlapping it). For two such spans that is the
+    // whole NEAR condition; trying both ways round covers every pair. Both lists are sorted by
+    // where spans end, so one merge finds it: the best partner of each `later` span is the
+    // `earlier` span that ends last, or the one before it when that is the same occurrence.
+    static bool reaches(const std::vector<Span>& later, const std::vector<Span>& earlier,
+                        std::uint32_t distance) {
+        std::optional<Span> last, before_last; // two different occurrences
+        std::size_t next = 0;
+        for (const Span& span : later) {
+            for (; next < earlier.size() && earlier[next].last <= span.last; ++next) {
+                if (last && *last == earlier[next])
                     continue;
-                if (a.first_word == b.first_word && a.last_word == b.last_word)
-                    continue; // one occurrence is not near itself
-                std::uint32_t gap = b.first_word > a.last_word   ? b.first_word - a.last_word - 1
-                                    : a.first_word > b.last_word ? a.first_word - b.last_word - 1
-                                                                 : 0;
-                if (gap <= node.distance)
-                    return true;
+                before_last = last;
+                last = earlier[next];
             }
+            const std::optional<Span>& partner = last && *last == span ? before_last : last;
+            if (partner && std::uint64_t{span.first} <= std::uint64_t{partner->last} + distance + 1)
+                return true; // one occurrence is never near itself: it is not its own partner
         }
         return false;
     }

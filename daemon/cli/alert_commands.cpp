@@ -1,5 +1,6 @@
-// `newsmon alert …`: analysts' rules from the command line. Everything here is also possible
-// with plain SQL on alert_rules; these commands check the query and channels first.
+// `newsmon alert …`: alert rules from the command line. Everything here is also possible
+// with plain SQL on alert_rules as the daemon's role; these commands check the query and
+// channels first.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -16,11 +17,35 @@ namespace {
 struct NewRule {
     std::string channels;
     std::optional<long long> digest_seconds;
+    std::string secret;
 };
+
+// The webhook secret: the first line of --secret-file (or of standard input), else --secret,
+// which other users can read in ps while the command runs.
+std::optional<std::string> secret_of(const AlertCommand& command) {
+    if (command.secret_file.empty()) {
+        if (!command.secret.empty())
+            fmt::print(stderr, "warning: --secret can be read by other users in ps and stays in "
+                               "shell history; use --secret-file FILE or --secret-file -\n");
+        return command.secret;
+    }
+    std::string text;
+    if (read_input(command.secret_file, text) != k_exit_ok)
+        return std::nullopt;
+    std::string secret = text.substr(0, text.find('\n'));
+    if (secret.ends_with('\r'))
+        secret.pop_back();
+    if (secret.empty()) {
+        fmt::print(stderr, "error: --secret-file {}: the first line is empty\n",
+                   command.secret_file);
+        return std::nullopt;
+    }
+    return secret;
+}
 
 std::optional<NewRule> checked_rule(const AlertCommand& command) {
     alerts::Channels channels{command.webhooks, command.emails, command.notify};
-    NewRule rule{alerts::channels_json(channels), std::nullopt};
+    NewRule rule{alerts::channels_json(channels), std::nullopt, {}};
     if (auto compiled = alerts::compile_rule(0, command.name, command.query, rule.channels);
         !compiled) {
         fmt::print(stderr, "error: {}\n", compiled.error());
@@ -34,6 +59,10 @@ std::optional<NewRule> checked_rule(const AlertCommand& command) {
         }
         rule.digest_seconds = digest->count();
     }
+    auto secret = secret_of(command);
+    if (!secret)
+        return std::nullopt;
+    rule.secret = std::move(*secret);
     return rule;
 }
 
@@ -43,7 +72,7 @@ int add_rule(store::Store& store, const AlertCommand& command, const NewRule& ru
         "INSERT INTO alert_rules (name, query, channels, digest, secret) "
         "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, '')) "
         "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
-        command.name, command.query, rule.channels, rule.digest_seconds, command.secret);
+        command.name, command.query, rule.channels, rule.digest_seconds, rule.secret);
     if (added.empty()) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::cli {
 
@@ -92,8 +93,14 @@ int run(int argc, char** argv) {
     alert_add->add_flag("--notify", alert.notify, "NOTIFY newsmon_alert with the JSON payload");
     alert_add->add_option("--digest", alert.digest,
                           "Collect matches and send one message per period, e.g. 1h");
-    alert_add->add_option("--secret", alert.secret,
-                          "Sign webhook bodies: X-Newsmon-Signature: sha256=<HMAC>");
+    auto* secret_file = alert_add->add_option(
+        "--secret-file", alert.secret_file,
+        "Sign webhook bodies (X-Newsmon-Signature) with the first line of this file; - reads it "
+        "from standard input");
+    alert_add
+        ->add_option("--secret", alert.secret,
+                     "As --secret-file, but shown to every user in ps and kept in shell history")
+        ->excludes(secret_file);
     auto* alert_list = alert_cmd->add_subcommand("list", "List rules and their deliveries");
     alert_list->add_flag("--json", alert.json, "Print a JSON array");
     for (const char* action : {"enable", "disable", "rm"}) {
@@ -152,7 +159,7 @@ int run(int argc, char** argv) {
             return command_alert(options, alert);
         }
     } catch (const std::exception& error) {
-        fmt::print(stderr, "error: {}\n", error.what());
+        fmt::print(stderr, "error: {}\n", store::redact_passwords(error.what()));
         return k_exit_failure;
     }
     return k_exit_usage;

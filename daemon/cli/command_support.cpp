@@ -9,6 +9,7 @@
 #include "cli/cli.hpp"
 
 #include "service/log.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::cli {
 
@@ -27,7 +28,8 @@ std::unique_ptr<store::Store> open_store(const config::Config& config) {
     try {
         return std::make_unique<store::Store>(config.database.url);
     } catch (const std::exception& error) {
-        fmt::print(stderr, "error: cannot connect to the database: {}\n", error.what());
+        fmt::print(stderr, "error: cannot connect to the database: {}\n",
+                   store::redact_passwords(error.what()));
         return nullptr;
     }
 }

@@ -64,8 +64,9 @@ struct AlertCommand {
     std::vector<std::string> webhooks;
     std::vector<std::string> emails;
     bool notify = false;
-    std::string digest; // "1h"; empty: one message per article
-    std::string secret;
+    std::string digest;       // "1h"; empty: one message per article
+    std::string secret;       // --secret: visible in ps and shell history, so warned about
+    std::string secret_file;  // --secret-file: its first line; "-" for standard input
     std::string since = "7d"; // test
     int limit = 50;           // test
     bool json = false;        // list, test

@@ -1,6 +1,9 @@
 #include "config/config.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +11,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "alerts/webhook_policy.hpp"
 #include "config/key_table.hpp"
 #include "tag/term.hpp"
 
@@ -80,10 +84,35 @@ const std::vector<KeySpec<HttpSettings>>& http_keys() {
     return k_keys;
 }
 
+// host:port with a port of 0 to 65535 (0: any free one), an IPv6 host in brackets, or "off".
+ConvertError listen_address(const std::string& listen) {
+    if (listen == "off")
+        return std::nullopt;
+    auto expected = [&] {
+        return "expected host:port (port 0 to 65535; [::1]:9464 for IPv6) or \"off\", got \"" +
+               listen + "\"";
+    };
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+        return expected();
+    std::string_view host(listen.data(), colon), digits(listen.data() + colon + 1);
+    int port = -1;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+        port < 0 || port > 65535)
+        return expected();
+    bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+    if (!bracketed && host.find_first_of(":[] \t") != std::string_view::npos)
+        return expected();
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<ServerSettings>>& server_keys() {
     static const std::vector<KeySpec<ServerSettings>> k_keys = {
-        key("listen", &ServerSettings::listen, "\"127.0.0.1:9464\"",
-            "address of the /metrics and /healthz endpoints"),
+        key<ServerSettings, std::string>("listen", &ServerSettings::listen, "\"127.0.0.1:9464\"",
+                                         "address of the /metrics and /healthz endpoints, or "
+                                         "\"off\"",
+                                         listen_address),
     };
     return k_keys;
 }
@@ -169,10 +198,11 @@ ConvertError smtp_url(const std::string& url) {
 const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
     static const std::vector<KeySpec<SmtpSettings>> k_keys = {
         key<SmtpSettings, std::string>("url", &SmtpSettings::url, "none (e-mail alerts off)",
-                                       "smtp://host:587 (STARTTLS when offered) or "
-                                       "smtps://host:465",
+                                       "smtp://host:587 (STARTTLS when offered, required "
+                                       "with a username) or smtps://host:465",
                                        smtp_url),
-        key("from", &SmtpSettings::from, "\"newsmon@<host>\"", "the From address of alert mail"),
+        key("from", &SmtpSettings::from, "\"newsmon@<host>\"",
+            "the From address of alert mail; empty: newsmon@ and this host's name"),
         key("username", &SmtpSettings::username, "none",
             "SMTP login; $NEWSMON_SMTP_USERNAME overrides it"),
         key("password_file", &SmtpSettings::password_file, "none",
@@ -180,6 +210,13 @@ const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
             "$NEWSMON_SMTP_PASSWORD gives it"),
     };
     return k_keys;
+}
+
+ConvertError webhook_targets(const std::vector<std::string>& entries) {
+    for (const auto& entry : entries)
+        if (auto error = alerts::check_allow_entry(entry))
+            return error;
+    return std::nullopt;
 }
 
 const std::vector<KeySpec<AlertSettings>>& alert_keys() {
@@ -197,6 +234,10 @@ const std::vector<KeySpec<AlertSettings>>& alert_keys() {
         key<AlertSettings, Duration>("rules_refresh", &AlertSettings::rules_refresh, "\"30s\"",
                                      "re-read the rules this often even without a notification",
                                      positive_duration),
+        key<AlertSettings, std::vector<std::string>>(
+            "webhook_allow", &AlertSettings::webhook_allow, "[]",
+            "private hosts and networks (CIDR) webhooks may reach; others only public addresses",
+            webhook_targets),
     };
     return k_keys;
 }
@@ -447,6 +488,13 @@ std::optional<std::string> environment(const char* name) {
     return std::string(value);
 }
 
+std::string host_name() {
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || !*host)
+        return "localhost";
+    return host;
+}
+
 void resolve_smtp_secrets(SmtpSettings& smtp) {
     if (auto username = environment("NEWSMON_SMTP_USERNAME"))
         smtp.username = *username;
@@ -476,6 +524,8 @@ LoadResult load_config_text(std::string_view text, const std::string& name) {
     if (auto url = credential("database_url"))
         config.database.url = *url;
     resolve_smtp_secrets(config.smtp);
+    if (config.smtp.from.empty())
+        config.smtp.from = "newsmon@" + host_name();
     LoadResult result = loader.finish(std::move(config));
     result.file_holds_password = file_holds_password;
     return result;

@@ -81,6 +81,7 @@ struct AlertSettings {
     Duration max_retry_delay = std::chrono::hours{1};  // longest wait between attempts
     Duration timeout = std::chrono::seconds{15};       // one webhook POST or SMTP session
     Duration rules_refresh = std::chrono::seconds{30}; // re-read rules even without NOTIFY
+    std::vector<std::string> webhook_allow; // private hosts and networks webhooks may reach
 };
 
 struct FeedConfig {

@@ -13,6 +13,7 @@
 #include "service/systemd_notify.hpp"
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -248,9 +249,10 @@ int Daemon::run() {
                 std::clamp(time_until_next_work(), std::chrono::milliseconds{0}, longest_sleep));
         } catch (const std::exception& error) {
             // Most often the database went away: drop the connection and try again later.
-            log::error("database unavailable", {log::field("error", error.what()),
-                                                log::field("retry_ms", retry_delay.count())});
-            set_database_state(false, error.what());
+            std::string problem = store::redact_passwords(error.what());
+            log::error("database unavailable",
+                       {log::field("error", problem), log::field("retry_ms", retry_delay.count())});
+            set_database_state(false, problem);
             notify_watchdog(); // the loop is alive; systemd should not kill it for the database
             m_store.reset();
             m_writers.clear();

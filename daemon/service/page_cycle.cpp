@@ -3,6 +3,7 @@
 #include "newsmon/parsers/article.hpp"
 #include "service/log.hpp"
 #include "store/page_store.hpp"
+#include "store/redact.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::service {
@@ -46,7 +47,8 @@ PageReport PageCycle::run(int limit, const fetch::Fetcher::Cancelled& cancelled)
             } catch (const std::exception& error) {
                 // The database went away: the lease runs out and the page is fetched again.
                 log::warn("page not stored",
-                          {log::field("url", jobs[index].url), log::field("error", error.what())});
+                          {log::field("url", jobs[index].url),
+                           log::field("error", store::redact_passwords(error.what()))});
             }
         },
         cancelled);

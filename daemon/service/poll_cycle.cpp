@@ -9,6 +9,7 @@
 #include "pages/page_policy.hpp"
 #include "schedule/schedule.hpp"
 #include "service/log.hpp"
+#include "store/redact.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::service {
@@ -191,14 +192,14 @@ void PollCycle::store_poll(store::Store& store, const store::FeedRow& feed, stor
     } catch (const std::exception& error) {
         if (m_spool && store::database_is_away(store, error)) {
             m_spool->put(poll); // stored, with its validators, when the database returns
-            log::warn("poll spooled",
-                      {log::field("feed", feed.url), log::field("error", error.what())});
+            log::warn("poll spooled", {log::field("feed", feed.url),
+                                       log::field("error", store::redact_passwords(error.what()))});
             std::lock_guard lock(m_report_mutex);
             ++report.spooled;
             return;
         }
-        log::error("store failed",
-                   {log::field("feed", feed.url), log::field("error", error.what())});
+        log::error("store failed", {log::field("feed", feed.url),
+                                    log::field("error", store::redact_passwords(error.what()))});
         std::lock_guard lock(m_report_mutex);
         ++report.failed;
     }

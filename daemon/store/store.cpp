@@ -3,6 +3,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
 #include "store/article_writer.hpp"
+#include "store/redact.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -48,7 +49,7 @@ std::string to_int_array(const std::vector<std::int64_t>& values) {
     return literal + "}";
 }
 
-Store::Store(const std::string& database_url) : m_connection(database_url) {
+Store::Store(const std::string& database_url) : m_connection(remember_password(database_url)) {
     // Short statements: JIT compilation (tens of milliseconds, triggered by the subplan cost
     // estimates of the batch upsert) would cost far more than it saves.
     m_connection.set_variable("jit", "off");

@@ -215,7 +215,7 @@ class Daemon:
                       f'instance = "{self.name}"\n'
                       f'[defaults]\nfull_text = "never"\n'
                       f'[alerts]\nretry_delay = "1s"\nmax_retry_delay = "2s"\n'
-                      f'max_attempts = 200\n'
+                      f'max_attempts = 200\nwebhook_allow = ["127.0.0.1"]\n'
                       f'{extra_toml}\n{feeds_toml}')
 
     def start(self):

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/hmac.h>
 #include <signal.h>
 #include <spawn.h>
@@ -8,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 
 #include <fmt/format.h>
@@ -15,6 +18,7 @@
 
 #include "alerts/rule_store.hpp"
 #include "alerts/sender.hpp"
+#include "alerts/webhook_policy.hpp"
 #include "cli/commands.hpp"
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
@@ -117,6 +121,7 @@ protected:
         settings.alerts.max_retry_delay = 200ms;
         settings.alerts.timeout = 3s;
         settings.alerts.max_attempts = 3;
+        settings.alerts.webhook_allow = {"127.0.0.1"}; // the test receivers listen there
     }
 
     void add_rule(const std::string& name, const std::string& query,
@@ -234,19 +239,105 @@ TEST_F(AlertsTest, AnInvalidRuleGetsLastErrorAndTheOthersKeepWorking) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_rules WHERE last_error IS NOT NULL"), 1);
 }
 
-TEST_F(AlertsTest, TheAnalystRoleMayAddAndChangeRulesButNotDeliveries) {
+// A rule names where the daemon sends data and the key it signs with: analysts read rules
+// without the secret, and write them only through `newsmon alert` (the daemon's role).
+TEST_F(AlertsTest, TheAnalystRoleReadsRulesWithoutSecretsAndWritesNone) {
+    add_rule("signed", "NATO", R"({"webhook": "https://hooks.example.test/x"})", ", secret",
+             ", 's3cret'");
     pqxx::connection connection{db.url()};
-    pqxx::work tx{connection};
-    tx.exec0("SET LOCAL ROLE newsmon_analyst");
-    tx.exec0("INSERT INTO alert_rules (name, query, channels) "
-             "VALUES ('analyst', 'NATO', '{\"notify\": true}')");
-    tx.exec0("UPDATE alert_rules SET query = 'NATO OR OTAN' WHERE name = 'analyst'");
-    EXPECT_EQ(tx.exec1("SELECT count(*) FROM alert_log")[0].as<int>(), 0);
-    tx.commit();
-    EXPECT_EQ(db.text("SELECT query FROM alert_rules"), "NATO OR OTAN");
-    pqxx::work refused{connection};
-    refused.exec0("SET LOCAL ROLE newsmon_analyst");
-    EXPECT_THROW(refused.exec0("DELETE FROM alert_deliveries"), pqxx::insufficient_privilege);
+    auto as_analyst = [&](const std::string& sql) {
+        pqxx::work tx{connection};
+        tx.exec0("SET LOCAL ROLE newsmon_analyst");
+        auto result = tx.exec(sql);
+        tx.commit();
+        return result;
+    };
+    auto rule = as_analyst("SELECT * FROM alert_rules_public");
+    ASSERT_EQ(rule.size(), 1U);
+    EXPECT_EQ(rule[0]["name"].as<std::string>(), "signed");
+    EXPECT_TRUE(rule[0]["signed"].as<bool>());
+    for (pqxx::row::size_type column = 0; column < rule.columns(); ++column)
+        EXPECT_STRNE(rule.column_name(column), "secret");
+    EXPECT_EQ(as_analyst("SELECT count(*) FROM alert_log")[0][0].as<int>(), 0);
+    for (const char* refused :
+         {"SELECT secret FROM alert_rules", "SELECT name FROM alert_rules",
+          "INSERT INTO alert_rules (name, query, channels) "
+          "VALUES ('analyst', 'NATO', '{\"webhook\": \"http://10.0.0.1/\"}')",
+          "UPDATE alert_rules SET channels = '{\"webhook\": \"http://10.0.0.1/\"}'",
+          "UPDATE alert_rules SET secret = 'mine'", "DELETE FROM alert_rules",
+          "DELETE FROM alert_deliveries"})
+        EXPECT_THROW(as_analyst(refused), pqxx::insufficient_privilege) << refused;
+    EXPECT_EQ(db.text("SELECT channels->>'webhook' || ' ' || secret FROM alert_rules"),
+              "https://hooks.example.test/x s3cret");
+}
+
+// Webhooks reach private and loopback addresses only when [alerts] webhook_allow lists them,
+// and a refused target's error says nothing of what answers there.
+TEST_F(AlertsTest, WebhooksToPrivateAddressesNeedWebhookAllow) {
+    HttpTestServer server;
+    Receiver receiver(server, "/hook");
+    std::string open_port = server.url("/hook");
+    std::string closed_port = "http://127.0.0.1:1/hook";
+    add_rule("open", "NATO", R"({"webhook": ")" + open_port + R"("})");
+    add_rule("closed", "NATO", R"({"webhook": ")" + closed_port + R"("})");
+    reload();
+    poll(wire, {article("w1", "NATO envoys", "text")});
+    settings.alerts.webhook_allow = {"192.168.0.0/16", "intranet.example.test"};
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).retried, 2);
+    EXPECT_EQ(receiver.count(), 0U);
+    auto refusal = ": refused: its address is private, loopback or link-local and not in "
+                   "[alerts] webhook_allow";
+    auto error_of = [&](const std::string& rule) {
+        return db.text("SELECT last_error FROM alert_log WHERE rule = '" + rule + "'");
+    };
+    EXPECT_EQ(error_of("open"), "webhook " + open_port + refusal);
+    EXPECT_EQ(error_of("closed"), "webhook " + closed_port + refusal);
+
+    settings.alerts.webhook_allow = {"127.0.0.0/8"};
+    ASSERT_TRUE(eventually([&] {
+        alerts::Sender(settings).deliver_due(store.connection());
+        return rule_status("open") == "sent";
+    }));
+    EXPECT_EQ(receiver.count(), 1U);
+    EXPECT_NE(error_of("closed").find("webhook " + closed_port + ": "), std::string::npos);
+    EXPECT_EQ(error_of("closed").find("refused: its address"), std::string::npos);
+}
+
+TEST(WebhookPolicy, ListedHostsAndNetworksOnly) {
+    auto v4 = [](const char* text) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        inet_pton(AF_INET, text, &address.sin_addr);
+        return address;
+    };
+    auto v6 = [](const char* text) {
+        sockaddr_in6 address{};
+        address.sin6_family = AF_INET6;
+        inet_pton(AF_INET6, text, &address.sin6_addr);
+        return address;
+    };
+    auto allows = [](const alerts::WebhookPolicy& policy, std::string_view host, auto address) {
+        return policy.allows(host, reinterpret_cast<const sockaddr*>(&address));
+    };
+    alerts::WebhookPolicy none;
+    EXPECT_TRUE(allows(none, "example.org", v4("93.184.216.34")));
+    EXPECT_FALSE(allows(none, "127.0.0.1", v4("127.0.0.1")));
+    EXPECT_FALSE(allows(none, "metadata", v4("169.254.169.254")));
+    EXPECT_FALSE(allows(none, "[::1]", v6("::1")));
+    alerts::WebhookPolicy some({"10.1.0.0/16", "Chat.Intranet.test", "fd00::/8", "192.168.1.7"});
+    EXPECT_TRUE(allows(some, "x", v4("10.1.255.3")));
+    EXPECT_FALSE(allows(some, "x", v4("10.2.0.1")));
+    EXPECT_TRUE(allows(some, "chat.intranet.test", v4("10.9.9.9")));
+    EXPECT_FALSE(allows(some, "other.intranet.test", v4("10.9.9.9")));
+    EXPECT_TRUE(allows(some, "x", v6("fd12::1")));
+    EXPECT_FALSE(allows(some, "x", v6("::1")));
+    EXPECT_TRUE(allows(some, "x", v4("192.168.1.7")));
+    EXPECT_FALSE(allows(some, "x", v4("192.168.1.8")));
+    EXPECT_EQ(alerts::check_allow_entry("10.0.0.0/33").value_or(""),
+              "expected a host name, an address or a network such as 10.1.0.0/16, got "
+              "\"10.0.0.0/33\"");
+    EXPECT_TRUE(alerts::check_allow_entry("http://x/"));
+    EXPECT_FALSE(alerts::check_allow_entry("hooks.internal"));
 }
 
 TEST_F(AlertsTest, WebhookCarriesTheDocumentedPayloadSignedWithTheSecret) {
@@ -334,12 +425,10 @@ TEST_F(AlertsTest, OutOfAttemptsADeliveryFailsVisiblyAndCanBeRetried) {
     EXPECT_EQ(rule_status("failing"), "sent");
 }
 
-TEST_F(AlertsTest, EmailGoesThroughSmtpWithCredentialsAsTextAndHtml) {
+TEST_F(AlertsTest, EmailGoesThroughSmtpAsTextAndHtml) {
     testkit::SmtpSink sink;
     settings.smtp.url = sink.url();
     settings.smtp.from = "newsmon@monitor.example.test";
-    settings.smtp.username = "alerts";
-    settings.smtp.password = "pa55";
     add_rule("mail", "NATO", R"({"email": ["desk@example.test", "duty@example.test"]})");
     reload();
     poll(wire, {article("w1", "NATO envoys in Bakı", "NATO met.")});
@@ -349,13 +438,36 @@ TEST_F(AlertsTest, EmailGoesThroughSmtpWithCredentialsAsTextAndHtml) {
     EXPECT_EQ(mails[0].from, "newsmon@monitor.example.test");
     EXPECT_EQ(mails[0].recipients, std::vector<std::string>({"desk@example.test"}));
     EXPECT_EQ(mails[1].recipients, std::vector<std::string>({"duty@example.test"}));
-    EXPECT_EQ(mails[0].auth_plain, std::string("\0alerts\0pa55", 12));
+    EXPECT_EQ(mails[0].auth_plain, "");
     const std::string& data = mails[0].data;
     EXPECT_NE(data.find("Subject: =?UTF-8?B?"), std::string::npos);
     EXPECT_NE(data.find("X-Newsmon-Delivery: "), std::string::npos);
     EXPECT_NE(data.find("Content-Type: multipart/alternative"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+}
+
+// The sink offers no STARTTLS: with credentials configured, nothing is sent and the password
+// never crosses the wire in clear text.
+TEST_F(AlertsTest, SmtpCredentialsAreOnlySentOverTls) {
+    testkit::SmtpSink sink;
+    settings.smtp.url = sink.url();
+    settings.smtp.from = "newsmon@monitor.example.test";
+    settings.smtp.username = "alerts";
+    settings.smtp.password = "pa55word";
+    add_rule("mail", "NATO", R"({"email": "desk@example.test"})");
+    reload();
+    poll(wire, {article("w1", "NATO envoys in Bakı", "NATO met.")});
+    EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).retried, 1);
+    EXPECT_TRUE(sink.mails().empty());
+    std::string transcript = sink.transcript();
+    EXPECT_EQ(transcript.find("AUTH"), std::string::npos) << transcript;
+    EXPECT_EQ(transcript.find("pa55word"), std::string::npos) << transcript;
+    EXPECT_EQ(transcript.find("cGE1NXdvcm"), std::string::npos) << transcript; // base64 pa55word
+    EXPECT_EQ(transcript.find("AGFsZXJ0cwBwYTU1d29yZA"), std::string::npos) << transcript;
+    EXPECT_EQ(db.text("SELECT last_error FROM alert_deliveries"),
+              "e-mail to desk@example.test: the SMTP server offers no TLS (STARTTLS), and [smtp] "
+              "credentials are only sent over TLS; use smtps:// or a server with STARTTLS");
 }
 
 TEST_F(AlertsTest, EmailWithoutSmtpConfiguredIsAClearDeliveryError) {
@@ -422,6 +534,38 @@ TEST_F(AlertCommands, AddListDisableEnableRemove) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_rules"), 0);
 }
 
+// The secret is read from a file or standard input, never needed on the command line.
+TEST_F(AlertCommands, SecretFromAFileOrStandardInput) {
+    auto secret_path =
+        std::filesystem::temp_directory_path() / ("newsmon-secret-" + std::to_string(getpid()));
+    std::ofstream(secret_path) << "f1le-s3cret\r\nnot this line\n";
+    auto add = action("add", "from-file");
+    add.query = "NATO";
+    add.webhooks = {"https://hooks.example.test/desk"};
+    add.secret_file = secret_path.string();
+    EXPECT_EQ(run(add), 0);
+    std::filesystem::remove(secret_path);
+    EXPECT_EQ(run(add), 2); // the file is gone: refused before the database is touched
+
+    int pipe_ends[2];
+    ASSERT_EQ(pipe(pipe_ends), 0);
+    ASSERT_EQ(write(pipe_ends[1], "st4din-s3cret\n", 14), 14);
+    close(pipe_ends[1]);
+    int saved_stdin = dup(0);
+    dup2(pipe_ends[0], 0);
+    close(pipe_ends[0]);
+    add.name = "from-stdin";
+    add.secret_file = "-";
+    int status = run(add);
+    dup2(saved_stdin, 0);
+    close(saved_stdin);
+    std::cin.clear();
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(db.text("SELECT string_agg(name || '=' || secret, ' ' ORDER BY name) "
+                      "FROM alert_rules"),
+              "from-file=f1le-s3cret from-stdin=st4din-s3cret");
+}
+
 TEST_F(AlertCommands, TestShowsTheStoredArticlesAQueryWouldHaveMatched) {
     poll(wire, {article("w1", "NATO envoys", "They arrived in Baku.", {"nato"}),
                 article("w2", "Weather", "Sunny in Baku."),
@@ -444,27 +588,38 @@ TEST_F(AlertCommands, TestShowsTheStoredArticlesAQueryWouldHaveMatched) {
 
 class Listener : public pqxx::notification_receiver {
 public:
-    Listener(pqxx::connection_base& connection, std::vector<std::string>& payloads)
-        : pqxx::notification_receiver(connection, "newsmon_alert"), m_payloads(payloads) {}
+    Listener(pqxx::connection_base& connection, std::vector<std::string>& payloads,
+             const std::string& channel = "newsmon_alert")
+        : pqxx::notification_receiver(connection, channel), m_payloads(payloads) {}
     void operator()(const std::string& payload, int) override { m_payloads.push_back(payload); }
 
 private:
     std::vector<std::string>& m_payloads;
 };
 
+// Any role may LISTEN: no payload carries a rule's secret.
 TEST_F(AlertsTest, NotifyChannelSendsTheJsonPayloadToListeners) {
     pqxx::connection dashboard{db.url()};
     std::vector<std::string> payloads;
     Listener listener(dashboard, payloads);
-    add_rule("dashboard", "NATO");
+    Listener rules_listener(dashboard, payloads, "newsmon_rules");
+    Listener deliveries_listener(dashboard, payloads, "newsmon_deliveries");
+    add_rule("dashboard", "NATO", R"({"notify": true})", ", secret", ", 'n0tify-s3cret'");
     reload();
     poll(wire, {article("w1", "NATO envoys", "text")});
     EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 1);
     ASSERT_TRUE(eventually([&] {
         dashboard.await_notification(0, 100'000);
-        return !payloads.empty();
+        return std::any_of(payloads.begin(), payloads.end(),
+                           [](const std::string& payload) { return !payload.empty(); });
     }));
-    auto payload = nlohmann::json::parse(payloads.front());
+    std::string alert;
+    for (const auto& payload : payloads) {
+        EXPECT_EQ(payload.find("n0tify-s3cret"), std::string::npos) << payload;
+        if (!payload.empty())
+            alert = payload;
+    }
+    auto payload = nlohmann::json::parse(alert);
     EXPECT_EQ(payload["rule"], "dashboard");
     EXPECT_EQ(payload["title"], "NATO envoys");
 }
@@ -513,6 +668,7 @@ protected:
                                  "\"off\"\n[log]\nlevel = \"warn\"\n[daemon]\nstate_dir = \""
                               << m_state.string()
                               << "\"\n[alerts]\nretry_delay = \"100ms\"\n"
+                                 "webhook_allow = [\"127.0.0.1\"]\n"
                                  "[[feed]]\nname = \"Wire\"\nurl = \""
                               << server.url("/feed") << "\"\ninterval = \"1s\"\n";
     }

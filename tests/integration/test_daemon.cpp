@@ -185,6 +185,24 @@ TEST_F(DaemonTest, HealthzSays503WhileTheDatabaseIsAwayAndRecovers) {
     EXPECT_EQ(status, 200);
 }
 
+// libpq quotes a malformed URL back whole: /healthz says why, without the password.
+TEST_F(DaemonTest, HealthzNeverShowsTheDatabasePassword) {
+    std::ofstream(m_path) << "[database]\nurl = \"postgresql://news:s3cret-db-pw@[::1/newsmon\"\n"
+                             "[server]\nlisten = \"127.0.0.1:0\"\n[log]\nlevel = \"off\"\n"
+                             "[daemon]\nstate_dir = \""
+                          << m_state.string() << "\"\n";
+    DaemonThread daemon(m_path);
+    int status = 0;
+    std::string body;
+    ASSERT_TRUE(eventually([&] {
+        body = daemon.port() > 0 ? get(daemon.port(), "/healthz", &status) : "";
+        return status == 503;
+    }));
+    EXPECT_TRUE(body.starts_with("database unavailable:")) << body;
+    EXPECT_NE(body.find("news:***@"), std::string::npos) << body;
+    EXPECT_EQ(body.find("s3cret"), std::string::npos) << body;
+}
+
 TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsReturn) {
     std::atomic<bool> release{false};
     auto endpoint = server.serve("/feed", [&](const httplib::Request&) {

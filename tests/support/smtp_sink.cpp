@@ -89,6 +89,11 @@ std::vector<ReceivedMail> SmtpSink::mails() const {
     return m_mails;
 }
 
+std::string SmtpSink::transcript() const {
+    std::lock_guard lock(m_mutex);
+    return m_transcript;
+}
+
 void SmtpSink::serve() {
     while (!m_stopping) {
         pollfd waiting{m_listener, POLLIN, 0};
@@ -105,8 +110,15 @@ void SmtpSink::serve() {
 void SmtpSink::converse(int client) {
     std::string buffer, line, auth;
     ReceivedMail mail;
+    auto next_line = [&](std::string& into) {
+        if (!read_line(client, buffer, into))
+            return false;
+        std::lock_guard lock(m_mutex);
+        m_transcript += into + "\r\n";
+        return true;
+    };
     reply(client, "220 sink.test ESMTP");
-    while (read_line(client, buffer, line)) {
+    while (next_line(line)) {
         std::string verb = line.substr(0, line.find(' '));
         for (auto& c : verb)
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -116,7 +128,7 @@ void SmtpSink::converse(int client) {
             std::string initial = line.size() > 11 ? line.substr(11) : "";
             if (initial.empty()) {
                 reply(client, "334 ");
-                if (!read_line(client, buffer, initial))
+                if (!next_line(initial))
                     return;
             }
             auth = decode_base64(initial);
@@ -129,7 +141,7 @@ void SmtpSink::converse(int client) {
             reply(client, "250 OK");
         } else if (verb == "DATA") {
             reply(client, "354 go ahead");
-            while (read_line(client, buffer, line) && line != ".")
+            while (next_line(line) && line != ".")
                 mail.data += (line.starts_with(".") ? line.substr(1) : line) + "\r\n";
             {
                 std::lock_guard lock(m_mutex);

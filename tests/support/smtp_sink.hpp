@@ -27,6 +27,7 @@ public:
 
     [[nodiscard]] std::string url() const; // smtp://127.0.0.1:PORT
     [[nodiscard]] std::vector<ReceivedMail> mails() const;
+    [[nodiscard]] std::string transcript() const; // every line any client sent, CRLF-ended
 
 private:
     void serve();
@@ -38,6 +39,7 @@ private:
     std::thread m_thread;
     mutable std::mutex m_mutex;
     std::vector<ReceivedMail> m_mails;
+    std::string m_transcript;
 };
 
 } // namespace newsmon::testkit

@@ -1,3 +1,8 @@
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "alerts/query.hpp"
@@ -124,6 +129,75 @@ TEST_F(AlertMatching, NearCountsWordsBetweenEitherOrder) {
                         "Azerbaijan joined the Partnership for Peace in 1994"));
     // Title and body are separate texts: no nearness across them.
     EXPECT_FALSE(matches("NATO NEAR/5 Baku", "NATO", "Baku"));
+}
+
+TEST_F(AlertMatching, NearAtTheEdges) {
+    EXPECT_FALSE(matches("NATO NEAR/0 Baku", "", "NATO said Baku"));
+    EXPECT_TRUE(matches("NATO NEAR/1 Baku", "", "NATO said Baku"));
+    EXPECT_TRUE(matches("NATO NEAR/1 Baku", "", "Baku said NATO"));
+    EXPECT_TRUE(matches("NATO NEAR/0 Baku", "", "Baku NATO"));
+    // One occurrence is never near itself, even when two leaves find it.
+    EXPECT_FALSE(matches("NATO NEAR/0 NATO", "", "NATO talks"));
+    EXPECT_FALSE(matches("NATO NEAR/3 NAT*", "", "the NATO talks"));
+    EXPECT_TRUE(matches("NATO NEAR/0 NATO", "", "NATO NATO"));
+    EXPECT_FALSE(matches("NATO NEAR/0 NATO", "", "NATO and NATO"));
+    EXPECT_TRUE(matches("NATO NEAR/1 NATO", "", "NATO and NATO"));
+    EXPECT_TRUE(matches("NATO NEAR/3 NAT*", "", "NATO in NATOs"));
+    // Overlapping occurrences are near at any distance.
+    EXPECT_TRUE(matches("\"NATO summit\" NEAR/0 summit", "", "the NATO summit"));
+    EXPECT_TRUE(matches("\"NATO summit\" NEAR/0 NATO", "", "the NATO summit"));
+    // Far pairs do not hide a near one later in the text, in either order.
+    EXPECT_TRUE(matches("NATO NEAR/1 Baku", "", "NATO a b c d NATO x y z Baku x NATO"));
+    EXPECT_TRUE(matches("NATO NEAR/1 Baku", "", "Baku a b c d Baku x y z NATO x Baku"));
+    EXPECT_TRUE(matches("title:NATO NEAR/1 Baku", "NATO in Baku", "nothing"));
+    EXPECT_FALSE(matches("title:NATO NEAR/1 Baku", "NATO", "NATO in Baku"));
+}
+
+// NEAR against a plain count over every pair of words, on random texts.
+TEST_F(AlertMatching, NearAgreesWithCountingEveryPair) {
+    const std::vector<std::string> vocabulary{"alpha", "beta", "gamma"};
+    std::uint32_t seed = 12345;
+    auto next = [&] { return seed = seed * 1'103'515'245U + 12'345U, (seed >> 16) % 1000; };
+    for (int round = 0; round < 400; ++round) {
+        std::vector<std::size_t> words(1 + next() % 12);
+        std::string body;
+        for (auto& word : words) {
+            word = next() % vocabulary.size();
+            body += vocabulary[word] + " ";
+        }
+        std::uint32_t distance = next() % 4;
+        std::size_t left = next() % 2, right = next() % 2;
+        bool expected = false;
+        for (std::size_t i = 0; i < words.size(); ++i)
+            for (std::size_t j = 0; j < words.size(); ++j)
+                if (i != j && words[i] == left && words[j] == right &&
+                    (i > j ? i - j : j - i) - 1 <= distance)
+                    expected = true;
+        std::string query =
+            vocabulary[left] + " NEAR/" + std::to_string(distance) + " " + vocabulary[right];
+        EXPECT_EQ(matches(query, "", body), expected) << query << " in: " << body;
+    }
+}
+
+// Evaluating NEAR takes time in proportion to the occurrences, not to their product: a
+// crafted body is evaluated inside the writer's transaction.
+TEST_F(AlertMatching, NearIsLinearInTheOccurrences) {
+    std::string body;
+    for (int i = 0; i < 100'000; ++i)
+        body += "alpha ";
+    body += "one two three ";
+    for (int i = 0; i < 100'000; ++i)
+        body += "beta ";
+    auto time = [&](std::string_view query, bool expected) {
+        auto started = std::chrono::steady_clock::now();
+        EXPECT_EQ(matches(query, "", body), expected) << query;
+        return std::chrono::steady_clock::now() - started;
+    };
+    // Finding the words is the same work either way; a loaded machine slows both.
+    auto finding = time("alpha AND beta AND NOT gamma", true);
+    auto near = time("alpha NEAR/2 beta", false);
+    EXPECT_LT(near, std::chrono::seconds(2) + 2 * finding); // the quadratic walk: minutes
+    EXPECT_TRUE(matches("alpha NEAR/3 beta", "", body));
 }
 
 TEST_F(AlertMatching, FieldScopes) {

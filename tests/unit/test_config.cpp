@@ -358,6 +358,29 @@ TEST_F(ConfigTest, AlertAndSmtpSettingsAreChecked) {
     EXPECT_EQ(good.config->alerts.max_attempts, 8);
 }
 
+// MAIL FROM:<> is a bounce: mail needs a sender, newsmon@<this host> unless one is given.
+TEST_F(ConfigTest, SmtpFromDefaultsToNewsmonAtThisHost) {
+    char host[256] = {};
+    ASSERT_EQ(gethostname(host, sizeof host - 1), 0);
+    EXPECT_EQ(load("").config->smtp.from, std::string("newsmon@") + host);
+    EXPECT_EQ(load("[smtp]\nfrom = \"\"\n").config->smtp.from, std::string("newsmon@") + host);
+    EXPECT_EQ(load("[smtp]\nfrom = \"alerts@example.test\"\n").config->smtp.from,
+              "alerts@example.test");
+}
+
+TEST_F(ConfigTest, ServerListenIsHostPortOrOff) {
+    for (const char* good : {"127.0.0.1:9464", ":0", "[::1]:65535", "localhost:80", "off"})
+        EXPECT_TRUE(load(std::string("[server]\nlisten = \"") + good + "\"\n").config) << good;
+    for (const char* bad : {"9464", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
+                            "127.0.0.1:94x", "::1:9464", "on"}) {
+        auto result = load(std::string("[server]\nlisten = \"") + bad + "\"\n");
+        EXPECT_FALSE(result.config) << bad;
+        EXPECT_NE(all_messages(result).find("[server] listen: expected host:port"),
+                  std::string::npos)
+            << all_messages(result);
+    }
+}
+
 TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-secret-" + std::to_string(getpid()) + ".toml");
