@@ -29,6 +29,15 @@ bool database_is_away(Store& store, const std::exception& error) {
     return !store.connection().is_open();
 }
 
+bool database_is_busy(const std::exception& error) {
+    const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
+    if (!sql)
+        return false;
+    std::string state = sql->sqlstate();
+    // 40: transaction rollback; 53: insufficient resources; 55P03: lock not available.
+    return state.starts_with("40") || state.starts_with("53") || state == "55P03";
+}
+
 void append_text_element(std::string& literal, std::string_view value) {
     if (literal.size() > 1)
         literal += ',';

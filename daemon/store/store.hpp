@@ -130,6 +130,10 @@ private:
 // True when `error` (thrown while storing) means the database is unreachable rather than that
 // the data was refused: the connection broke, or the server is shutting down or gone.
 [[nodiscard]] bool database_is_away(Store& store, const std::exception& error);
+// True when `error` is a conflict with another transaction or a shortage on the server
+// (deadlock, serialization failure, out of connections or disk): the same work may succeed
+// when it is tried again.
+[[nodiscard]] bool database_is_busy(const std::exception& error);
 
 // Appends one quoted element of a text[] literal, with its separating comma.
 void append_text_element(std::string& literal, std::string_view value);

@@ -18,6 +18,7 @@
 #include "config/config.hpp"
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
+#include "log_capture.hpp"
 #include "service/daemon.hpp"
 #include "test_database.hpp"
 
@@ -25,6 +26,7 @@ using namespace newsmon;
 using testkit::DaemonThread;
 using testkit::eventually;
 using testkit::HttpTestServer;
+using testkit::LogCapture;
 using testkit::Response;
 using testkit::TestDatabase;
 
@@ -311,4 +313,29 @@ TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
     EXPECT_NE(received.find("STATUS=polled 1 feeds"), std::string::npos) << received;
     EXPECT_NE(received.find("WATCHDOG=1"), received.rfind("WATCHDOG=1")) << received; // twice
     EXPECT_NE(received.find("STOPPING=1"), std::string::npos) << received;
+}
+
+TEST_F(DaemonTest, ATruncatedSpoolFileIsQuarantinedAndPollingGoesOn) {
+    LogCapture log;
+    auto spool = m_state / "spool";
+    std::filesystem::create_directories(spool);
+    const std::string truncated = "00000000000000000001-000001-1.json";
+    const std::string temporary = "00000000000000000002-000002-1.tmp"; // a crash mid-write
+    std::ofstream(spool / truncated) << R"({"spool_version": 1, "feed_id": 1, "started_at_ms": 17)";
+    std::ofstream(spool / temporary) << R"({"spool_version": 1, "feed)";
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM fetch_log") >= 2; }));
+    EXPECT_TRUE(std::filesystem::exists(spool / "quarantine" / truncated));
+    EXPECT_FALSE(std::filesystem::exists(spool / truncated));
+    EXPECT_FALSE(std::filesystem::exists(spool / temporary));
+    EXPECT_NE(log.find({"error spool file quarantined", truncated, "parse error"}), "");
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_spool_quarantined_total 1"),
+              std::string::npos);
+    EXPECT_EQ(get(daemon.port(), "/healthz"), "ok\n");
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
 }
