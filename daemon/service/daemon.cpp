@@ -199,7 +199,7 @@ void Daemon::poll_due_feeds() {
     });
     m_store->release_feeds(m_instance, report.cancelled);
     if (report.spooled > 0) // the database went away during the cycle: reconnect, replay
-        throw std::runtime_error("the database went away during a poll cycle");
+        throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
@@ -225,8 +225,32 @@ std::chrono::milliseconds Daemon::time_until_next_work() {
 
 void Daemon::set_database_state(bool up, const std::string& problem) {
     m_metrics.set("newsmon_database_up", up ? 1 : 0);
+    set_health_problem(up ? std::string() : "database unavailable: " + problem);
+}
+
+void Daemon::set_health_problem(const std::string& problem) {
     std::lock_guard lock(m_health_mutex);
-    m_health_problem = up ? std::string() : "database unavailable: " + problem;
+    m_health_problem = problem;
+}
+
+bool Daemon::database_is_away(const std::exception& error) {
+    return m_store ? store::database_is_away(*m_store, error) : store::database_is_away(error);
+}
+
+void Daemon::report_failure(const std::exception& error, std::chrono::milliseconds retry_delay) {
+    notify_watchdog(); // the loop is alive; systemd should not kill it for this
+    if (!database_is_away(error)) {
+        // Anything else is said as what it is; the connection is kept, and the round is tried
+        // again after the same backoff, so that an error that repeats does not spin.
+        log::error("daemon loop failed", {log::field("error", error.what()),
+                                          log::field("retry_ms", retry_delay.count())});
+        set_health_problem(error.what());
+        return;
+    }
+    log::error("database unavailable",
+               {log::field("error", error.what()), log::field("retry_ms", retry_delay.count())});
+    set_database_state(false, error.what());
+    drop_connections();
 }
 
 void Daemon::update_gauges() {
@@ -289,12 +313,7 @@ int Daemon::run() {
             sleep_for(
                 std::clamp(time_until_next_work(), std::chrono::milliseconds{0}, longest_sleep));
         } catch (const std::exception& error) {
-            // Most often the database went away: drop the connection and try again later.
-            log::error("database unavailable", {log::field("error", error.what()),
-                                                log::field("retry_ms", retry_delay.count())});
-            set_database_state(false, error.what());
-            notify_watchdog(); // the loop is alive; systemd should not kill it for the database
-            drop_connections();
+            report_failure(error, retry_delay);
             sleep_for(std::min(retry_delay, longest_sleep));
             retry_delay = std::min(retry_delay * 2, k_longest_retry);
         }

@@ -44,6 +44,9 @@ private:
     void quarantine(const std::filesystem::path& file, const std::string& reason);
     void update_gauges();
     void set_database_state(bool up, const std::string& problem);
+    void set_health_problem(const std::string& problem);
+    void report_failure(const std::exception& error, std::chrono::milliseconds retry_delay);
+    [[nodiscard]] bool database_is_away(const std::exception& error);
     void drop_connections();
     void poll_due_feeds();
     void fetch_due_pages();

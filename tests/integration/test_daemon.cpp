@@ -339,3 +339,52 @@ TEST_F(DaemonTest, ATruncatedSpoolFileIsQuarantinedAndPollingGoesOn) {
     EXPECT_EQ(daemon.exit_status(), 0);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
 }
+
+TEST_F(DaemonTest, AnErrorThatIsNotTheDatabaseIsLoggedAsItselfAndRetried) {
+    // A database migrated by a newer newsmon: reachable, but refused by this one.
+    db.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+               "applied_at timestamptz NOT NULL DEFAULT now())");
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'from the future')");
+    LogCapture log;
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { // tried again, not given up on
+        return log.matching({"newer than this newsmon knows"}).size() >= 2;
+    }));
+    auto line = log.find({"newer than this newsmon knows"});
+    EXPECT_TRUE(line.starts_with("error daemon loop failed error=")) << line;
+    EXPECT_EQ(log.find({"database unavailable"}), "");
+    int status = 0;
+    auto health = get(daemon.port(), "/healthz", &status);
+    EXPECT_EQ(status, 503); // the daemon cannot do its work, and says why
+    EXPECT_NE(health.find("newer than this newsmon knows"), std::string::npos) << health;
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(server.request_count("/feed"), 0);
+}
+
+TEST_F(DaemonTest, ALoopErrorThatIsNotTheDatabaseIsLoggedAsItselfAndPollingResumes) {
+    LogCapture log;
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM fetch_log") >= 1; }));
+    auto spool = m_state / "spool";
+    std::filesystem::remove_all(spool);
+    std::ofstream(spool) << "not a directory\n"; // every look at the spool fails now
+    ASSERT_TRUE(eventually([&] {
+        return !log.find({"error daemon loop failed", "Not a directory", spool.string()}).empty();
+    }));
+    EXPECT_EQ(log.find({"database unavailable"}), "");
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_database_up 1"), std::string::npos);
+    std::filesystem::remove(spool);
+    std::filesystem::create_directory(spool);
+    auto before = db.scalar("SELECT count(*) FROM fetch_log");
+    ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM fetch_log") > before; },
+                           std::chrono::seconds{20}));
+    EXPECT_EQ(get(daemon.port(), "/healthz"), "ok\n");
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+}
