@@ -157,27 +157,45 @@ void Daemon::purge_when_due() {
 
 void Daemon::reload() {
     m_reload_requested = false;
-    notify_reloading();
+    if (m_ready) // before READY=1, systemd is not waiting for this reload to end
+        notify_reloading();
     auto loaded = config::load_config(m_config.path);
     for (const auto& diagnostic : loaded.diagnostics)
         log::warn("config problem", {log::field("detail", diagnostic.to_string())});
-    if (!loaded.config) {
+    if (!loaded.config)
         log::error("reload refused; keeping the running config",
                    {log::field("file", m_config.path.string())});
-    } else {
-        m_tagger = compile_topics(*loaded.config);
-        m_config = std::move(*loaded.config);
-        m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
-        if (m_alert_service)
-            restart_alert_service(); // [alerts] and [smtp] may have changed
-        if (m_store) {
-            m_store->sync_feeds(m_config);
-            m_store->sync_topics(m_config);
-        }
-        log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
-                                      log::field("terms", m_tagger.term_count())});
+    else
+        apply_config(std::move(*loaded.config));
+    if (m_ready)
+        notify_ready();
+}
+
+void Daemon::apply_config(config::Config config) {
+    m_tagger = compile_topics(config);
+    m_config = std::move(config);
+    m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
+    if (m_alert_service)
+        restart_alert_service(); // [alerts] and [smtp] may have changed
+    log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
+                                  log::field("terms", m_tagger.term_count())});
+    sync_reloaded_config();
+}
+
+void Daemon::sync_reloaded_config() {
+    if (!m_store)
+        return; // connect() syncs the config in use
+    try {
+        m_store->sync_feeds(m_config);
+        m_store->sync_topics(m_config);
+    } catch (const std::exception& error) {
+        // The new config is in use all the same; the next connection syncs it.
+        log::warn("reloaded config not synced; it will be on reconnection",
+                  {log::field("error", error.what())});
+        if (database_is_away(error))
+            set_database_state(false, error.what());
+        drop_connections();
     }
-    notify_ready();
 }
 
 void Daemon::poll_due_feeds() {

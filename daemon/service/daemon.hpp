@@ -53,6 +53,8 @@ private:
     std::chrono::milliseconds time_until_next_work(); // the next feed or page due
     void purge_when_due();
     void reload();
+    void apply_config(config::Config config);
+    void sync_reloaded_config();
     void restart_alert_service();
     Wake sleep_for(std::chrono::milliseconds duration);
     Wake classify(std::optional<int> signal);
