@@ -22,6 +22,9 @@ constexpr std::chrono::milliseconds k_longest_sleep{60'000};
 constexpr std::chrono::milliseconds k_first_retry{1'000};
 constexpr std::chrono::milliseconds k_longest_retry{60'000};
 constexpr std::chrono::hours k_purge_every{1};
+// A spool file is written in milliseconds: a temporary one untouched this long was left by a
+// crash in the middle of a write.
+constexpr std::chrono::seconds k_stale_temporary{60};
 // Connections that store polls while the fetch loop goes on: the database's work per article
 // (full-text vectors, indexes) then runs on several cores.
 constexpr int k_writers = 2;
@@ -69,23 +72,30 @@ Daemon::Wake Daemon::sleep_for(std::chrono::milliseconds duration) {
 }
 
 void Daemon::connect() {
-    m_store = std::make_unique<store::Store>(m_config.database.url);
+    // All or nothing: m_store is set last, so a connection that failed half-way is made again.
+    auto main = std::make_unique<store::Store>(m_config.database.url);
     if (m_config.database.migrate) {
-        int applied = store::migrate(m_store->connection());
+        int applied = store::migrate(main->connection());
         if (applied > 0)
             log::info("migrations applied", {log::field("count", applied)});
     }
-    m_store->sync_feeds(m_config);
-    m_store->sync_topics(m_config);
+    main->sync_feeds(m_config);
+    main->sync_topics(m_config);
     // Before the first article is stored; from then on the alert thread keeps them current.
-    m_alert_rules.replace(alerts::load_rules(m_store->connection()).rules);
-    m_store->use_alert_rules(&m_alert_rules);
-    replay_spool();
-    m_writers.clear();
+    m_alert_rules.replace(alerts::load_rules(main->connection()).rules);
+    main->use_alert_rules(&m_alert_rules);
+    std::vector<std::unique_ptr<store::Store>> writers;
     for (int i = 0; i < k_writers; ++i) {
-        m_writers.push_back(std::make_unique<store::Store>(m_config.database.url));
-        m_writers.back()->use_alert_rules(&m_alert_rules);
+        writers.push_back(std::make_unique<store::Store>(m_config.database.url));
+        writers.back()->use_alert_rules(&m_alert_rules);
     }
+    m_writers = std::move(writers);
+    m_store = std::move(main);
+}
+
+void Daemon::drop_connections() {
+    m_store.reset();
+    m_writers.clear();
 }
 
 void Daemon::restart_alert_service() {
@@ -97,15 +107,43 @@ void Daemon::restart_alert_service() {
 
 void Daemon::replay_spool() {
     // In order, before anything new is claimed: a feed's validators and schedule come back
-    // with the articles they belong to. A failure stops the replay; the rest waits.
+    // with the articles they belong to. The database going away stops the replay and the rest
+    // waits for it; a file that cannot be read or stored is set aside, never retried forever.
+    if (auto removed = m_spool->remove_stale_temporaries(k_stale_temporary); removed > 0)
+        log::warn(
+            "spool temporary files removed",
+            {log::field("files", removed), log::field("directory", m_spool->directory().string())});
     int replayed = 0;
     for (const auto& file : m_spool->pending()) {
-        m_store->record_poll(store::Spool::read(file));
-        std::filesystem::remove(file);
-        ++replayed;
+        auto poll = store::Spool::read(file);
+        if (!poll)
+            quarantine(file, poll.error());
+        else if (replay(file, *poll))
+            ++replayed;
     }
     if (replayed > 0)
         log::info("spool replayed", {log::field("polls", replayed)});
+}
+
+bool Daemon::replay(const std::filesystem::path& file, const store::FeedPoll& poll) {
+    try {
+        m_store->record_poll(poll);
+    } catch (const std::exception& error) {
+        if (store::database_is_away(*m_store, error) || store::database_is_busy(error))
+            throw;                      // worth trying again, in order
+        quarantine(file, error.what()); // refused (its feed was deleted, say): it would be again
+        return false;
+    }
+    std::filesystem::remove(file);
+    return true;
+}
+
+void Daemon::quarantine(const std::filesystem::path& file, const std::string& reason) {
+    auto kept = m_spool->quarantine(file);
+    m_metrics.add("newsmon_spool_quarantined_total");
+    log::error("spool file quarantined",
+               {log::field("file", file.string()), log::field("moved_to", kept.string()),
+                log::field("error", reason)});
 }
 
 void Daemon::purge_when_due() {
@@ -120,27 +158,46 @@ void Daemon::purge_when_due() {
 
 void Daemon::reload() {
     m_reload_requested = false;
-    notify_reloading();
+    if (m_ready) // before READY=1, systemd is not waiting for this reload to end
+        notify_reloading();
     auto loaded = config::load_config(m_config.path);
     for (const auto& diagnostic : loaded.diagnostics)
         log::warn("config problem", {log::field("detail", diagnostic.to_string())});
-    if (!loaded.config) {
+    if (!loaded.config)
         log::error("reload refused; keeping the running config",
                    {log::field("file", m_config.path.string())});
-    } else {
-        m_tagger = compile_topics(*loaded.config);
-        m_config = std::move(*loaded.config);
-        m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
-        if (m_alert_service)
-            restart_alert_service(); // [alerts] and [smtp] may have changed
-        if (m_store) {
-            m_store->sync_feeds(m_config);
-            m_store->sync_topics(m_config);
-        }
-        log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
-                                      log::field("terms", m_tagger.term_count())});
+    else
+        apply_config(std::move(*loaded.config));
+    if (m_ready)
+        notify_ready();
+}
+
+void Daemon::apply_config(config::Config config) {
+    m_tagger = compile_topics(config);
+    m_config = std::move(config);
+    m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
+    if (m_alert_service)
+        restart_alert_service(); // [alerts] and [smtp] may have changed
+    log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
+                                  log::field("terms", m_tagger.term_count())});
+    sync_reloaded_config();
+}
+
+void Daemon::sync_reloaded_config() {
+    if (!m_store)
+        return; // connect() syncs the config in use
+    try {
+        m_store->sync_feeds(m_config);
+        m_store->sync_topics(m_config);
+    } catch (const std::exception& error) {
+        // The new config is in use all the same; the next connection syncs it.
+        std::string problem = store::redact_passwords(error.what());
+        log::warn("reloaded config not synced; it will be on reconnection",
+                  {log::field("error", problem)});
+        if (database_is_away(error))
+            set_database_state(false, problem);
+        drop_connections();
     }
-    notify_ready();
 }
 
 void Daemon::poll_due_feeds() {
@@ -162,7 +219,7 @@ void Daemon::poll_due_feeds() {
     });
     m_store->release_feeds(m_instance, report.cancelled);
     if (report.spooled > 0) // the database went away during the cycle: reconnect, replay
-        throw std::runtime_error("the database went away during a poll cycle");
+        throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
@@ -188,8 +245,33 @@ std::chrono::milliseconds Daemon::time_until_next_work() {
 
 void Daemon::set_database_state(bool up, const std::string& problem) {
     m_metrics.set("newsmon_database_up", up ? 1 : 0);
+    set_health_problem(up ? std::string() : "database unavailable: " + problem);
+}
+
+void Daemon::set_health_problem(const std::string& problem) {
     std::lock_guard lock(m_health_mutex);
-    m_health_problem = up ? std::string() : "database unavailable: " + problem;
+    m_health_problem = problem;
+}
+
+bool Daemon::database_is_away(const std::exception& error) {
+    return m_store ? store::database_is_away(*m_store, error) : store::database_is_away(error);
+}
+
+void Daemon::report_failure(const std::exception& error, std::chrono::milliseconds retry_delay) {
+    notify_watchdog(); // the loop is alive; systemd should not kill it for this
+    std::string problem = store::redact_passwords(error.what());
+    if (!database_is_away(error)) {
+        // Anything else is said as what it is; the connection is kept, and the round is tried
+        // again after the same backoff, so that an error that repeats does not spin.
+        log::error("daemon loop failed",
+                   {log::field("error", problem), log::field("retry_ms", retry_delay.count())});
+        set_health_problem(problem);
+        return;
+    }
+    log::error("database unavailable",
+               {log::field("error", problem), log::field("retry_ms", retry_delay.count())});
+    set_database_state(false, problem);
+    drop_connections();
 }
 
 void Daemon::update_gauges() {
@@ -199,6 +281,26 @@ void Daemon::update_gauges() {
     m_metrics.set("newsmon_feeds_overdue", static_cast<double>(counts.overdue));
     m_metrics.set("newsmon_feeds_failing", static_cast<double>(counts.failing));
     m_metrics.set("newsmon_feeds_silent", static_cast<double>(counts.silent));
+}
+
+void Daemon::work_once() {
+    if (!m_store)
+        connect();
+    if (!m_alert_service) // after the first connect: the schema is there
+        restart_alert_service();
+    if (!m_ready) {
+        notify_ready();
+        log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
+        m_ready = true;
+    }
+    purge_when_due();
+    set_database_state(true, "");
+    replay_spool();
+    poll_due_feeds();
+    if (!m_stop_requested)
+        fetch_due_pages();
+    update_gauges();
+    notify_watchdog();
 }
 
 int Daemon::run() {
@@ -221,41 +323,18 @@ int Daemon::run() {
         log::info("endpoints listening", {log::field("port", m_endpoints->port())});
     auto longest_sleep = std::min(k_longest_sleep, watchdog_interval().value_or(k_longest_sleep));
     auto retry_delay = k_first_retry;
-    bool ready = false;
     while (!m_stop_requested) {
         if (m_reload_requested)
             reload();
         try {
-            if (!m_store)
-                connect();
-            if (!m_alert_service) // after the first connect: the schema is there
-                restart_alert_service();
-            if (!ready) {
-                notify_ready();
-                log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
-                ready = true;
-            }
-            purge_when_due();
-            set_database_state(true, "");
-            poll_due_feeds();
-            if (!m_stop_requested)
-                fetch_due_pages();
-            update_gauges();
-            notify_watchdog();
+            work_once();
             retry_delay = k_first_retry;
             if (m_stop_requested)
                 break;
             sleep_for(
                 std::clamp(time_until_next_work(), std::chrono::milliseconds{0}, longest_sleep));
         } catch (const std::exception& error) {
-            // Most often the database went away: drop the connection and try again later.
-            std::string problem = store::redact_passwords(error.what());
-            log::error("database unavailable",
-                       {log::field("error", problem), log::field("retry_ms", retry_delay.count())});
-            set_database_state(false, problem);
-            notify_watchdog(); // the loop is alive; systemd should not kill it for the database
-            m_store.reset();
-            m_writers.clear();
+            report_failure(error, retry_delay);
             sleep_for(std::min(retry_delay, longest_sleep));
             retry_delay = std::min(retry_delay * 2, k_longest_retry);
         }

@@ -38,14 +38,23 @@ private:
     enum class Wake { timeout, stop, reload };
 
     void connect();
+    void work_once(); // one round: connect when needed, replay, poll, fetch pages
     void replay_spool();
+    bool replay(const std::filesystem::path& file, const store::FeedPoll& poll);
+    void quarantine(const std::filesystem::path& file, const std::string& reason);
     void update_gauges();
     void set_database_state(bool up, const std::string& problem);
+    void set_health_problem(const std::string& problem);
+    void report_failure(const std::exception& error, std::chrono::milliseconds retry_delay);
+    [[nodiscard]] bool database_is_away(const std::exception& error);
+    void drop_connections();
     void poll_due_feeds();
     void fetch_due_pages();
     std::chrono::milliseconds time_until_next_work(); // the next feed or page due
     void purge_when_due();
     void reload();
+    void apply_config(config::Config config);
+    void sync_reloaded_config();
     void restart_alert_service();
     Wake sleep_for(std::chrono::milliseconds duration);
     Wake classify(std::optional<int> signal);
@@ -56,6 +65,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     bool m_stop_requested = false;
     bool m_reload_requested = false;
+    bool m_ready = false;   // READY=1 sent: the database was reachable and migrated once
     std::string m_instance; // lease owner name
     Metrics m_metrics;
     fetch::Fetcher m_fetcher; // one connection cache for the daemon's life

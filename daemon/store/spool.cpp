@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
@@ -12,6 +14,8 @@
 #include <system_error>
 
 #include <nlohmann/json.hpp>
+
+#include "service/signals.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -75,63 +79,50 @@ parsers::Item item_from(const json& j) {
     return item;
 }
 
+void make_private_directory(const std::filesystem::path& directory) {
+    std::filesystem::create_directories(directory);
+    // Spooled polls are the articles' text and the feeds' state: for this user only, with or
+    // without systemd's UMask.
+    std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+}
+
+[[noreturn]] void fail(const std::string& what, const std::filesystem::path& path) {
+    throw std::system_error(errno, std::generic_category(), "spool: " + what + " " + path.string());
+}
+
 void write_file_durably(const std::filesystem::path& path, const std::string& text) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw std::system_error(errno, std::generic_category(), "spool: " + path.string());
+    service::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (fd.get() < 0)
+        fail("cannot create", path);
     std::size_t written = 0;
     while (written < text.size()) {
-        ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-        if (n < 0) {
-            int error = errno;
-            ::close(fd);
-            throw std::system_error(error, std::generic_category(), "spool: " + path.string());
-        }
+        ssize_t n = ::write(fd.get(), text.data() + written, text.size() - written);
+        if (n < 0)
+            fail("cannot write", path);
         written += static_cast<std::size_t>(n);
     }
-    ::fsync(fd);
-    ::close(fd);
+    if (::fsync(fd.get()) != 0)
+        fail("cannot fsync", path);
 }
 
-} // namespace
-
-std::string to_json(const FeedPoll& poll) {
-    json articles = json::array();
-    for (const auto& article : poll.articles) {
-        json topics = json::array();
-        for (const auto& t : article.topics)
-            topics.push_back({{"topic", t.topic},
-                              {"score", t.score},
-                              {"hits", t.hits},
-                              {"matched_terms", t.matched_terms},
-                              {"in_title", t.in_title}});
-        articles.push_back({{"item", item_json(article.item)},
-                            {"topics", topics},
-                            {"content_text", article.content_text},
-                            {"language", article.language},
-                            {"wants_page", article.wants_page}});
-    }
-    json document = {
-        {"feed_id", poll.feed_id},
-        {"started_at_ms", duration_cast<milliseconds>(poll.started_at.time_since_epoch()).count()},
-        {"duration_ms", poll.duration.count()},
-        {"http_status", poll.http_status},
-        {"bytes", poll.bytes},
-        {"items_seen", poll.items_seen},
-        {"articles", articles},
-        {"site_url", optional_json(poll.site_url)},
-        {"etag", optional_json(poll.etag)},
-        {"last_modified", optional_json(poll.last_modified)},
-        {"error", optional_json(poll.error)},
-        {"next_poll_in_ms", poll.next_poll_in.count()},
-        {"body_hash", optional_json(poll.body_hash)},
-        {"fetch_url", optional_json(poll.fetch_url)},
-        {"unchanged", poll.unchanged}};
-    return document.dump(-1, ' ', false, json::error_handler_t::replace);
+// A rename is durable once the directory that holds the name is.
+void sync_directory(const std::filesystem::path& directory) {
+    service::UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0 || ::fsync(fd.get()) != 0)
+        fail("cannot fsync", directory);
 }
 
-FeedPoll feed_poll_from_json(const std::string& text) {
-    json j = json::parse(text);
+void check_version(const json& document) {
+    int version = document.value("spool_version", 0); // absent before version 1
+    if (version < 0 || version > k_spool_version)
+        throw std::invalid_argument("spool format version " + std::to_string(version) +
+                                    " is not one this newsmon reads (0 to " +
+                                    std::to_string(k_spool_version) + ")");
+}
+
+FeedPoll poll_from(const json& j) {
+    check_version(j);
     FeedPoll poll;
     poll.feed_id = j.at("feed_id");
     poll.started_at =
@@ -163,6 +154,54 @@ FeedPoll feed_poll_from_json(const std::string& text) {
     return poll;
 }
 
+} // namespace
+
+std::string to_json(const FeedPoll& poll) {
+    json articles = json::array();
+    for (const auto& article : poll.articles) {
+        json topics = json::array();
+        for (const auto& t : article.topics)
+            topics.push_back({{"topic", t.topic},
+                              {"score", t.score},
+                              {"hits", t.hits},
+                              {"matched_terms", t.matched_terms},
+                              {"in_title", t.in_title}});
+        articles.push_back({{"item", item_json(article.item)},
+                            {"topics", topics},
+                            {"content_text", article.content_text},
+                            {"language", article.language},
+                            {"wants_page", article.wants_page}});
+    }
+    json document = {
+        {"spool_version", k_spool_version},
+        {"feed_id", poll.feed_id},
+        {"started_at_ms", duration_cast<milliseconds>(poll.started_at.time_since_epoch()).count()},
+        {"duration_ms", poll.duration.count()},
+        {"http_status", poll.http_status},
+        {"bytes", poll.bytes},
+        {"items_seen", poll.items_seen},
+        {"articles", articles},
+        {"site_url", optional_json(poll.site_url)},
+        {"etag", optional_json(poll.etag)},
+        {"last_modified", optional_json(poll.last_modified)},
+        {"error", optional_json(poll.error)},
+        {"next_poll_in_ms", poll.next_poll_in.count()},
+        {"body_hash", optional_json(poll.body_hash)},
+        {"fetch_url", optional_json(poll.fetch_url)},
+        {"unchanged", poll.unchanged}};
+    return document.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+tl::expected<FeedPoll, std::string> feed_poll_from_json(const std::string& text) {
+    try {
+        return poll_from(json::parse(text));
+    } catch (const json::exception& error) { // truncated, not JSON, a field missing or mistyped
+        return tl::unexpected(std::string(error.what()));
+    } catch (const std::invalid_argument& error) { // a format this build does not know
+        return tl::unexpected(std::string(error.what()));
+    }
+}
+
 std::filesystem::path spool_directory(const std::string& state_dir) {
     if (!state_dir.empty())
         return std::filesystem::path(state_dir) / "spool";
@@ -174,7 +213,8 @@ std::filesystem::path spool_directory(const std::string& state_dir) {
 }
 
 Spool::Spool(std::filesystem::path directory) : m_directory(std::move(directory)) {
-    std::filesystem::create_directories(m_directory);
+    make_private_directory(m_directory);
+    remove_stale_temporaries(seconds{0}); // no write of this instance can be under way yet
 }
 
 void Spool::put(const FeedPoll& poll) {
@@ -187,22 +227,48 @@ void Spool::put(const FeedPoll& poll) {
     auto temporary = m_directory / (name.str() + ".tmp");
     write_file_durably(temporary, to_json(poll));
     std::filesystem::rename(temporary, m_directory / (name.str() + ".json"));
+    sync_directory(m_directory);
 }
 
 std::vector<std::filesystem::path> Spool::pending() const {
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(m_directory))
-        if (entry.path().extension() == ".json")
+        if (entry.path().extension() == ".json" && entry.is_regular_file())
             files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     return files;
 }
 
-FeedPoll Spool::read(const std::filesystem::path& file) {
-    std::ifstream in(file);
+tl::expected<FeedPoll, std::string> Spool::read(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return tl::unexpected("cannot open the file: " + std::string(std::strerror(errno)));
     std::stringstream text;
-    text << in.rdbuf();
+    text << in.rdbuf(); // an empty file reads as empty text, which is not a poll
     return feed_poll_from_json(text.str());
+}
+
+std::filesystem::path Spool::quarantine(const std::filesystem::path& file) {
+    auto directory = m_directory / "quarantine";
+    make_private_directory(directory);
+    auto kept = directory / file.filename();
+    std::filesystem::rename(file, kept);
+    sync_directory(directory);
+    sync_directory(m_directory);
+    return kept;
+}
+
+std::size_t Spool::remove_stale_temporaries(seconds idle) {
+    std::lock_guard lock(m_mutex);
+    auto now = std::filesystem::file_time_type::clock::now();
+    std::size_t removed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(m_directory)) {
+        if (entry.path().extension() != ".tmp" || !entry.is_regular_file())
+            continue;
+        if (idle.count() == 0 || now - entry.last_write_time() >= idle)
+            removed += std::filesystem::remove(entry.path()) ? 1U : 0U;
+    }
+    return removed;
 }
 
 } // namespace newsmon::store

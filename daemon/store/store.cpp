@@ -17,17 +17,30 @@ std::optional<std::string> nullable_text(const pqxx::field& field) {
 
 } // namespace
 
-bool database_is_away(Store& store, const std::exception& error) {
+bool database_is_away(const std::exception& error) {
     if (dynamic_cast<const pqxx::broken_connection*>(&error) ||
-        dynamic_cast<const pqxx::in_doubt_error*>(&error))
+        dynamic_cast<const pqxx::in_doubt_error*>(&error) ||
+        dynamic_cast<const DatabaseAway*>(&error))
         return true;
     if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
         std::string state = sql->sqlstate();
         // 08: connection exceptions; 57P0x: admin shutdown, crash shutdown, cannot connect now.
-        if (state.starts_with("08") || state.starts_with("57P0"))
-            return true;
+        return state.starts_with("08") || state.starts_with("57P0");
     }
-    return !store.connection().is_open();
+    return false;
+}
+
+bool database_is_away(Store& store, const std::exception& error) {
+    return database_is_away(error) || !store.connection().is_open();
+}
+
+bool database_is_busy(const std::exception& error) {
+    const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
+    if (!sql)
+        return false;
+    std::string state = sql->sqlstate();
+    // 40: transaction rollback; 53: insufficient resources; 55P03: lock not available.
+    return state.starts_with("40") || state.starts_with("53") || state == "55P03";
 }
 
 void append_text_element(std::string& literal, std::string_view value) {

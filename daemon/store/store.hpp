@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -127,9 +128,22 @@ private:
     const alerts::LiveRules* m_alert_rules = nullptr;
 };
 
-// True when `error` (thrown while storing) means the database is unreachable rather than that
-// the data was refused: the connection broke, or the server is shutting down or gone.
+// Thrown where the database is found away other than by libpqxx: polls had to be spooled.
+class DatabaseAway : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// True when `error` means the database is unreachable rather than that the data or the
+// statement was refused: the connection broke or could not be made, or the server is shutting
+// down or gone.
+[[nodiscard]] bool database_is_away(const std::exception& error);
+// The same, for an error thrown while `store` was in use: also when its connection is closed.
 [[nodiscard]] bool database_is_away(Store& store, const std::exception& error);
+// True when `error` is a conflict with another transaction or a shortage on the server
+// (deadlock, serialization failure, out of connections or disk): the same work may succeed
+// when it is tried again.
+[[nodiscard]] bool database_is_busy(const std::exception& error);
 
 // Appends one quoted element of a text[] literal, with its separating comma.
 void append_text_element(std::string& literal, std::string_view value);

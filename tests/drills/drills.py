@@ -661,6 +661,54 @@ def drill_instances(args, workdir, parts):
         daemon.stop_cleanly()
 
 
+def drill_spool_quarantine(args, workdir, parts):
+    """A truncated spool file and a stale .tmp file appear in the spool of a running daemon:
+    it stays up, quarantines the file (the log names it), removes the .tmp and polls on."""
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=3, items=40, every=1.0)))
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url,
+                                                feeds_toml(newsroom))))
+    daemon.start()
+    wait_for(lambda: pg.count("SELECT count(*) FROM articles") > 0, 30, "the first articles")
+    spool = os.path.join(daemon.state, "spool")
+    truncated = "00000000000000000001-000001-99999.json"  # sorts first: replayed next
+    stale = "00000000000000000002-000002-99999.tmp"
+    with open(os.path.join(workdir, truncated), "w") as out:
+        out.write('{"spool_version": 1, "feed_id": 1, "started_at_ms": 1764670000000, '
+                  '"articles": [{"item": {"guid": "g1", "title": "cut sh')
+    with open(os.path.join(spool, stale), "w") as out:
+        out.write('{"spool_version": 1, "fe')
+    written_long_ago = time.time() - 600  # a crash in the middle of a write, long ago
+    os.utime(os.path.join(spool, stale), (written_long_ago, written_long_ago))
+    os.rename(os.path.join(workdir, truncated), os.path.join(spool, truncated))
+    log("a truncated spool file and a stale .tmp file dropped into the spool")
+    quarantined = os.path.join(spool, "quarantine", truncated)
+    wait_for(lambda: os.path.exists(quarantined), 30, "the truncated file to be quarantined")
+
+    def quarantine_line():
+        return next((line for line in daemon.log_text().splitlines()
+                     if "spool file quarantined" in line and truncated in line), None)
+    wait_for(lambda: quarantine_line() is not None, 10, "a log line naming the file")
+    if "error=" not in quarantine_line():
+        fail(f"the log line does not say why: {quarantine_line()}")
+    log(f"logged: {quarantine_line()}")
+    wait_for(lambda: not os.path.exists(os.path.join(spool, stale)), 30,
+             "the stale .tmp file to be removed")
+    if os.path.exists(os.path.join(spool, truncated)):
+        fail("the truncated file is still in the spool")
+    stored = int(pg.query("SELECT count(*) FROM articles"))
+    wait_for(lambda: int(pg.query("SELECT count(*) FROM articles")) > stored, 30,
+             "new articles after the quarantine")
+    if daemon.process.poll() is not None:
+        fail("the daemon exited")
+    if daemon.healthz() != 200:
+        fail(f"/healthz says {daemon.healthz()}")
+    newsroom.start -= 3600
+    wait_for(lambda: everything_stored_once(pg, newsroom), 60, "every item to be stored")
+    log(f"{newsroom.served_count()} items stored after the quarantine")
+    daemon.stop_cleanly()
+
+
 DRILLS = {
     "hostile_servers": drill_hostile_servers,
     "webhook_outage": drill_webhook_outage,
@@ -668,6 +716,7 @@ DRILLS = {
     "database_stops": drill_database_stops,
     "kill_mid_cycle": drill_kill_mid_cycle,
     "reload": drill_reload,
+    "spool_quarantine": drill_spool_quarantine,
 }
 
 

@@ -18,6 +18,7 @@
 #include "config/config.hpp"
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
+#include "log_capture.hpp"
 #include "service/daemon.hpp"
 #include "test_database.hpp"
 
@@ -25,6 +26,7 @@ using namespace newsmon;
 using testkit::DaemonThread;
 using testkit::eventually;
 using testkit::HttpTestServer;
+using testkit::LogCapture;
 using testkit::Response;
 using testkit::TestDatabase;
 
@@ -287,46 +289,178 @@ TEST_F(DaemonTest, NoRequestBeforeRetryAfter) {
               3500);
 }
 
-TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
-    auto socket_path =
+namespace {
+
+// The socket systemd gives a Type=notify service, in $NOTIFY_SOCKET while it lives; collects
+// what the daemon tells it, one message a line.
+class NotifySocket {
+public:
+    NotifySocket() {
+        std::filesystem::remove(m_path);
+        m_fd = service::UniqueFd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::strncpy(address.sun_path, m_path.c_str(), sizeof address.sun_path - 1);
+        m_bound = m_fd.get() >= 0 &&
+                  ::bind(m_fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+        setenv("NOTIFY_SOCKET", m_path.c_str(), 1);
+    }
+    ~NotifySocket() {
+        unsetenv("NOTIFY_SOCKET");
+        std::filesystem::remove(m_path);
+    }
+    NotifySocket(const NotifySocket&) = delete;
+    NotifySocket& operator=(const NotifySocket&) = delete;
+
+    [[nodiscard]] bool bound() const { return m_bound; }
+    // Reads what has arrived, waiting up to `wait` for the first message; returns all so far.
+    const std::string& receive(std::chrono::milliseconds wait = std::chrono::milliseconds{0}) {
+        pollfd entry{m_fd.get(), POLLIN, 0};
+        if (wait.count() > 0 && ::poll(&entry, 1, static_cast<int>(wait.count())) <= 0)
+            return m_received;
+        char buffer[512];
+        for (ssize_t n; (n = ::recv(m_fd.get(), buffer, sizeof buffer, MSG_DONTWAIT)) > 0;)
+            m_received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
+        return m_received;
+    }
+
+private:
+    std::filesystem::path m_path =
         std::filesystem::temp_directory_path() / ("newsmon-notify-" + std::to_string(getpid()));
-    std::filesystem::remove(socket_path);
-    int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    ASSERT_GE(fd, 0);
-    service::UniqueFd notify_socket(fd);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+    service::UniqueFd m_fd;
+    bool m_bound = false;
+    std::string m_received;
+};
+
+} // namespace
+
+TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
+    NotifySocket notify;
+    ASSERT_TRUE(notify.bound());
     setenv("WATCHDOG_USEC", "1000000", 1); // pings every half second
 
     auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
     write_config(feed("Agency", "/feed", "1h"));
-    std::string received;
     {
         DaemonThread daemon(m_path);
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-        while (std::chrono::steady_clock::now() < deadline &&
-               received.find("WATCHDOG=1") == received.rfind("WATCHDOG=1")) {
-            pollfd entry{fd, POLLIN, 0};
-            if (::poll(&entry, 1, 100) > 0) {
-                char buffer[512];
-                ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-                if (n > 0)
-                    received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
-            }
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto& received = notify.receive(std::chrono::milliseconds{100});
+            if (received.find("WATCHDOG=1") != received.rfind("WATCHDOG=1"))
+                break;
         }
         daemon.stop();
-        char buffer[512];
-        for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0;)
-            received.append(buffer, static_cast<std::size_t>(n)).push_back('\n');
     }
-    unsetenv("NOTIFY_SOCKET");
     unsetenv("WATCHDOG_USEC");
-    std::filesystem::remove(socket_path);
+    const auto& received = notify.receive();
     EXPECT_NE(received.find("READY=1"), std::string::npos) << received;
     EXPECT_NE(received.find("STATUS=polled 1 feeds"), std::string::npos) << received;
     EXPECT_NE(received.find("WATCHDOG=1"), received.rfind("WATCHDOG=1")) << received; // twice
     EXPECT_NE(received.find("STOPPING=1"), std::string::npos) << received;
+}
+
+TEST_F(DaemonTest, ATruncatedSpoolFileIsQuarantinedAndPollingGoesOn) {
+    LogCapture log;
+    auto spool = m_state / "spool";
+    std::filesystem::create_directories(spool);
+    const std::string truncated = "00000000000000000001-000001-1.json";
+    const std::string temporary = "00000000000000000002-000002-1.tmp"; // a crash mid-write
+    std::ofstream(spool / truncated) << R"({"spool_version": 1, "feed_id": 1, "started_at_ms": 17)";
+    std::ofstream(spool / temporary) << R"({"spool_version": 1, "feed)";
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM fetch_log") >= 2; }));
+    EXPECT_TRUE(std::filesystem::exists(spool / "quarantine" / truncated));
+    EXPECT_FALSE(std::filesystem::exists(spool / truncated));
+    EXPECT_FALSE(std::filesystem::exists(spool / temporary));
+    EXPECT_NE(log.find({"error spool file quarantined", truncated, "parse error"}), "");
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_spool_quarantined_total 1"),
+              std::string::npos);
+    EXPECT_EQ(get(daemon.port(), "/healthz"), "ok\n");
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+}
+
+TEST_F(DaemonTest, SighupWhileTheDatabaseIsAwayKeepsRunningAndSyncsTheConfigOnItsReturn) {
+    LogCapture log;
+    NotifySocket notify;
+    ASSERT_TRUE(notify.bound());
+    auto a = server.serve_file("/a", "feeds/rss20/items_without_guid.xml");
+    auto b = server.serve_file("/b", "feeds/rss20/same_guid_every_item.xml");
+    write_config(feed("A", "/a", "1h"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually(
+        [&] { return notify.receive().find("STATUS=polled 1 feeds") != std::string::npos; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds{500}); // asleep until A is due
+    set_database_reachable(false);                               // and it has not noticed
+    write_config(feed("A", "/a", "1h") + feed("B", "/b", "1h"));
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(eventually([&] {
+        const auto& received = notify.receive();
+        auto reloading = received.find("RELOADING=1");
+        return reloading != std::string::npos &&
+               received.find("READY=1", reloading) != std::string::npos;
+    })) << notify.receive();
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});
+    EXPECT_EQ(daemon.exit_status(), -2); // still running
+    EXPECT_NE(log.find({"config reloaded"}), "");
+    EXPECT_NE(log.find({"warning reloaded config not synced", "error="}), "");
+    set_database_reachable(true);
+    ASSERT_TRUE(
+        eventually([&] { return server.request_count("/b") == 1; }, std::chrono::seconds{30}));
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds"), 2);
+}
+
+TEST_F(DaemonTest, AnErrorThatIsNotTheDatabaseIsLoggedAsItselfAndRetried) {
+    // A database migrated by a newer newsmon: reachable, but refused by this one.
+    db.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+               "applied_at timestamptz NOT NULL DEFAULT now())");
+    db.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'from the future')");
+    LogCapture log;
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { // tried again, not given up on
+        return log.matching({"newer than this newsmon knows"}).size() >= 2;
+    }));
+    auto line = log.find({"newer than this newsmon knows"});
+    EXPECT_TRUE(line.starts_with("error daemon loop failed error=")) << line;
+    EXPECT_EQ(log.find({"database unavailable"}), "");
+    int status = 0;
+    auto health = get(daemon.port(), "/healthz", &status);
+    EXPECT_EQ(status, 503); // the daemon cannot do its work, and says why
+    EXPECT_NE(health.find("newer than this newsmon knows"), std::string::npos) << health;
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(server.request_count("/feed"), 0);
+}
+
+TEST_F(DaemonTest, ALoopErrorThatIsNotTheDatabaseIsLoggedAsItselfAndPollingResumes) {
+    LogCapture log;
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1s"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM fetch_log") >= 1; }));
+    auto spool = m_state / "spool";
+    std::filesystem::remove_all(spool);
+    std::ofstream(spool) << "not a directory\n"; // every look at the spool fails now
+    ASSERT_TRUE(eventually([&] {
+        return !log.find({"error daemon loop failed", "Not a directory", spool.string()}).empty();
+    }));
+    EXPECT_EQ(log.find({"database unavailable"}), "");
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_database_up 1"), std::string::npos);
+    std::filesystem::remove(spool);
+    std::filesystem::create_directory(spool);
+    auto before = db.scalar("SELECT count(*) FROM fetch_log");
+    ASSERT_TRUE(eventually([&] { return db.scalar("SELECT count(*) FROM fetch_log") > before; },
+                           std::chrono::seconds{20}));
+    EXPECT_EQ(get(daemon.port(), "/healthz"), "ok\n");
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
 }
