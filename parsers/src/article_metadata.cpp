@@ -31,15 +31,17 @@ struct LinkedData {
     std::string headline, author, date_published, image, language, url;
 };
 
-std::string name_of(const nlohmann::json& value) {
-    if (value.is_string())
-        return value.get<std::string>();
-    if (value.is_object() && value.contains("name") && value["name"].is_string())
-        return value["name"].get<std::string>();
-    if (value.is_object() && value.contains("url") && value["url"].is_string())
-        return value["url"].get<std::string>();
-    if (value.is_array() && !value.empty())
-        return name_of(value.front());
+std::string name_of(const nlohmann::json& given) {
+    // An array is named by its first element, however deep: [[{"name": "..."}]].
+    const nlohmann::json* value = &given;
+    while (value->is_array() && !value->empty())
+        value = &value->front();
+    if (value->is_string())
+        return value->get<std::string>();
+    if (value->is_object() && value->contains("name") && (*value)["name"].is_string())
+        return (*value)["name"].get<std::string>();
+    if (value->is_object() && value->contains("url") && (*value)["url"].is_string())
+        return (*value)["url"].get<std::string>();
     return {};
 }
 

@@ -144,14 +144,25 @@ TEST(DeepNesting, ExtractWalksDeepTreesWithoutRecursion) {
 }
 
 TEST(DeepNesting, ExtractReadsJsonLdNestedDeep) {
-    std::string json = std::string(50'000, '[') + std::string(50'000, ']');
-    std::string html = "<html><head><script type=\"application/ld+json\">" + json +
-                       "</script></head><body>" + k_story + "</body></html>";
-    on_stack_of(256 * 1024, [&] {
-        auto extracted = extract_article(html, {});
-        ASSERT_TRUE(extracted) << extracted.error().message;
-        EXPECT_EQ(extracted->title, "Parliament passes the budget");
-    });
+    std::string arrays = std::string(50'000, '[') + std::string(50'000, ']');
+    std::string author = std::string(50'000, '[') + "\"Leyla Aliyeva\"" + std::string(50'000, ']');
+    for (const std::string& json :
+         {arrays, "{\"@type\": \"NewsArticle\", \"author\": " + author + "}"}) {
+        std::string html = "<html><head><script type=\"application/ld+json\">" + json +
+                           "</script></head><body>" + k_story + "</body></html>";
+        on_stack_of(256 * 1024, [&] {
+            auto extracted = extract_article(html, {});
+            ASSERT_TRUE(extracted) << extracted.error().message;
+            EXPECT_EQ(extracted->title, "Parliament passes the budget");
+        });
+    }
+    auto extracted =
+        extract_article("<html><head><script type=\"application/ld+json\">"
+                        "{\"@type\": \"NewsArticle\", \"author\": " +
+                            author + "}</script></head><body>" + k_story + "</body></html>",
+                        {});
+    ASSERT_TRUE(extracted);
+    EXPECT_EQ(extracted->author, "Leyla Aliyeva");
 }
 
 TEST(DeepNesting, TextAndSanitizerTakeDeepMarkup) {
