@@ -20,10 +20,11 @@ bool is_void(std::string_view name) {
                "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr"});
 }
 
-// Elements whose content is text up to their end tag: tags inside do not nest.
+// Elements whose content is text up to their end tag: tags inside do not nest. Not
+// <noscript>, whose content gumbo parses as elements.
 bool is_raw_text(std::string_view name) {
-    return in(name, {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-                     "noscript"});
+    return in(name,
+              {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"});
 }
 
 // Start tags that close an open <p> first.

@@ -81,6 +81,8 @@ std::vector<Shape> deep_shapes() {
         shapes.push_back({"lists", nested({"ul", "li"}, depth, false), depth});
         shapes.push_back({"self-closing divs", nested({"div/"}, depth, false), depth});
         shapes.push_back({"svg", "<svg>" + nested({"g"}, depth, false), depth, false});
+        shapes.push_back(
+            {"in noscript", "<noscript>" + nested({"div"}, depth, false), depth, false});
     }
     return shapes;
 }
