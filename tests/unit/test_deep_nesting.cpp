@@ -102,6 +102,28 @@ TEST(DeepNesting, ExtractRefusesAPageNestedTooDeepAtOnce) {
     }
 }
 
+TEST(DeepNesting, ExtractRefusesNestingThatEndTagsDoNotUndo) {
+    // End tags that look as if they close everything, but which gumbo ignores or undoes: the
+    // nesting still grows with each repetition.
+    for (const auto& [unit, name] : std::vector<std::pair<std::string, const char*>>{
+             {"<div><b><i><u></div>x", "formatting reopened after each </div>"},
+             {"<div><b id=1><b id=2><b id=3><b id=4></div>x", "distinct formatting reopened"},
+             {"<span><div></span>", "</span> does not close a <div>"},
+             {"<div><table><td></div>", "</div> does not reach past a cell"},
+             {"<div></body>", "</body> closes nothing"},
+             {"<p>w<b>w<i>w</p>w", "formatting left open in paragraphs"}}) {
+        SCOPED_TRACE(name);
+        std::string body;
+        for (int i = 0; i < 7'000; ++i)
+            body += unit;
+        auto started = std::chrono::steady_clock::now();
+        auto extracted = extract_article(page(body), {});
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+        ASSERT_FALSE(extracted);
+        EXPECT_NE(extracted.error().message.find("limit of 256"), std::string::npos);
+    }
+}
+
 TEST(DeepNesting, ExtractKeepsPagesThatOnlyLookDeep) {
     // Elements HTML closes by itself do not nest: thousands of unclosed <p>, <li>, <td> and
     // <dd>, and <a> inside <a>, are a flat page.
@@ -112,12 +134,14 @@ TEST(DeepNesting, ExtractKeepsPagesThatOnlyLookDeep) {
              {{"dt", "dd"}, "definitions"},
              {{"p", "a"}, "links"},
              {{"h2", "h3"}, "headings"},
-             {{"p", "span", "b", "p", "i"}, "formatted paragraphs"}}) {
+             {{"p", "span", "b", "p", "i"}, "formatted paragraphs"},
+             {{"td", "font", "/td"}, "fonts left open in cells"},
+             {{"div", "b", "/div", "div", "/b", "/div"}, "misnested formatting"}}) {
         SCOPED_TRACE(name);
         std::string soup = nested(tags, 5'000, false);
         if (tags.front() == "li")
             soup = "<ul>" + soup;
-        else if (tags.front() == "tr")
+        else if (tags.front() == "tr" || tags.front() == "td")
             soup = "<table>" + soup;
         auto extracted = extract_article(page(soup + nested({"div"}, 200, true)), {});
         ASSERT_TRUE(extracted) << extracted.error().message;
