@@ -106,7 +106,8 @@ public:
                 std::string_view::npos)
                 reconstruct(); // text reopens the formatting elements closed implicitly
             at = tag < m_html.size() ? tag_at(tag) : tag;
-            if (m_open.size() > m_limit)
+            // What waits to be reopened counts: the next text opens it all.
+            if (m_open.size() + m_reopen.size() > m_limit)
                 return true;
         }
         return false;
