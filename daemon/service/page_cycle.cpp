@@ -22,7 +22,14 @@ PageCycle::PageCycle(const config::Config& config, store::Store& store, const ta
 
 PageReport PageCycle::run(int limit, const fetch::Fetcher::Cancelled& cancelled) {
     PageReport report;
-    auto jobs = store::claim_pages(m_store.connection(), limit, k_lease);
+    for (const auto& url : store::fail_unfinished_pages(m_store.connection(), k_max_attempts)) {
+        ++report.failed;
+        if (m_metrics)
+            m_metrics->add("newsmon_pages_total", {{"outcome", "failed"}});
+        log::warn("page given up", {log::field("url", url), log::field("attempts", k_max_attempts),
+                                    log::field("error", "the last attempt never finished")});
+    }
+    auto jobs = store::claim_pages(m_store.connection(), limit, k_lease, k_max_attempts);
     report.claimed = jobs.size();
     if (jobs.empty())
         return report;

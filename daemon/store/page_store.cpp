@@ -22,12 +22,12 @@ std::optional<std::string> text_or_null(const pqxx::field& field) {
 } // namespace
 
 std::vector<PageJob> claim_pages(pqxx::connection& connection, int limit,
-                                 std::chrono::milliseconds lease) {
+                                 std::chrono::milliseconds lease, int max_attempts) {
     pqxx::work tx{connection};
     auto rows = tx.exec_params(R"sql(
 WITH due AS (
     SELECT id FROM articles
-     WHERE page_status = 'pending' AND page_next_at <= now()
+     WHERE page_status = 'pending' AND page_next_at <= now() AND page_attempts < $3
      ORDER BY page_next_at, id
      LIMIT $1
        FOR UPDATE SKIP LOCKED)
@@ -38,7 +38,7 @@ UPDATE articles a
  WHERE a.id = due.id AND f.id = a.feed_id
 RETURNING a.id, a.feed_id, a.url, f.url, a.title, a.summary, coalesce(a.language, ''),
           a.page_etag, a.page_last_modified, a.page_attempts, a.duplicate_of IS NOT NULL)sql",
-                               limit, static_cast<long long>(lease.count()));
+                               limit, static_cast<long long>(lease.count()), max_attempts);
     tx.commit();
     std::vector<PageJob> jobs;
     for (const auto& row : rows)
@@ -48,6 +48,24 @@ RETURNING a.id, a.feed_id, a.url, f.url, a.title, a.summary, coalesce(a.language
                         row[5].as<std::string>(), row[6].as<std::string>(), text_or_null(row[7]),
                         text_or_null(row[8]), row[9].as<int>(), row[10].as<bool>()});
     return jobs;
+}
+
+std::vector<std::string> fail_unfinished_pages(pqxx::connection& connection, int max_attempts) {
+    pqxx::work tx{connection};
+    auto rows = tx.exec_params(R"sql(
+UPDATE articles
+   SET page_status = 'failed',
+       page_error = 'out of attempts: ' || page_attempts || ' made, the last never finished '
+                    '(the process stopped while on this page)'
+                    || coalesce('; the one before: ' || page_error, '')
+ WHERE page_status = 'pending' AND page_next_at <= now() AND page_attempts >= $1
+RETURNING coalesce(url, ''))sql",
+                               max_attempts);
+    tx.commit();
+    std::vector<std::string> urls;
+    for (const auto& row : rows)
+        urls.push_back(row[0].as<std::string>());
+    return urls;
 }
 
 void record_page(pqxx::connection& connection, const PageJob& job,

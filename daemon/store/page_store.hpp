@@ -31,9 +31,18 @@ struct PageJob {
     bool is_duplicate = false;
 };
 
-// Claims up to `limit` pages that are due, pushing their next attempt `lease` away.
+// Claims up to `limit` pages that are due and have attempts left (fewer than `max_attempts`
+// made), pushing their next attempt `lease` away. The claim counts as an attempt, finished or
+// not: a page the process dies on is claimed again after the lease, at most `max_attempts`
+// times in all.
 [[nodiscard]] std::vector<PageJob> claim_pages(pqxx::connection& connection, int limit,
-                                               std::chrono::milliseconds lease);
+                                               std::chrono::milliseconds lease, int max_attempts);
+
+// Pages whose last attempt was claimed and never finished (the lease ran out: the process
+// stopped on them) and that have no attempts left: marked failed, with an error that says so.
+// Returns their URLs.
+[[nodiscard]] std::vector<std::string> fail_unfinished_pages(pqxx::connection& connection,
+                                                             int max_attempts);
 
 // Stores the page's text and metadata (filling what the feed lacked), replaces the article's
 // topics and records alert deliveries for `rules` when given. One transaction.

@@ -5,6 +5,7 @@
 // to it (a body split by an ad).
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -180,12 +181,15 @@ public:
 
 private:
     // Containers of the page's <h1> hold the story, whatever their classes say ("has-sidebar").
-    void mark_headline_ancestors(const GumboNode* node) {
-        if (html::is_tag(node, GUMBO_TAG_H1))
-            for (const GumboNode* up = node->parent; up; up = up->parent)
-                m_holds_headline.insert(up);
-        for (const GumboNode* child : children_of(node))
-            mark_headline_ancestors(child);
+    // The walk up stops at a container already marked, whose own containers are marked too.
+    void mark_headline_ancestors(const GumboNode* root) {
+        html::walk(root, [&](const GumboNode* node) {
+            if (html::is_tag(node, GUMBO_TAG_H1))
+                for (const GumboNode* up = node->parent; up && m_holds_headline.insert(up).second;
+                     up = up->parent) {
+                }
+            return true;
+        });
     }
 
     bool is_boilerplate(const GumboNode* node) const {
@@ -217,13 +221,13 @@ private:
         return kind == Boilerplate::strong || (kind == Boilerplate::weak && !has_story_class(node));
     }
 
-    void mark_boilerplate(const GumboNode* node) {
-        if (is_boilerplate(node)) {
+    void mark_boilerplate(const GumboNode* root) {
+        html::walk(root, [&](const GumboNode* node) {
+            if (!is_boilerplate(node))
+                return true;
             m_removed.insert(node);
-            return;
-        }
-        for (const GumboNode* child : children_of(node))
-            mark_boilerplate(child);
+            return false;
+        });
     }
 
     bool removed(const GumboNode* node) const { return m_removed.contains(node); }
@@ -233,21 +237,43 @@ private:
         std::size_t characters = 0;
         std::size_t link_characters = 0;
     };
-    const Measure& measure(const GumboNode* node) {
-        if (auto found = m_measures.find(node); found != m_measures.end())
-            return found->second;
+    // Measured after its children, with a stack of its own rather than recursion.
+    const Measure& measure(const GumboNode* root) {
+        std::vector<std::pair<const GumboNode*, bool>> pending{{root, false}}; // children seen?
+        while (!pending.empty()) {
+            auto [node, expanded] = pending.back();
+            if (m_measures.contains(node)) {
+                pending.pop_back();
+            } else if (!expanded && counts_children(node)) {
+                pending.back().second = true;
+                for (const GumboNode* child : children_of(node))
+                    pending.emplace_back(child, false);
+            } else {
+                pending.pop_back();
+                m_measures.emplace(node, measured(node));
+            }
+        }
+        return m_measures.at(root);
+    }
+
+    bool counts_children(const GumboNode* node) const {
+        return html::is_element(node) && !removed(node);
+    }
+
+    // One node's measure, its children's known.
+    Measure measured(const GumboNode* node) const {
         Measure total;
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
             total.characters = count_characters(html::trim(node->v.text.text));
-        } else if (html::is_element(node) && !removed(node)) {
+        } else if (counts_children(node)) {
             bool link = node->v.element.tag == GUMBO_TAG_A;
             for (const GumboNode* child : children_of(node)) {
-                const Measure& part = measure(child);
+                const Measure& part = m_measures.at(child);
                 total.characters += part.characters;
                 total.link_characters += link ? part.characters : part.link_characters;
             }
         }
-        return m_measures.emplace(node, total).first->second;
+        return total;
     }
 
     double link_density(const GumboNode* node) {
@@ -272,11 +298,18 @@ private:
         return true;
     }
 
-    void score(const GumboNode* node) {
-        if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
-            return;
-        if (removed(node))
-            return;
+    void score(const GumboNode* root) {
+        html::walk(root, [&](const GumboNode* node) {
+            if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
+                return false;
+            if (removed(node))
+                return false;
+            score_block(node);
+            return true;
+        });
+    }
+
+    void score_block(const GumboNode* node) {
         if (html::is_element(node) && is_text_block(node)) {
             std::string text;
             append_visible_text(node, text);
@@ -292,8 +325,6 @@ private:
                 }
             }
         }
-        for (const GumboNode* child : children_of(node))
-            score(child);
     }
 
     const GumboNode* best_candidate() {
@@ -329,69 +360,101 @@ private:
     }
 
     // append_text without the boilerplate inside (an ad in the middle of a paragraph).
-    void append_visible_text(const GumboNode* node, std::string& out) {
-        if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
-            node->type == GUMBO_NODE_CDATA) {
-            html::append_collapsed(node->v.text.text, out);
-            return;
-        }
-        if (!html::is_element(node) || removed(node))
-            return;
-        if (node->v.element.tag == GUMBO_TAG_BR) {
-            html::append_collapsed(" ", out);
-            return;
-        }
-        for (const GumboNode* child : children_of(node))
-            append_visible_text(child, out);
+    void append_visible_text(const GumboNode* root, std::string& out) const {
+        html::walk(root, [&](const GumboNode* node) {
+            if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+                node->type == GUMBO_NODE_CDATA) {
+                html::append_collapsed(node->v.text.text, out);
+                return false;
+            }
+            if (!html::is_element(node) || removed(node))
+                return false;
+            if (node->v.element.tag == GUMBO_TAG_BR) {
+                html::append_collapsed(" ", out);
+                return false;
+            }
+            return true;
+        });
     }
 
     // The chosen containers as blocks: inline runs between block elements become paragraphs;
-    // two <br> in a row end one.
-    void emit(const GumboNode* node, Block::Kind kind, Body& body) {
+    // two <br> in a row end one. A stack of its own rather than recursion: each node is
+    // entered, then its children, then left.
+    void emit(const GumboNode* root, Block::Kind kind, Body& body) {
+        struct Step {
+            const GumboNode* node;
+            Block::Kind kind; // of the node's own blocks
+            bool leaving;
+        };
+        std::vector<Step> pending{{root, kind, false}};
+        while (!pending.empty()) {
+            Step step = pending.back();
+            pending.pop_back();
+            if (step.leaving) {
+                leave(step.node, step.kind, body);
+                continue;
+            }
+            auto inner = enter(step.node, step.kind, body);
+            if (!inner)
+                continue;
+            pending.push_back({step.node, *inner, true});
+            const GumboVector* children = html::children_of(step.node);
+            for (unsigned i = children ? children->length : 0; i-- > 0;)
+                pending.push_back(
+                    {static_cast<const GumboNode*>(children->data[i]), *inner, false});
+        }
+    }
+
+    // What a node adds before its children; the kind of blocks inside it, or nullopt when its
+    // children are not emitted.
+    std::optional<Block::Kind> enter(const GumboNode* node, Block::Kind kind, Body& body) {
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
             node->type == GUMBO_NODE_WHITESPACE) {
             html::append_collapsed(node->v.text.text, m_pending.text);
             if (m_in_link > 0)
                 m_pending.link_chars += count_characters(html::trim(node->v.text.text));
-            return;
+            return std::nullopt;
         }
         if (!html::is_element(node) || removed(node))
-            return;
+            return std::nullopt;
         GumboTag tag = node->v.element.tag;
         if (tag == GUMBO_TAG_IMG) {
             if (body.first_image.empty())
                 body.first_image = std::string(html::attribute(node, "src"));
-            return;
+            return std::nullopt;
         }
         if (tag == GUMBO_TAG_FIGCAPTION)
-            return; // a caption is not the story
+            return std::nullopt; // a caption is not the story
         if (tag == GUMBO_TAG_BR) {
             if (m_previous_break)
                 flush(body, kind);
             html::append_collapsed(" ", m_pending.text);
             m_previous_break = true;
-            return;
+            return std::nullopt;
         }
         m_previous_break = false;
         if (!is_block_tag(tag)) {
             m_in_link += tag == GUMBO_TAG_A ? 1 : 0;
-            for (const GumboNode* child : children_of(node))
-                emit(child, kind, body);
-            m_in_link -= tag == GUMBO_TAG_A ? 1 : 0;
-            return;
+            return kind;
         }
         flush(body, kind);
-        Block::Kind inner = kind;
         if (tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
             tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6)
-            inner = Block::Kind::heading;
-        else if (tag == GUMBO_TAG_BLOCKQUOTE)
-            inner = Block::Kind::quote;
-        else if (tag == GUMBO_TAG_LI)
-            inner = Block::Kind::item;
-        for (const GumboNode* child : children_of(node))
-            emit(child, inner, body);
-        flush(body, inner);
+            return Block::Kind::heading;
+        if (tag == GUMBO_TAG_BLOCKQUOTE)
+            return Block::Kind::quote;
+        if (tag == GUMBO_TAG_LI)
+            return Block::Kind::item;
+        return kind;
+    }
+
+    // What an entered element adds after its children.
+    void leave(const GumboNode* node, Block::Kind inner, Body& body) {
+        GumboTag tag = node->v.element.tag;
+        if (!is_block_tag(tag))
+            m_in_link -= tag == GUMBO_TAG_A ? 1 : 0;
+        else
+            flush(body, inner);
     }
 
     void flush(Body& body, Block::Kind kind) {

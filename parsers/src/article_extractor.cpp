@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "article_internal.hpp"
+#include "html_nesting.hpp"
 #include "newsmon/parsers/article.hpp"
 #include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/html.hpp"
@@ -151,6 +152,10 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     ExtractedArticle out;
     out.encoding = decoded.encoding;
     out.warnings = std::move(decoded.warnings);
+    if (html::nests_deeper_than(decoded.utf8, options.max_depth))
+        return tl::unexpected(ExtractError{"elements nest deeper than the limit of " +
+                                           std::to_string(options.max_depth) +
+                                           " levels; the page is not parsed"});
     html::Document document = html::parse(decoded.utf8);
     if (!document)
         return tl::unexpected(ExtractError{"the page could not be parsed"});

@@ -31,15 +31,17 @@ struct LinkedData {
     std::string headline, author, date_published, image, language, url;
 };
 
-std::string name_of(const nlohmann::json& value) {
-    if (value.is_string())
-        return value.get<std::string>();
-    if (value.is_object() && value.contains("name") && value["name"].is_string())
-        return value["name"].get<std::string>();
-    if (value.is_object() && value.contains("url") && value["url"].is_string())
-        return value["url"].get<std::string>();
-    if (value.is_array() && !value.empty())
-        return name_of(value.front());
+std::string name_of(const nlohmann::json& given) {
+    // An array is named by its first element, however deep: [[{"name": "..."}]].
+    const nlohmann::json* value = &given;
+    while (value->is_array() && !value->empty())
+        value = &value->front();
+    if (value->is_string())
+        return value->get<std::string>();
+    if (value->is_object() && value->contains("name") && (*value)["name"].is_string())
+        return (*value)["name"].get<std::string>();
+    if (value->is_object() && value->contains("url") && (*value)["url"].is_string())
+        return (*value)["url"].get<std::string>();
     return {};
 }
 
@@ -58,16 +60,21 @@ bool is_article_type(const nlohmann::json& type) {
     return false;
 }
 
-void read_linked_data(const nlohmann::json& value, LinkedData& out) {
+// Articles are found at the top, in an array or in a @graph; nothing deeper is looked at, so
+// nesting in the page's JSON costs no stack.
+void read_linked_data(const nlohmann::json& value, LinkedData& out, int depth = 0) {
+    constexpr int k_max_depth = 8;
+    if (depth > k_max_depth)
+        return;
     if (value.is_array()) {
         for (const auto& each : value)
-            read_linked_data(each, out);
+            read_linked_data(each, out, depth + 1);
         return;
     }
     if (!value.is_object())
         return;
     if (value.contains("@graph"))
-        read_linked_data(value["@graph"], out);
+        read_linked_data(value["@graph"], out, depth + 1);
     if (!value.contains("@type") || !is_article_type(value["@type"]))
         return;
     auto take = [&](const char* key, std::string& field) {
@@ -85,9 +92,16 @@ void read_linked_data(const nlohmann::json& value, LinkedData& out) {
 
 class MetadataReader {
 public:
-    void visit(const GumboNode* node) {
+    // Reads `root` and the elements under it, in document order.
+    void visit(const GumboNode* root) {
+        html::walk(root, [&](const GumboNode* node) { return enter(node); });
+    }
+
+private:
+    // Reads one node; whether its children are to be read.
+    bool enter(const GumboNode* node) {
         if (!html::is_element(node))
-            return;
+            return false;
         switch (node->v.element.tag) {
         case GUMBO_TAG_HTML:
             m_html_lang = html::attribute(node, "lang");
@@ -107,7 +121,7 @@ public:
             if (m_h1.empty())
                 m_h1 = text_of(node);
             m_after_headline = 0;
-            return;
+            return false;
         case GUMBO_TAG_TIME:
             if (m_time.empty())
                 m_time = html::attribute(node, "datetime");
@@ -115,7 +129,7 @@ public:
         case GUMBO_TAG_SCRIPT:
             if (lower(html::attribute(node, "type")) == "application/ld+json")
                 json_ld(node);
-            return;
+            return false;
         default:
             break;
         }
@@ -124,11 +138,10 @@ public:
             auto value = html::attribute(node, "content");
             m_itemprop_date = value.empty() ? html::attribute(node, "datetime") : value;
         }
-        const GumboVector& children = node->v.element.children;
-        for (unsigned i = 0; i < children.length; ++i)
-            visit(static_cast<const GumboNode*>(children.data[i]));
+        return true;
     }
 
+public:
     Metadata result() const {
         Metadata out;
         out.title = first_of(

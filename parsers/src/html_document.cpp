@@ -1,6 +1,63 @@
 #include "html_document.hpp"
 
+#include <algorithm>
+
 namespace newsmon::parsers::html {
+namespace {
+
+// Trees no deeper than this are freed by gumbo as they are.
+constexpr std::size_t k_depth_gumbo_frees = 64;
+
+std::size_t depth_of(const GumboNode* root) {
+    std::size_t deepest = 0;
+    std::vector<std::pair<const GumboNode*, std::size_t>> pending{{root, 0}};
+    while (!pending.empty()) {
+        auto [node, depth] = pending.back();
+        pending.pop_back();
+        deepest = std::max(deepest, depth);
+        if (const GumboVector* children = children_of(node))
+            for (unsigned i = 0; i < children->length; ++i)
+                pending.emplace_back(static_cast<const GumboNode*>(children->data[i]), depth + 1);
+    }
+    return deepest;
+}
+
+// Makes every node a child of the document and leaves the others without children (their
+// vectors stay allocated, for gumbo to free), so that gumbo's recursive free goes one level
+// deep. The new list of children comes from gumbo's allocator, which frees it.
+void flatten(GumboNode* document) {
+    std::vector<GumboNode*> nodes;
+    std::vector<GumboNode*> pending;
+    GumboVector& top = document->v.document.children;
+    for (unsigned i = 0; i < top.length; ++i)
+        pending.push_back(static_cast<GumboNode*>(top.data[i]));
+    while (!pending.empty()) {
+        GumboNode* node = pending.back();
+        pending.pop_back();
+        nodes.push_back(node);
+        if (!is_element(node))
+            continue;
+        GumboVector& children = node->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i)
+            pending.push_back(static_cast<GumboNode*>(children.data[i]));
+        children.length = 0;
+    }
+    const GumboOptions& options = kGumboDefaultOptions;
+    void* data = options.allocator(options.userdata, nodes.size() * sizeof(void*));
+    std::copy(nodes.begin(), nodes.end(), static_cast<void**>(data));
+    options.deallocator(options.userdata, top.data);
+    top.data = static_cast<void**>(data);
+    top.length = static_cast<unsigned>(nodes.size());
+    top.capacity = top.length;
+}
+
+} // namespace
+
+void destroy(GumboOutput* output) {
+    if (depth_of(output->document) > k_depth_gumbo_frees)
+        flatten(output->document);
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+}
 
 Document parse(std::string_view utf8) {
     return Document(gumbo_parse_with_options(&kGumboDefaultOptions, utf8.data(), utf8.size()));
@@ -73,20 +130,20 @@ void append_collapsed(std::string_view text, std::string& out) {
 }
 
 void append_text(const GumboNode* node, std::string& out) {
-    if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
-        node->type == GUMBO_NODE_CDATA) {
-        append_collapsed(node->v.text.text, out);
-        return;
-    }
-    if (!is_element(node) || is_invisible(node))
-        return;
-    if (node->v.element.tag == GUMBO_TAG_BR) {
-        append_collapsed(" ", out);
-        return;
-    }
-    const GumboVector& children = node->v.element.children;
-    for (unsigned i = 0; i < children.length; ++i)
-        append_text(static_cast<const GumboNode*>(children.data[i]), out);
+    walk(node, [&](const GumboNode* each) {
+        if (each->type == GUMBO_NODE_TEXT || each->type == GUMBO_NODE_WHITESPACE ||
+            each->type == GUMBO_NODE_CDATA) {
+            append_collapsed(each->v.text.text, out);
+            return false;
+        }
+        if (!is_element(each) || is_invisible(each))
+            return false;
+        if (each->v.element.tag == GUMBO_TAG_BR) {
+            append_collapsed(" ", out);
+            return false;
+        }
+        return true;
+    });
 }
 
 std::string_view trim(std::string_view text) {

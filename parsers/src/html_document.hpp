@@ -5,16 +5,18 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gumbo.h>
 #include <uchardet.h>
 
 namespace newsmon::parsers::html {
 
+// gumbo frees a tree recursively, a stack frame per level; a deep tree is made flat first.
+void destroy(GumboOutput* output);
+
 struct GumboOutputDeleter {
-    void operator()(GumboOutput* output) const {
-        gumbo_destroy_output(&kGumboDefaultOptions, output);
-    }
+    void operator()(GumboOutput* output) const { destroy(output); }
 };
 using Document = std::unique_ptr<GumboOutput, GumboOutputDeleter>;
 
@@ -35,6 +37,27 @@ using Detector = std::unique_ptr<uchardet, UchardetDeleter>;
 
 [[nodiscard]] inline bool is_tag(const GumboNode* node, GumboTag tag) {
     return is_element(node) && node->v.element.tag == tag;
+}
+
+// The node's children, or null for a node that has none (text, comments).
+[[nodiscard]] inline const GumboVector* children_of(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_DOCUMENT)
+        return &node->v.document.children;
+    return is_element(node) ? &node->v.element.children : nullptr;
+}
+
+// Visits `root` and the nodes under it in document order, with a stack of its own rather than
+// recursion, since a page may nest elements deeper than the thread's stack allows. `visit`
+// returns whether to go into the node's children.
+template <typename Visit> void walk(const GumboNode* root, Visit&& visit) {
+    std::vector<const GumboNode*> pending{root};
+    while (!pending.empty()) {
+        const GumboNode* node = pending.back();
+        pending.pop_back();
+        const GumboVector* children = visit(node) ? children_of(node) : nullptr;
+        for (unsigned i = children ? children->length : 0; i-- > 0;)
+            pending.push_back(static_cast<const GumboNode*>(children->data[i]));
+    }
 }
 
 // The attribute's value, or an empty view.

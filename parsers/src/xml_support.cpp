@@ -185,15 +185,7 @@ bool is_character_data(pugi::xml_node node) {
     return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
 }
 
-// Markup of `node` and everything under it, as XML; comments and processing instructions
-// left out. Recursion is bounded: the survey refused documents nested too deep.
-void write_markup(pugi::xml_node node, std::string& out) {
-    if (is_character_data(node)) {
-        out += escape_html(character_data(node));
-        return;
-    }
-    if (node.type() != pugi::node_element)
-        return;
+void write_start_tag(pugi::xml_node node, std::string& out) {
     out += '<';
     out += node.name();
     for (pugi::xml_attribute attribute : node.attributes()) {
@@ -205,11 +197,29 @@ void write_markup(pugi::xml_node node, std::string& out) {
     }
     out += '>';
     out += escape_html(node.value()); // leading text the element keeps itself
-    for (pugi::xml_node part : node.children())
-        write_markup(part, out);
-    out += "</";
-    out += node.name();
-    out += '>';
+}
+
+// Markup of `root` and everything under it, as XML; comments and processing instructions
+// left out. A stack of its own rather than recursion, so that no nesting the caller allows
+// can run out of stack: each element is entered, then its children, then left.
+void write_markup(pugi::xml_node root, std::string& out) {
+    std::vector<std::pair<pugi::xml_node, bool>> pending{{root, false}}; // leaving?
+    while (!pending.empty()) {
+        auto [node, leaving] = pending.back();
+        pending.pop_back();
+        if (leaving) {
+            out += "</";
+            out += node.name();
+            out += '>';
+        } else if (is_character_data(node)) {
+            out += escape_html(character_data(node));
+        } else if (node.type() == pugi::node_element) {
+            write_start_tag(node, out);
+            pending.emplace_back(node, true);
+            for (pugi::xml_node part = node.last_child(); part; part = part.previous_sibling())
+                pending.emplace_back(part, false);
+        }
+    }
 }
 
 } // namespace

@@ -709,7 +709,145 @@ def drill_spool_quarantine(args, workdir, parts):
     daemon.stop_cleanly()
 
 
+class DeepPage:
+    """A feed on 127.0.0.1 whose item links to a page of 20,000 nested elements (140 KB), the
+    page that once took the daemon down; once `with_hang` is set, a second item links to a page
+    that never answers, for the daemon to be killed on. Page requests are counted."""
+
+    def __init__(self):
+        self.page_requests = 0
+        self.hang_requests = 0
+        self.with_hang = False
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        deep = self
+        tags = ("div", "span", "b", "table", "tr", "td", "i")
+        page = ("<html><head><title>Deep</title></head><body><h1>Deep</h1>" +
+                "".join(f"<{tags[i % len(tags)]}>x" for i in range(20000)) +
+                "</body></html>").encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/feed":
+                    body, kind = deep.feed_xml().encode(), "application/rss+xml"
+                elif self.path == "/hang":
+                    with deep.lock:
+                        deep.hang_requests += 1
+                    deep.release.wait(60)
+                    return
+                else:
+                    with deep.lock:
+                        deep.page_requests += 1
+                    body, kind = page, "text/html; charset=utf-8"
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def feed_xml(self):
+        items = [("deep-1", "page")] + ([("hang-1", "hang")] if self.with_hang else [])
+        return ("<rss version='2.0'><channel><title>Deep</title>"
+                "<link>https://deep.example.test/</link>" +
+                "".join(f"<item><guid>{guid}</guid><title>NATO envoys meet in Baku</title>"
+                        f"<link>http://127.0.0.1:{self.port}/{path}</link>"
+                        "<description>Envoys met in Baku...</description></item>"
+                        for guid, path in items) +
+                "</channel></rss>")
+
+    def requests(self):
+        with self.lock:
+            return self.page_requests
+
+    def hangs(self):
+        with self.lock:
+            return self.hang_requests
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+
+
+def drill_deep_page(args, workdir, parts):
+    """A feed item links to a page nested 20,000 deep while the daemon runs beside 5 good
+    feeds: the daemon stays up, the page is tried at most max attempts times and ends failed
+    with its reason, and polling goes on. Then a page the daemon is killed on, again after
+    each restart: it is tried max attempts times in all, then given up for good."""
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=5, items=1000, every=1.0)))
+    deep = parts.enter_context(closing(DeepPage()))
+    feeds = feeds_toml(newsroom) + (f'[[feed]]\nname = "Deep"\n'
+                                    f'url = "http://127.0.0.1:{deep.port}/feed"\n'
+                                    f'interval = "1s"\nfull_text = "always"\n')
+    daemon = parts.enter_context(closing(Daemon(args.binary, workdir, pg.url, feeds)))
+    daemon.start()
+    page = "FROM articles WHERE guid = 'deep-1'"
+    max_attempts = 4  # service::PageCycle::k_max_attempts
+    for attempt in range(1, max_attempts + 1):
+        wait_for(lambda: pg.count(f"SELECT page_attempts {page}") >= attempt and
+                 pg.query(f"SELECT coalesce(page_error, '') {page}") != "", 60,
+                 f"attempt {attempt} at the deep page")
+        if daemon.process.poll() is not None:
+            fail(f"the daemon exited ({daemon.process.returncode}) on the deep page")
+        # The retry is minutes away: bring it forward.
+        pg.query(f"UPDATE articles SET page_next_at = now(), page_error = NULL "
+                 f"WHERE guid = 'deep-1' AND page_status = 'pending'")
+    wait_for(lambda: pg.query(f"SELECT page_status {page}") == "failed", 60,
+             "the deep page to be given up")
+    error = pg.query(f"SELECT page_error {page}")
+    log(f"deep page: {pg.query(f'SELECT page_attempts {page}')} attempts, "
+        f"{deep.requests()} requests, error: {error}")
+    if "nest deeper than the limit" not in error:
+        fail(f"the deep page failed with {error!r}, expected the nesting limit")
+    if deep.requests() != max_attempts:
+        fail(f"the deep page was fetched {deep.requests()} times, expected {max_attempts}")
+    # Polling goes on, and the page is not fetched again.
+    since = time.monotonic()
+    wait_for(lambda: feeds_polled_since(newsroom, since) == set(range(newsroom.feeds)), 30,
+             "every good feed to be polled after the deep page failed")
+    time.sleep(3)
+    if deep.requests() != max_attempts:
+        fail(f"the failed deep page was fetched again ({deep.requests()} requests)")
+    if daemon.healthz() != 200:
+        fail(f"/healthz says {daemon.healthz()}")
+    killed_on_page(pg, deep, daemon, max_attempts)
+    daemon.stop_cleanly()
+
+
+def killed_on_page(pg, deep, daemon, max_attempts):
+    """The daemon dies (kill -9) while on a page, after every restart: each claim counts, and
+    after max attempts the page is given up instead of claimed again."""
+    deep.with_hang = True
+    page = "FROM articles WHERE guid = 'hang-1'"
+    for attempt in range(1, max_attempts + 1):
+        wait_for(lambda: deep.hangs() >= attempt, 60, f"claim {attempt} of the page")
+        daemon.kill()
+        log(f"killed on the page, attempts {pg.query(f'SELECT page_attempts {page}')}")
+        # The lease of a claim is minutes long: bring the next claim forward.
+        pg.query("UPDATE articles SET page_next_at = now() WHERE guid = 'hang-1'")
+        daemon.start()
+    wait_for(lambda: pg.query(f"SELECT page_status {page}") == "failed", 60,
+             "the page the daemon died on to be given up")
+    error = pg.query(f"SELECT page_error {page}")
+    log(f"page the daemon died on: {deep.hangs()} requests, error: {error}")
+    if "the last never finished" not in error:
+        fail(f"the page the daemon died on failed with {error!r}")
+    time.sleep(3)
+    if deep.hangs() != max_attempts:
+        fail(f"the page the daemon died on was fetched {deep.hangs()} times, "
+             f"expected {max_attempts}")
+    wait_for(lambda: daemon.healthz() == 200, 30, "the daemon to be healthy")
+
+
 DRILLS = {
+    "deep_page": drill_deep_page,
     "hostile_servers": drill_hostile_servers,
     "webhook_outage": drill_webhook_outage,
     "instances": drill_instances,

@@ -66,11 +66,14 @@ protected:
 
     // `poll --once`: the feed, then every due page.
     service::PageReport poll_once() {
+        poll_feed();
+        return fetch_pages();
+    }
+    void poll_feed() {
         auto tagger = tag::Tagger::compile(config.topics);
         fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
         service::PollCycle cycle(config, store, *tagger, fetcher);
         cycle.run(store.claim_feeds("test", std::chrono::minutes{5}, 10, false));
-        return fetch_pages();
     }
     service::PageReport fetch_pages() {
         auto tagger = tag::Tagger::compile(config.topics);
@@ -153,6 +156,71 @@ TEST_F(Pages, AFailingPageKeepsTheFeedTextAndIsRetriedABoundedNumberOfTimes) {
     EXPECT_EQ(column("f1", "page_status"), "failed");
     EXPECT_EQ(column("f1", "page_attempts"), std::to_string(service::PageCycle::k_max_attempts));
     EXPECT_EQ(server.request_count("/news/500"), service::PageCycle::k_max_attempts);
+}
+
+TEST_F(Pages, APageOutOfAttemptsIsNeverClaimedAgain) {
+    auto page = server.serve_file("/news/1", "articles/portal_with_menus.html", "text/html");
+    publish({{"x1", "Envoys arrive in Baku", "Envoys arrived on Tuesday for talks...", "/news/1"}});
+    poll_feed();
+    constexpr int k_max = service::PageCycle::k_max_attempts;
+    // Its last attempt was claimed and is not finished yet (its lease runs): left alone.
+    db.execute("UPDATE articles SET page_attempts = " + std::to_string(k_max) +
+               ", page_next_at = now() + interval '1 minute'");
+    EXPECT_EQ(fetch_pages().claimed, 0U);
+    EXPECT_EQ(column("x1", "page_status"), "pending");
+    // The lease ran out and the page was never stored: the process died on it. It is given up,
+    // and never fetched again.
+    db.execute("UPDATE articles SET page_next_at = now()");
+    auto report = fetch_pages();
+    EXPECT_EQ(report.claimed, 0U);
+    EXPECT_EQ(report.failed, 1U);
+    EXPECT_EQ(column("x1", "page_status"), "failed");
+    EXPECT_EQ(column("x1", "page_attempts"), std::to_string(k_max));
+    EXPECT_EQ(column("x1", "page_error"),
+              "out of attempts: 4 made, the last never finished (the process stopped while on "
+              "this page)");
+    db.execute("UPDATE articles SET page_next_at = now()");
+    EXPECT_EQ(fetch_pages().claimed, 0U);
+    EXPECT_EQ(server.request_count("/news/1"), 0);
+}
+
+TEST_F(Pages, AClaimLeftUnfinishedCountsAsAnAttempt) {
+    auto page = server.serve_file("/news/1", "articles/portal_with_menus.html", "text/html");
+    publish({{"u1", "Envoys arrive in Baku", "Envoys arrived on Tuesday for talks...", "/news/1"}});
+    poll_feed();
+    constexpr int k_max = service::PageCycle::k_max_attempts;
+    // Each time the page is claimed and the process dies before it stores anything; after the
+    // lease the page is claimed again, with one attempt fewer left.
+    for (int attempt = 1; attempt <= k_max; ++attempt) {
+        auto jobs = store::claim_pages(store.connection(), 10, std::chrono::milliseconds{0}, k_max);
+        ASSERT_EQ(jobs.size(), 1U) << "attempt " << attempt;
+        EXPECT_EQ(jobs[0].attempts, attempt);
+    }
+    EXPECT_TRUE(
+        store::claim_pages(store.connection(), 10, std::chrono::milliseconds{0}, k_max).empty());
+    auto report = fetch_pages();
+    EXPECT_EQ(report.claimed, 0U);
+    EXPECT_EQ(column("u1", "page_status"), "failed");
+    EXPECT_NE(column("u1", "page_error").find("the last never finished"), std::string::npos);
+    EXPECT_EQ(server.request_count("/news/1"), 0);
+    // The article keeps its feed text.
+    EXPECT_EQ(column("u1", "summary"), "Envoys arrived on Tuesday for talks...");
+}
+
+TEST_F(Pages, APageNestedTooDeepFailsWithItsReason) {
+    std::string deep = "<html><body><h1>Budget</h1>";
+    for (int i = 0; i < 20'000; ++i)
+        deep += i % 3 == 0 ? "<div>" : i % 3 == 1 ? "<span>" : "<b>";
+    auto page = server.serve("/news/deep", [&](const httplib::Request&) {
+        return Response{200, deep, "text/html", {}};
+    });
+    publish({{"d1", "NATO budget", "The alliance said on Monday...", "/news/deep"}});
+    auto report = poll_once();
+    EXPECT_EQ(report.failed, 1U);
+    EXPECT_EQ(column("d1", "page_status"), "pending");
+    EXPECT_EQ(column("d1", "page_error"),
+              "elements nest deeper than the limit of 256 levels; the page is not parsed");
+    EXPECT_EQ(column("d1", "summary"), "The alliance said on Monday...");
 }
 
 TEST_F(Pages, APageFetchedAgainIsAskedForConditionally) {

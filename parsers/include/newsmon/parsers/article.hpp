@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ namespace newsmon::parsers {
 struct ExtractOptions {
     std::string page_url;     // base for relative links; empty when unknown
     std::string content_type; // the HTTP Content-Type, for its charset
+    // Pages whose elements nest deeper are refused: parsing them costs minutes.
+    std::size_t max_depth = 256;
 };
 
 struct ExtractedArticle {
@@ -36,8 +39,8 @@ struct ExtractError {
     std::string message;
 };
 
-// Fails only when the bytes hold no text at all; a page without a recognisable body still
-// gives its metadata and whatever text it has, with a warning.
+// Fails when the bytes hold no text at all, or nest elements deeper than `max_depth`; a page
+// without a recognisable body still gives its metadata and whatever text it has, with a warning.
 [[nodiscard]] tl::expected<ExtractedArticle, ExtractError>
 extract_article(std::string_view bytes, const ExtractOptions& options);
 
