@@ -458,3 +458,19 @@ TEST(FetcherProxy, ARedirectThroughTheProxyToAPrivateTargetIsRefused) {
     EXPECT_NE(results[0].error.find("block_private"), std::string::npos) << results[0].error;
     EXPECT_EQ(proxy.requests(), std::vector<std::string>{"GET http://203.0.113.10/feed HTTP/1.1"});
 }
+
+TEST(EasyOptions, KeepsTheFirstOptionLibcurlRefuses) {
+    CurlEasy easy(curl_easy_init());
+    ASSERT_TRUE(easy);
+    EasyOptions good(easy.get());
+    good.set(CURLOPT_PROTOCOLS_STR, "http,https").set(CURLOPT_NOSIGNAL, 1L);
+    EXPECT_FALSE(good.error());
+    EasyOptions bad(easy.get());
+    bad.set(CURLOPT_NOSIGNAL, 1L)
+        .set(CURLOPT_PROTOCOLS_STR, "http,no-such-protocol")
+        .set(CURLOPT_HTTP_VERSION, 1000L);
+    ASSERT_TRUE(bad.error());
+    EXPECT_NE(bad.error()->find(std::to_string(static_cast<int>(CURLOPT_PROTOCOLS_STR))),
+              std::string::npos)
+        << *bad.error();
+}
