@@ -286,7 +286,11 @@ void PollCycle::follow_discoveries(const std::vector<store::FeedRow>& feeds,
         requests,
         [&](std::size_t index, fetch::FetchResult&& result) {
             Discovery& discovery = round[index];
-            const store::FeedRow& feed = feeds[discovery.feed];
+            // Always parsed (the stored body hash is another URL's), and a page that points
+            // back at the one that led here is a loop.
+            store::FeedRow feed = feeds[discovery.feed];
+            feed.body_hash.reset();
+            feed.fetch_url = discovery.url;
             if (result.error == "cancelled") {
                 std::lock_guard lock(m_report_mutex);
                 report.cancelled.push_back(feed.id);
