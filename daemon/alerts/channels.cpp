@@ -8,10 +8,6 @@
 namespace newsmon::alerts {
 namespace {
 
-template <class Value> void set(CURL* easy, CURLoption option, Value value) {
-    curl_easy_setopt(easy, option, value);
-}
-
 int abort_when_stopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     const auto* flag = static_cast<const std::atomic<bool>*>(stopping);
     return flag && flag->load() ? 1 : 0;
@@ -39,12 +35,15 @@ fetch::CurlEasy new_transfer(long timeout_ms, const std::atomic<bool>* stopping)
     fetch::CurlEasy easy(curl_easy_init());
     if (!easy)
         throw std::runtime_error("curl_easy_init failed");
-    set(easy.get(), CURLOPT_TIMEOUT_MS, timeout_ms);
-    set(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    set(easy.get(), CURLOPT_NOSIGNAL, 1L);
-    set(easy.get(), CURLOPT_NOPROGRESS, 0L);
-    set(easy.get(), CURLOPT_XFERINFOFUNCTION, abort_when_stopping);
-    set(easy.get(), CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stopping));
+    fetch::EasyOptions options(easy.get());
+    options.set(CURLOPT_TIMEOUT_MS, timeout_ms)
+        .set(CURLOPT_CONNECTTIMEOUT_MS, timeout_ms)
+        .set(CURLOPT_NOSIGNAL, 1L)
+        .set(CURLOPT_NOPROGRESS, 0L)
+        .set(CURLOPT_XFERINFOFUNCTION, abort_when_stopping)
+        .set(CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stopping));
+    if (auto error = options.error())
+        throw std::runtime_error(*error);
     return easy;
 }
 
@@ -99,17 +98,20 @@ std::optional<std::string> ChannelSender::post_webhook(const std::string& url,
     if (!secret.empty())
         add_header("X-Newsmon-Signature: " + signature(secret, body));
     char detail[CURL_ERROR_SIZE] = {};
-    set(easy.get(), CURLOPT_URL, url.c_str());
-    set(easy.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-    set(easy.get(), CURLOPT_USERAGENT, m_user_agent.c_str());
-    set(easy.get(), CURLOPT_HTTPHEADER, headers.get());
-    set(easy.get(), CURLOPT_POSTFIELDS, body.c_str());
-    set(easy.get(), CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    set(easy.get(), CURLOPT_WRITEFUNCTION, discard);
-    set(easy.get(), CURLOPT_ERRORBUFFER, detail);
     WebhookTarget target{m_webhook_policy, host_of(url)};
-    set(easy.get(), CURLOPT_OPENSOCKETFUNCTION, open_allowed_socket);
-    set(easy.get(), CURLOPT_OPENSOCKETDATA, &target);
+    fetch::EasyOptions options(easy.get());
+    options.set(CURLOPT_URL, url.c_str())
+        .set(CURLOPT_PROTOCOLS_STR, "http,https")
+        .set(CURLOPT_USERAGENT, m_user_agent.c_str())
+        .set(CURLOPT_HTTPHEADER, headers.get())
+        .set(CURLOPT_POSTFIELDS, body.c_str())
+        .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
+        .set(CURLOPT_WRITEFUNCTION, discard)
+        .set(CURLOPT_ERRORBUFFER, detail)
+        .set(CURLOPT_OPENSOCKETFUNCTION, open_allowed_socket)
+        .set(CURLOPT_OPENSOCKETDATA, &target);
+    if (auto error = options.error())
+        return "webhook " + url + ": " + *error;
     CURLcode code = curl_easy_perform(easy.get());
     // Only that it was refused: which address and port answered how stays out of last_error.
     if (code != CURLE_OK && target.refused)
@@ -134,24 +136,25 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
     std::string from = "<" + m_smtp.from + ">";
     Upload upload{message};
     char detail[CURL_ERROR_SIZE] = {};
-    set(easy.get(), CURLOPT_URL, m_smtp.url.c_str());
-    set(easy.get(), CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     // Credentials only ever cross TLS: with them, a server that offers no STARTTLS is refused
     // before AUTH, rather than given the password in clear text.
     bool credentials = !m_smtp.username.empty();
-    set(easy.get(), CURLOPT_USE_SSL,
-        static_cast<long>(credentials ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-    set(easy.get(), CURLOPT_MAIL_FROM, from.c_str());
-    set(easy.get(), CURLOPT_MAIL_RCPT, recipients.get());
-    if (credentials) {
-        set(easy.get(), CURLOPT_USERNAME, m_smtp.username.c_str());
-        set(easy.get(), CURLOPT_PASSWORD, m_smtp.password.c_str());
-    }
-    set(easy.get(), CURLOPT_UPLOAD, 1L);
-    set(easy.get(), CURLOPT_READFUNCTION, read_upload);
-    set(easy.get(), CURLOPT_READDATA, &upload);
-    set(easy.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-    set(easy.get(), CURLOPT_ERRORBUFFER, detail);
+    fetch::EasyOptions options(easy.get());
+    options.set(CURLOPT_URL, m_smtp.url.c_str())
+        .set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        .set(CURLOPT_USE_SSL, static_cast<long>(credentials ? CURLUSESSL_ALL : CURLUSESSL_TRY))
+        .set(CURLOPT_MAIL_FROM, from.c_str())
+        .set(CURLOPT_MAIL_RCPT, recipients.get());
+    if (credentials)
+        options.set(CURLOPT_USERNAME, m_smtp.username.c_str())
+            .set(CURLOPT_PASSWORD, m_smtp.password.c_str());
+    options.set(CURLOPT_UPLOAD, 1L)
+        .set(CURLOPT_READFUNCTION, read_upload)
+        .set(CURLOPT_READDATA, &upload)
+        .set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()))
+        .set(CURLOPT_ERRORBUFFER, detail);
+    if (auto error = options.error())
+        return "e-mail to " + address + ": " + *error;
     CURLcode code = curl_easy_perform(easy.get());
     if (code == CURLE_USE_SSL_FAILED)
         return "e-mail to " + address +

@@ -1,13 +1,16 @@
 #include "fetch/fetcher.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <map>
 
 #include "fetch/curl_handles.hpp"
@@ -28,7 +31,14 @@ struct Transfer {
     bool too_large = false;
     bool blocked_address = false;
     bool block_private = false;
-    std::vector<long> statuses; // of every response, redirects included
+    // A proxy from the environment carries the transfer: the sockets go to the proxy, so the
+    // target's host name is resolved and checked before each request (first and redirects).
+    bool via_proxy = false;
+    bool unresolved_target = false;
+    long redirects = 0;
+    std::chrono::milliseconds timeout{0};
+    std::optional<std::string> setup_error; // libcurl refused the handle or an option
+    std::vector<long> statuses;             // of every response, redirects included
     std::chrono::steady_clock::time_point started;
 };
 
@@ -100,48 +110,76 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 
 curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
     auto* transfer = static_cast<Transfer*>(user);
-    if (transfer->block_private && is_private_address(&address->addr)) {
+    if (transfer->block_private && !transfer->via_proxy && is_private_address(&address->addr)) {
         transfer->blocked_address = true;
         return CURL_SOCKET_BAD;
     }
     return socket(address->family, address->socktype, address->protocol);
 }
 
-template <class Value> void set(CURL* easy, CURLoption option, Value value) {
-    curl_easy_setopt(easy, option, value);
+// libcurl takes its proxy from these variables (http_proxy only in lower case).
+bool proxy_in_environment() {
+    for (const char* name :
+         {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+        const char* value = std::getenv(name);
+        if (value && *value)
+            return true;
+    }
+    return false;
 }
 
-std::unique_ptr<Transfer> make_transfer(const FetchRequest& request, std::size_t index,
-                                        const FetcherLimits& limits) {
-    auto transfer = std::make_unique<Transfer>();
-    transfer->index = index;
-    transfer->host = host_of(request.url);
-    transfer->max_body = limits.max_body;
-    transfer->block_private = limits.block_private;
-    transfer->result.url = request.url;
-    transfer->easy.reset(curl_easy_init());
-    CURL* easy = transfer->easy.get();
-    set(easy, CURLOPT_URL, request.url.c_str());
-    set(easy, CURLOPT_PRIVATE, transfer.get());
-    set(easy, CURLOPT_USERAGENT, request.user_agent.c_str());
-    set(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    set(easy, CURLOPT_MAXREDIRS, k_max_redirects);
-    set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    set(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    set(easy, CURLOPT_ACCEPT_ENCODING, ""); // every encoding this libcurl can decode
-    set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)); // h2 where offered
-    set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.timeout.count()));
-    set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
-    set(easy, CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes);
-    set(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()));
-    set(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body));
-    set(easy, CURLOPT_NOSIGNAL, 1L);
-    set(easy, CURLOPT_WRITEFUNCTION, on_body);
-    set(easy, CURLOPT_WRITEDATA, transfer.get());
-    set(easy, CURLOPT_HEADERFUNCTION, on_header);
-    set(easy, CURLOPT_HEADERDATA, transfer.get());
-    set(easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-    set(easy, CURLOPT_OPENSOCKETDATA, transfer.get());
+struct AddrInfoDeleter {
+    void operator()(addrinfo* list) const { freeaddrinfo(list); }
+};
+
+// Whether the URL's host resolves to nothing or to any address a public feed must not reach.
+// Blocking, and only for transfers through a proxy, where no socket shows the target.
+bool target_refused(const std::string& url, bool& unresolved) {
+    std::string host = host_of(url);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* raw = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &raw) != 0 || !raw) {
+        unresolved = true;
+        return true;
+    }
+    std::unique_ptr<addrinfo, AddrInfoDeleter> list(raw);
+    for (const addrinfo* entry = list.get(); entry; entry = entry->ai_next)
+        if (is_private_address(entry->ai_addr))
+            return true;
+    return false;
+}
+
+// Redirects are followed here rather than by libcurl, so each target can be checked before it
+// is requested through a proxy.
+bool is_redirect(long status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+void set_options(Transfer& transfer, const FetchRequest& request, const FetcherLimits& limits) {
+    EasyOptions options(transfer.easy.get());
+    options.set(CURLOPT_URL, request.url.c_str())
+        .set(CURLOPT_PRIVATE, &transfer)
+        .set(CURLOPT_USERAGENT, request.user_agent.c_str())
+        .set(CURLOPT_FOLLOWLOCATION, 0L)
+        .set(CURLOPT_PROTOCOLS_STR, "http,https")
+        .set(CURLOPT_ACCEPT_ENCODING, "") // every encoding this libcurl can decode
+        .set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)) // h2 where offered
+        .set(CURLOPT_TIMEOUT_MS, static_cast<long>(limits.timeout.count()))
+        .set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()))
+        .set(CURLOPT_LOW_SPEED_LIMIT, limits.low_speed_bytes)
+        .set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(limits.low_speed_time.count()))
+        .set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_body))
+        .set(CURLOPT_NOSIGNAL, 1L)
+        .set(CURLOPT_WRITEFUNCTION, on_body)
+        .set(CURLOPT_WRITEDATA, &transfer)
+        .set(CURLOPT_HEADERFUNCTION, on_header)
+        .set(CURLOPT_HEADERDATA, &transfer)
+        .set(CURLOPT_OPENSOCKETFUNCTION, on_open_socket)
+        .set(CURLOPT_OPENSOCKETDATA, &transfer);
     curl_slist* headers = curl_slist_append(
         nullptr, "Accept: application/rss+xml, application/atom+xml, application/feed+json, "
                  "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5");
@@ -150,9 +188,76 @@ std::unique_ptr<Transfer> make_transfer(const FetchRequest& request, std::size_t
     if (request.last_modified)
         headers =
             curl_slist_append(headers, ("If-Modified-Since: " + *request.last_modified).c_str());
-    transfer->headers.reset(headers);
-    set(easy, CURLOPT_HTTPHEADER, headers);
+    transfer.headers.reset(headers);
+    options.set(CURLOPT_HTTPHEADER, headers);
+    transfer.setup_error = options.error();
+}
+
+std::unique_ptr<Transfer> make_transfer(const FetchRequest& request, std::size_t index,
+                                        const FetcherLimits& limits, bool via_proxy) {
+    auto transfer = std::make_unique<Transfer>();
+    transfer->index = index;
+    transfer->host = host_of(request.url);
+    transfer->max_body = limits.max_body;
+    transfer->block_private = limits.block_private;
+    transfer->via_proxy = via_proxy;
+    transfer->timeout = limits.timeout;
+    transfer->result.url = request.url;
+    transfer->easy.reset(curl_easy_init());
+    if (!transfer->easy)
+        transfer->setup_error = "curl_easy_init failed";
+    else
+        set_options(*transfer, request, limits);
     return transfer;
+}
+
+// Before a request goes out through a proxy: false when block_private refuses its target.
+bool admit_target(Transfer& transfer, const std::string& url) {
+    if (!transfer.via_proxy || !transfer.block_private)
+        return true;
+    if (target_refused(url, transfer.unresolved_target)) {
+        transfer.blocked_address = true;
+        return false;
+    }
+    return true;
+}
+
+// After a response: true when it was a redirect the handle is now set to follow (the caller
+// adds it again); false when the response (or a refusal) is the transfer's end.
+bool follow_redirect(Transfer& transfer) {
+    CURL* easy = transfer.easy.get();
+    long status = 0;
+    char* location = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    if (!is_redirect(status) ||
+        curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location) != CURLE_OK || !location)
+        return false;
+    if (transfer.redirects >= k_max_redirects) {
+        transfer.result.error = "too many redirects (more than " + std::to_string(k_max_redirects) +
+                                "), or a redirect loop";
+        return false;
+    }
+    std::string next = location;
+    if (!admit_target(transfer, next))
+        return false;
+    ++transfer.redirects;
+    transfer.result.body.clear();
+    auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - transfer.started);
+    long left = std::max<long>(1, static_cast<long>((transfer.timeout - spent).count()));
+    EasyOptions options(easy);
+    options.set(CURLOPT_URL, next.c_str()).set(CURLOPT_TIMEOUT_MS, left);
+    if (auto error = options.error()) {
+        transfer.result.error = *error;
+        return false;
+    }
+    return true;
+}
+
+std::string refusal(const Transfer& transfer) {
+    if (transfer.unresolved_target)
+        return "cannot resolve the target to check it before using the proxy (block_private)";
+    return "refused to connect to a private or loopback address (block_private)";
 }
 
 void finish_transfer(Transfer& transfer, CURLcode code) {
@@ -174,11 +279,8 @@ void finish_transfer(Transfer& transfer, CURLcode code) {
         result.error =
             "response body exceeds max_body (" + std::to_string(transfer.max_body) + " bytes)";
     else if (transfer.blocked_address)
-        result.error = "refused to connect to a private or loopback address (block_private)";
-    else if (code == CURLE_TOO_MANY_REDIRECTS)
-        result.error = "too many redirects (more than " + std::to_string(k_max_redirects) +
-                       "), or a redirect loop";
-    else if (code != CURLE_OK)
+        result.error = refusal(transfer);
+    else if (code != CURLE_OK && result.error.empty())
         result.error = curl_easy_strerror(code);
     if (!result.error.empty())
         result.body.clear();
@@ -219,6 +321,22 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
         hosts[host_of(requests[i].url)].waiting.push_back(i);
     int active = 0;
     std::size_t finished = 0;
+    const bool via_proxy = proxy_in_environment();
+
+    auto complete = [&](std::size_t index) {
+        Transfer& transfer = *transfers[index];
+        --hosts[transfer.host].active;
+        ++finished;
+        on_done(index, std::move(transfer.result));
+        transfers[index].reset();
+    };
+    // A transfer refused before it reached libcurl's multi handle.
+    auto end_unstarted = [&](Transfer& transfer) {
+        transfer.result.error = transfer.setup_error       ? *transfer.setup_error
+                                : transfer.blocked_address ? refusal(transfer)
+                                                           : "libcurl refused the transfer";
+        complete(transfer.index);
+    };
 
     auto start_what_fits = [&] {
         bool started_one = true;
@@ -231,24 +349,20 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
                     continue;
                 std::size_t index = queue.waiting.front();
                 queue.waiting.pop_front();
-                transfers[index] = make_transfer(requests[index], index, m_limits);
+                transfers[index] = make_transfer(requests[index], index, m_limits, via_proxy);
                 Transfer& transfer = *transfers[index];
                 transfer.started = std::chrono::steady_clock::now();
-                curl_multi_add_handle(multi, transfer.easy.get());
                 ++queue.active;
-                ++active;
                 started_one = true;
+                if (!transfer.setup_error && admit_target(transfer, requests[index].url) &&
+                    curl_multi_add_handle(multi, transfer.easy.get()) == CURLM_OK) {
+                    ++active;
+                    continue;
+                }
+                end_unstarted(transfer);
             }
         }
     };
-    auto complete = [&](std::size_t index) {
-        Transfer& transfer = *transfers[index];
-        --hosts[transfer.host].active;
-        ++finished;
-        on_done(index, std::move(transfer.result));
-        transfers[index].reset();
-    };
-
     while (finished < requests.size()) {
         if (cancelled && cancelled()) {
             for (auto& [host, queue] : hosts) // never started: they end as cancelled too
@@ -279,6 +393,9 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
             curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
             CURLcode code = message->data.result;
             curl_multi_remove_handle(multi, message->easy_handle);
+            if (code == CURLE_OK && follow_redirect(*transfer) &&
+                curl_multi_add_handle(multi, message->easy_handle) == CURLM_OK)
+                continue;
             --active;
             finish_transfer(*transfer, code);
             complete(transfer->index);
@@ -288,31 +405,69 @@ void Fetcher::fetch_all(const std::vector<FetchRequest>& requests, const OnDone&
     }
 }
 
+namespace {
+
+bool is_private_v4(std::uint32_t ip) {
+    struct Block {
+        std::uint32_t network;
+        int prefix;
+    };
+    static constexpr Block k_blocks[] = {
+        {0x00000000, 8},  // "this network" 0.0.0.0/8
+        {0x0A000000, 8},  // private 10.0.0.0/8
+        {0x64400000, 10}, // carrier-grade NAT 100.64.0.0/10
+        {0x7F000000, 8},  // loopback 127.0.0.0/8
+        {0xA9FE0000, 16}, // link-local 169.254.0.0/16 (cloud metadata)
+        {0xAC100000, 12}, // private 172.16.0.0/12
+        {0xC0000000, 24}, // IETF protocol assignments 192.0.0.0/24
+        {0xC0A80000, 16}, // private 192.168.0.0/16
+        {0xC6120000, 15}, // benchmarking 198.18.0.0/15
+        {0xE0000000, 4},  // multicast 224.0.0.0/4
+        {0xF0000000, 4},  // reserved and broadcast 240.0.0.0/4
+    };
+    return std::any_of(std::begin(k_blocks), std::end(k_blocks), [ip](const Block& block) {
+        std::uint32_t mask = ~std::uint32_t{0} << (32 - block.prefix);
+        return (ip & mask) == block.network;
+    });
+}
+
+std::uint32_t v4_at(const unsigned char* bytes) {
+    return std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 |
+           std::uint32_t{bytes[2]} << 8 | std::uint32_t{bytes[3]};
+}
+
+bool starts_with_bytes(const unsigned char* bytes, std::initializer_list<unsigned char> prefix) {
+    return std::equal(prefix.begin(), prefix.end(), bytes);
+}
+
+bool is_private_v6(const in6_addr& address) {
+    const unsigned char* b = address.s6_addr;
+    // Addresses that carry an IPv4 address are judged by it: IPv4-mapped ::ffff:0:0/96 and
+    // IPv4-compatible ::/96, NAT64 64:ff9b::/96, and 6to4 2002::/16 (the IPv4 in bytes 2-5).
+    static constexpr unsigned char k_zero[10] = {};
+    if (std::equal(std::begin(k_zero), std::end(k_zero), b) &&
+        ((b[10] == 0xFF && b[11] == 0xFF) || (b[10] == 0 && b[11] == 0)))
+        return is_private_v4(v4_at(b + 12)); // also ::1 and :: (0.0.0.1, 0.0.0.0)
+    if (starts_with_bytes(b, {0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0}))
+        return is_private_v4(v4_at(b + 12));
+    if (starts_with_bytes(b, {0x20, 0x02}))
+        return is_private_v4(v4_at(b + 2));
+    return starts_with_bytes(b, {0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01}) || // local NAT64 /48
+           (b[0] & 0xFE) == 0xFC ||                                      // unique local fc00::/7
+           (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) ||                    // link-local fe80::/10
+           (b[0] == 0xFE && (b[1] & 0xC0) == 0xC0) ||                    // site-local fec0::/10
+           b[0] == 0xFF;                                                 // multicast ff00::/8
+}
+
+} // namespace
+
 bool is_private_address(const sockaddr* address) {
     if (address->sa_family == AF_INET) {
         const auto* v4 = reinterpret_cast<const sockaddr_in*>(address);
-        std::uint32_t ip = ntohl(v4->sin_addr.s_addr);
-        auto in_block = [ip](std::uint32_t network, int prefix) {
-            std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
-            return (ip & mask) == network;
-        };
-        return in_block(0x00000000, 8) || in_block(0x0A000000, 8) || in_block(0x64400000, 10) ||
-               in_block(0x7F000000, 8) || in_block(0xA9FE0000, 16) || in_block(0xAC100000, 12) ||
-               in_block(0xC0A80000, 16) || in_block(0xE0000000, 4) || in_block(0xF0000000, 4);
+        return is_private_v4(ntohl(v4->sin_addr.s_addr));
     }
-    if (address->sa_family == AF_INET6) {
-        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(address);
-        const unsigned char* b = v6->sin6_addr.s6_addr;
-        if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
-            sockaddr_in mapped{};
-            mapped.sin_family = AF_INET;
-            std::memcpy(&mapped.sin_addr, b + 12, 4);
-            return is_private_address(reinterpret_cast<const sockaddr*>(&mapped));
-        }
-        return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr) ||
-               IN6_IS_ADDR_LINKLOCAL(&v6->sin6_addr) || IN6_IS_ADDR_MULTICAST(&v6->sin6_addr) ||
-               (b[0] & 0xFE) == 0xFC; // unique local fc00::/7
-    }
+    if (address->sa_family == AF_INET6)
+        return is_private_v6(reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr);
     return false;
 }
 

@@ -1,6 +1,7 @@
 // /metrics and /healthz on [server] listen, served from a thread of their own.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -9,18 +10,23 @@
 #include <tl/expected.hpp>
 
 #include "service/metrics.hpp"
-
-namespace httplib {
-class Server;
-}
+#include "service/signals.hpp"
 
 namespace newsmon::service {
 
 // What /healthz answers: empty when healthy, else the reason (503).
 using HealthCheck = std::function<std::string()>;
 
+// One thread polls every connection, so a client that is slow, idle or sends too much holds
+// no worker: each connection has k_request_deadline to send a request of at most
+// k_max_request bytes, at most k_max_connections are open (a new one closes the oldest), and
+// every answer closes its connection.
 class HttpEndpoints {
 public:
+    static constexpr std::size_t k_max_request = 8192;
+    static constexpr std::size_t k_max_connections = 64;
+    static constexpr std::chrono::seconds k_request_deadline{3};
+
     ~HttpEndpoints();
     HttpEndpoints(const HttpEndpoints&) = delete;
     HttpEndpoints& operator=(const HttpEndpoints&) = delete;
@@ -33,9 +39,15 @@ public:
     [[nodiscard]] int port() const { return m_port; }
 
 private:
-    HttpEndpoints() = default;
+    HttpEndpoints(const Metrics& metrics, HealthCheck health)
+        : m_metrics(&metrics), m_health(std::move(health)) {}
+    void serve();
+    [[nodiscard]] std::string answer(std::string_view request) const;
 
-    std::unique_ptr<httplib::Server> m_server;
+    const Metrics* m_metrics;
+    HealthCheck m_health;
+    UniqueFd m_listener;
+    UniqueFd m_wake; // an eventfd: the destructor's stop signal
     std::thread m_thread;
     int m_port = 0;
 };

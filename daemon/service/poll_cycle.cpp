@@ -1,5 +1,6 @@
 #include "service/poll_cycle.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "service/bounded_queue.hpp"
@@ -13,6 +14,13 @@
 #include "tag/article_text.hpp"
 
 namespace newsmon::service {
+namespace {
+
+// Discovery fetches within one poll: the configured page, then at most this many advertised
+// URLs (page -> page -> feed), never one already visited in the poll.
+constexpr int k_max_discovery_hops = 2;
+
+} // namespace
 
 PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
                      fetch::Fetcher& fetcher, Metrics* metrics, store::Spool* spool)
@@ -49,7 +57,8 @@ const config::FeedConfig* PollCycle::configured(const std::string& url) const {
 }
 
 bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* settings,
-                          const fetch::FetchResult& result, store::FeedPoll& poll) {
+                          const fetch::FetchResult& result, store::FeedPoll& poll,
+                          std::string& discovered) {
     parsers::ParseOptions options;
     options.feed_url = result.effective_url;
     options.content_type = result.content_type;
@@ -57,8 +66,8 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
     if (!parsed) {
         const auto& advertised = parsed.error().advertised_feeds;
         if (!advertised.empty() && advertised.front() != feed.fetch_url) {
-            // A page that names its feed: poll that from now on, starting at once.
-            poll.fetch_url = advertised.front();
+            // A page that names its feed: fetched next in this same poll (PollCycle::run).
+            discovered = advertised.front();
             log::info("feed discovered",
                       {log::field("feed", feed.url), log::field("page", result.effective_url),
                        log::field("discovered", advertised.front())});
@@ -125,7 +134,8 @@ void PollCycle::schedule(const store::FeedRow& feed, const config::FeedConfig* s
     poll.next_poll_in = schedule::next_delay(facts, jitter(m_random));
 }
 
-store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchResult& result) {
+store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchResult& result,
+                                     std::string& discovered) {
     const config::FeedConfig* settings = configured(feed.url);
     store::FeedPoll poll;
     poll.feed_id = feed.id;
@@ -150,12 +160,10 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
         poll.body_hash = parsers::change_digest_hex(result.body);
         poll.unchanged = feed.body_hash && *feed.body_hash == *poll.body_hash;
         if (!poll.unchanged) { // the same bytes again are no news: no parse, no writes
-            if (read_feed(feed, settings, result, poll))
-                return poll; // scheduled by read_feed, or discovered (next poll at once)
+            if (read_feed(feed, settings, result, poll, discovered))
+                return poll; // scheduled by read_feed, or discovered (the caller goes on)
         }
     }
-    if (poll.fetch_url && !result.permanent_redirect)
-        return poll; // discovery: next_poll_in stays 0
     schedule(feed, settings, result, poll, std::nullopt);
     return poll;
 }
@@ -229,6 +237,14 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
             while (auto work = queue.pop())
                 store_poll(*writer, feeds[work->feed], work->poll, work->elapsed, report);
         });
+    auto deliver = [&](std::size_t index, store::FeedPoll&& poll,
+                       std::chrono::milliseconds elapsed) {
+        if (workers.empty())
+            store_poll(m_store, feeds[index], poll, elapsed, report);
+        else
+            queue.push({index, std::move(poll), elapsed}); // waits while writers are busy
+    };
+    std::vector<Discovery> pending;
     m_fetcher.fetch_all(
         requests,
         [&](std::size_t index, fetch::FetchResult&& result) {
@@ -238,18 +254,74 @@ CycleReport PollCycle::run(const std::vector<store::FeedRow>& feeds,
                 report.cancelled.push_back(feed.id);
                 return; // shutting down: nothing about this feed changes
             }
-            store::FeedPoll poll = interpret(feed, result);
-            if (workers.empty())
-                store_poll(m_store, feed, poll, result.elapsed, report);
-            else
-                queue.push(
-                    {index, std::move(poll), result.elapsed}); // waits while writers are busy
+            std::string discovered;
+            store::FeedPoll poll = interpret(feed, result, discovered);
+            if (!discovered.empty()) {
+                pending.push_back({index, discovered, {feed.fetch_url, result.effective_url}});
+                return;
+            }
+            deliver(index, std::move(poll), result.elapsed);
         },
         cancelled);
+    for (int hop = 1; !pending.empty(); ++hop)
+        follow_discoveries(feeds, pending, hop, deliver, report, cancelled);
     queue.close();
     for (auto& worker : workers)
         worker.join();
     return report;
+}
+
+void PollCycle::follow_discoveries(const std::vector<store::FeedRow>& feeds,
+                                   std::vector<Discovery>& round, int hop, const Deliver& deliver,
+                                   CycleReport& report,
+                                   const fetch::Fetcher::Cancelled& cancelled) {
+    std::vector<fetch::FetchRequest> requests;
+    for (const auto& discovery : round) {
+        const config::FeedConfig* settings = configured(feeds[discovery.feed].url);
+        requests.push_back({discovery.url,
+                            settings ? m_config.user_agent_of(*settings) : m_config.http.user_agent,
+                            std::nullopt, std::nullopt});
+    }
+    std::vector<Discovery> next_round;
+    m_fetcher.fetch_all(
+        requests,
+        [&](std::size_t index, fetch::FetchResult&& result) {
+            Discovery& discovery = round[index];
+            // Always parsed (the stored body hash is another URL's), and a page that points
+            // back at the one that led here is a loop.
+            store::FeedRow feed = feeds[discovery.feed];
+            feed.body_hash.reset();
+            feed.fetch_url = discovery.url;
+            if (result.error == "cancelled") {
+                std::lock_guard lock(m_report_mutex);
+                report.cancelled.push_back(feed.id);
+                return;
+            }
+            std::string discovered;
+            store::FeedPoll poll = interpret(feed, result, discovered);
+            if (discovered.empty()) {
+                if (!poll.error && !poll.fetch_url)
+                    poll.fetch_url = discovery.url; // the feed's address from now on
+                deliver(discovery.feed, std::move(poll), result.elapsed);
+                return;
+            }
+            discovery.visited.push_back(discovery.url);
+            discovery.visited.push_back(result.effective_url);
+            bool seen = std::find(discovery.visited.begin(), discovery.visited.end(), discovered) !=
+                        discovery.visited.end();
+            if (!seen && hop < k_max_discovery_hops) {
+                next_round.push_back({discovery.feed, discovered, std::move(discovery.visited)});
+                return;
+            }
+            poll.fetch_url.reset();
+            poll.error = seen ? "feed discovery: pages that advertise each other, no feed"
+                              : "feed discovery: no feed within " +
+                                    std::to_string(k_max_discovery_hops) + " advertised pages";
+            schedule(feed, configured(feed.url), result, poll, std::nullopt);
+            deliver(discovery.feed, std::move(poll), result.elapsed);
+        },
+        cancelled);
+    round = std::move(next_round);
 }
 
 } // namespace newsmon::service

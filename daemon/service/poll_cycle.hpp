@@ -4,8 +4,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "config/config.hpp"
@@ -43,11 +45,28 @@ public:
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);
 
 private:
-    // Turns one fetch result into what the store records; never throws on bad input.
-    store::FeedPoll interpret(const store::FeedRow& feed, fetch::FetchResult& result);
+    // A feed whose page advertised another URL, to be fetched in the same poll.
+    struct Discovery {
+        std::size_t feed; // index into the cycle's feeds
+        std::string url;
+        std::vector<std::string> visited; // in this poll, never fetched again
+    };
+    using Deliver =
+        std::function<void(std::size_t feed, store::FeedPoll&&, std::chrono::milliseconds)>;
+
+    // Turns one fetch result into what the store records; never throws on bad input. A page
+    // that advertises a feed sets `discovered` and leaves the poll unscheduled.
+    store::FeedPoll interpret(const store::FeedRow& feed, fetch::FetchResult& result,
+                              std::string& discovered);
     // Parses and tags a 200 body into `poll`; false when it is no feed.
     bool read_feed(const store::FeedRow& feed, const config::FeedConfig* settings,
-                   const fetch::FetchResult& result, store::FeedPoll& poll);
+                   const fetch::FetchResult& result, store::FeedPoll& poll,
+                   std::string& discovered);
+    // Fetches one round of discovered URLs (`hop` of at most k_max_discovery_hops), delivering
+    // each finished poll; `pending` becomes the next round.
+    void follow_discoveries(const std::vector<store::FeedRow>& feeds,
+                            std::vector<Discovery>& pending, int hop, const Deliver& deliver,
+                            CycleReport& report, const fetch::Fetcher::Cancelled& cancelled);
     void schedule(const store::FeedRow& feed, const config::FeedConfig* settings,
                   const fetch::FetchResult& result, store::FeedPoll& poll,
                   std::optional<int> feed_ttl_minutes);

@@ -107,7 +107,7 @@ std::string absolute(const std::string& base, const std::string& url) {
     if (url.empty())
         return url;
     std::string resolved = base.empty() ? url : resolve_url(base, url);
-    return is_absolute_url(resolved) ? resolved : std::string();
+    return is_absolute_url(resolved) && is_web_link(resolved) ? resolved : std::string();
 }
 
 } // namespace

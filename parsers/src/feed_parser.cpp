@@ -104,8 +104,9 @@ ParseError html_error(std::string_view html, const ParseOptions& options) {
         bool alternate = rel.find("alternate") != std::string::npos;
         bool feed_type = std::find(std::begin(k_feed_types), std::end(k_feed_types),
                                    collapse_whitespace(type)) != std::end(k_feed_types);
-        if (alternate && feed_type && !href.empty())
-            error.advertised_feeds.push_back(resolve_url(options.feed_url, href));
+        std::string url = href.empty() ? href : resolve_url(options.feed_url, href);
+        if (alternate && feed_type && !url.empty() && is_web_link(url))
+            error.advertised_feeds.push_back(std::move(url));
     }
     if (!error.advertised_feeds.empty()) {
         error.message += "; it advertises";
@@ -343,6 +344,7 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
     warnings.insert(warnings.end(), std::make_move_iterator(feed->warnings.begin()),
                     std::make_move_iterator(feed->warnings.end()));
     feed->warnings = std::move(warnings);
+    detail::keep_web_links(*feed);
     detail::assign_stable_guids(*feed);
     return feed;
 }

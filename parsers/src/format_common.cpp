@@ -165,6 +165,22 @@ bool guids_unique_and_present(const std::vector<Item>& items) {
 
 } // namespace
 
+void keep_web_links(Feed& feed) {
+    bool dropped = false;
+    for (auto& item : feed.items) {
+        if (!item.link.empty() && !is_web_link(item.link)) {
+            item.link.clear();
+            dropped = true;
+        }
+    }
+    if (!feed.link.empty() && !is_web_link(feed.link)) {
+        feed.link.clear();
+        dropped = true;
+    }
+    if (dropped)
+        feed.warnings.push_back("links with a scheme other than http or https were dropped");
+}
+
 void assign_stable_guids(Feed& feed) {
     if (guids_unique_and_present(feed.items))
         return;

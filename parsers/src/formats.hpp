@@ -67,4 +67,8 @@ void read_media(pugi::xml_node parent, Item& item, const std::string& base);
 // Gives items without a trustworthy guid one: the link, else a hash of title, date and summary.
 void assign_stable_guids(Feed& feed);
 
+// Drops item and feed links that are not web links (javascript:, data:, any scheme but http
+// and https), with one warning: they are stored, shown and put into alert e-mails as links.
+void keep_web_links(Feed& feed);
+
 } // namespace newsmon::parsers::detail

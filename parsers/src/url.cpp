@@ -2,6 +2,7 @@
 
 #include "text_internal.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -92,6 +93,21 @@ std::string remove_dot_segments(std::string_view path) {
 bool is_absolute_url(std::string_view url) {
     Parts parts = split(trim(url));
     return !parts.scheme.empty() && !parts.authority.empty();
+}
+
+bool is_web_link(std::string_view url) {
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F)
+            return false;
+    auto starts = [url](std::string_view prefix) {
+        return url.size() >= prefix.size() &&
+               std::equal(prefix.begin(), prefix.end(), url.begin(), [](char a, char b) {
+                   return a == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    if (starts("http://") || starts("https://"))
+        return true;
+    return url.substr(0, url.find_first_of("/?#")).find(':') == std::string_view::npos;
 }
 
 std::optional<std::string_view> resolves_to_itself(std::string_view base,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check_units.sh SYSTEMD_ANALYZE UNIT_DIR MAX_EXPOSURE: every unit passes systemd-analyze verify
-# without a word, and every service's offline security exposure is at most MAX_EXPOSURE.
+# without a word, every service's offline security exposure is at most MAX_EXPOSURE, and every
+# service bounds its memory, tasks and descriptors and denies link-local addresses.
 set -u
 analyze=$1 dir=$2 limit=$3
 status=0
@@ -18,5 +19,13 @@ for unit in "$dir"/*.service; do
   if [ -z "$exposure" ] || ! awk -v e="$exposure" -v l="$limit" 'BEGIN { exit !(e <= l) }'; then
     status=1
   fi
+done
+for unit in "$dir"/*.service; do
+  for setting in MemoryMax= TasksMax= LimitNOFILE= 'IPAddressDeny=169.254.0.0/16 fe80::/10'; do
+    if ! grep -q "^$setting" "$unit"; then
+      echo "$(basename "$unit"): no $setting"
+      status=1
+    fi
+  done
 done
 exit $status

@@ -133,6 +133,25 @@ TEST_F(DaemonTest, SighupWithABrokenConfigKeepsTheRunningOne) {
     EXPECT_EQ(db.text("SELECT enabled::text FROM feeds"), "true");
 }
 
+TEST_F(DaemonTest, PagesThatAdvertiseEachOtherAreNotPolledInALoop) {
+    auto page = [&](const std::string& other) {
+        return Response{200,
+                        "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" "
+                        "href=\"" +
+                            server.url(other) + "\"></head></html>",
+                        "text/html",
+                        {}};
+    };
+    auto a = server.serve("/a", [&](const httplib::Request&) { return page("/b"); });
+    auto b = server.serve("/b", [&](const httplib::Request&) { return page("/a"); });
+    write_config(feed("Loop", "/a", "15m"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/a") >= 1; }));
+    std::this_thread::sleep_for(std::chrono::seconds{3});
+    daemon.stop();
+    EXPECT_LE(server.request_count("/a") + server.request_count("/b"), 3);
+}
+
 namespace {
 
 std::string get(int port, const std::string& path, int* status = nullptr) {

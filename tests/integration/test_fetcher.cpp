@@ -2,11 +2,20 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "fetch/fetcher.hpp"
 #include "http_test_server.hpp"
@@ -294,4 +303,174 @@ TEST(Fetcher, RecordsRetryAfterCacheControlAndPermanentRedirects) {
     EXPECT_TRUE(results[1].permanent_redirect);
     EXPECT_EQ(results[1].effective_url, server.url("/here"));
     EXPECT_EQ(results[1].cache_control, "max-age=300");
+}
+
+namespace {
+
+// An HTTP proxy on 127.0.0.1 that forwards nothing: it records each request line and answers
+// it itself, one request per connection.
+class RecordingProxy {
+public:
+    using Answer = std::function<std::string(const std::string& request_line)>;
+
+    explicit RecordingProxy(Answer answer) : m_answer(std::move(answer)) {
+        m_listener = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        EXPECT_EQ(bind(m_listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+        EXPECT_EQ(listen(m_listener, 16), 0);
+        getsockname(m_listener, reinterpret_cast<sockaddr*>(&address), &length);
+        m_port = ntohs(address.sin_port);
+        m_thread = std::thread([this] { serve(); });
+    }
+    ~RecordingProxy() {
+        m_stop = true;
+        m_thread.join();
+        close(m_listener);
+    }
+    RecordingProxy(const RecordingProxy&) = delete;
+    RecordingProxy& operator=(const RecordingProxy&) = delete;
+
+    [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    [[nodiscard]] std::vector<std::string> requests() const {
+        std::lock_guard lock(m_mutex);
+        return m_requests;
+    }
+
+private:
+    void serve() {
+        while (!m_stop) {
+            pollfd waiting{m_listener, POLLIN, 0};
+            if (poll(&waiting, 1, 50) <= 0)
+                continue;
+            int connection = accept(m_listener, nullptr, nullptr);
+            if (connection < 0)
+                continue;
+            answer(connection);
+            close(connection);
+        }
+    }
+    void answer(int connection) {
+        std::string received;
+        char buffer[4096];
+        while (received.find("\r\n\r\n") == std::string::npos) {
+            pollfd readable{connection, POLLIN, 0};
+            if (poll(&readable, 1, 2000) <= 0)
+                return;
+            auto got = read(connection, buffer, sizeof buffer);
+            if (got <= 0)
+                return;
+            received.append(buffer, static_cast<std::size_t>(got));
+        }
+        std::string line = received.substr(0, received.find("\r\n"));
+        {
+            std::lock_guard lock(m_mutex);
+            m_requests.push_back(line);
+        }
+        std::string response = m_answer(line);
+        (void)!write(connection, response.data(), response.size());
+    }
+
+    Answer m_answer;
+    int m_listener = -1;
+    int m_port = 0;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_requests;
+};
+
+// Sets an environment variable for one test, and puts back what was there.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value) : m_name(name) {
+        if (const char* old = std::getenv(name))
+            m_old = old;
+        setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (m_old)
+            setenv(m_name, m_old->c_str(), 1);
+        else
+            unsetenv(m_name);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    std::optional<std::string> m_old;
+};
+
+std::string feed_response() {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 6\r\n"
+           "Connection: close\r\n\r\n<rss/>";
+}
+
+FetcherLimits blocking_limits() {
+    FetcherLimits limits = local_limits();
+    limits.block_private = true;
+    return limits;
+}
+
+} // namespace
+
+// 203.0.113.0/24 is a documentation range: the proxy answers for it, nothing leaves the host.
+TEST(FetcherProxy, APublicTargetGoesThroughAProxyOnAPrivateAddress) {
+    RecordingProxy proxy([](const std::string&) { return feed_response(); });
+    ScopedEnv http_proxy("http_proxy", proxy.url());
+    ScopedEnv no_proxy("no_proxy", "");
+    auto results =
+        fetch({{"http://203.0.113.10/feed", "ua", std::nullopt, std::nullopt}}, blocking_limits());
+    ASSERT_TRUE(results[0].ok()) << results[0].error;
+    EXPECT_EQ(results[0].body, "<rss/>");
+    EXPECT_EQ(proxy.requests(), std::vector<std::string>{"GET http://203.0.113.10/feed HTTP/1.1"});
+}
+
+TEST(FetcherProxy, PrivateTargetsAreCheckedBeforeTheProxySeesThem) {
+    RecordingProxy proxy([](const std::string&) { return feed_response(); });
+    ScopedEnv http_proxy("http_proxy", proxy.url());
+    ScopedEnv no_proxy("no_proxy", "");
+    std::vector<FetchRequest> requests;
+    for (const char* url :
+         {"http://127.0.0.1:9/feed", "http://10.1.2.3/feed", "http://169.254.169.254/latest",
+          "http://[fe80::1]/feed", "http://[64:ff9b::a01:203]/feed", "http://localhost:9/feed",
+          "http://198.18.0.1/feed", "http://no-such-host.invalid/feed"})
+        requests.push_back({url, "ua", std::nullopt, std::nullopt});
+    auto results = fetch(requests, blocking_limits());
+    for (std::size_t i = 0; i < results.size(); ++i)
+        EXPECT_NE(results[i].error.find("block_private"), std::string::npos)
+            << requests[i].url << ": " << results[i].error;
+    EXPECT_TRUE(proxy.requests().empty());
+}
+
+TEST(FetcherProxy, ARedirectThroughTheProxyToAPrivateTargetIsRefused) {
+    RecordingProxy proxy([](const std::string&) {
+        return std::string("HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/\r\n"
+                           "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    ScopedEnv http_proxy("http_proxy", proxy.url());
+    ScopedEnv no_proxy("no_proxy", "");
+    auto results =
+        fetch({{"http://203.0.113.10/feed", "ua", std::nullopt, std::nullopt}}, blocking_limits());
+    EXPECT_NE(results[0].error.find("block_private"), std::string::npos) << results[0].error;
+    EXPECT_EQ(proxy.requests(), std::vector<std::string>{"GET http://203.0.113.10/feed HTTP/1.1"});
+}
+
+TEST(EasyOptions, KeepsTheFirstOptionLibcurlRefuses) {
+    CurlEasy easy(curl_easy_init());
+    ASSERT_TRUE(easy);
+    EasyOptions good(easy.get());
+    good.set(CURLOPT_PROTOCOLS_STR, "http,https").set(CURLOPT_NOSIGNAL, 1L);
+    EXPECT_FALSE(good.error());
+    EasyOptions bad(easy.get());
+    bad.set(CURLOPT_NOSIGNAL, 1L)
+        .set(CURLOPT_PROTOCOLS_STR, "http,no-such-protocol")
+        .set(CURLOPT_HTTP_VERSION, 1000L);
+    ASSERT_TRUE(bad.error());
+    EXPECT_NE(bad.error()->find(std::to_string(static_cast<int>(CURLOPT_PROTOCOLS_STR))),
+              std::string::npos)
+        << *bad.error();
 }

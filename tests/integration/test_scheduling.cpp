@@ -160,12 +160,59 @@ TEST_F(Scheduling, AnHtmlPageThatAdvertisesItsFeedIsFollowed) {
     });
     auto real = server.serve_file("/feed.xml", "feeds/rss20/items_without_guid.xml");
     auto config = configure(feed("/home"));
-    auto first = poll(config);
+    auto first = poll(config); // the page, then its feed, in one poll
     EXPECT_EQ(first.failed, 0u);
     EXPECT_EQ(db.text("SELECT fetch_url FROM feeds"), server.url("/feed.xml"));
-    EXPECT_LE(due_in("/home"), 1);
-    poll(config);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 3);
+    EXPECT_GT(due_in("/home"), 60); // polled again after the normal interval, not at once
+    EXPECT_EQ(server.request_count("/home"), 1);
+    EXPECT_EQ(server.request_count("/feed.xml"), 1);
+}
+
+namespace {
+
+Response page_advertising(const std::string& feed_url) {
+    return Response{200,
+                    "<!DOCTYPE html><html><head><link rel=\"alternate\" "
+                    "type=\"application/rss+xml\" href=\"" +
+                        feed_url + "\"></head><body></body></html>",
+                    "text/html",
+                    {}};
+}
+
+} // namespace
+
+TEST_F(Scheduling, PagesThatAdvertiseEachOtherEndThePollWithAnError) {
+    auto a = server.serve(
+        "/a", [&](const httplib::Request&) { return page_advertising(server.url("/b")); });
+    auto b = server.serve(
+        "/b", [&](const httplib::Request&) { return page_advertising(server.url("/a")); });
+    auto config = configure(feed("/a"));
+    auto first = poll(config);
+    EXPECT_EQ(first.failed, 1u);
+    EXPECT_EQ(server.request_count("/a"), 1);
+    EXPECT_EQ(server.request_count("/b"), 1);
+    EXPECT_EQ(db.text("SELECT coalesce(fetch_url, 'none') FROM feeds"), "none");
+    EXPECT_GT(due_in("/a"), 60);
+    EXPECT_NE(db.text("SELECT error FROM fetch_log").find("advertise each other"),
+              std::string::npos);
+    auto second = poll(config); // the same again: never taken for an unchanged feed
+    EXPECT_EQ(second.failed, 1u);
+    EXPECT_EQ(db.text("SELECT coalesce(fetch_url, 'none') FROM feeds"), "none");
+}
+
+TEST_F(Scheduling, DiscoveryStopsAfterTwoAdvertisedPages) {
+    std::vector<HttpTestServer::Endpoint> pages;
+    for (int i = 0; i < 5; ++i)
+        pages.push_back(server.serve("/p" + std::to_string(i), [&, i](const httplib::Request&) {
+            return page_advertising(server.url("/p" + std::to_string(i + 1)));
+        }));
+    auto first = poll(configure(feed("/p0")));
+    EXPECT_EQ(first.failed, 1u);
+    EXPECT_EQ(server.request_count("/p0") + server.request_count("/p1") +
+                  server.request_count("/p2") + server.request_count("/p3"),
+              3);
+    EXPECT_NE(db.text("SELECT error FROM fetch_log").find("no feed within 2"), std::string::npos);
 }
 
 TEST_F(Scheduling, AutoIntervalFollowsHowOftenTheFeedPublishes) {

@@ -514,3 +514,83 @@ TEST(Html, PageLinksInTheErrorAreCleanText) {
     ASSERT_EQ(parsed.error().advertised_feeds.size(), 1U);
     EXPECT_EQ(parsed.error().advertised_feeds[0], "https://site.example.test/feed.xml");
 }
+
+namespace {
+
+// The links of a feed's items, in order, after parsing `text` fetched from `url`.
+std::vector<std::string> item_links(const std::string& text,
+                                    const std::string& url = "https://news.example.test/feed") {
+    ParseOptions options;
+    options.feed_url = url;
+    auto feed = parse_feed(text, options);
+    EXPECT_TRUE(feed.has_value()) << (feed ? "" : feed.error().message);
+    std::vector<std::string> links;
+    if (feed)
+        for (const auto& item : feed->items)
+            links.emplace_back(item.link);
+    return links;
+}
+
+const std::vector<std::string> k_kept_and_dropped = {"https://news.example.test/a", "", "", "", "",
+                                                     "https://news.example.test/b"};
+
+} // namespace
+
+TEST(ItemLinks, Rss20KeepsOnlyHttpAndHttps) {
+    std::string text = "<rss version=\"2.0\"><channel><title>T</title>";
+    for (const char* link :
+         {"/a", "javascript:alert(1)", "data:text/html,&lt;b&gt;x", "JaVaScRiPt:alert(1)",
+          "java&#9;script:alert(1)", "HTTPS://news.example.test/b"})
+        text += std::string("<item><title>x</title><link>") + link + "</link></item>";
+    text += "</channel></rss>";
+    auto links = item_links(text);
+    links.back() = links.back() == "HTTPS://news.example.test/b" ? "https://news.example.test/b"
+                                                                 : links.back();
+    EXPECT_EQ(links, k_kept_and_dropped);
+}
+
+TEST(ItemLinks, Rss20AJavascriptGuidIsNotTakenAsTheLink) {
+    auto links = item_links("<rss version=\"2.0\"><channel><title>T</title><item><title>x</title>"
+                            "<guid>javascript:alert(1)</guid></item></channel></rss>");
+    EXPECT_EQ(links, std::vector<std::string>{""});
+}
+
+TEST(ItemLinks, Rss10KeepsOnlyHttpAndHttps) {
+    auto links = item_links("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+                            "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>T</title></channel>"
+                            "<item><title>a</title><link>https://news.example.test/a</link></item>"
+                            "<item><title>b</title><link>javascript:alert(1)</link></item>"
+                            "<item><title>c</title><link>vbscript:msgbox</link></item></rdf:RDF>");
+    EXPECT_EQ(links, (std::vector<std::string>{"https://news.example.test/a", "", ""}));
+}
+
+TEST(ItemLinks, AtomKeepsOnlyHttpAndHttps) {
+    std::string text = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title>";
+    for (const char* link : {"/a", "javascript:alert(1)", "data:text/html;base64,PGI+",
+                             "file:///etc/passwd", " javascript:alert(1)", "b"})
+        text += std::string("<entry><title>x</title><id>") + link + "</id><link href=\"" + link +
+                "\"/></entry>";
+    text += "</feed>";
+    EXPECT_EQ(item_links(text, "https://news.example.test/"), k_kept_and_dropped);
+}
+
+TEST(ItemLinks, JsonFeedKeepsOnlyHttpAndHttps) {
+    std::string text =
+        R"({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [)";
+    const char* links[] = {"/a",        "javascript:alert(1)",    "data:text/html,x",
+                           "ftp://x/y", "java\\nscript:alert(1)", "https://news.example.test/b"};
+    for (std::size_t i = 0; i < std::size(links); ++i)
+        text += std::string(i ? "," : "") + R"({"id": ")" + std::to_string(i) + R"(", "url": ")" +
+                links[i] + R"(", "title": "x"})";
+    text += "]}";
+    EXPECT_EQ(item_links(text), k_kept_and_dropped);
+}
+
+TEST(ItemLinks, WebLinksAreHttpHttpsOrWithoutAScheme) {
+    for (const char* good :
+         {"http://a.test/", "HTTPS://a.test/x", "/path", "page.html?x=a:b", "//a.test/x", "#top"})
+        EXPECT_TRUE(is_web_link(good)) << good;
+    for (const char* bad : {"javascript:alert(1)", "data:,x", "mailto:a@b", "java\tscript:x",
+                            "https://a.test/ x", "\x01http://a.test/", "feed:http://a.test/"})
+        EXPECT_FALSE(is_web_link(bad)) << bad;
+}

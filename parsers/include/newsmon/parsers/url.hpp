@@ -14,6 +14,11 @@ namespace newsmon::parsers {
 
 [[nodiscard]] bool is_absolute_url(std::string_view url);
 
+// Whether a link may be kept and shown as a link: an http:// or https:// URL, or a reference
+// with no scheme at all. False for javascript:, data: and every other scheme, and for text
+// with white space or control characters (which browsers drop, so "java\tscript:" runs).
+[[nodiscard]] bool is_web_link(std::string_view url);
+
 // The form of an article URL used to recognise the same story: scheme and host lower-cased,
 // default port, fragment and utm_* tracking parameters dropped. Empty for a relative URL.
 [[nodiscard]] std::string canonical_url(std::string_view url);
