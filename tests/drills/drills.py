@@ -61,7 +61,9 @@ class Postgres:
         self.url = f"host={self.dir}/run port=5433 user=newsmon dbname=drill"
 
     def _pg(self, *command):
-        script = f'source "{self.source}/scripts/lib/pg.sh" && PG_FSYNC=off {" ".join(command)}'
+        # The port is the drill's own, whatever PG_PORT the caller's shell has.
+        script = (f'source "{self.source}/scripts/lib/pg.sh" && PG_PORT=5433 PG_FSYNC=off '
+                  f'{" ".join(command)}')
         subprocess.run(["bash", "-c", script], check=True)
 
     def start(self):
