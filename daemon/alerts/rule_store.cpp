@@ -103,22 +103,23 @@ tl::expected<std::chrono::seconds, std::string> parse_digest(std::string_view te
     return seconds;
 }
 
-tl::expected<CompiledRule, std::string> compile_rule(std::int64_t id, const std::string& name,
-                                                     std::string_view query,
-                                                     std::string_view channels) {
-    auto parsed = parse_query(query);
+tl::expected<rules::CompiledRule, std::string> compile_rule(std::int64_t id,
+                                                            const std::string& name,
+                                                            std::string_view query,
+                                                            std::string_view channels) {
+    auto parsed = rules::parse_query(query);
     if (!parsed)
         return tl::unexpected(parsed.error().to_string());
     if (auto checked = parse_channels(channels); !checked)
         return tl::unexpected(checked.error());
-    return CompiledRule{id, name, std::move(*parsed)};
+    return rules::CompiledRule{id, name, std::move(*parsed)};
 }
 
 LoadedRules load_rules(pqxx::connection& connection) {
     pqxx::work tx{connection};
     auto rows = tx.exec("SELECT id, name, query, channels::text, last_error FROM alert_rules "
                         "WHERE enabled ORDER BY id");
-    std::vector<CompiledRule> compiled;
+    std::vector<rules::CompiledRule> compiled;
     LoadedRules loaded;
     for (const auto& row : rows) {
         auto id = row[0].as<std::int64_t>();
@@ -143,7 +144,7 @@ LoadedRules load_rules(pqxx::connection& connection) {
                       {log::field("rule", name), log::field("error", *error)});
     }
     tx.commit();
-    loaded.rules = std::make_shared<const RuleSet>(std::move(compiled));
+    loaded.rules = std::make_shared<const rules::RuleSet>(std::move(compiled));
     return loaded;
 }
 

@@ -175,7 +175,7 @@ int test_query(store::Store& store, const AlertCommand& command) {
         fmt::print(stderr, "error: --since: {}\n", since.error());
         return k_exit_usage;
     }
-    alerts::RuleSet rules({std::move(*rule)});
+    rules::RuleSet rules({std::move(*rule)});
     nlohmann::json found = nlohmann::json::array();
     long long seen = 0, last_id = 0;
     pqxx::work tx{store.connection()};
@@ -198,7 +198,7 @@ SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(
             std::string body =
                 tag::article_body(row[2].as<std::string>(), row[3].as<std::string>());
             std::string topics = row[8].as<std::string>();
-            alerts::ArticleFacts facts{row[1].c_str(), body, row[4].c_str(), row[5].c_str(), {}};
+            rules::ArticleFacts facts{row[1].c_str(), body, row[4].c_str(), row[5].c_str(), {}};
             for (std::size_t start = 0; start < topics.size();) {
                 std::size_t comma = std::min(topics.find(',', start), topics.size());
                 facts.topics.push_back(std::string_view(topics).substr(start, comma - start));
@@ -239,7 +239,7 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     if (command.action == "add" && !(rule = checked_rule(command)))
         return k_exit_usage;
     if (command.action == "test") {
-        if (auto parsed = alerts::parse_query(command.query); !parsed) {
+        if (auto parsed = rules::parse_query(command.query); !parsed) {
             fmt::print(stderr, "error: {}\n", parsed.error().to_string());
             return k_exit_usage;
         }

@@ -82,7 +82,7 @@ int command_poll_once(const GlobalOptions& options) {
         store::migrate(store->connection());
     store->sync_feeds(*config);
     store->sync_topics(*config);
-    alerts::LiveRules rules;
+    rules::LiveRules rules;
     rules.replace(alerts::load_rules(store->connection()).rules);
     store->use_alert_rules(&rules);
     fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));

@@ -53,7 +53,7 @@ RETURNING a.id, a.feed_id, a.url, f.url, a.title, a.summary, coalesce(a.language
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const alerts::RuleSet* rules) {
+                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules) {
     std::optional<std::string> published;
     if (page.published)
         published = parsers::format_rfc3339(*page.published);
