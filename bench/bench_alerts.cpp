@@ -113,7 +113,7 @@ void BM_MatchThousandRules(benchmark::State& state) {
 void BM_TagSameArticles(benchmark::State& state) {
     auto loaded = config::load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
     auto tagger = tag::Tagger::compile(loaded.config ? loaded.config->topics
-                                                     : std::vector<config::TopicConfig>{});
+                                                     : std::vector<tag::TopicConfig>{});
     if (!tagger) {
         state.SkipWithError(tagger.error().c_str());
         return;

@@ -78,7 +78,7 @@ int main() {
     config.log.level = "warn";
     log::setup(config.log, std::nullopt);
     auto loaded = config::load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
-    config.topics = loaded.config ? loaded.config->topics : std::vector<config::TopicConfig>{};
+    config.topics = loaded.config ? loaded.config->topics : std::vector<tag::TopicConfig>{};
     std::vector<fetch::FetchRequest> requests;
     for (int f = 0; f < k_feeds; ++f) {
         std::string feed_url =
