@@ -3,7 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "alerts/rule_store.hpp"
-#include "service/log.hpp"
+#include "base/log.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::alerts {

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "alerts/sender.hpp"
+#include "base/metrics.hpp"
 #include "config/config.hpp"
 #include "rules/rule_set.hpp"
-#include "service/metrics.hpp"
 
 namespace newsmon::alerts {
 

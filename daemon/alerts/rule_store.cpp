@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/log.hpp"
 #include "config/units.hpp"
-#include "service/log.hpp"
 #include "store/alert_rules.hpp"
 
 namespace newsmon::alerts {

@@ -6,7 +6,7 @@
 
 #include "alerts/message.hpp"
 #include "alerts/rule_store.hpp"
-#include "service/log.hpp"
+#include "base/log.hpp"
 
 namespace newsmon::alerts {
 namespace {

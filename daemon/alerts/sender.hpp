@@ -8,8 +8,8 @@
 #include <pqxx/pqxx>
 
 #include "alerts/channels.hpp"
+#include "base/metrics.hpp"
 #include "config/config.hpp"
-#include "service/metrics.hpp"
 #include "store/alert_deliveries.hpp"
 
 namespace newsmon::alerts {

@@ -9,9 +9,9 @@
 #include "config/config.hpp"
 #include "rules/rule_set.hpp"
 
+#include "base/metrics.hpp"
 #include "fetch/fetcher.hpp"
 #include "service/http_endpoints.hpp"
-#include "service/metrics.hpp"
 #include "service/signals.hpp"
 #include "store/spool.hpp"
 #include "store/store.hpp"

@@ -8,7 +8,7 @@
 
 #include <tl/expected.hpp>
 
-#include "service/metrics.hpp"
+#include "base/metrics.hpp"
 
 namespace httplib {
 class Server;

@@ -15,6 +15,7 @@
 
 #include <httplib.h>
 
+#include "base/unique_fd.hpp"
 #include "config/config.hpp"
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
@@ -293,7 +294,7 @@ TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
     std::filesystem::remove(socket_path);
     int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ASSERT_GE(fd, 0);
-    service::UniqueFd notify_socket(fd);
+    base::UniqueFd notify_socket(fd);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::strncpy(address.sun_path, socket_path.c_str(), sizeof address.sun_path - 1);
