@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "alerts/rule_set.hpp"
 #include "config/config.hpp"
 #include "feed_generator.hpp"
+#include "rules/rule_set.hpp"
 #include "tag/tagger.hpp"
 
 namespace {
@@ -44,7 +44,7 @@ const std::vector<Article>& articles() {
 
 // A thousand rules as analysts write them: made-up names (most never occur), words of the
 // articles, phrases, wildcards, NEAR, NOT and field scopes.
-std::vector<alerts::CompiledRule> thousand_rules() {
+std::vector<rules::CompiledRule> thousand_rules() {
     static const char* const k_syllables[] = {"ka", "ro", "mi", "sel", "tan", "ve", "bor", "is"};
     static const char* const k_article_words[] = {
         "delegation",   "ministers", "Baku",     "NATO",          "transport",
@@ -57,7 +57,7 @@ std::vector<alerts::CompiledRule> thousand_rules() {
         return word;
     };
     auto real = [&] { return std::string(k_article_words[random() % 10]); };
-    std::vector<alerts::CompiledRule> rules;
+    std::vector<rules::CompiledRule> rules;
     for (int i = 0; i < 1'000; ++i) {
         std::string query;
         switch (i % 8) {
@@ -86,7 +86,7 @@ std::vector<alerts::CompiledRule> thousand_rules() {
             query = real() + " AND " + real() + " NOT " + made_up();
             break;
         }
-        auto parsed = alerts::parse_query(query);
+        auto parsed = rules::parse_query(query);
         if (!parsed)
             throw std::runtime_error(parsed.error().to_string() + " in " + query);
         rules.push_back({i + 1, "rule" + std::to_string(i), std::move(*parsed)});
@@ -95,7 +95,7 @@ std::vector<alerts::CompiledRule> thousand_rules() {
 }
 
 void BM_MatchThousandRules(benchmark::State& state) {
-    alerts::RuleSet rules(thousand_rules());
+    rules::RuleSet rules(thousand_rules());
     std::size_t hits = 0;
     for (auto _ : state) {
         hits = 0;
@@ -113,7 +113,7 @@ void BM_MatchThousandRules(benchmark::State& state) {
 void BM_TagSameArticles(benchmark::State& state) {
     auto loaded = config::load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
     auto tagger = tag::Tagger::compile(loaded.config ? loaded.config->topics
-                                                     : std::vector<config::TopicConfig>{});
+                                                     : std::vector<tag::TopicConfig>{});
     if (!tagger) {
         state.SkipWithError(tagger.error().c_str());
         return;

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "base/log.hpp"
 #include "config/config.hpp"
 #include "fetch/curl_handles.hpp"
 #include "fetch/fetcher.hpp"
-#include "service/log.hpp"
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
@@ -76,9 +76,9 @@ int main() {
     config.http.concurrency = 32;
     config.http.per_host = 32; // every feed is on 127.0.0.1
     config.log.level = "warn";
-    log::setup(config.log, std::nullopt);
+    log::setup(config.log.level, config.log.format, std::nullopt);
     auto loaded = config::load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
-    config.topics = loaded.config ? loaded.config->topics : std::vector<config::TopicConfig>{};
+    config.topics = loaded.config ? loaded.config->topics : std::vector<tag::TopicConfig>{};
     std::vector<fetch::FetchRequest> requests;
     for (int f = 0; f < k_feeds; ++f) {
         std::string feed_url =

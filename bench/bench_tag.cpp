@@ -28,22 +28,22 @@ const std::string& news_text() {
     return text;
 }
 
-std::vector<config::TopicConfig> shipped_topics() {
+std::vector<tag::TopicConfig> shipped_topics() {
     auto loaded = config::load_config(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
-    return loaded.config ? loaded.config->topics : std::vector<config::TopicConfig>{};
+    return loaded.config ? loaded.config->topics : std::vector<tag::TopicConfig>{};
 }
 
 // Ten topics of a hundred made-up names each, in Latin and Cyrillic letters, some of them
 // stems and some two-word phrases: the size of a large monitoring setup.
-std::vector<config::TopicConfig> thousand_terms() {
+std::vector<tag::TopicConfig> thousand_terms() {
     static const char* const k_latin[] = {"ka", "ro",  "mi", "sel", "tan",
                                           "ve", "bor", "is", "lu",  "dex"};
     static const char* const k_cyrillic[] = {"ка", "ро",  "ми", "сел", "тан",
                                              "ве", "бор", "ис", "лу",  "декс"};
     std::mt19937 random(42);
-    std::vector<config::TopicConfig> topics;
+    std::vector<tag::TopicConfig> topics;
     for (int t = 0; t < 10; ++t) {
-        config::TopicConfig topic{"topic" + std::to_string(t), "", {}, {}, 1};
+        tag::TopicConfig topic{"topic" + std::to_string(t), "", {}, {}, 1};
         for (int i = 0; i < 100; ++i) {
             bool cyrillic = i % 3 == 0;
             std::string word;
@@ -71,7 +71,7 @@ void BM_SplitAndFold(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 
-void run_tagger(benchmark::State& state, const std::vector<config::TopicConfig>& topics) {
+void run_tagger(benchmark::State& state, const std::vector<tag::TopicConfig>& topics) {
     const std::string& text = news_text();
     auto tagger = tag::Tagger::compile(topics);
     if (!tagger) {

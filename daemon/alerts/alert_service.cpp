@@ -3,7 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "alerts/rule_store.hpp"
-#include "service/log.hpp"
+#include "base/log.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::alerts {
@@ -25,7 +25,7 @@ private:
 
 } // namespace
 
-AlertService::AlertService(const config::Config& config, LiveRules& rules,
+AlertService::AlertService(const config::Config& config, rules::LiveRules& rules,
                            service::Metrics* metrics)
     : m_database_url(config.database.url), m_rules_refresh(config.alerts.rules_refresh),
       m_rules(rules), m_metrics(metrics), m_sender(config, metrics, &m_stopping) {}

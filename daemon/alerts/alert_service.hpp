@@ -9,16 +9,16 @@
 #include <mutex>
 #include <thread>
 
-#include "alerts/rule_set.hpp"
 #include "alerts/sender.hpp"
+#include "base/metrics.hpp"
 #include "config/config.hpp"
-#include "service/metrics.hpp"
+#include "rules/rule_set.hpp"
 
 namespace newsmon::alerts {
 
 class AlertService {
 public:
-    AlertService(const config::Config& config, LiveRules& rules, service::Metrics* metrics);
+    AlertService(const config::Config& config, rules::LiveRules& rules, service::Metrics* metrics);
     ~AlertService();
     AlertService(const AlertService&) = delete;
     AlertService& operator=(const AlertService&) = delete;
@@ -33,7 +33,7 @@ private:
 
     std::string m_database_url;
     std::chrono::milliseconds m_rules_refresh;
-    LiveRules& m_rules;
+    rules::LiveRules& m_rules;
     service::Metrics* m_metrics;
     std::atomic<bool> m_stopping{false};
     Sender m_sender;

@@ -2,8 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/log.hpp"
 #include "config/units.hpp"
-#include "service/log.hpp"
+#include "store/alert_rules.hpp"
 
 namespace newsmon::alerts {
 namespace {
@@ -103,47 +104,36 @@ tl::expected<std::chrono::seconds, std::string> parse_digest(std::string_view te
     return seconds;
 }
 
-tl::expected<CompiledRule, std::string> compile_rule(std::int64_t id, const std::string& name,
-                                                     std::string_view query,
-                                                     std::string_view channels) {
-    auto parsed = parse_query(query);
+tl::expected<rules::CompiledRule, std::string> compile_rule(std::int64_t id,
+                                                            const std::string& name,
+                                                            std::string_view query,
+                                                            std::string_view channels) {
+    auto parsed = rules::parse_query(query);
     if (!parsed)
         return tl::unexpected(parsed.error().to_string());
     if (auto checked = parse_channels(channels); !checked)
         return tl::unexpected(checked.error());
-    return CompiledRule{id, name, std::move(*parsed)};
+    return rules::CompiledRule{id, name, std::move(*parsed)};
 }
 
 LoadedRules load_rules(pqxx::connection& connection) {
-    pqxx::work tx{connection};
-    auto rows = tx.exec("SELECT id, name, query, channels::text, last_error FROM alert_rules "
-                        "WHERE enabled ORDER BY id");
-    std::vector<CompiledRule> compiled;
+    std::vector<rules::CompiledRule> compiled;
     LoadedRules loaded;
-    for (const auto& row : rows) {
-        auto id = row[0].as<std::int64_t>();
-        auto name = row[1].as<std::string>();
-        auto rule = compile_rule(id, name, row[2].as<std::string>(), row[3].as<std::string>());
+    auto check = [&](const store::EnabledAlertRule& stored) -> std::optional<std::string> {
         ++loaded.enabled;
-        std::optional<std::string> error;
-        if (rule)
+        auto rule = compile_rule(stored.id, stored.name, stored.query, stored.channels);
+        if (rule) {
             compiled.push_back(std::move(*rule));
-        else
-            error = rule.error();
-        loaded.invalid += error ? 1 : 0;
-        bool had_error = !row[4].is_null();
-        if (!error && !had_error)
-            continue;
-        // Written, and logged, on change only: a re-read leaves no dead rows and no noise.
-        auto changed = tx.exec_params("UPDATE alert_rules SET last_error = $2::text WHERE id = $1 "
-                                      "AND last_error IS DISTINCT FROM $2::text",
-                                      id, error);
-        if (error && changed.affected_rows() > 0)
-            log::warn("alert rule not usable",
-                      {log::field("rule", name), log::field("error", *error)});
-    }
-    tx.commit();
-    loaded.rules = std::make_shared<const RuleSet>(std::move(compiled));
+            return std::nullopt;
+        }
+        ++loaded.invalid;
+        return rule.error();
+    };
+    // Logged on change only, so a re-read makes no noise.
+    for (const auto& problem : store::check_enabled_alert_rules(connection, check))
+        log::warn("alert rule not usable",
+                  {log::field("rule", problem.name), log::field("error", problem.error)});
+    loaded.rules = std::make_shared<const rules::RuleSet>(std::move(compiled));
     return loaded;
 }
 

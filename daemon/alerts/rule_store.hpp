@@ -14,7 +14,7 @@
 #include <pqxx/pqxx>
 #include <tl/expected.hpp>
 
-#include "alerts/rule_set.hpp"
+#include "rules/rule_set.hpp"
 
 namespace newsmon::alerts {
 
@@ -36,7 +36,7 @@ struct Channels {
 [[nodiscard]] tl::expected<std::chrono::seconds, std::string> parse_digest(std::string_view text);
 
 struct LoadedRules {
-    std::shared_ptr<const RuleSet> rules;
+    std::shared_ptr<const rules::RuleSet> rules;
     int enabled = 0; // enabled rules, valid or not
     int invalid = 0;
 };
@@ -46,9 +46,8 @@ struct LoadedRules {
 [[nodiscard]] LoadedRules load_rules(pqxx::connection& connection);
 
 // A rule's query and channels checked as the daemon checks them; the error says what is wrong.
-[[nodiscard]] tl::expected<CompiledRule, std::string> compile_rule(std::int64_t id,
-                                                                   const std::string& name,
-                                                                   std::string_view query,
-                                                                   std::string_view channels);
+[[nodiscard]] tl::expected<rules::CompiledRule, std::string>
+compile_rule(std::int64_t id, const std::string& name, std::string_view query,
+             std::string_view channels);
 
 } // namespace newsmon::alerts

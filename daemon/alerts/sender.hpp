@@ -8,8 +8,9 @@
 #include <pqxx/pqxx>
 
 #include "alerts/channels.hpp"
+#include "base/metrics.hpp"
 #include "config/config.hpp"
-#include "service/metrics.hpp"
+#include "store/alert_deliveries.hpp"
 
 namespace newsmon::alerts {
 
@@ -31,6 +32,7 @@ public:
 private:
     struct Claimed;
 
+    [[nodiscard]] store::DeliveryBackoff backoff() const;
     SendReport send_singles(pqxx::connection& connection);
     SendReport send_digests(pqxx::connection& connection);
     bool send_digest(pqxx::connection& connection, std::int64_t rule_id, SendReport& report);

@@ -8,7 +8,7 @@
 #include <charconv>
 #include <cstring>
 
-#include "fetch/fetcher.hpp"
+#include "fetch/private_address.hpp"
 
 namespace newsmon::alerts {
 namespace {

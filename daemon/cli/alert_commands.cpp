@@ -1,6 +1,8 @@
 // `newsmon alert …`: alert rules from the command line. Everything here is also possible
 // with plain SQL on alert_rules as the daemon's role; these commands check the query and
 // channels first.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +10,7 @@
 #include "cli/cli.hpp"
 #include "cli/command_support.hpp"
 #include "cli/commands.hpp"
+#include "store/alert_rules.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::cli {
@@ -67,57 +70,41 @@ std::optional<NewRule> checked_rule(const AlertCommand& command) {
 }
 
 int add_rule(store::Store& store, const AlertCommand& command, const NewRule& rule) {
-    pqxx::work tx{store.connection()};
-    auto added = tx.exec_params(
-        "INSERT INTO alert_rules (name, query, channels, digest, secret) "
-        "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, '')) "
-        "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
-        command.name, command.query, rule.channels, rule.digest_seconds, rule.secret);
-    if (added.empty()) {
+    auto id = store::add_alert_rule(store.connection(), {command.name, command.query, rule.channels,
+                                                         rule.digest_seconds, rule.secret});
+    if (!id) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;
     }
-    tx.commit();
-    fmt::print("added rule \"{}\" (id {})\n", command.name, added[0][0].as<long long>());
+    fmt::print("added rule \"{}\" (id {})\n", command.name, static_cast<long long>(*id));
     return k_exit_ok;
 }
 
+nlohmann::json null_if_empty(const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
 int list_rules(store::Store& store, bool json) {
-    pqxx::work tx{store.connection()};
-    auto rows = tx.exec(R"sql(
-SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''),
-       coalesce(r.last_error, ''),
-       count(d.id) FILTER (WHERE d.status = 'sent'),
-       count(d.id) FILTER (WHERE d.status = 'pending'),
-       count(d.id) FILTER (WHERE d.status = 'failed')
-  FROM alert_rules r LEFT JOIN alert_deliveries d ON d.rule_id = r.id
- GROUP BY r.id ORDER BY r.name)sql");
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& row : rows) {
-        nlohmann::json rule = {{"name", row[0].as<std::string>()},
-                               {"enabled", row[1].as<bool>()},
-                               {"query", row[2].as<std::string>()},
-                               {"channels", nlohmann::json::parse(row[3].as<std::string>())},
-                               {"digest", row[4].is_null() || row[4].as<std::string>().empty()
-                                              ? nlohmann::json()
-                                              : nlohmann::json(row[4].as<std::string>())},
-                               {"last_error", row[5].as<std::string>().empty()
-                                                  ? nlohmann::json()
-                                                  : nlohmann::json(row[5].as<std::string>())},
-                               {"sent", row[6].as<long long>()},
-                               {"pending", row[7].as<long long>()},
-                               {"failed", row[8].as<long long>()}};
+    for (const auto& rule : store::list_alert_rules(store.connection())) {
         if (json) {
-            list.push_back(std::move(rule));
+            list.push_back({{"name", rule.name},
+                            {"enabled", rule.enabled},
+                            {"query", rule.query},
+                            {"channels", nlohmann::json::parse(rule.channels)},
+                            {"digest", null_if_empty(rule.digest)},
+                            {"last_error", null_if_empty(rule.last_error)},
+                            {"sent", rule.sent},
+                            {"pending", rule.pending},
+                            {"failed", rule.failed}});
             continue;
         }
         fmt::print("{}  {}  sent={} pending={} failed={}{}\n    query: {}\n    channels: {}\n",
-                   row[0].as<std::string>(), row[1].as<bool>() ? "enabled" : "disabled",
-                   row[6].as<long long>(), row[7].as<long long>(), row[8].as<long long>(),
-                   row[4].as<std::string>().empty() ? "" : "  digest " + row[4].as<std::string>(),
-                   row[2].as<std::string>(), row[3].as<std::string>());
-        if (!row[5].as<std::string>().empty())
-            fmt::print("    error: {}\n", row[5].as<std::string>());
+                   rule.name, rule.enabled ? "enabled" : "disabled", rule.sent, rule.pending,
+                   rule.failed, rule.digest.empty() ? "" : "  digest " + rule.digest, rule.query,
+                   rule.channels);
+        if (!rule.last_error.empty())
+            fmt::print("    error: {}\n", rule.last_error);
     }
     if (json)
         fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -125,18 +112,13 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
 }
 
 int change_rule(store::Store& store, const std::string& action, const std::string& name) {
-    pqxx::work tx{store.connection()};
-    pqxx::result changed;
-    if (action == "rm")
-        changed = tx.exec_params("DELETE FROM alert_rules WHERE name = $1 RETURNING id", name);
-    else
-        changed = tx.exec_params("UPDATE alert_rules SET enabled = $2 WHERE name = $1 RETURNING id",
-                                 name, action == "enable");
-    if (changed.empty()) {
+    bool changed = action == "rm"
+                       ? store::remove_alert_rule(store.connection(), name)
+                       : store::enable_alert_rule(store.connection(), name, action == "enable");
+    if (!changed) {
         fmt::print(stderr, "error: no rule named \"{}\"\n", name);
         return k_exit_usage;
     }
-    tx.commit();
     fmt::print("{} rule \"{}\"\n",
                action == "rm"       ? "removed"
                : action == "enable" ? "enabled"
@@ -146,21 +128,29 @@ int change_rule(store::Store& store, const std::string& action, const std::strin
 }
 
 int retry_failed(store::Store& store, const std::string& name) {
-    pqxx::work tx{store.connection()};
-    if (!name.empty() &&
-        tx.exec_params("SELECT 1 FROM alert_rules WHERE name = $1", name).empty()) {
+    auto retried = store::retry_failed_deliveries(store.connection(), name);
+    if (!retried) {
         fmt::print(stderr, "error: no rule named \"{}\"\n", name);
         return k_exit_usage;
     }
-    auto retried = tx.exec_params(
-        "UPDATE alert_deliveries d SET status = 'pending', attempts = 0, next_attempt_at = now() "
-        "  FROM alert_rules r "
-        " WHERE r.id = d.rule_id AND d.status = 'failed' AND ($1 = '' OR r.name = $1)",
-        name);
-    tx.exec0("NOTIFY newsmon_deliveries");
-    tx.commit();
-    fmt::print("{} failed deliveries queued again\n", retried.affected_rows());
+    fmt::print("{} failed deliveries queued again\n", *retried);
     return k_exit_ok;
+}
+
+// The rule's first hit on `article`, as `alert test` prints it; null when it does not match.
+nlohmann::json test_hit(const rules::RuleSet& rules, const store::RuleTestArticle& article) {
+    std::string body = tag::article_body(article.summary, article.content_text);
+    rules::ArticleFacts facts{article.title, body, article.feed, article.language, {}};
+    facts.topics.assign(article.topics.begin(), article.topics.end());
+    auto hits = rules.match(facts);
+    if (hits.empty())
+        return nullptr;
+    return {{"article_id", static_cast<long long>(article.id)},
+            {"published_at", article.published_at},
+            {"feed", article.feed},
+            {"title", article.title},
+            {"url", article.url},
+            {"matched_terms", hits.front().matched_terms}};
 }
 
 // Runs the query over stored articles, a batch at a time, as the daemon would have.
@@ -175,46 +165,24 @@ int test_query(store::Store& store, const AlertCommand& command) {
         fmt::print(stderr, "error: --since: {}\n", since.error());
         return k_exit_usage;
     }
-    alerts::RuleSet rules({std::move(*rule)});
+    rules::RuleSet rules({std::move(*rule)});
     nlohmann::json found = nlohmann::json::array();
-    long long seen = 0, last_id = 0;
-    pqxx::work tx{store.connection()};
-    while (found.size() < static_cast<std::size_t>(command.limit)) {
-        auto rows = tx.exec_params(R"sql(
-SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(a.language, ''),
-       coalesce(a.url, ''),
-       to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       coalesce((SELECT string_agg(t.topic, ',') FROM article_topics t WHERE t.article_id = a.id), '')
-  FROM articles a JOIN feeds f ON f.id = a.feed_id
- WHERE a.published_at >= now() - $1 * interval '1 millisecond' AND a.id > $2
-   AND a.duplicate_of IS NULL
- ORDER BY a.id LIMIT 500)sql",
-                                   static_cast<long long>(since->count()), last_id);
-        if (rows.empty())
-            break;
-        for (const auto& row : rows) {
-            last_id = row[0].as<long long>();
+    long long seen = 0;
+    auto limit = static_cast<std::size_t>(std::max(command.limit, 0));
+    auto visit = [&](const std::vector<store::RuleTestArticle>& batch) {
+        for (const auto& article : batch) {
             ++seen;
-            std::string body =
-                tag::article_body(row[2].as<std::string>(), row[3].as<std::string>());
-            std::string topics = row[8].as<std::string>();
-            alerts::ArticleFacts facts{row[1].c_str(), body, row[4].c_str(), row[5].c_str(), {}};
-            for (std::size_t start = 0; start < topics.size();) {
-                std::size_t comma = std::min(topics.find(',', start), topics.size());
-                facts.topics.push_back(std::string_view(topics).substr(start, comma - start));
-                start = comma + 1;
-            }
-            auto hits = rules.match(facts);
-            if (hits.empty() || found.size() >= static_cast<std::size_t>(command.limit))
+            if (found.size() >= limit)
                 continue;
-            found.push_back({{"article_id", row[0].as<long long>()},
-                             {"published_at", row[7].as<std::string>()},
-                             {"feed", row[4].as<std::string>()},
-                             {"title", row[1].as<std::string>()},
-                             {"url", row[6].as<std::string>()},
-                             {"matched_terms", hits.front().matched_terms}});
+            if (auto hit = test_hit(rules, article); !hit.is_null())
+                found.push_back(std::move(hit));
         }
-    }
+        return found.size() < limit;
+    };
+    if (limit > 0)
+        store::for_each_recent_article(
+            store.connection(), std::chrono::duration_cast<std::chrono::milliseconds>(*since),
+            visit);
     if (command.json) {
         fmt::print("{}\n", found.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
         return k_exit_ok;
@@ -239,7 +207,7 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     if (command.action == "add" && !(rule = checked_rule(command)))
         return k_exit_usage;
     if (command.action == "test") {
-        if (auto parsed = alerts::parse_query(command.query); !parsed) {
+        if (auto parsed = rules::parse_query(command.query); !parsed) {
             fmt::print(stderr, "error: {}\n", parsed.error().to_string());
             return k_exit_usage;
         }

@@ -8,7 +8,7 @@
 
 #include "cli/cli.hpp"
 
-#include "service/log.hpp"
+#include "base/log.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::cli {
@@ -20,7 +20,7 @@ std::optional<config::Config> load_or_report(const GlobalOptions& options) {
     for (const auto& diagnostic : loaded.diagnostics)
         fmt::print(stderr, "{}\n", diagnostic.to_string());
     if (loaded.config)
-        log::setup(loaded.config->log, options.log_level);
+        log::setup(loaded.config->log.level, loaded.config->log.format, options.log_level);
     return std::move(loaded.config);
 }
 

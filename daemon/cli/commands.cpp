@@ -9,13 +9,13 @@
 
 #include "alerts/rule_store.hpp"
 #include "alerts/sender.hpp"
+#include "base/log.hpp"
 #include "cli/cli.hpp"
 #include "cli/command_support.hpp"
 #include "config/config.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "service/daemon.hpp"
-#include "service/log.hpp"
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "store/migrations.hpp"
@@ -82,7 +82,7 @@ int command_poll_once(const GlobalOptions& options) {
         store::migrate(store->connection());
     store->sync_feeds(*config);
     store->sync_topics(*config);
-    alerts::LiveRules rules;
+    rules::LiveRules rules;
     rules.replace(alerts::load_rules(store->connection()).rules);
     store->use_alert_rules(&rules);
     fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));

@@ -9,6 +9,7 @@
 #include <tl/expected.hpp>
 
 #include "config/units.hpp"
+#include "tag/topic_config.hpp"
 
 namespace newsmon::config {
 
@@ -95,13 +96,7 @@ struct FeedConfig {
     std::optional<int> full_text_min_chars;
 };
 
-struct TopicConfig {
-    std::string name;
-    std::string description;
-    std::vector<std::string> terms;
-    std::vector<std::string> exclude;
-    int min_score = 1;
-};
+using TopicConfig = tag::TopicConfig; // kept with the tagger, which compiles it
 
 struct Config {
     std::filesystem::path path;

@@ -81,10 +81,4 @@ private:
     CurlMulti m_multi;
 };
 
-// True for loopback, private, link-local, site-local, carrier-grade NAT, benchmarking, IETF
-// protocol, reserved, unspecified and multicast addresses, which a public feed must never make
-// the daemon connect to. An IPv6 address that carries an IPv4 one (mapped, compatible, NAT64,
-// 6to4) is judged by the IPv4 address.
-[[nodiscard]] bool is_private_address(const sockaddr* address);
-
 } // namespace newsmon::fetch

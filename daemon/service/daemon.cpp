@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "alerts/rule_store.hpp"
-#include "service/log.hpp"
+#include "base/log.hpp"
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "service/systemd_notify.hpp"

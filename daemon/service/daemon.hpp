@@ -6,12 +6,12 @@
 #include <mutex>
 
 #include "alerts/alert_service.hpp"
-#include "alerts/rule_set.hpp"
 #include "config/config.hpp"
+#include "rules/rule_set.hpp"
 
+#include "base/metrics.hpp"
 #include "fetch/fetcher.hpp"
 #include "service/http_endpoints.hpp"
-#include "service/metrics.hpp"
 #include "service/signals.hpp"
 #include "store/spool.hpp"
 #include "store/store.hpp"
@@ -71,7 +71,7 @@ private:
     fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
     std::unique_ptr<store::Spool> m_spool;
     std::vector<std::unique_ptr<store::Store>> m_writers; // store in parallel with fetching
-    alerts::LiveRules m_alert_rules;                      // what the writers match against
+    rules::LiveRules m_alert_rules;                       // what the writers match against
     std::unique_ptr<alerts::AlertService> m_alert_service;
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;

@@ -15,6 +15,8 @@
 #include <vector>
 
 namespace newsmon::service {
+
+using base::UniqueFd;
 namespace {
 
 using Clock = std::chrono::steady_clock;

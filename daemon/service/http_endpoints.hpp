@@ -9,8 +9,8 @@
 
 #include <tl/expected.hpp>
 
-#include "service/metrics.hpp"
-#include "service/signals.hpp"
+#include "base/metrics.hpp"
+#include "base/unique_fd.hpp"
 
 namespace newsmon::service {
 
@@ -46,8 +46,8 @@ private:
 
     const Metrics* m_metrics;
     HealthCheck m_health;
-    UniqueFd m_listener;
-    UniqueFd m_wake; // an eventfd: the destructor's stop signal
+    base::UniqueFd m_listener;
+    base::UniqueFd m_wake; // an eventfd: the destructor's stop signal
     std::thread m_thread;
     int m_port = 0;
 };

@@ -1,7 +1,7 @@
 #include "service/page_cycle.hpp"
 
+#include "base/log.hpp"
 #include "newsmon/parsers/article.hpp"
-#include "service/log.hpp"
 #include "store/page_store.hpp"
 #include "store/redact.hpp"
 #include "tag/article_text.hpp"

@@ -6,9 +6,9 @@
 
 #include <cstddef>
 
+#include "base/metrics.hpp"
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
-#include "service/metrics.hpp"
 #include "store/page_store.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"

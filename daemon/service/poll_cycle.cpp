@@ -5,11 +5,11 @@
 
 #include "service/bounded_queue.hpp"
 
+#include "base/log.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "pages/page_policy.hpp"
 #include "schedule/schedule.hpp"
-#include "service/log.hpp"
 #include "store/redact.hpp"
 #include "tag/article_text.hpp"
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "base/metrics.hpp"
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
-#include "service/metrics.hpp"
 #include "store/spool.hpp"
 #include "store/store.hpp"
 #include "tag/tagger.hpp"

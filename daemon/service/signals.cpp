@@ -22,25 +22,11 @@ sigset_t handled_signals() {
 
 } // namespace
 
-UniqueFd::~UniqueFd() {
-    if (m_fd >= 0)
-        ::close(m_fd);
-}
-
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = other.release();
-    }
-    return *this;
-}
-
 SignalWatcher::SignalWatcher() {
     sigset_t set = handled_signals();
     if (pthread_sigmask(SIG_BLOCK, &set, nullptr) != 0)
         throw std::system_error(errno, std::generic_category(), "pthread_sigmask");
-    m_fd = UniqueFd(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    m_fd = base::UniqueFd(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     if (m_fd.get() < 0)
         throw std::system_error(errno, std::generic_category(), "signalfd");
 }

@@ -6,7 +6,7 @@
 
 namespace newsmon::store {
 
-int record_alert_matches(pqxx::work& tx, const alerts::RuleSet& rules, std::int64_t feed_id,
+int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64_t feed_id,
                          const std::vector<PolledArticle>& articles,
                          const std::vector<WrittenArticle>& written) {
     if (rules.empty() || written.empty())
@@ -24,7 +24,7 @@ int record_alert_matches(pqxx::work& tx, const alerts::RuleSet& rules, std::int6
             continue; // the article it repeats has alerted already
         const PolledArticle& article = articles[row.index];
         std::string body = tag::article_body(article.item.summary, article.content_text);
-        alerts::ArticleFacts facts{article.item.title, body, feed_name, article.language, {}};
+        rules::ArticleFacts facts{article.item.title, body, feed_name, article.language, {}};
         for (const auto& topic : article.topics)
             facts.topics.push_back(topic.topic);
         for (auto& hit : rules.match(facts)) {

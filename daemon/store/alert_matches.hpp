@@ -7,7 +7,7 @@
 
 #include <pqxx/pqxx>
 
-#include "alerts/rule_set.hpp"
+#include "rules/rule_set.hpp"
 #include "store/article_writer.hpp"
 
 namespace newsmon::store {
@@ -15,7 +15,7 @@ namespace newsmon::store {
 // Matches the batch's new and changed articles (republications from another feed excepted)
 // and records a delivery for each rule that matches and has none for the article yet. Returns
 // how many deliveries it recorded.
-int record_alert_matches(pqxx::work& tx, const alerts::RuleSet& rules, std::int64_t feed_id,
+int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64_t feed_id,
                          const std::vector<PolledArticle>& articles,
                          const std::vector<WrittenArticle>& written);
 

@@ -3,10 +3,10 @@
 #include <set>
 #include <tuple>
 
+#include "base/log.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
-#include "service/log.hpp"
 
 namespace newsmon::store {
 namespace {

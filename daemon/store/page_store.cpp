@@ -71,7 +71,7 @@ RETURNING coalesce(url, ''))sql",
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const alerts::RuleSet* rules) {
+                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules) {
     std::optional<std::string> published;
     if (page.published)
         published = parsers::format_rfc3339(*page.published);

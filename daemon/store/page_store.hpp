@@ -11,8 +11,8 @@
 
 #include <pqxx/pqxx>
 
-#include "alerts/rule_set.hpp"
 #include "newsmon/parsers/article.hpp"
+#include "rules/rule_set.hpp"
 #include "tag/topic_match.hpp"
 
 namespace newsmon::store {
@@ -49,7 +49,7 @@ struct PageJob {
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const alerts::RuleSet* rules);
+                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules);
 
 // Pages claimed but not fetched (shutting down, reloading): due again at once, the attempt
 // not counted.

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "service/signals.hpp"
+#include "base/unique_fd.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -92,7 +92,7 @@ void make_private_directory(const std::filesystem::path& directory) {
 }
 
 void write_file_durably(const std::filesystem::path& path, const std::string& text) {
-    service::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    base::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (fd.get() < 0)
         fail("cannot create", path);
     std::size_t written = 0;
@@ -108,7 +108,7 @@ void write_file_durably(const std::filesystem::path& path, const std::string& te
 
 // A rename is durable once the directory that holds the name is.
 void sync_directory(const std::filesystem::path& directory) {
-    service::UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    base::UniqueFd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0 || ::fsync(fd.get()) != 0)
         fail("cannot fsync", directory);
 }

@@ -11,9 +11,9 @@
 
 #include <pqxx/pqxx>
 
-#include "alerts/rule_set.hpp"
 #include "config/config.hpp"
 #include "newsmon/parsers/feed.hpp"
+#include "rules/rule_set.hpp"
 #include "tag/topic_match.hpp"
 
 namespace newsmon::store {
@@ -112,9 +112,9 @@ public:
 
     // Match what record_poll stores against these rules (read at each poll: they may be
     // replaced while the store is in use). Null: no alert matching.
-    void use_alert_rules(const alerts::LiveRules* rules) { m_alert_rules = rules; }
+    void use_alert_rules(const rules::LiveRules* rules) { m_alert_rules = rules; }
     // The rules in use now; null when alert matching is off.
-    [[nodiscard]] std::shared_ptr<const alerts::RuleSet> alert_rules() const {
+    [[nodiscard]] std::shared_ptr<const rules::RuleSet> alert_rules() const {
         return m_alert_rules ? m_alert_rules->current() : nullptr;
     }
 
@@ -125,7 +125,7 @@ private:
 
     pqxx::connection m_connection;
     bool m_writer_ready = false;
-    const alerts::LiveRules* m_alert_rules = nullptr;
+    const rules::LiveRules* m_alert_rules = nullptr;
 };
 
 // Thrown where the database is found away other than by libpqxx: polls had to be spooled.

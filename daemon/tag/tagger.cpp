@@ -10,7 +10,7 @@ Tagger::Tagger(std::vector<TopicInfo> topics, std::vector<PatternInfo> patterns,
                std::unique_ptr<Matcher> matcher)
     : m_topics(std::move(topics)), m_patterns(std::move(patterns)), m_matcher(std::move(matcher)) {}
 
-tl::expected<Tagger, std::string> Tagger::compile(const std::vector<config::TopicConfig>& topics) {
+tl::expected<Tagger, std::string> Tagger::compile(const std::vector<TopicConfig>& topics) {
     std::vector<TopicInfo> topic_infos;
     std::vector<PatternInfo> pattern_infos;
     std::vector<Term> terms;

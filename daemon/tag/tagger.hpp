@@ -9,8 +9,8 @@
 
 #include <tl/expected.hpp>
 
-#include "config/config.hpp"
 #include "tag/matcher.hpp"
+#include "tag/topic_config.hpp"
 #include "tag/topic_match.hpp"
 
 namespace newsmon::tag {
@@ -32,7 +32,7 @@ class Tagger {
 public:
     // Fails, naming the topic and the term, when a term does not parse.
     [[nodiscard]] static tl::expected<Tagger, std::string>
-    compile(const std::vector<config::TopicConfig>& topics);
+    compile(const std::vector<TopicConfig>& topics);
 
     // The topics that reach their min_score, in configuration order.
     [[nodiscard]] std::vector<TopicResult> tag(std::string_view title, std::string_view body) const;

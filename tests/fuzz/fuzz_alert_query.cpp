@@ -5,18 +5,18 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "alerts/query.hpp"
-#include "alerts/rule_set.hpp"
+#include "rules/query.hpp"
+#include "rules/rule_set.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    auto query = newsmon::alerts::parse_query(text);
+    auto query = newsmon::rules::parse_query(text);
     if (!query) {
         if (query.error().line < 1 || query.error().column < 1 || query.error().message.empty())
             std::abort();
         return 0;
     }
-    newsmon::alerts::RuleSet rules({{1, "fuzz", std::move(*query)}});
+    newsmon::rules::RuleSet rules({{1, "fuzz", std::move(*query)}});
     auto hits = rules.match({"NATO envoys meet in Baku",
                              "The Partnership for Peace was discussed.",
                              "Today.Az",

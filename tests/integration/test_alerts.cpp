@@ -168,7 +168,7 @@ protected:
 
     TestDatabase db;
     store::Store store{db.url()};
-    alerts::LiveRules rules;
+    rules::LiveRules rules;
     config::Config settings;
     std::int64_t wire = 0, agency = 0, other = 0;
 };

@@ -15,6 +15,7 @@
 
 #include <httplib.h>
 
+#include "base/unique_fd.hpp"
 #include "config/config.hpp"
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
@@ -316,7 +317,7 @@ class NotifySocket {
 public:
     NotifySocket() {
         std::filesystem::remove(m_path);
-        m_fd = service::UniqueFd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        m_fd = base::UniqueFd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
         sockaddr_un address{};
         address.sun_family = AF_UNIX;
         std::strncpy(address.sun_path, m_path.c_str(), sizeof address.sun_path - 1);
@@ -346,7 +347,7 @@ public:
 private:
     std::filesystem::path m_path =
         std::filesystem::temp_directory_path() / ("newsmon-notify-" + std::to_string(getpid()));
-    service::UniqueFd m_fd;
+    base::UniqueFd m_fd;
     bool m_bound = false;
     std::string m_received;
 };

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "fetch/fetcher.hpp"
+#include "fetch/private_address.hpp"
 #include "http_test_server.hpp"
 
 using namespace newsmon::fetch;

@@ -90,7 +90,7 @@ protected:
     HttpTestServer server;
     config::Config config;
     store::Store store{db.url()};
-    alerts::LiveRules rules;
+    rules::LiveRules rules;
     std::mutex m_mutex;
     std::string m_feed_xml;
     std::unique_ptr<HttpTestServer::Endpoint> m_feed;

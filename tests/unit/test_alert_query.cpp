@@ -5,10 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include "alerts/query.hpp"
-#include "alerts/rule_set.hpp"
+#include "rules/query.hpp"
+#include "rules/rule_set.hpp"
 
-namespace newsmon::alerts {
+namespace newsmon::rules {
 namespace {
 
 std::string error_of(std::string_view query) {
@@ -230,4 +230,4 @@ TEST(AlertRuleSet, SharesPatternsAndReportsMatchedTerms) {
 }
 
 } // namespace
-} // namespace newsmon::alerts
+} // namespace newsmon::rules

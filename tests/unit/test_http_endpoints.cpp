@@ -14,11 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "base/metrics.hpp"
+#include "base/unique_fd.hpp"
 #include "service/http_endpoints.hpp"
-#include "service/metrics.hpp"
-#include "service/signals.hpp"
 
 using namespace newsmon::service;
+using newsmon::base::UniqueFd;
 using Clock = std::chrono::steady_clock;
 
 namespace {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "fetch/fetcher.hpp"
+#include "fetch/private_address.hpp"
 
 using newsmon::fetch::is_private_address;
 

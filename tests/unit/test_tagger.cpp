@@ -9,8 +9,8 @@ using namespace newsmon;
 
 namespace {
 
-config::TopicConfig topic(std::string name, std::vector<std::string> terms,
-                          std::vector<std::string> exclude = {}, int min_score = 1) {
+tag::TopicConfig topic(std::string name, std::vector<std::string> terms,
+                       std::vector<std::string> exclude = {}, int min_score = 1) {
     return {std::move(name), "", std::move(terms), std::move(exclude), min_score};
 }
 
@@ -23,7 +23,7 @@ std::map<std::string, int> scores(const tag::Tagger& tagger, std::string_view ti
     return out;
 }
 
-tag::Tagger compile(std::vector<config::TopicConfig> topics) {
+tag::Tagger compile(std::vector<tag::TopicConfig> topics) {
     auto tagger = tag::Tagger::compile(topics);
     EXPECT_TRUE(tagger) << (tagger ? "" : tagger.error());
     return std::move(*tagger);

@@ -19,7 +19,7 @@
 
 #include "tag/term.hpp"
 
-namespace newsmon::alerts {
+namespace newsmon::rules {
 
 // Where a leaf looks. `text` is title, summary and full text; the others are the article's
 // metadata.
@@ -63,4 +63,4 @@ struct QueryError {
 // ("Today.Az" -> "today az").
 [[nodiscard]] std::string fold_value(std::string_view value);
 
-} // namespace newsmon::alerts
+} // namespace newsmon::rules

@@ -1,4 +1,4 @@
-#include "service/log.hpp"
+#include "base/log.hpp"
 
 #include <cstdlib>
 
@@ -89,12 +89,13 @@ void event(spdlog::level::level_enum level, std::string_view message, Fields fie
     spdlog::log(level, "{}", render(message, fields));
 }
 
-void setup(const config::LogSettings& settings, const std::optional<std::string>& level_override) {
-    g_json = settings.format == "json";
+void setup(const std::string& level, const std::string& format,
+           const std::optional<std::string>& level_override) {
+    g_json = format == "json";
     auto logger = std::make_shared<spdlog::logger>(
         "newsmon", std::make_shared<spdlog::sinks::stderr_sink_mt>());
     logger->set_formatter(make_formatter(g_json, std::getenv("JOURNAL_STREAM") != nullptr));
-    logger->set_level(spdlog::level::from_str(level_override.value_or(settings.level)));
+    logger->set_level(spdlog::level::from_str(level_override.value_or(level)));
     logger->flush_on(spdlog::level::trace);
     spdlog::set_default_logger(std::move(logger));
 }

@@ -9,8 +9,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "config/config.hpp"
-
 namespace newsmon::log {
 
 struct Field {
@@ -34,7 +32,9 @@ using Fields = std::initializer_list<Field>;
 
 // Sets the level and the format; under systemd (JOURNAL_STREAM) lines carry "<N>" priority
 // prefixes and no timestamps, since journald adds its own.
-void setup(const config::LogSettings& settings, const std::optional<std::string>& level_override);
+// `level` is spdlog's name (debug, info, warn, error); `format` is "text" or "json".
+void setup(const std::string& level, const std::string& format,
+           const std::optional<std::string>& level_override);
 
 // Renders the message and fields in the configured format (exposed for tests).
 [[nodiscard]] std::string render(std::string_view message, Fields fields);

@@ -1,4 +1,4 @@
-#include "service/metrics.hpp"
+#include "base/metrics.hpp"
 
 #include <array>
 #include <cmath>

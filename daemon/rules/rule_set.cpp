@@ -1,11 +1,11 @@
-#include "alerts/rule_set.hpp"
+#include "rules/rule_set.hpp"
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <tuple>
 
-namespace newsmon::alerts {
+namespace newsmon::rules {
 namespace {
 
 // Two atoms that would find the same words share one matcher pattern.
@@ -247,4 +247,4 @@ std::vector<RuleHit> RuleSet::match(const ArticleFacts& article) const {
     return hits;
 }
 
-} // namespace newsmon::alerts
+} // namespace newsmon::rules

@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "alerts/query.hpp"
+#include "rules/query.hpp"
 #include "tag/matcher.hpp"
 
-namespace newsmon::alerts {
+namespace newsmon::rules {
 
 struct CompiledRule {
     std::int64_t id = 0;
@@ -84,4 +84,4 @@ private:
     std::shared_ptr<const RuleSet> m_rules = std::make_shared<RuleSet>();
 };
 
-} // namespace newsmon::alerts
+} // namespace newsmon::rules

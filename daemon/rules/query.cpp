@@ -1,4 +1,4 @@
-#include "alerts/query.hpp"
+#include "rules/query.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 
 #include "newsmon/parsers/words.hpp"
 
-namespace newsmon::alerts {
+namespace newsmon::rules {
 namespace {
 
 constexpr std::size_t k_longest_query = 10'000;
@@ -479,4 +479,4 @@ std::string fold_value(std::string_view value) {
     return folded;
 }
 
-} // namespace newsmon::alerts
+} // namespace newsmon::rules

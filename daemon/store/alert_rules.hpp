@@ -1,0 +1,89 @@
+// Alert rules as stored in alert_rules: written by `newsmon alert`, read and checked by the
+// daemon (which writes last_error), and the stored articles `alert test` tries a query on.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+namespace newsmon::store {
+
+struct NewAlertRule {
+    std::string name;
+    std::string query;
+    std::string channels; // JSON, as alert_rules.channels takes it
+    std::optional<long long> digest_seconds;
+    std::string secret; // empty: none
+};
+
+// The new rule's id; nullopt when a rule of that name exists already.
+[[nodiscard]] std::optional<std::int64_t> add_alert_rule(pqxx::connection& connection,
+                                                         const NewAlertRule& rule);
+
+struct AlertRuleSummary {
+    std::string name;
+    bool enabled = false;
+    std::string query;
+    std::string channels;   // JSON
+    std::string digest;     // the interval as PostgreSQL writes it; empty: none
+    std::string last_error; // empty: none
+    long long sent = 0, pending = 0, failed = 0;
+};
+
+// Every rule with its deliveries counted, by name.
+[[nodiscard]] std::vector<AlertRuleSummary> list_alert_rules(pqxx::connection& connection);
+
+// False when no rule has that name.
+[[nodiscard]] bool remove_alert_rule(pqxx::connection& connection, const std::string& name);
+[[nodiscard]] bool enable_alert_rule(pqxx::connection& connection, const std::string& name,
+                                     bool enabled);
+
+// Queues the failed deliveries of the rule `name` (of every rule when empty) again and wakes
+// the sender; nullopt when no rule has that name.
+[[nodiscard]] std::optional<long long> retry_failed_deliveries(pqxx::connection& connection,
+                                                               const std::string& name);
+
+struct EnabledAlertRule {
+    std::int64_t id = 0;
+    std::string name;
+    std::string query;
+    std::string channels; // JSON
+};
+
+// A rule whose last_error was just set to `error`.
+struct AlertRuleError {
+    std::string name;
+    std::string error;
+};
+
+// Gives every enabled rule, by id, to `check`, which returns what is wrong with it (nullopt:
+// nothing), and writes that to last_error where it changed, in one transaction; a re-read
+// leaves no dead rows. Returns the rules whose error is new.
+std::vector<AlertRuleError> check_enabled_alert_rules(
+    pqxx::connection& connection,
+    const std::function<std::optional<std::string>(const EnabledAlertRule&)>& check);
+
+// An article as a rule is matched against it, with what `alert test` shows.
+struct RuleTestArticle {
+    std::int64_t id = 0;
+    std::string title;
+    std::string summary;
+    std::string content_text;
+    std::string feed; // the feed's name
+    std::string language;
+    std::string url;
+    std::string published_at; // ISO 8601, UTC
+    std::vector<std::string> topics;
+};
+
+// Gives the articles (not duplicates) published within `since`, by id, to `visit` in
+// batches, all read in one transaction, until `visit` returns false or none is left.
+void for_each_recent_article(pqxx::connection& connection, std::chrono::milliseconds since,
+                             const std::function<bool(const std::vector<RuleTestArticle>&)>& visit);
+
+} // namespace newsmon::store
