@@ -142,6 +142,9 @@ private:
     void open(const std::string& name, std::string_view attributes, bool self_closing) {
         if (is_void(name) || (self_closing && m_foreign > 0))
             return;
+        // Outside a table the tree builder ignores the parts of one (they close nothing).
+        if (is_table_part(name) && name != "table" && !inside_table())
+            return;
         if (closes_p(name))
             close_p();
         if (name == "li")
@@ -164,6 +167,11 @@ private:
         if (!closes_p(name) && !is_table_part(name))
             reconstruct();
         push(name, attributes);
+    }
+
+    bool inside_table() const {
+        return std::find(m_open.begin(), m_open.end(), "table") != m_open.end() ||
+               std::find(m_open.begin(), m_open.end(), "template") != m_open.end();
     }
 
     static bool is_heading(const std::string& name) {

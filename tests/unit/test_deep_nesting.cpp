@@ -112,7 +112,9 @@ TEST(DeepNesting, ExtractRefusesNestingThatEndTagsDoNotUndo) {
              {"<div><table><td></div>", "</div> does not reach past a cell"},
              {"<div></body>", "</body> closes nothing"},
              {"<p>w<b>w<i>w</p>w", "formatting left open in paragraphs"},
-             {"<div><b class=x></div>", "formatting piling up without text"}}) {
+             {"<div><b class=x></div>", "formatting piling up without text"},
+             {"<tle><tr><ttd>", "a <tr> outside a table closes nothing"},
+             {"<section><td><tbody>", "cells and bodies outside a table close nothing"}}) {
         SCOPED_TRACE(name);
         std::string body;
         for (int i = 0; i < 7'000; ++i) {
