@@ -16,9 +16,9 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "service/daemon.hpp"
-#include "service/page_cycle.hpp"
-#include "service/poll_cycle.hpp"
+#include "service/pipeline.hpp"
 #include "store/migrations.hpp"
+#include "store/redact.hpp"
 #include "store/retag.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
@@ -70,52 +70,32 @@ int command_run(const GlobalOptions& options) {
 
 int command_poll_once(const GlobalOptions& options) {
     service::SignalWatcher signals;
-    auto loaded = load_with_topics(options);
-    if (!loaded)
+    auto config = load_or_report(options);
+    if (!config)
         return k_exit_usage;
-    const config::Config* config = &loaded->config;
-    const tag::Tagger* tagger = &loaded->tagger;
-    auto store = open_store(*config);
-    if (!store)
+    service::Pipeline pipeline(std::move(*config));
+    std::unique_ptr<store::Store> prepared;
+    try {
+        prepared = pipeline.open_store(); // migrated when configured, feeds and topics synced
+    } catch (const pqxx::broken_connection& error) {
+        fmt::print(stderr, "error: cannot connect to the database: {}\n",
+                   store::redact_passwords(error.what()));
         return k_exit_failure;
-    if (config->database.migrate)
-        store::migrate(store->connection());
-    store->sync_feeds(*config);
-    store->sync_topics(*config);
-    rules::LiveRules rules;
-    rules.replace(alerts::load_rules(store->connection()).rules);
-    store->use_alert_rules(&rules);
-    fetch::Fetcher fetcher(fetch::FetcherLimits::from(config->http));
-    service::PollCycle cycle(*config, *store, *tagger, fetcher);
-    bool stop = false;
-    std::string owner = service::instance_name(*config) + "/poll-once";
-    auto feeds = store->claim_feeds(owner, config->daemon.lease,
-                                    static_cast<int>(config->feeds.size()) + 1, false);
-    auto report = cycle.run(feeds, [&] {
-        stop = stop || signals.poll().has_value();
-        return stop;
-    });
-    store->release_feeds(owner, report.cancelled);
-    // The pages of teaser items, until none is due (a failed one waits for its retry).
-    service::PageCycle pages(*config, *store, *tagger, fetcher);
-    service::PageReport fetched;
-    for (int round = 0; round < 1000 && !stop; ++round) {
-        auto done = pages.run(std::max(config->http.concurrency * 2, 32), [&] {
-            stop = stop || signals.poll().has_value();
-            return stop;
-        });
-        fetched.stored += done.stored;
-        fetched.failed += done.failed;
-        if (done.claimed == 0)
-            break;
     }
+    bool stop = false;
+    auto report = service::poll_once(pipeline, *prepared,
+                                     service::instance_name(pipeline.config()) + "/poll-once", [&] {
+                                         stop = stop || signals.poll().has_value();
+                                         return stop;
+                                     });
     // What matched goes out now; a failed delivery waits for `run` or the next poll.
-    auto sent = alerts::Sender(*config).deliver_due(store->connection());
+    auto sent = alerts::Sender(pipeline.config()).deliver_due(prepared->connection());
     log::info("poll done",
-              {log::field("feeds", report.feeds), log::field("failed", report.failed),
-               log::field("new", report.articles_new), log::field("alerts_sent", sent.sent),
+              {log::field("feeds", report.feeds.feeds), log::field("failed", report.feeds.failed),
+               log::field("new", report.feeds.articles_new),
+               log::field("pages", report.pages.stored), log::field("alerts_sent", sent.sent),
                log::field("alerts_failed", sent.retried + sent.failed)});
-    return report.failed == 0 ? k_exit_ok : k_exit_failure;
+    return report.feeds.failed == 0 ? k_exit_ok : k_exit_failure;
 }
 
 int command_migrate(const GlobalOptions& options, bool status_only) {

@@ -41,20 +41,9 @@ std::string instance_name(const config::Config& config) {
     return std::string(host) + ":" + std::to_string(getpid());
 }
 
-namespace {
-
-tag::Tagger compile_topics(const config::Config& config) {
-    auto tagger = tag::Tagger::compile(config.topics);
-    if (!tagger) // load_config validates every term, so this is a programming error
-        throw std::logic_error("topics passed validation but do not compile: " + tagger.error());
-    return std::move(*tagger);
-}
-
-} // namespace
-
 Daemon::Daemon(config::Config config, SignalWatcher& signals)
-    : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_signals(signals),
-      m_instance(instance_name(m_config)), m_fetcher(fetch::FetcherLimits::from(m_config.http)) {}
+    : m_signals(signals), m_instance(instance_name(config)),
+      m_pipeline(std::move(config), &m_metrics) {}
 
 Daemon::Wake Daemon::classify(std::optional<int> signal) {
     if (!signal)
@@ -73,22 +62,10 @@ Daemon::Wake Daemon::sleep_for(std::chrono::milliseconds duration) {
 
 void Daemon::connect() {
     // All or nothing: m_store is set last, so a connection that failed half-way is made again.
-    auto main = std::make_unique<store::Store>(m_config.database.url);
-    if (m_config.database.migrate) {
-        int applied = store::migrate(main->connection());
-        if (applied > 0)
-            log::info("migrations applied", {log::field("count", applied)});
-    }
-    main->sync_feeds(m_config);
-    main->sync_topics(m_config);
-    // Before the first article is stored; from then on the alert thread keeps them current.
-    m_alert_rules.replace(alerts::load_rules(main->connection()).rules);
-    main->use_alert_rules(&m_alert_rules);
+    auto main = m_pipeline.open_store();
     std::vector<std::unique_ptr<store::Store>> writers;
-    for (int i = 0; i < k_writers; ++i) {
-        writers.push_back(std::make_unique<store::Store>(m_config.database.url));
-        writers.back()->use_alert_rules(&m_alert_rules);
-    }
+    for (int i = 0; i < k_writers; ++i)
+        writers.push_back(m_pipeline.open_writer());
     m_writers = std::move(writers);
     m_store = std::move(main);
 }
@@ -101,7 +78,8 @@ void Daemon::drop_connections() {
 void Daemon::restart_alert_service() {
     if (m_alert_service)
         m_alert_service->stop();
-    m_alert_service = std::make_unique<alerts::AlertService>(m_config, m_alert_rules, &m_metrics);
+    m_alert_service = std::make_unique<alerts::AlertService>(m_pipeline.config(),
+                                                             m_pipeline.alert_rules(), &m_metrics);
     m_alert_service->start();
 }
 
@@ -150,7 +128,7 @@ void Daemon::purge_when_due() {
     auto now = std::chrono::steady_clock::now();
     if (m_last_purge && now - *m_last_purge < k_purge_every)
         return;
-    int purged = m_store->purge_fetch_log(m_config.retention.fetch_log);
+    int purged = m_store->purge_fetch_log(settings().retention.fetch_log);
     if (purged > 0)
         log::info("fetch_log purged", {log::field("rows", purged)});
     m_last_purge = now;
@@ -160,12 +138,12 @@ void Daemon::reload() {
     m_reload_requested = false;
     if (m_ready) // before READY=1, systemd is not waiting for this reload to end
         notify_reloading();
-    auto loaded = config::load_config(m_config.path);
+    auto loaded = config::load_config(settings().path);
     for (const auto& diagnostic : loaded.diagnostics)
         log::warn("config problem", {log::field("detail", diagnostic.to_string())});
     if (!loaded.config)
         log::error("reload refused; keeping the running config",
-                   {log::field("file", m_config.path.string())});
+                   {log::field("file", settings().path.string())});
     else
         apply_config(std::move(*loaded.config));
     if (m_ready)
@@ -173,13 +151,11 @@ void Daemon::reload() {
 }
 
 void Daemon::apply_config(config::Config config) {
-    m_tagger = compile_topics(config);
-    m_config = std::move(config);
-    m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
+    m_pipeline.reconfigure(std::move(config));
     if (m_alert_service)
         restart_alert_service(); // [alerts] and [smtp] may have changed
-    log::info("config reloaded", {log::field("feeds", m_config.feeds.size()),
-                                  log::field("terms", m_tagger.term_count())});
+    log::info("config reloaded", {log::field("feeds", m_pipeline.config().feeds.size()),
+                                  log::field("terms", m_pipeline.tagger().term_count())});
     sync_reloaded_config();
 }
 
@@ -187,8 +163,7 @@ void Daemon::sync_reloaded_config() {
     if (!m_store)
         return; // connect() syncs the config in use
     try {
-        m_store->sync_feeds(m_config);
-        m_store->sync_topics(m_config);
+        m_pipeline.sync_config(*m_store);
     } catch (const std::exception& error) {
         // The new config is in use all the same; the next connection syncs it.
         std::string problem = store::redact_passwords(error.what());
@@ -202,12 +177,12 @@ void Daemon::sync_reloaded_config() {
 
 void Daemon::poll_due_feeds() {
     // A batch at a time, so that other instances get their share of what is due.
-    int batch = std::max(m_config.http.concurrency * 4, 64);
-    auto due = m_store->claim_feeds(m_instance, m_config.daemon.lease, batch);
+    int batch = std::max(settings().http.concurrency * 4, 64);
+    auto due = m_store->claim_feeds(m_instance, settings().daemon.lease, batch);
     if (due.empty())
         return;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
-    PollCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics, m_spool.get());
+    auto cycle = m_pipeline.poll_cycle(*m_store, m_spool.get());
     std::vector<store::Store*> writers;
     for (auto& writer : m_writers)
         writers.push_back(writer.get());
@@ -218,7 +193,7 @@ void Daemon::poll_due_feeds() {
         return m_stop_requested;
     });
     m_store->release_feeds(m_instance, report.cancelled);
-    if (report.spooled > 0) // the database went away during the cycle: reconnect, replay
+    if (report.database_away) // reconnect, replay what the spool kept
         throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
@@ -228,8 +203,8 @@ void Daemon::poll_due_feeds() {
 
 void Daemon::fetch_due_pages() {
     // Feeds first, pages with what is left of the round: a slow site never delays a feed.
-    int batch = std::max(m_config.http.concurrency * 2, 32);
-    PageCycle cycle(m_config, *m_store, m_tagger, m_fetcher, &m_metrics);
+    int batch = std::max(settings().http.concurrency * 2, 32);
+    auto cycle = m_pipeline.page_cycle(*m_store);
     cycle.run(batch, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);
@@ -290,7 +265,7 @@ void Daemon::work_once() {
         restart_alert_service();
     if (!m_ready) {
         notify_ready();
-        log::info("daemon ready", {log::field("feeds", m_config.feeds.size())});
+        log::info("daemon ready", {log::field("feeds", settings().feeds.size())});
         m_ready = true;
     }
     purge_when_due();
@@ -304,7 +279,7 @@ void Daemon::work_once() {
 }
 
 int Daemon::run() {
-    auto endpoints = HttpEndpoints::start(m_config.server.listen, m_metrics, [this] {
+    auto endpoints = HttpEndpoints::start(settings().server.listen, m_metrics, [this] {
         std::lock_guard lock(m_health_mutex);
         return m_health_problem;
     });
@@ -314,7 +289,8 @@ int Daemon::run() {
     }
     m_endpoints = std::move(*endpoints);
     try {
-        m_spool = std::make_unique<store::Spool>(store::spool_directory(m_config.daemon.state_dir));
+        m_spool =
+            std::make_unique<store::Spool>(store::spool_directory(settings().daemon.state_dir));
     } catch (const std::exception& error) {
         log::error("cannot start", {log::field("error", error.what())});
         return 1;

@@ -6,16 +6,13 @@
 #include <mutex>
 
 #include "alerts/alert_service.hpp"
-#include "config/config.hpp"
-#include "rules/rule_set.hpp"
-
 #include "base/metrics.hpp"
-#include "fetch/fetcher.hpp"
+#include "config/config.hpp"
 #include "service/http_endpoints.hpp"
+#include "service/pipeline.hpp"
 #include "service/signals.hpp"
 #include "store/spool.hpp"
 #include "store/store.hpp"
-#include "tag/tagger.hpp"
 
 namespace newsmon::service {
 
@@ -35,6 +32,7 @@ public:
     [[nodiscard]] const Metrics& metrics() const { return m_metrics; }
 
 private:
+    [[nodiscard]] const config::Config& settings() const { return m_pipeline.config(); }
     enum class Wake { timeout, stop, reload };
 
     void connect();
@@ -59,8 +57,6 @@ private:
     Wake sleep_for(std::chrono::milliseconds duration);
     Wake classify(std::optional<int> signal);
 
-    config::Config m_config;
-    tag::Tagger m_tagger;
     SignalWatcher& m_signals;
     std::unique_ptr<store::Store> m_store;
     bool m_stop_requested = false;
@@ -68,10 +64,9 @@ private:
     bool m_ready = false;   // READY=1 sent: the database was reachable and migrated once
     std::string m_instance; // lease owner name
     Metrics m_metrics;
-    fetch::Fetcher m_fetcher; // one connection cache for the daemon's life
+    Pipeline m_pipeline; // after m_metrics, which it counts in
     std::unique_ptr<store::Spool> m_spool;
     std::vector<std::unique_ptr<store::Store>> m_writers; // store in parallel with fetching
-    rules::LiveRules m_alert_rules;                       // what the writers match against
     std::unique_ptr<alerts::AlertService> m_alert_service;
     std::unique_ptr<HttpEndpoints> m_endpoints;
     mutable std::mutex m_health_mutex;

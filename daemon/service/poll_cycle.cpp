@@ -186,6 +186,30 @@ void PollCycle::log_outcome(const store::FeedRow& feed, const store::FeedPoll& p
                log::field("next_s", poll.next_poll_in.count() / 1000)});
 }
 
+void PollCycle::spool(const store::FeedRow& feed, const store::FeedPoll& poll,
+                      const std::exception& database_error, CycleReport& report) {
+    std::string problem = store::redact_passwords(database_error.what());
+    try {
+        m_spool->put(poll); // stored, with its validators, when the database returns
+    } catch (const std::exception& error) {
+        // Lost, not fatal: the feed keeps its old validators and schedule, so its lease runs
+        // out and it is polled again once the database is back.
+        log::error("poll lost: the database is away and the spool cannot keep it",
+                   {log::field("feed", feed.url), log::field("error", problem),
+                    log::field("spool_error", error.what())});
+        if (m_metrics)
+            m_metrics->add("newsmon_spool_write_failures_total");
+        std::lock_guard lock(m_report_mutex);
+        report.database_away = true;
+        ++report.failed;
+        return;
+    }
+    log::warn("poll spooled", {log::field("feed", feed.url), log::field("error", problem)});
+    std::lock_guard lock(m_report_mutex);
+    report.database_away = true;
+    ++report.spooled;
+}
+
 void PollCycle::store_poll(store::Store& store, const store::FeedRow& feed, store::FeedPoll& poll,
                            std::chrono::milliseconds elapsed, CycleReport& report) {
     try {
@@ -199,11 +223,7 @@ void PollCycle::store_poll(store::Store& store, const store::FeedRow& feed, stor
         report.not_modified += poll.unchanged ? 1U : 0U;
     } catch (const std::exception& error) {
         if (m_spool && store::database_is_away(store, error)) {
-            m_spool->put(poll); // stored, with its validators, when the database returns
-            log::warn("poll spooled", {log::field("feed", feed.url),
-                                       log::field("error", store::redact_passwords(error.what()))});
-            std::lock_guard lock(m_report_mutex);
-            ++report.spooled;
+            spool(feed, poll, error, report);
             return;
         }
         log::error("store failed", {log::field("feed", feed.url),

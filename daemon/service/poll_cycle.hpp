@@ -27,6 +27,7 @@ struct CycleReport {
     std::size_t articles_updated = 0;
     std::vector<std::int64_t> cancelled; // feeds not polled because of shutdown
     std::size_t spooled = 0;             // polls kept on disk: the database was away
+    bool database_away = false;          // it went away during the cycle
 };
 
 class PollCycle {
@@ -74,6 +75,10 @@ private:
     // counts and logs it. Safe to call from several threads, each with its own store.
     void store_poll(store::Store& store, const store::FeedRow& feed, store::FeedPoll& poll,
                     std::chrono::milliseconds elapsed, CycleReport& report);
+    // Keeps a poll the database could not take in the spool; a spool that cannot take it
+    // either loses it (the feed is polled again later) but never the process.
+    void spool(const store::FeedRow& feed, const store::FeedPoll& poll,
+               const std::exception& database_error, CycleReport& report);
     void count(const store::FeedPoll& poll, const store::PollOutcome& outcome) const;
     void log_outcome(const store::FeedRow& feed, const store::FeedPoll& poll,
                      std::chrono::milliseconds elapsed, const store::PollOutcome& outcome) const;

@@ -251,6 +251,43 @@ TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsRe
     EXPECT_EQ(server.request_count("/feed"), 1); // replayed from disk, not fetched again
 }
 
+TEST_F(DaemonTest, APollThatNeitherTheDatabaseNorTheSpoolCanTakeIsLostButNotTheDaemon) {
+    LogCapture log;
+    std::atomic<bool> release{false};
+    auto endpoint = server.serve("/feed", [&](const httplib::Request&) {
+        for (int i = 0; i < 400 && !release; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds{25});
+        return Response{200,
+                        testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
+                        "application/rss+xml",
+                        {}};
+    });
+    write_config(feed("Agency", "/feed", "1h"));
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] { return server.request_count("/feed") == 1; }));
+    auto spool = m_state / "spool"; // a file where the directory was: no poll can be kept
+    std::filesystem::remove_all(spool);
+    std::ofstream(spool) << "not a directory";
+    set_database_reachable(false);
+    release = true;
+    ASSERT_TRUE(eventually([&] {
+        return log.find({"error poll lost", "spool_error=", "Not a directory"}) != "";
+    }));
+    EXPECT_NE(get(daemon.port(), "/metrics").find("newsmon_spool_write_failures_total 1"),
+              std::string::npos);
+    EXPECT_EQ(daemon.exit_status(), -2); // still running
+
+    std::filesystem::remove(spool);
+    std::filesystem::create_directories(spool);
+    set_database_reachable(true);
+    db.execute("UPDATE feeds SET lease_until = now()"); // as when the lease runs out
+    ASSERT_TRUE(eventually([&] { return count_when_ready("SELECT count(*) FROM articles") == 3; },
+                           std::chrono::seconds{20}));
+    daemon.stop();
+    EXPECT_EQ(daemon.exit_status(), 0);
+    EXPECT_EQ(server.request_count("/feed"), 2); // polled again, not replayed
+}
+
 TEST_F(DaemonTest, TwoInstancesShareTheFeedsWithoutFetchingAnyTwice) {
     std::vector<HttpTestServer::Endpoint> endpoints;
     std::string feeds;

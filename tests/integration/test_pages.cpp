@@ -10,8 +10,7 @@
 #include "alerts/rule_store.hpp"
 #include "cli/commands.hpp"
 #include "http_test_server.hpp"
-#include "service/page_cycle.hpp"
-#include "service/poll_cycle.hpp"
+#include "service/pipeline.hpp"
 #include "store/migrations.hpp"
 #include "test_database.hpp"
 
@@ -66,19 +65,17 @@ protected:
 
     // `poll --once`: the feed, then every due page.
     service::PageReport poll_once() {
-        poll_feed();
-        return fetch_pages();
+        service::Pipeline pipeline(config);
+        return service::poll_once(pipeline, store, "test").pages;
     }
     void poll_feed() {
-        auto tagger = tag::Tagger::compile(config.topics);
-        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
-        service::PollCycle cycle(config, store, *tagger, fetcher);
-        cycle.run(store.claim_feeds("test", std::chrono::minutes{5}, 10, false));
+        service::Pipeline pipeline(config);
+        pipeline.poll_cycle(store).run(
+            store.claim_feeds("test", std::chrono::minutes{5}, 10, false));
     }
     service::PageReport fetch_pages() {
-        auto tagger = tag::Tagger::compile(config.topics);
-        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
-        return service::PageCycle(config, store, *tagger, fetcher).run(50);
+        service::Pipeline pipeline(config);
+        return pipeline.page_cycle(store).run(50);
     }
 
     std::string column(const std::string& guid, const std::string& expression) {

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,10 +11,7 @@
 #include "cli/commands.hpp"
 #include "config/config.hpp"
 #include "http_test_server.hpp"
-#include "service/poll_cycle.hpp"
-#include "store/migrations.hpp"
-#include "store/store.hpp"
-#include "tag/tagger.hpp"
+#include "service/pipeline.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -45,15 +45,11 @@ protected:
         return loaded.config ? *loaded.config : config::Config{};
     }
 
+    // What `poll --once` runs: the same pipeline, built the same way.
     service::CycleReport poll(const config::Config& config) {
-        store::Store store(config.database.url);
-        store::migrate(store.connection());
-        store.sync_feeds(config);
-        store.sync_topics(config);
-        auto tagger = tag::Tagger::compile(config.topics);
-        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
-        service::PollCycle cycle(config, store, *tagger, fetcher);
-        return cycle.run(store.enabled_feeds());
+        service::Pipeline pipeline(config);
+        auto store = pipeline.open_store();
+        return service::poll_once(pipeline, *store, "test").feeds;
     }
 
     TestDatabase db;
@@ -200,4 +196,39 @@ TEST_F(PollOnce, ArticlesAreTaggedWithTheConfiguredTopicsAsTheyAreStored) {
               "https://wire.example.test/news/politics/1001.html=azerbaijan:3 "
               "https://wire.example.test/news/politics/1003.html=defence:4");
     EXPECT_EQ(db.scalar("SELECT count(*) FROM topics"), 2);
+}
+
+// The command as users run it, a process of its own: an alert rule added with `alert add`, then
+// `poll --once` stores the feed, fetches the teaser's page, and sends what the page matched.
+TEST_F(PollOnce, TheBinaryStoresTheFeedFetchesItsPagesAndSendsTheirAlerts) {
+    auto page = server.serve_file("/news/1", "articles/portal_with_menus.html", "text/html");
+    std::string xml = "<rss version=\"2.0\"><channel><title>Teasers</title><link>" +
+                      server.url("/") + "</link><item><guid>t1</guid><title>Envoys arrive in " +
+                      "Baku</title><link>" + server.url("/news/1") +
+                      "</link><description>Envoys arrived on Tuesday for talks...</description>" +
+                      "</item></channel></rss>";
+    auto feed = server.serve("/feed", [xml](const httplib::Request&) {
+        return Response{200, xml, "application/rss+xml", {}};
+    });
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-poll-binary-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << config_text(db.url(), {{"Teasers", server.url("/feed"), ""}});
+    auto newsmon = [&](const std::string& arguments) {
+        std::string command = std::string(NEWSMON_BINARY) + " --config " + path.string() +
+                              " --log-level error " + arguments + " >/dev/null";
+        int status = std::system(command.c_str());
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    };
+
+    ASSERT_EQ(newsmon("migrate"), 0);
+    ASSERT_EQ(newsmon("alert add council --query '\"North Atlantic Council\"' --notify"), 0);
+    EXPECT_EQ(newsmon("poll --once"), 0);
+
+    EXPECT_EQ(db.text("SELECT page_status FROM articles WHERE guid = 't1'"), "done");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 't1' AND content_text LIKE "
+                        "'%permanent representatives to the North Atlantic Council%'"),
+              1);
+    EXPECT_EQ(db.text("SELECT string_agg(status, ',') FROM alert_log WHERE rule = 'council'"),
+              "sent");
+    std::filesystem::remove(path);
 }

@@ -7,10 +7,8 @@
 
 #include "config/config.hpp"
 #include "http_test_server.hpp"
-#include "service/poll_cycle.hpp"
+#include "service/pipeline.hpp"
 #include "store/migrations.hpp"
-#include "store/store.hpp"
-#include "tag/tagger.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -35,13 +33,10 @@ protected:
     }
     // Polls every enabled feed now, whatever its schedule.
     service::CycleReport poll(const config::Config& config) {
-        store::migrate(store.connection());
-        store.sync_feeds(config);
-        store.sync_topics(config);
-        auto tagger = tag::Tagger::compile(config.topics);
-        fetch::Fetcher fetcher(fetch::FetcherLimits::from(config.http));
-        service::PollCycle cycle(config, store, *tagger, fetcher);
-        return cycle.run(store.claim_feeds("test", std::chrono::minutes{5}, 1000, false));
+        service::Pipeline pipeline(config);
+        auto prepared = pipeline.open_store();
+        return pipeline.poll_cycle(*prepared).run(
+            prepared->claim_feeds("test", std::chrono::minutes{5}, 1000, false));
     }
     // Seconds until the feed is due again.
     long long due_in(const std::string& path) {

@@ -1,0 +1,89 @@
+#include "service/pipeline.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "alerts/rule_store.hpp"
+#include "base/log.hpp"
+#include "store/migrations.hpp"
+
+namespace newsmon::service {
+namespace {
+
+tag::Tagger compile_topics(const config::Config& config) {
+    auto tagger = tag::Tagger::compile(config.topics);
+    if (!tagger) // load_config validates every term, so this is a programming error
+        throw std::logic_error("topics passed validation but do not compile: " + tagger.error());
+    return std::move(*tagger);
+}
+
+} // namespace
+
+Pipeline::Pipeline(config::Config config, Metrics* metrics)
+    : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_metrics(metrics),
+      m_fetcher(fetch::FetcherLimits::from(m_config.http)) {}
+
+void Pipeline::reconfigure(config::Config config) {
+    m_tagger = compile_topics(config);
+    m_config = std::move(config);
+    m_fetcher.set_limits(fetch::FetcherLimits::from(m_config.http));
+}
+
+std::unique_ptr<store::Store> Pipeline::open_store() {
+    auto store = std::make_unique<store::Store>(m_config.database.url);
+    if (m_config.database.migrate) {
+        int applied = store::migrate(store->connection());
+        if (applied > 0)
+            log::info("migrations applied", {log::field("count", applied)});
+    }
+    sync_config(*store);
+    // Before the first article is stored; the daemon's alert thread keeps them current after.
+    m_alert_rules.replace(alerts::load_rules(store->connection()).rules);
+    store->use_alert_rules(&m_alert_rules);
+    return store;
+}
+
+std::unique_ptr<store::Store> Pipeline::open_writer() {
+    auto store = std::make_unique<store::Store>(m_config.database.url);
+    store->use_alert_rules(&m_alert_rules);
+    return store;
+}
+
+void Pipeline::sync_config(store::Store& store) const {
+    store.sync_feeds(m_config);
+    store.sync_topics(m_config);
+}
+
+PollCycle Pipeline::poll_cycle(store::Store& store, store::Spool* spool) {
+    return PollCycle(m_config, store, m_tagger, m_fetcher, m_metrics, spool);
+}
+
+PageCycle Pipeline::page_cycle(store::Store& store) {
+    return PageCycle(m_config, store, m_tagger, m_fetcher, m_metrics);
+}
+
+PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::string& owner,
+                         const fetch::Fetcher::Cancelled& cancelled) {
+    const auto& config = pipeline.config();
+    PollOnceReport report;
+    auto feeds = store.claim_feeds(owner, config.daemon.lease,
+                                   static_cast<int>(config.feeds.size()) + 1, false);
+    report.feeds = pipeline.poll_cycle(store).run(feeds, cancelled);
+    store.release_feeds(owner, report.feeds.cancelled);
+    auto pages = pipeline.page_cycle(store);
+    int batch = std::max(config.http.concurrency * 2, 32);
+    for (int round = 0; round < 1000; ++round) {
+        if (cancelled && cancelled())
+            break;
+        auto done = pages.run(batch, cancelled);
+        report.pages.claimed += done.claimed;
+        report.pages.stored += done.stored;
+        report.pages.unchanged += done.unchanged;
+        report.pages.failed += done.failed;
+        if (done.claimed == 0)
+            break;
+    }
+    return report;
+}
+
+} // namespace newsmon::service

@@ -1,0 +1,67 @@
+// The fetch -> parse -> tag -> store pipeline, wired in one place. The daemon, `poll --once` and
+// the integration tests all build it here, so what they run is what users run.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/metrics.hpp"
+#include "config/config.hpp"
+#include "fetch/fetcher.hpp"
+#include "rules/rule_set.hpp"
+#include "service/page_cycle.hpp"
+#include "service/poll_cycle.hpp"
+#include "store/spool.hpp"
+#include "store/store.hpp"
+#include "tag/tagger.hpp"
+
+namespace newsmon::service {
+
+class Pipeline {
+public:
+    // `config` must have passed validation (its topics compile); `metrics` may be null (one-off
+    // commands count nothing). Cycles keep references into the pipeline: it does not move.
+    explicit Pipeline(config::Config config, Metrics* metrics = nullptr);
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    // A reloaded config: topics recompiled, the fetcher's limits updated.
+    void reconfigure(config::Config config);
+
+    // A connection ready for the pipeline: migrated when the config says so, its feeds and
+    // topics synced, and the alert rules loaded into the live set it matches against.
+    [[nodiscard]] std::unique_ptr<store::Store> open_store();
+    // A further connection for storing in parallel, matching against the same live rules.
+    [[nodiscard]] std::unique_ptr<store::Store> open_writer();
+    // After a reload: the feeds and topics of the new config into the database.
+    void sync_config(store::Store& store) const;
+
+    // One pass over feeds, stored on `store` (spooled to `spool` when the database goes away).
+    [[nodiscard]] PollCycle poll_cycle(store::Store& store, store::Spool* spool = nullptr);
+    // One round of article pages, stored on `store`.
+    [[nodiscard]] PageCycle page_cycle(store::Store& store);
+
+    [[nodiscard]] const config::Config& config() const { return m_config; }
+    [[nodiscard]] const tag::Tagger& tagger() const { return m_tagger; }
+    [[nodiscard]] rules::LiveRules& alert_rules() { return m_alert_rules; }
+
+private:
+    config::Config m_config;
+    tag::Tagger m_tagger;
+    Metrics* m_metrics;
+    fetch::Fetcher m_fetcher; // one connection cache for the pipeline's life
+    rules::LiveRules m_alert_rules;
+};
+
+// What `poll --once` did.
+struct PollOnceReport {
+    CycleReport feeds;
+    PageReport pages;
+};
+
+// `poll --once`: every enabled feed once, then the pages of teaser items until none is due (a
+// failed one waits for its retry), on `store` as `owner`. `cancelled` ends it early.
+PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::string& owner,
+                         const fetch::Fetcher::Cancelled& cancelled = nullptr);
+
+} // namespace newsmon::service
