@@ -31,6 +31,9 @@ int run(int argc, char** argv) {
     bool status_only = false;
     migrate_cmd->add_flag("--status", status_only, "Only list migrations and their state");
     auto* check_cmd = app.add_subcommand("check-config", "Validate the config file and exit");
+    bool print_defaults = false;
+    check_cmd->add_flag("--defaults", print_defaults,
+                        "Print every key with its default and meaning (Markdown) instead");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
     auto* parse_cmd = app.add_subcommand(
         "parse", "Parse a feed file (RSS, RDF, Atom or JSON Feed) and print what newsmon reads "
@@ -141,7 +144,7 @@ int run(int argc, char** argv) {
         if (*migrate_cmd)
             return command_migrate(options, status_only);
         if (*check_cmd)
-            return command_check_config(options);
+            return print_defaults ? command_print_defaults() : command_check_config(options);
         if (*version_cmd)
             return command_version();
         if (*parse_cmd)

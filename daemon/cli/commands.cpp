@@ -125,6 +125,11 @@ int command_check_config(const GlobalOptions& options) {
     return k_exit_ok;
 }
 
+int command_print_defaults() {
+    fmt::print("{}", config::keys_as_markdown());
+    return k_exit_ok;
+}
+
 int command_parse(const ParseCommand& command) {
     std::string bytes;
     if (auto read = read_input(command.input, bytes); read != k_exit_ok)

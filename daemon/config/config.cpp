@@ -56,30 +56,30 @@ ConvertError one_of_formats(const std::string& format) {
 // The key tables: each [section] and each [[array]] entry lists every key it accepts.
 const std::vector<KeySpec<DatabaseSettings>>& database_keys() {
     static const std::vector<KeySpec<DatabaseSettings>> k_keys = {
-        key("url", &DatabaseSettings::url, "\"postgresql:///newsmon\"",
-            "libpq connection URI; $NEWSMON_DATABASE_URL overrides it"),
-        key("migrate", &DatabaseSettings::migrate, "true",
-            "apply pending migrations when `newsmon run` starts"),
+        key("url", &DatabaseSettings::url,
+            "libpq URI or key=value string; `$NEWSMON_DATABASE_URL` overrides it"),
+        key("migrate", &DatabaseSettings::migrate, "apply pending migrations when `run` starts"),
     };
     return k_keys;
 }
 
 const std::vector<KeySpec<HttpSettings>>& http_keys() {
     static const std::vector<KeySpec<HttpSettings>> k_keys = {
-        key("user_agent", &HttpSettings::user_agent, "\"newsmon/<version> (media monitor)\"",
-            "User-Agent header sent with every request"),
-        key<HttpSettings, Duration>("timeout", &HttpSettings::timeout, "\"30s\"",
-                                    "longest time one whole transfer may take", positive_duration),
-        key<HttpSettings, Duration>("connect_timeout", &HttpSettings::connect_timeout, "\"10s\"",
-                                    "longest time to establish a connection", positive_duration),
-        key("max_body", &HttpSettings::max_body, "\"16MiB\"",
-            "largest response body accepted; larger downloads are aborted"),
-        key<HttpSettings, int>("concurrency", &HttpSettings::concurrency, "32",
-                               "transfers in flight at once, over all hosts", at_least_one),
-        key<HttpSettings, int>("per_host", &HttpSettings::per_host, "2",
+        noted_key("user_agent", &HttpSettings::user_agent,
+                  "`\"newsmon/<version> (media monitor)\"`", "User-Agent of every request"),
+        key<HttpSettings, Duration>("timeout", &HttpSettings::timeout,
+                                    "longest time a whole transfer may take", positive_duration),
+        key<HttpSettings, Duration>("connect_timeout", &HttpSettings::connect_timeout,
+                                    "longest time to connect", positive_duration),
+        key("max_body", &HttpSettings::max_body,
+            "largest body accepted, after decompression; larger downloads are aborted"),
+        key<HttpSettings, int>("concurrency", &HttpSettings::concurrency,
+                               "transfers in flight at once", at_least_one),
+        key<HttpSettings, int>("per_host", &HttpSettings::per_host,
                                "transfers in flight at once to one host", at_least_one),
-        key("block_private", &HttpSettings::block_private, "true",
-            "refuse loopback, private and link-local addresses"),
+        key("block_private", &HttpSettings::block_private,
+            "refuse loopback, private, link-local, metadata and other non-public addresses (see "
+            "\"Running the daemon\"), through a proxy too"),
     };
     return k_keys;
 }
@@ -109,10 +109,11 @@ ConvertError listen_address(const std::string& listen) {
 
 const std::vector<KeySpec<ServerSettings>>& server_keys() {
     static const std::vector<KeySpec<ServerSettings>> k_keys = {
-        key<ServerSettings, std::string>("listen", &ServerSettings::listen, "\"127.0.0.1:9464\"",
-                                         "address of the /metrics and /healthz endpoints, or "
-                                         "\"off\"",
-                                         listen_address),
+        key<ServerSettings, std::string>(
+            "listen", &ServerSettings::listen,
+            "address for `/metrics` and `/healthz`: `host:port` (IPv6 as `[::1]:9464`; `:0` picks "
+            "a free port) or `\"off\"`; `check-config` checks it",
+            listen_address),
     };
     return k_keys;
 }
@@ -135,23 +136,22 @@ ConvertError zero_or_more(const int& value) {
 
 const std::vector<KeySpec<DefaultsSettings>>& defaults_keys() {
     static const std::vector<KeySpec<DefaultsSettings>> k_keys = {
-        key<DefaultsSettings, PollInterval>("interval", &DefaultsSettings::interval, "\"15m\"",
-                                            "poll interval of feeds that set none, or \"auto\"",
+        key<DefaultsSettings, PollInterval>("interval", &DefaultsSettings::interval,
+                                            "poll interval of feeds that set none, or `\"auto\"`",
                                             positive_interval),
-        key<DefaultsSettings, std::string>("full_text", &DefaultsSettings::full_text, "\"auto\"",
-                                           "fetch the article page: auto (teasers only), "
-                                           "always or never",
-                                           full_text_mode),
+        key<DefaultsSettings, std::string>(
+            "full_text", &DefaultsSettings::full_text,
+            "fetch article pages: `auto` (teasers only), `always`, `never`", full_text_mode),
         key<DefaultsSettings, int>("full_text_min_chars", &DefaultsSettings::full_text_min_chars,
-                                   "500",
-                                   "\"auto\" fetches the page when the feed's text is "
-                                   "shorter than this",
+                                   "`auto` fetches the page when the feed's text is shorter",
                                    zero_or_more),
-        key<DefaultsSettings, Duration>("min_interval", &DefaultsSettings::min_interval, "\"2m\"",
-                                        "shortest interval \"auto\" may choose", positive_duration),
-        key<DefaultsSettings, Duration>("max_interval", &DefaultsSettings::max_interval, "\"24h\"",
-                                        "longest interval \"auto\" may choose", positive_duration),
-        key<DefaultsSettings, Duration>("max_backoff", &DefaultsSettings::max_backoff, "\"24h\"",
+        key<DefaultsSettings, Duration>("min_interval", &DefaultsSettings::min_interval,
+                                        "shortest interval `\"auto\"` may choose",
+                                        positive_duration),
+        key<DefaultsSettings, Duration>("max_interval", &DefaultsSettings::max_interval,
+                                        "longest interval `\"auto\"` may choose",
+                                        positive_duration),
+        key<DefaultsSettings, Duration>("max_backoff", &DefaultsSettings::max_backoff,
                                         "longest wait after repeated failures", positive_duration),
     };
     return k_keys;
@@ -159,32 +159,34 @@ const std::vector<KeySpec<DefaultsSettings>>& defaults_keys() {
 
 const std::vector<KeySpec<DaemonSettings>>& daemon_keys() {
     static const std::vector<KeySpec<DaemonSettings>> k_keys = {
-        key("state_dir", &DaemonSettings::state_dir, "$STATE_DIRECTORY, else \"./var\"",
-            "where the spool of unstored polls is kept while the database is away"),
-        key<DaemonSettings, Duration>("lease", &DaemonSettings::lease, "\"5m\"",
+        noted_key("state_dir", &DaemonSettings::state_dir, "`$STATE_DIRECTORY`, else `./var`",
+                  "where the spool is kept"),
+        key<DaemonSettings, Duration>("lease", &DaemonSettings::lease,
                                       "how long a claimed feed belongs to this instance",
                                       positive_duration),
-        key("instance", &DaemonSettings::instance, "host:pid",
-            "this instance's name in feeds.lease_owner"),
+        noted_key("instance", &DaemonSettings::instance, "host:pid",
+                  "this instance's name in `feeds.lease_owner`"),
     };
     return k_keys;
 }
 
 const std::vector<KeySpec<LogSettings>>& log_keys() {
     static const std::vector<KeySpec<LogSettings>> k_keys = {
-        key<LogSettings, std::string>("level", &LogSettings::level, "\"info\"",
-                                      "least severe level logged; --log-level overrides",
-                                      one_of_levels),
-        key<LogSettings, std::string>("format", &LogSettings::format, "\"text\"",
-                                      "text, or json for one JSON object per line", one_of_formats),
+        key<LogSettings, std::string>(
+            "level", &LogSettings::level,
+            "trace, debug, info, warn, error, critical, off; `--log-level` overrides it",
+            one_of_levels),
+        key<LogSettings, std::string>("format", &LogSettings::format, "`text` or `json`",
+                                      one_of_formats),
     };
     return k_keys;
 }
 
 const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
     static const std::vector<KeySpec<RetentionSettings>> k_keys = {
-        key<RetentionSettings, Duration>("fetch_log", &RetentionSettings::fetch_log, "\"30d\"",
-                                         "how long fetch_log rows are kept", positive_duration),
+        key<RetentionSettings, Duration>(
+            "fetch_log", &RetentionSettings::fetch_log,
+            "how long `fetch_log` rows are kept; older ones are deleted hourly", positive_duration),
     };
     return k_keys;
 }
@@ -197,17 +199,17 @@ ConvertError smtp_url(const std::string& url) {
 
 const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
     static const std::vector<KeySpec<SmtpSettings>> k_keys = {
-        key<SmtpSettings, std::string>("url", &SmtpSettings::url, "none (e-mail alerts off)",
-                                       "smtp://host:587 (STARTTLS when offered, required "
-                                       "with a username) or smtps://host:465",
-                                       smtp_url),
-        key("from", &SmtpSettings::from, "\"newsmon@<host>\"",
-            "the From address of alert mail; empty: newsmon@ and this host's name"),
-        key("username", &SmtpSettings::username, "none",
-            "SMTP login; $NEWSMON_SMTP_USERNAME overrides it"),
-        key("password_file", &SmtpSettings::password_file, "none",
-            "file holding the SMTP password, when neither the smtp_password credential nor "
-            "$NEWSMON_SMTP_PASSWORD gives it"),
+        noted_key<SmtpSettings, std::string>("url", &SmtpSettings::url, "none (e-mail off)",
+                                             "`smtp://host:587` (STARTTLS when offered, required "
+                                             "with a username) or `smtps://host:465`",
+                                             smtp_url),
+        noted_key("from", &SmtpSettings::from, "`newsmon@<host name>`",
+                  "From address of alert mail"),
+        noted_key("username", &SmtpSettings::username, "none",
+                  "SMTP login; `$NEWSMON_SMTP_USERNAME` overrides it"),
+        noted_key("password_file", &SmtpSettings::password_file, "none",
+                  "file holding the SMTP password, when neither the `smtp_password` credential nor "
+                  "`$NEWSMON_SMTP_PASSWORD` gives it (see \"Secrets\")"),
     };
     return k_keys;
 }
@@ -221,22 +223,23 @@ ConvertError webhook_targets(const std::vector<std::string>& entries) {
 
 const std::vector<KeySpec<AlertSettings>>& alert_keys() {
     static const std::vector<KeySpec<AlertSettings>> k_keys = {
-        key<AlertSettings, int>("max_attempts", &AlertSettings::max_attempts, "8",
-                                "attempts before a delivery is marked failed", at_least_one),
-        key<AlertSettings, Duration>("retry_delay", &AlertSettings::retry_delay, "\"30s\"",
-                                     "wait before the first retry; doubles with each attempt",
+        key<AlertSettings, int>("max_attempts", &AlertSettings::max_attempts,
+                                "attempts before a delivery is marked `failed`", at_least_one),
+        key<AlertSettings, Duration>("retry_delay", &AlertSettings::retry_delay,
+                                     "wait before the first retry; it doubles with each attempt",
                                      positive_duration),
-        key<AlertSettings, Duration>("max_retry_delay", &AlertSettings::max_retry_delay, "\"1h\"",
+        key<AlertSettings, Duration>("max_retry_delay", &AlertSettings::max_retry_delay,
                                      "longest wait between two attempts", positive_duration),
-        key<AlertSettings, Duration>("timeout", &AlertSettings::timeout, "\"15s\"",
+        key<AlertSettings, Duration>("timeout", &AlertSettings::timeout,
                                      "time limit of one webhook POST or SMTP session",
                                      positive_duration),
-        key<AlertSettings, Duration>("rules_refresh", &AlertSettings::rules_refresh, "\"30s\"",
-                                     "re-read the rules this often even without a notification",
+        key<AlertSettings, Duration>("rules_refresh", &AlertSettings::rules_refresh,
+                                     "re-read rules this often even without a notification",
                                      positive_duration),
         key<AlertSettings, std::vector<std::string>>(
-            "webhook_allow", &AlertSettings::webhook_allow, "[]",
-            "private hosts and networks (CIDR) webhooks may reach; others only public addresses",
+            "webhook_allow", &AlertSettings::webhook_allow,
+            "host names and networks (`\"10.1.0.0/16\"`) on private, loopback or link-local "
+            "addresses that webhooks may reach",
             webhook_targets),
     };
     return k_keys;
@@ -244,23 +247,25 @@ const std::vector<KeySpec<AlertSettings>>& alert_keys() {
 
 const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     static const std::vector<KeySpec<FeedConfig>> k_keys = {
-        required_key("name", &FeedConfig::name, "name shown in logs and views"),
-        required_key<FeedConfig, std::string>("url", &FeedConfig::url, "feed URL", http_url),
-        key<FeedConfig, std::optional<PollInterval>>(
-            "interval", &FeedConfig::interval, "[defaults] interval", "poll interval, or \"auto\"",
+        required_key("name", &FeedConfig::name, "a feed's name, shown in logs and views"),
+        required_key<FeedConfig, std::string>("url", &FeedConfig::url,
+                                              "the feed to poll (http or https)", http_url),
+        noted_key<FeedConfig, std::optional<PollInterval>>(
+            "interval", &FeedConfig::interval, "`[defaults] interval`",
+            "this feed's poll interval, or `\"auto\"`",
             [](const std::optional<PollInterval>& value) { return positive_interval(*value); }),
-        key("language", &FeedConfig::language, "none", "language of the feed's articles"),
-        key("categories", &FeedConfig::categories, "[]",
-            "keep only items filed under one of these categories"),
-        key("user_agent", &FeedConfig::user_agent, "[http] user_agent",
-            "User-Agent for this feed only"),
-        key<FeedConfig, std::optional<std::string>>(
-            "full_text", &FeedConfig::full_text, "[defaults] full_text",
-            "fetch the article page: auto, always or never",
+        noted_key("language", &FeedConfig::language, "none", "language of its articles"),
+        key("categories", &FeedConfig::categories,
+            "keep only items filed under one of these `<category>` values (case-insensitive)"),
+        noted_key("user_agent", &FeedConfig::user_agent, "`[http] user_agent`",
+                  "User-Agent for this feed only (some sites refuse non-browser agents)"),
+        noted_key<FeedConfig, std::optional<std::string>>(
+            "full_text", &FeedConfig::full_text, "`[defaults] full_text`",
+            "this feed's page fetching: `auto`, `always` or `never`",
             [](const std::optional<std::string>& mode) { return full_text_mode(*mode); }),
-        key<FeedConfig, std::optional<int>>(
+        noted_key<FeedConfig, std::optional<int>>(
             "full_text_min_chars", &FeedConfig::full_text_min_chars,
-            "[defaults] full_text_min_chars", "\"auto\" threshold for this feed",
+            "`[defaults] full_text_min_chars`", "this feed's `auto` threshold",
             [](const std::optional<int>& value) { return zero_or_more(*value); }),
     };
     return k_keys;
@@ -284,18 +289,25 @@ ConvertError valid_excludes(const std::vector<std::string>& terms) {
 
 const std::vector<KeySpec<TopicConfig>>& topic_keys() {
     static const std::vector<KeySpec<TopicConfig>> k_keys = {
-        required_key("name", &TopicConfig::name, "topic identifier, e.g. \"nato\""),
-        key("description", &TopicConfig::description, "\"\"", "what the topic is about"),
-        key<TopicConfig, std::vector<std::string>>("terms", &TopicConfig::terms, "[]",
-                                                   "terms that tag an article with the topic",
-                                                   valid_terms),
-        key<TopicConfig, std::vector<std::string>>("exclude", &TopicConfig::exclude, "[]",
-                                                   "phrases that suppress a match inside them",
+        required_key("name", &TopicConfig::name, "a topic to tag articles with (see \"Topics\")"),
+        key("description", &TopicConfig::description, "what the topic is about"),
+        key<TopicConfig, std::vector<std::string>>("terms", &TopicConfig::terms,
+                                                   "terms that tag; at least one", valid_terms),
+        key<TopicConfig, std::vector<std::string>>("exclude", &TopicConfig::exclude,
+                                                   "phrases that cancel a match inside them",
                                                    valid_excludes),
-        key<TopicConfig, int>("min_score", &TopicConfig::min_score, "1",
+        key<TopicConfig, int>("min_score", &TopicConfig::min_score,
                               "score an article needs to get the topic", at_least_one),
     };
     return k_keys;
+}
+
+template <class Target>
+void describe(std::vector<KeyDescription>& out, std::string_view section,
+              const std::vector<KeySpec<Target>>& keys) {
+    for (const auto& spec : keys)
+        out.push_back({std::string(section) + " " + std::string(spec.name), spec.default_text,
+                       std::string(spec.note), std::string(spec.help)});
 }
 
 class Loader {
@@ -438,6 +450,33 @@ private:
 };
 
 } // namespace
+
+std::vector<KeyDescription> describe_keys() {
+    std::vector<KeyDescription> keys;
+    describe(keys, "[database]", database_keys());
+    describe(keys, "[http]", http_keys());
+    describe(keys, "[server]", server_keys());
+    describe(keys, "[defaults]", defaults_keys());
+    describe(keys, "[daemon]", daemon_keys());
+    describe(keys, "[log]", log_keys());
+    describe(keys, "[retention]", retention_keys());
+    describe(keys, "[alerts]", alert_keys());
+    describe(keys, "[smtp]", smtp_keys());
+    describe(keys, "[[feed]]", feed_keys());
+    describe(keys, "[[topic]]", topic_keys());
+    return keys;
+}
+
+std::string keys_as_markdown() {
+    std::string table = "| key | default | meaning |\n|---|---|---|\n";
+    for (const auto& key : describe_keys()) {
+        std::string default_cell = !key.note.empty()          ? key.note
+                                   : key.default_text.empty() ? "required"
+                                                              : "`" + key.default_text + "`";
+        table += "| `" + key.key + "` | " + default_cell + " | " + key.help + " |\n";
+    }
+    return table;
+}
 
 std::string Diagnostic::to_string() const {
     std::ostringstream out;

@@ -126,6 +126,22 @@ struct Config {
     }
 };
 
+// One key of the file as it is documented: "[http] timeout", its default as written in TOML,
+// what that default means when it is decided at run time ("host:pid"), and what it does.
+struct KeyDescription {
+    std::string key;
+    std::string default_text; // empty for a required key
+    std::string note;         // empty unless the default is decided at run time
+    std::string help;
+};
+
+// Every key newsmon reads, in the order of the file.
+[[nodiscard]] std::vector<KeyDescription> describe_keys();
+
+// describe_keys() as the Markdown table of the README's "Configuration" section, which
+// `newsmon check-config --defaults` prints.
+[[nodiscard]] std::string keys_as_markdown();
+
 enum class Severity { warning, error };
 
 // One problem found in a config file; `line` and `column` are 1-based, 0 when unknown.

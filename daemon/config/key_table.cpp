@@ -48,6 +48,43 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 } // namespace
 
+std::string toml_text(const std::string& value) {
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string toml_text(bool value) {
+    return value ? "true" : "false";
+}
+
+std::string toml_text(int value) {
+    return std::to_string(value);
+}
+
+std::string toml_text(Duration value) {
+    return toml_text(format_duration(value));
+}
+
+std::string toml_text(ByteSize value) {
+    return toml_text(format_size(value));
+}
+
+std::string toml_text(const PollInterval& value) {
+    return value.automatic ? toml_text(std::string("auto")) : toml_text(value.fixed);
+}
+
+std::string toml_text(const std::vector<std::string>& value) {
+    std::string out = "[";
+    for (const auto& item : value)
+        out += (out.size() > 1 ? ", " : "") + toml_text(item);
+    return out + "]";
+}
+
 ConvertError convert(const toml::node& node, std::string& out) {
     const auto* value = node.as_string();
     if (!value)

@@ -90,6 +90,15 @@ tl::expected<ByteSize, std::string> parse_size(std::string_view text) {
     return ByteSize{*number * *factor};
 }
 
+std::string format_size(ByteSize size) {
+    static constexpr std::array<Unit, 3> k_units = {
+        {{"GiB", 1ULL << 30}, {"MiB", 1ULL << 20}, {"KiB", 1ULL << 10}}};
+    for (const auto& unit : k_units)
+        if (size.bytes >= unit.factor && size.bytes % unit.factor == 0)
+            return std::to_string(size.bytes / unit.factor) + std::string(unit.suffix);
+    return std::to_string(size.bytes) + "B";
+}
+
 std::string format_duration(Duration duration) {
     static constexpr std::array<Unit, 5> k_units = {
         {{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}, {"ms", 1}}};

@@ -23,6 +23,9 @@ struct ByteSize {
 // Accepts <number>[unit] with B, KiB, MiB, GiB (binary) or kB, MB, GB (decimal).
 [[nodiscard]] tl::expected<ByteSize, std::string> parse_size(std::string_view text);
 
+// The largest binary unit that is exact: 16777216 -> "16MiB", 1000 -> "1000B".
+[[nodiscard]] std::string format_size(ByteSize size);
+
 // The shortest exact spelling: 90000ms -> "1m30s".
 [[nodiscard]] std::string format_duration(Duration duration);
 

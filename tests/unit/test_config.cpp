@@ -6,6 +6,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sstream>
+
+#include <toml++/toml.h>
+
 #include "config/config.hpp"
 
 using namespace newsmon::config;
@@ -402,4 +406,52 @@ TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
                                  std::filesystem::perm_options::add);
     EXPECT_EQ(load_config(path).diagnostics.size(), 1u);
     std::filesystem::remove(path);
+}
+
+// The documented defaults come from the settings structs: the README's table is what
+// `check-config --defaults` prints, and the example file shows every key with that default.
+TEST(DocumentedDefaults, TheExampleFileShowsEveryKeyWithItsDefault) {
+    auto example = toml::parse_file(std::string(NEWSMON_SOURCE_DIR) + "/config/newsmon.toml");
+    for (const auto& key : describe_keys()) {
+        if (!key.key.starts_with("[") || key.key.starts_with("[[") || key.default_text.empty())
+            continue; // [[feed]] and [[topic]] are examples, not defaults
+        auto close = key.key.find(']');
+        std::string section = key.key.substr(1, close - 1), name = key.key.substr(close + 2);
+        auto shown = example[section][name];
+        if (!shown) {
+            EXPECT_FALSE(key.note.empty()) << key.key << " is missing from config/newsmon.toml";
+            continue;
+        }
+        auto expected = toml::parse("value = " + key.default_text);
+        std::ostringstream shown_text, expected_text;
+        shown_text << shown;
+        expected_text << expected["value"];
+        EXPECT_EQ(shown_text.str(), expected_text.str()) << key.key;
+    }
+}
+
+TEST(DocumentedDefaults, TheReadmeTableIsTheGeneratedOne) {
+    std::ifstream readme(std::string(NEWSMON_SOURCE_DIR) + "/README.md");
+    std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find(keys_as_markdown()), std::string::npos)
+        << "README.md's key table differs from `newsmon check-config --defaults`:\n"
+        << keys_as_markdown();
+}
+
+TEST(DocumentedDefaults, DefaultsAreWrittenAsTheyAreRead) {
+    auto keys = describe_keys();
+    auto find = [&](const std::string& name) {
+        for (const auto& key : keys)
+            if (key.key == name)
+                return key.default_text;
+        return std::string("(no such key)");
+    };
+    EXPECT_EQ(find("[http] max_body"), "\"16MiB\"");
+    EXPECT_EQ(find("[retention] fetch_log"), "\"30d\"");
+    EXPECT_EQ(find("[defaults] interval"), "\"15m\"");
+    EXPECT_EQ(find("[alerts] webhook_allow"), "[]");
+    // Every default reads back as itself.
+    auto loaded = load_config_text("", "empty.toml");
+    ASSERT_TRUE(loaded.config);
+    EXPECT_EQ(loaded.config->http.max_body.bytes, 16ULL << 20);
 }
