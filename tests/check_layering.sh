@@ -12,7 +12,8 @@ forbid() {
     done
 }
 forbid base 'config|tag|rules|fetch|store|alerts|pages|schedule|service|cli'
-forbid 'tag rules' 'fetch|store|alerts|pages|schedule|service|cli'
+forbid 'tag rules' 'config|fetch|store|alerts|pages|schedule|service|cli'
+forbid config 'fetch|store|alerts|pages|schedule|service|cli'
 forbid 'fetch store' 'alerts|pages|schedule|service|cli'
 forbid 'alerts pages schedule' 'service|cli'
 forbid service 'cli'

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <tuple>
 
-#include "alerts/webhook_policy.hpp"
 #include "config/key_table.hpp"
+#include "config/network_entry.hpp"
 #include "tag/term.hpp"
 
 namespace newsmon::config {
@@ -216,7 +216,7 @@ const std::vector<KeySpec<SmtpSettings>>& smtp_keys() {
 
 ConvertError webhook_targets(const std::vector<std::string>& entries) {
     for (const auto& entry : entries)
-        if (auto error = alerts::check_allow_entry(entry))
+        if (auto error = check_address_entry(entry))
             return error;
     return std::nullopt;
 }

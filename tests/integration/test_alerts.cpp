@@ -333,11 +333,11 @@ TEST(WebhookPolicy, ListedHostsAndNetworksOnly) {
     EXPECT_FALSE(allows(some, "x", v6("::1")));
     EXPECT_TRUE(allows(some, "x", v4("192.168.1.7")));
     EXPECT_FALSE(allows(some, "x", v4("192.168.1.8")));
-    EXPECT_EQ(alerts::check_allow_entry("10.0.0.0/33").value_or(""),
+    EXPECT_EQ(config::check_address_entry("10.0.0.0/33").value_or(""),
               "expected a host name, an address or a network such as 10.1.0.0/16, got "
               "\"10.0.0.0/33\"");
-    EXPECT_TRUE(alerts::check_allow_entry("http://x/"));
-    EXPECT_FALSE(alerts::check_allow_entry("hooks.internal"));
+    EXPECT_TRUE(config::check_address_entry("http://x/"));
+    EXPECT_FALSE(config::check_address_entry("hooks.internal"));
 }
 
 TEST_F(AlertsTest, WebhookCarriesTheDocumentedPayloadSignedWithTheSecret) {
