@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "base/log.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
 #include "store/article_writer.hpp"
@@ -98,19 +99,31 @@ void Store::prepare_statements() {
         WITH claimable AS (
             SELECT id FROM feeds
              WHERE enabled AND (NOT $4 OR next_poll_at <= now())
-               AND (lease_until IS NULL OR lease_until < now())
+               AND (lease_until IS NULL OR lease_until < now()) AND poll_attempts < $5
              ORDER BY next_poll_at, id
              LIMIT $2
              FOR UPDATE SKIP LOCKED)
         UPDATE feeds f
-           SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond'
+           SET lease_owner = $1, lease_until = now() + $3::bigint * interval '1 millisecond',
+               poll_attempts = f.poll_attempts + 1
           FROM claimable c
          WHERE f.id = c.id
         RETURNING f.id, f.url, COALESCE(f.fetch_url, f.url), f.name, f.etag, f.last_modified,
                   f.body_hash, f.consecutive_failures)sql");
     m_connection.prepare("release_feeds", R"sql(
-        UPDATE feeds SET lease_owner = NULL, lease_until = NULL
+        UPDATE feeds SET lease_owner = NULL, lease_until = NULL,
+                         poll_attempts = GREATEST(poll_attempts - 1, 0)
          WHERE id = ANY ($2::bigint[]) AND lease_owner = $1)sql");
+    // Said once, when a feed reaches the limit and its last lease has run out.
+    m_connection.prepare("hold_unfinished_feeds", R"sql(
+        UPDATE feeds
+           SET last_error = 'held: claimed ' || poll_attempts || ' times and never finished '
+                            '(the process stopped while polling it); set feeds.poll_attempts '
+                            'to 0 to poll it again',
+               consecutive_failures = consecutive_failures + 1
+         WHERE enabled AND poll_attempts >= $1 AND coalesce(last_error, '') NOT LIKE 'held: %'
+           AND (lease_until IS NULL OR lease_until < now())
+        RETURNING url)sql");
     m_connection.prepare("recent_publications", R"sql(
         SELECT EXTRACT(EPOCH FROM published_at)::bigint FROM articles
          WHERE feed_id = $1 ORDER BY published_at DESC LIMIT $2)sql");
@@ -124,14 +137,14 @@ void Store::prepare_statements() {
                last_http_status = $6, consecutive_failures = 0, last_error = NULL,
                next_poll_at = now() + $7::bigint * interval '1 millisecond',
                body_hash = COALESCE($8, body_hash), fetch_url = COALESCE($9, fetch_url),
-               lease_owner = NULL, lease_until = NULL
+               lease_owner = NULL, lease_until = NULL, poll_attempts = 0
          WHERE id = $1)sql");
     m_connection.prepare("feed_failed", R"sql(
         UPDATE feeds
            SET last_polled_at = $2::timestamptz, last_http_status = $3,
                consecutive_failures = consecutive_failures + 1, last_error = $4,
                next_poll_at = now() + $5::bigint * interval '1 millisecond',
-               lease_owner = NULL, lease_until = NULL
+               lease_owner = NULL, lease_until = NULL, poll_attempts = 0
          WHERE id = $1)sql");
     m_connection.prepare("log_fetch", R"sql(
         INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
@@ -213,8 +226,12 @@ std::vector<FeedRow> Store::due_feeds() {
 std::vector<FeedRow> Store::claim_feeds(const std::string& owner, std::chrono::milliseconds lease,
                                         int limit, bool due_only) {
     pqxx::work tx{m_connection};
+    for (const auto& held : tx.exec_prepared("hold_unfinished_feeds", k_max_poll_attempts))
+        log::error("feed held: claimed too often without an outcome",
+                   {log::field("feed", held[0].as<std::string>()),
+                    log::field("attempts", k_max_poll_attempts)});
     auto rows = tx.exec_prepared("claim_feeds", owner, limit, static_cast<long long>(lease.count()),
-                                 due_only);
+                                 due_only, k_max_poll_attempts);
     tx.commit();
     return feeds_from(rows);
 }

@@ -91,9 +91,14 @@ public:
     [[nodiscard]] std::vector<FeedRow> enabled_feeds();
     [[nodiscard]] std::vector<FeedRow> due_feeds();
 
+    // A feed claimed this many times without a recorded poll (the process stopped each time)
+    // is held: not claimed again until feeds.poll_attempts is set back to 0.
+    static constexpr int k_max_poll_attempts = 3;
+
     // Claims up to `limit` feeds for `owner` until the lease runs out: due feeds (or every
-    // enabled feed when `due_only` is false) that no live lease holds. Instances sharing the
-    // database never claim the same feed: rows are locked with SKIP LOCKED.
+    // enabled feed when `due_only` is false) that no live lease holds and that are not held.
+    // Instances sharing the database never claim the same feed: rows are locked with SKIP
+    // LOCKED.
     [[nodiscard]] std::vector<FeedRow> claim_feeds(const std::string& owner,
                                                    std::chrono::milliseconds lease, int limit,
                                                    bool due_only = true);

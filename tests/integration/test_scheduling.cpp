@@ -279,3 +279,37 @@ TEST_F(Scheduling, AFeedThatAnswersButHasGoneQuietIsFlaggedSilent) {
         "F/lively=false F/quiet=true");
     EXPECT_EQ(store.feed_counts().silent, 1);
 }
+
+// A feed whose poll kills the process would otherwise do it again after every restart.
+TEST_F(Scheduling, AFeedClaimedThreeTimesWithoutAnOutcomeIsHeld) {
+    auto endpoint = server.serve_file("/f", "feeds/rss20/items_without_guid.xml");
+    auto config = configure(feed("/f"));
+    store::migrate(store.connection());
+    store.sync_feeds(config);
+    for (int crash = 0; crash < store::Store::k_max_poll_attempts; ++crash) {
+        ASSERT_EQ(store.claim_feeds("dies", std::chrono::minutes{5}, 10, false).size(), 1U);
+        db.execute("UPDATE feeds SET lease_until = now() - interval '1 second'"); // lease ran out
+    }
+    EXPECT_TRUE(store.claim_feeds("next", std::chrono::minutes{5}, 10, false).empty());
+    EXPECT_EQ(db.text("SELECT left(last_error, 43) FROM feeds"),
+              "held: claimed 3 times and never finished (t");
+    EXPECT_EQ(db.scalar("SELECT consecutive_failures FROM feeds"), 1);
+    EXPECT_EQ(server.request_count("/f"), 0);
+
+    db.execute("UPDATE feeds SET poll_attempts = 0"); // as the README says, to poll it again
+    EXPECT_EQ(poll(config).failed, 0U);
+    EXPECT_EQ(db.scalar("SELECT poll_attempts FROM feeds"), 0);
+    EXPECT_EQ(db.text("SELECT coalesce(last_error, 'none') FROM feeds"), "none");
+}
+
+TEST_F(Scheduling, AFeedGivenBackUnpolledDoesNotCountAsAnAttempt) {
+    auto config = configure(feed("/f"));
+    store::migrate(store.connection());
+    store.sync_feeds(config);
+    for (int stop = 0; stop < 5; ++stop) {
+        auto claimed = store.claim_feeds("stopping", std::chrono::minutes{5}, 10, false);
+        ASSERT_EQ(claimed.size(), 1U);
+        store.release_feeds("stopping", {claimed[0].id});
+    }
+    EXPECT_EQ(db.scalar("SELECT poll_attempts FROM feeds"), 0);
+}
