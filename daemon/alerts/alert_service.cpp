@@ -26,7 +26,7 @@ private:
 } // namespace
 
 AlertService::AlertService(const config::Config& config, rules::LiveRules& rules,
-                           service::Metrics* metrics)
+                           base::Metrics* metrics)
     : m_database_url(config.database.url), m_rules_refresh(config.alerts.rules_refresh),
       m_rules(rules), m_metrics(metrics), m_sender(config, metrics, &m_stopping) {}
 

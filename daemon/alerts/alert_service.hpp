@@ -18,7 +18,7 @@ namespace newsmon::alerts {
 
 class AlertService {
 public:
-    AlertService(const config::Config& config, rules::LiveRules& rules, service::Metrics* metrics);
+    AlertService(const config::Config& config, rules::LiveRules& rules, base::Metrics* metrics);
     ~AlertService();
     AlertService(const AlertService&) = delete;
     AlertService& operator=(const AlertService&) = delete;
@@ -34,7 +34,7 @@ private:
     std::string m_database_url;
     std::chrono::milliseconds m_rules_refresh;
     rules::LiveRules& m_rules;
-    service::Metrics* m_metrics;
+    base::Metrics* m_metrics;
     std::atomic<bool> m_stopping{false};
     Sender m_sender;
     std::mutex m_mutex;

@@ -34,7 +34,7 @@ struct Sender::Claimed {
     AlertMessage message;
 };
 
-Sender::Sender(const config::Config& config, service::Metrics* metrics,
+Sender::Sender(const config::Config& config, base::Metrics* metrics,
                const std::atomic<bool>* stopping)
     : m_settings(config.alerts), m_channels(config, stopping), m_metrics(metrics) {}
 

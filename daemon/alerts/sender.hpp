@@ -23,7 +23,7 @@ struct SendReport {
 class Sender {
 public:
     // `metrics` may be null; `stopping` aborts a transfer in flight.
-    Sender(const config::Config& config, service::Metrics* metrics = nullptr,
+    Sender(const config::Config& config, base::Metrics* metrics = nullptr,
            const std::atomic<bool>* stopping = nullptr);
 
     // Sends everything due now: single deliveries, then digests whose period is over.
@@ -46,7 +46,7 @@ private:
 
     config::AlertSettings m_settings;
     ChannelSender m_channels;
-    service::Metrics* m_metrics;
+    base::Metrics* m_metrics;
 };
 
 } // namespace newsmon::alerts

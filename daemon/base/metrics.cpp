@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace newsmon::service {
+namespace newsmon::base {
 namespace {
 
 struct Declaration {
@@ -114,4 +114,4 @@ std::string Metrics::render() const {
     return out;
 }
 
-} // namespace newsmon::service
+} // namespace newsmon::base

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <utility>
 
-namespace newsmon::service {
+namespace newsmon::base {
 
 using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
@@ -37,4 +37,4 @@ private:
     std::map<std::string, Family, std::less<>> m_families;
 };
 
-} // namespace newsmon::service
+} // namespace newsmon::base

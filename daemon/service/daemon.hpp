@@ -29,7 +29,7 @@ public:
 
     // The port /metrics and /healthz answer on (0 before run, or when off).
     [[nodiscard]] int endpoint_port() const { return m_endpoints ? m_endpoints->port() : 0; }
-    [[nodiscard]] const Metrics& metrics() const { return m_metrics; }
+    [[nodiscard]] const base::Metrics& metrics() const { return m_metrics; }
 
 private:
     [[nodiscard]] const config::Config& settings() const { return m_pipeline.config(); }
@@ -63,7 +63,7 @@ private:
     bool m_reload_requested = false;
     bool m_ready = false;   // READY=1 sent: the database was reachable and migrated once
     std::string m_instance; // lease owner name
-    Metrics m_metrics;
+    base::Metrics m_metrics;
     Pipeline m_pipeline; // after m_metrics, which it counts in
     std::unique_ptr<store::Spool> m_spool;
     std::vector<std::unique_ptr<store::Store>> m_writers; // store in parallel with fetching

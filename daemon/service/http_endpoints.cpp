@@ -115,7 +115,7 @@ HttpEndpoints::~HttpEndpoints() {
 }
 
 tl::expected<std::unique_ptr<HttpEndpoints>, std::string>
-HttpEndpoints::start(const std::string& listen, const Metrics& metrics, HealthCheck health) {
+HttpEndpoints::start(const std::string& listen, const base::Metrics& metrics, HealthCheck health) {
     std::unique_ptr<HttpEndpoints> endpoints(new HttpEndpoints(metrics, std::move(health)));
     if (listen == "off" || listen.empty())
         return endpoints;

@@ -34,17 +34,17 @@ public:
     // `listen` is "host:port" (port 0 picks a free one) or "off". Fails, saying why, when it
     // cannot listen there.
     [[nodiscard]] static tl::expected<std::unique_ptr<HttpEndpoints>, std::string>
-    start(const std::string& listen, const Metrics& metrics, HealthCheck health);
+    start(const std::string& listen, const base::Metrics& metrics, HealthCheck health);
 
     [[nodiscard]] int port() const { return m_port; }
 
 private:
-    HttpEndpoints(const Metrics& metrics, HealthCheck health)
+    HttpEndpoints(const base::Metrics& metrics, HealthCheck health)
         : m_metrics(&metrics), m_health(std::move(health)) {}
     void serve();
     [[nodiscard]] std::string answer(std::string_view request) const;
 
-    const Metrics* m_metrics;
+    const base::Metrics* m_metrics;
     HealthCheck m_health;
     base::UniqueFd m_listener;
     base::UniqueFd m_wake; // an eventfd: the destructor's stop signal

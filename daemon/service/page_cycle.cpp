@@ -17,7 +17,7 @@ constexpr std::chrono::minutes k_first_retry{5};
 } // namespace
 
 PageCycle::PageCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-                     fetch::Fetcher& fetcher, Metrics* metrics)
+                     fetch::Fetcher& fetcher, base::Metrics* metrics)
     : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics) {}
 
 PageReport PageCycle::run(int limit, const fetch::Fetcher::Cancelled& cancelled) {

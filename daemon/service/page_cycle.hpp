@@ -29,7 +29,7 @@ public:
 
     // `metrics` may be null.
     PageCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-              fetch::Fetcher& fetcher, Metrics* metrics = nullptr);
+              fetch::Fetcher& fetcher, base::Metrics* metrics = nullptr);
 
     // Fetches up to `limit` due pages.
     PageReport run(int limit, const fetch::Fetcher::Cancelled& cancelled = nullptr);
@@ -42,7 +42,7 @@ private:
     store::Store& m_store;
     const tag::Tagger& m_tagger;
     fetch::Fetcher& m_fetcher;
-    Metrics* m_metrics;
+    base::Metrics* m_metrics;
 };
 
 } // namespace newsmon::service

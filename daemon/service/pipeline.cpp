@@ -19,7 +19,7 @@ tag::Tagger compile_topics(const config::Config& config) {
 
 } // namespace
 
-Pipeline::Pipeline(config::Config config, Metrics* metrics)
+Pipeline::Pipeline(config::Config config, base::Metrics* metrics)
     : m_config(std::move(config)), m_tagger(compile_topics(m_config)), m_metrics(metrics),
       m_fetcher(fetch::FetcherLimits::from(m_config.http)) {}
 

@@ -21,7 +21,7 @@ class Pipeline {
 public:
     // `config` must have passed validation (its topics compile); `metrics` may be null (one-off
     // commands count nothing). Cycles keep references into the pipeline: it does not move.
-    explicit Pipeline(config::Config config, Metrics* metrics = nullptr);
+    explicit Pipeline(config::Config config, base::Metrics* metrics = nullptr);
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
@@ -48,7 +48,7 @@ public:
 private:
     config::Config m_config;
     tag::Tagger m_tagger;
-    Metrics* m_metrics;
+    base::Metrics* m_metrics;
     fetch::Fetcher m_fetcher; // one connection cache for the pipeline's life
     rules::LiveRules m_alert_rules;
 };

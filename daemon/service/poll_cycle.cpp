@@ -23,7 +23,7 @@ constexpr int k_max_discovery_hops = 2;
 } // namespace
 
 PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-                     fetch::Fetcher& fetcher, Metrics* metrics, store::Spool* spool)
+                     fetch::Fetcher& fetcher, base::Metrics* metrics, store::Spool* spool)
     : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics),
       m_spool(spool) {}
 

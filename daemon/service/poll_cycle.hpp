@@ -36,7 +36,8 @@ public:
     // `metrics` and `spool` may be null. With a spool, a poll that cannot be stored because
     // the database went away is kept there, to be stored when it returns.
     PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-              fetch::Fetcher& fetcher, Metrics* metrics = nullptr, store::Spool* spool = nullptr);
+              fetch::Fetcher& fetcher, base::Metrics* metrics = nullptr,
+              store::Spool* spool = nullptr);
 
     // Store on these connections, in parallel with fetching and with each other (one thread
     // each, fed through a bounded queue), instead of on the main store in the fetch loop.
@@ -88,7 +89,7 @@ private:
     store::Store& m_store;
     const tag::Tagger& m_tagger;
     fetch::Fetcher& m_fetcher;
-    Metrics* m_metrics;
+    base::Metrics* m_metrics;
     store::Spool* m_spool;
     std::vector<store::Store*> m_writers;
     std::mutex m_report_mutex;

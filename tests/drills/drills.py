@@ -47,6 +47,36 @@ def free_port():
         return probe.getsockname()[1]
 
 
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that logs nothing and answers with a whole body."""
+
+    def send_body(self, body, content_type, status=200):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A server whose clients may hang up on it: that is what the drills want."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass
+
+
+def serve(handler, port=0):
+    """Starts `handler` on 127.0.0.1 (a free port unless given) in a thread; the server."""
+    server = QuietServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 class Postgres:
     """A private cluster on a unix socket, run through scripts/lib/pg.sh (as postgres when
     root), so that a drill may stop and start it."""
@@ -103,25 +133,17 @@ class Newsroom:
         self.lock = threading.Lock()
         newsroom = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 feed = int(self.path.rsplit("/", 1)[-1])
                 with newsroom.lock:
                     newsroom.requests.append((feed, self.headers.get("User-Agent"),
                                               time.monotonic()))
-                body = newsroom.feed_xml(feed).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_body(newsroom.feed_xml(feed).encode(),
+                               "application/rss+xml; charset=utf-8")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def visible(self):
         return min(self.items, 1 + int((time.monotonic() - self.start) / self.every))
@@ -166,19 +188,14 @@ class Receiver:
     def up(self):
         receiver = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     receiver.deliveries.append(self.headers.get("X-Newsmon-Delivery"))
-                self.send_response(200)
-                self.end_headers()
+                self.send_body(b"", "text/plain")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler, self.port)
 
     def down(self):
         if self.server:
@@ -387,15 +404,6 @@ def drill_reload(args, workdir, parts):
     daemon.stop_cleanly()
 
 
-class QuietServer(http.server.ThreadingHTTPServer):
-    """A server whose clients may hang up on it: that is what the drill wants."""
-
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass
-
-
 class Hostile:
     """Servers that misbehave, on 127.0.0.1: each path one way of failing."""
 
@@ -404,7 +412,7 @@ class Hostile:
         self.bomb = self._gzip_bomb()
         hostile = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):
@@ -467,12 +475,8 @@ class Hostile:
                     self.send_header(name, value)
                 self.end_headers()
 
-            def log_message(self, *args):
-                pass
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.tls_port = self._tls_server(workdir, Handler)
 
     @staticmethod
@@ -728,31 +732,21 @@ class DeepPage:
                 "".join(f"<{tags[i % len(tags)]}>x" for i in range(20000)) +
                 "</body></html>").encode()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 if self.path == "/feed":
-                    body, kind = deep.feed_xml().encode(), "application/rss+xml"
+                    self.send_body(deep.feed_xml().encode(), "application/rss+xml")
                 elif self.path == "/hang":
                     with deep.lock:
                         deep.hang_requests += 1
                     deep.release.wait(60)
-                    return
                 else:
                     with deep.lock:
                         deep.page_requests += 1
-                    body, kind = page, "text/html; charset=utf-8"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                    self.send_body(page, "text/html; charset=utf-8")
 
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def feed_xml(self):
         items = [("deep-1", "page")] + ([("hang-1", "hang")] if self.with_hang else [])

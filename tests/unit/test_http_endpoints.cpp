@@ -75,7 +75,7 @@ protected:
         ASSERT_TRUE(started) << started.error();
         endpoints = std::move(*started);
     }
-    Metrics metrics;
+    newsmon::base::Metrics metrics;
     std::unique_ptr<HttpEndpoints> endpoints;
 };
 
