@@ -70,6 +70,18 @@ protected:
             count += entry.path().extension() == ".json" ? 1U : 0U;
         return count;
     }
+    // /feed, whose answer (three items, ETag "v1") waits until `release` is set: a poll in
+    // flight, for as long as the test needs (10 s at most).
+    HttpTestServer::Endpoint feed_answering_when(std::atomic<bool>& release) {
+        return server.serve("/feed", [&release](const httplib::Request&) {
+            for (int i = 0; i < 400 && !release; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds{25});
+            return Response{200,
+                            testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
+                            "application/rss+xml",
+                            {{"ETag", "\"v1\""}}};
+        });
+    }
     // Stops (false) or allows (true) connections to the test database, cutting existing ones.
     void set_database_reachable(bool reachable) {
         pqxx::connection admin{testkit::admin_database_url()};
@@ -228,14 +240,7 @@ TEST_F(DaemonTest, HealthzNeverShowsTheDatabasePassword) {
 
 TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsReturn) {
     std::atomic<bool> release{false};
-    auto endpoint = server.serve("/feed", [&](const httplib::Request&) {
-        for (int i = 0; i < 400 && !release; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds{25});
-        return Response{200,
-                        testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
-                        "application/rss+xml",
-                        {{"ETag", "\"v1\""}}};
-    });
+    auto endpoint = feed_answering_when(release);
     write_config(feed("Agency", "/feed", "1h"));
     DaemonThread daemon(m_path);
     ASSERT_TRUE(eventually([&] { return server.request_count("/feed") == 1; }));
@@ -254,14 +259,7 @@ TEST_F(DaemonTest, APollInFlightWhenTheDatabaseGoesIsSpooledAndStoredOnceOnItsRe
 TEST_F(DaemonTest, APollThatNeitherTheDatabaseNorTheSpoolCanTakeIsLostButNotTheDaemon) {
     LogCapture log;
     std::atomic<bool> release{false};
-    auto endpoint = server.serve("/feed", [&](const httplib::Request&) {
-        for (int i = 0; i < 400 && !release; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds{25});
-        return Response{200,
-                        testkit::read_fixture("feeds/rss20/items_without_guid.xml"),
-                        "application/rss+xml",
-                        {}};
-    });
+    auto endpoint = feed_answering_when(release);
     write_config(feed("Agency", "/feed", "1h"));
     DaemonThread daemon(m_path);
     ASSERT_TRUE(eventually([&] { return server.request_count("/feed") == 1; }));
