@@ -62,41 +62,56 @@ std::vector<std::string> class_tokens(const GumboNode* node) {
     return tokens;
 }
 
-// Class and id words of blocks that are never the story. The strong ones are boilerplate
-// whatever else the element's classes say ("entry-meta", "post-comments"); the weak ones
-// only when no class word speaks for the story ("article-header" stays).
-enum class Boilerplate { none, weak, strong };
+// Class and id words of blocks that are never the story. The strong ones speak against a block
+// whatever else its classes say ("entry-meta", "post-comments"); the weak ones only when no
+// class word speaks for the story ("article-header" stays). Comment words alone are a verdict:
+// readers' comments may outweigh the story they follow.
+enum class Boilerplate { none, weak, strong, comments };
 
-Boilerplate boilerplate_class(const GumboNode* node) {
+Boilerplate word_kind(const std::string& token) {
+    static const std::unordered_set<std::string> k_comments = {"comment", "comments", "disqus"};
     static const std::unordered_set<std::string> k_strong = {
-        "comment",    "comments",    "share",       "sharing",       "social",    "sidebar",
-        "breadcrumb", "breadcrumbs", "cookie",      "cookies",       "consent",   "gdpr",
-        "newsletter", "subscribe",   "advert",      "advertisement", "adv",       "ad",
-        "ads",        "adsense",     "banner",      "promo",         "sponsored", "related",
-        "popular",    "trending",    "recommended", "readalso",      "seealso",   "outbrain",
-        "taboola",    "disqus",      "widget",      "byline",        "meta",      "tags",
-        "tagcloud",   "pagination",  "pager",       "login",         "signup",    "modal",
-        "popup",      "rating",      "toolbar"};
+        "share",       "sharing",       "social",    "sidebar",  "breadcrumb", "breadcrumbs",
+        "cookie",      "cookies",       "consent",   "gdpr",     "newsletter", "subscribe",
+        "advert",      "advertisement", "adv",       "ad",       "ads",        "adsense",
+        "banner",      "promo",         "sponsored", "related",  "popular",    "trending",
+        "recommended", "readalso",      "seealso",   "outbrain", "taboola",    "widget",
+        "byline",      "meta",          "tags",      "tagcloud", "pagination", "pager",
+        "login",       "signup",        "modal",     "popup",    "rating",     "toolbar"};
     static const std::unordered_set<std::string> k_weak = {
         "latest", "copyright",  "footer",   "menu",   "nav",
         "navbar", "navigation", "masthead", "topbar", "header"};
-    auto tokens = class_tokens(node);
+    if (k_comments.contains(token))
+        return Boilerplate::comments;
+    if (k_strong.contains(token))
+        return Boilerplate::strong;
+    return k_weak.contains(token) ? Boilerplate::weak : Boilerplate::none;
+}
+
+Boilerplate boilerplate_class(const std::vector<std::string>& tokens) {
     Boilerplate found = Boilerplate::none;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         bool also = i + 1 < tokens.size() && (tokens[i] == "read" || tokens[i] == "see") &&
                     tokens[i + 1] == "also";
-        if (k_strong.contains(tokens[i]) || also)
-            return Boilerplate::strong;
-        if (k_weak.contains(tokens[i]))
-            found = Boilerplate::weak;
+        Boilerplate kind = also ? Boilerplate::strong : word_kind(tokens[i]);
+        if (kind == Boilerplate::comments)
+            return kind;
+        found = std::max(found, kind);
     }
     return found;
 }
 
-bool has_story_class(const GumboNode* node) {
+// The share of a block's class and id words that speak against it, 0 to 1.
+double boilerplate_share(const std::vector<std::string>& tokens) {
+    auto against = std::count_if(tokens.begin(), tokens.end(), [](const std::string& token) {
+        return word_kind(token) != Boilerplate::none;
+    });
+    return tokens.empty() ? 0.0 : static_cast<double>(against) / static_cast<double>(tokens.size());
+}
+
+bool has_story_class(const GumboNode* node, const std::vector<std::string>& tokens) {
     static const std::unordered_set<std::string> k_story = {
         "article", "content", "story", "body", "text", "entry", "post", "main", "news"};
-    auto tokens = class_tokens(node);
     return html::attribute(node, "itemprop") == "articleBody" ||
            std::any_of(tokens.begin(), tokens.end(),
                        [](const std::string& token) { return k_story.contains(token); });
@@ -192,42 +207,100 @@ private:
         });
     }
 
-    bool is_boilerplate(const GumboNode* node) const {
+    // What a node's tag, role, visibility and class words say of it: boilerplate to leave out,
+    // part of the page, or boilerplate unless it holds most of the page's prose (a class word
+    // on a wrapper, "l-sidebar-fixed l-article-body-segment", or a form around the whole page).
+    enum class Verdict { keep, leave_out, weigh };
+
+    Verdict judge(const GumboNode* node) const {
         if (!html::is_element(node))
-            return false;
+            return Verdict::keep;
         GumboTag tag = node->v.element.tag;
         if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY)
-            return false;
+            return Verdict::keep;
         if (html::is_invisible(node))
-            return true;
+            return Verdict::leave_out;
         if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER ||
             tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_MENU)
-            return !m_holds_headline.contains(node) || tag == GUMBO_TAG_NAV;
+            return !m_holds_headline.contains(node) || tag == GUMBO_TAG_NAV ? Verdict::leave_out
+                                                                            : Verdict::keep;
         static const std::array<std::string_view, 7> k_roles = {
             "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"};
         auto role = html::attribute(node, "role");
         if (std::find(k_roles.begin(), k_roles.end(), role) != k_roles.end())
-            return true;
+            return Verdict::leave_out;
         if (!html::attribute(node, "hidden").empty() ||
             html::attribute(node, "aria-hidden") == "true")
-            return true;
+            return Verdict::leave_out;
         auto style = html::attribute(node, "style");
         if (style.find("display:none") != std::string_view::npos ||
             style.find("display: none") != std::string_view::npos)
-            return true;
+            return Verdict::leave_out;
         if (m_holds_headline.contains(node))
-            return false;
-        Boilerplate kind = boilerplate_class(node);
-        return kind == Boilerplate::strong || (kind == Boilerplate::weak && !has_story_class(node));
+            return Verdict::keep;
+        auto tokens = class_tokens(node);
+        switch (boilerplate_class(tokens)) {
+        case Boilerplate::comments:
+            return Verdict::leave_out;
+        case Boilerplate::strong:
+            return Verdict::weigh;
+        case Boilerplate::weak:
+            return has_story_class(node, tokens) ? Verdict::keep : Verdict::weigh;
+        case Boilerplate::none:
+            break;
+        }
+        return Verdict::keep;
     }
 
+    // Leaves out what `judge` calls boilerplate, and the blocks it weighs that hold less than
+    // half of the page's prose (text outside links, boilerplate excluded). One walk in document
+    // order; the prose is summed from the last node back to the first.
     void mark_boilerplate(const GumboNode* root) {
-        html::walk(root, [&](const GumboNode* node) {
-            if (!is_boilerplate(node))
-                return true;
-            m_removed.insert(node);
-            return false;
-        });
+        constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+        struct Seen {
+            const GumboNode* node;
+            std::size_t parent; // index in `seen`
+            std::size_t prose;
+            bool weighed;
+        };
+        struct Pending {
+            const GumboNode* node;
+            std::size_t parent;
+            bool in_link;
+        };
+        std::vector<Seen> seen;
+        std::vector<Pending> pending{{root, k_none, false}};
+        while (!pending.empty()) {
+            Pending at = pending.back();
+            pending.pop_back();
+            const GumboNode* node = at.node;
+            if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+                if (!at.in_link && at.parent != k_none)
+                    seen[at.parent].prose += count_characters(html::trim(node->v.text.text));
+                continue;
+            }
+            if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)
+                continue;
+            Verdict verdict = judge(node);
+            if (verdict == Verdict::leave_out) {
+                m_removed.insert(node);
+                continue;
+            }
+            seen.push_back({node, at.parent, 0, verdict == Verdict::weigh});
+            std::size_t index = seen.size() - 1;
+            bool in_link = at.in_link || html::is_tag(node, GUMBO_TAG_A);
+            const GumboVector* children = html::children_of(node);
+            for (unsigned i = children ? children->length : 0; i-- > 0;)
+                pending.push_back(
+                    {static_cast<const GumboNode*>(children->data[i]), index, in_link});
+        }
+        for (std::size_t i = seen.size(); i-- > 1;)
+            if (seen[i].parent != k_none)
+                seen[seen[i].parent].prose += seen[i].prose;
+        std::size_t page_prose = seen.empty() ? 0 : seen.front().prose;
+        for (const Seen& each : seen)
+            if (each.weighed && each.prose * 2 <= page_prose)
+                m_removed.insert(each.node);
     }
 
     bool removed(const GumboNode* node) const { return m_removed.contains(node); }
@@ -331,10 +404,14 @@ private:
         const GumboNode* best = nullptr;
         double best_score = 0;
         for (const auto& [node, points] : m_scores) {
-            double weight = has_story_class(node) ? 25.0 : 0.0;
+            auto tokens = class_tokens(node);
+            double weight = has_story_class(node, tokens) ? 25.0 : 0.0;
             if (html::is_tag(node, GUMBO_TAG_ARTICLE) || html::is_tag(node, GUMBO_TAG_MAIN))
                 weight += 10.0;
-            double final_score = (points + weight) * (1.0 - link_density(node));
+            // A boilerplate word among the classes of a block kept for its prose weighs
+            // against it in proportion.
+            double final_score = (points + weight) * (1.0 - link_density(node)) *
+                                 (1.0 - 0.5 * boilerplate_share(tokens));
             m_final[node] = final_score;
             // Ties go to the node that comes first in the page, whatever the map's order.
             if (!best || final_score > best_score ||
