@@ -218,6 +218,8 @@ private:
         GumboTag tag = node->v.element.tag;
         if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY)
             return Verdict::keep;
+        if (tag == GUMBO_TAG_FORM)
+            return Verdict::weigh; // a search box, or ASP.NET's form around the whole page
         if (html::is_invisible(node))
             return Verdict::leave_out;
         if (tag == GUMBO_TAG_NAV || tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER ||
