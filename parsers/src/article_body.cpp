@@ -385,20 +385,49 @@ private:
     }
 
     void score_block(const GumboNode* node) {
-        if (html::is_element(node) && is_text_block(node)) {
+        if (!html::is_element(node))
+            return;
+        if (is_text_block(node)) {
             std::string text;
             append_visible_text(node, text);
-            std::size_t length = count_characters(text);
-            if (length >= 25) {
-                double points = 1.0 + static_cast<double>(count_commas(text)) +
-                                std::min(static_cast<double>(length) / 100.0, 3.0);
-                const GumboNode* up = node->parent;
-                for (int level = 1; up && level <= 3; ++level, up = up->parent) {
-                    if (up->type != GUMBO_NODE_ELEMENT)
-                        break;
-                    m_scores[up] += points / (level == 1 ? 1.0 : level == 2 ? 2.0 : 3.0);
+            credit(node->parent, text);
+        } else {
+            score_loose_text(node);
+        }
+    }
+
+    // Runs of bare text and inline elements in a container that also has block children (text
+    // beside an image wrapper or a spacer <div>, lines split by <br>) score it as paragraphs do.
+    void score_loose_text(const GumboNode* node) {
+        std::string run;
+        for (const GumboNode* child : children_of(node)) {
+            if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {
+                html::append_collapsed(child->v.text.text, run);
+            } else if (html::is_element(child) && !removed(child)) {
+                GumboTag tag = child->v.element.tag;
+                if (tag == GUMBO_TAG_BR || is_block_tag(tag)) {
+                    credit(node, run);
+                    run.clear();
+                } else {
+                    append_visible_text(child, run);
                 }
             }
+        }
+        credit(node, run);
+    }
+
+    // A paragraph's points to its container and the two above it, by length and commas.
+    void credit(const GumboNode* container, const std::string& text) {
+        std::size_t length = count_characters(text);
+        if (length < 25)
+            return;
+        double points = 1.0 + static_cast<double>(count_commas(text)) +
+                        std::min(static_cast<double>(length) / 100.0, 3.0);
+        const GumboNode* up = container;
+        for (int level = 1; up && level <= 3; ++level, up = up->parent) {
+            if (up->type != GUMBO_NODE_ELEMENT)
+                break;
+            m_scores[up] += points / (level == 1 ? 1.0 : level == 2 ? 2.0 : 3.0);
         }
     }
 
@@ -490,6 +519,8 @@ private:
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA ||
             node->type == GUMBO_NODE_WHITESPACE) {
             html::append_collapsed(node->v.text.text, m_pending.text);
+            if (node->type != GUMBO_NODE_WHITESPACE && !html::trim(node->v.text.text).empty())
+                m_previous_break = false; // "one<br>two<br>three" is one paragraph
             if (m_in_link > 0)
                 m_pending.link_chars += count_characters(html::trim(node->v.text.text));
             return std::nullopt;
