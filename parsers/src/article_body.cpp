@@ -179,16 +179,7 @@ public:
         Body body;
         if (!best)
             return body;
-        const GumboNode* parent = best->parent;
-        double threshold = std::max(10.0, m_final.at(best) * 0.2);
-        std::vector<const GumboNode*> chosen;
-        if (!parent)
-            chosen.push_back(best);
-        else
-            for (const GumboNode* sibling : children_of(parent))
-                if (sibling == best || worthy_sibling(sibling, threshold))
-                    chosen.push_back(sibling);
-        for (const GumboNode* node : chosen)
+        for (const GumboNode* node : story_containers(best))
             emit(node, Block::Kind::paragraph, body);
         flush(body, Block::Kind::paragraph);
         return body;
@@ -453,6 +444,48 @@ private:
             }
         }
         return best;
+    }
+
+    // The best container, its siblings that score close to it (a body split by an ad), and the
+    // containers of the same story near it: those with the same tag and classes as the best one
+    // under its parent's parent's parent ("article__chunk" blocks each in a wrapper of its own,
+    // several "articleBodyText" blocks between ads). In document order.
+    std::vector<const GumboNode*> story_containers(const GumboNode* best) {
+        const GumboNode* parent = best->parent;
+        if (!parent || !html::is_element(parent))
+            return {best};
+        double threshold = std::max(10.0, m_final.at(best) * 0.2);
+        NodeSet chosen;
+        for (const GumboNode* sibling : children_of(parent))
+            if (sibling == best || worthy_sibling(sibling, threshold))
+                chosen.insert(sibling);
+        const GumboNode* scope = parent;
+        for (int level = 0; level < 2 && html::is_element(scope->parent) &&
+                            !html::is_tag(scope->parent, GUMBO_TAG_BODY) &&
+                            !html::is_tag(scope->parent, GUMBO_TAG_HTML);
+             ++level)
+            scope = scope->parent;
+        auto classes = html::attribute(best, "class");
+        std::vector<const GumboNode*> ordered;
+        html::walk(scope, [&](const GumboNode* node) {
+            if (node == scope)
+                return true;
+            if (!html::is_element(node) || removed(node))
+                return false;
+            if (chosen.contains(node) ||
+                (!classes.empty() && node->v.element.tag == best->v.element.tag &&
+                 html::attribute(node, "class") == classes && same_story_part(node))) {
+                ordered.push_back(node);
+                return false;
+            }
+            return true;
+        });
+        return ordered;
+    }
+
+    // Text enough to be part of a story, and few links.
+    bool same_story_part(const GumboNode* node) {
+        return measure(node).characters >= 25 && link_density(node) < 0.33;
     }
 
     bool worthy_sibling(const GumboNode* node, double threshold) {
