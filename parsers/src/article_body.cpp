@@ -77,7 +77,8 @@ Boilerplate word_kind(const std::string& token) {
         "banner",      "promo",         "sponsored", "related",  "popular",    "trending",
         "recommended", "readalso",      "seealso",   "outbrain", "taboola",    "widget",
         "byline",      "meta",          "tags",      "tagcloud", "pagination", "pager",
-        "login",       "signup",        "modal",     "popup",    "rating",     "toolbar"};
+        "login",       "signup",        "modal",     "popup",    "rating",     "toolbar",
+        "caption",     "credit",        "credits"};
     static const std::unordered_set<std::string> k_weak = {
         "latest", "copyright",  "footer",   "menu",   "nav",
         "navbar", "navigation", "masthead", "topbar", "header"};
@@ -179,17 +180,36 @@ public:
         Body body;
         if (!best)
             return body;
-        for (const GumboNode* node : story_containers(best))
+        auto containers = story_containers(best);
+        for (const GumboNode* node : containers)
+            leave_out_headline_wrapper(node);
+        for (const GumboNode* node : containers)
             emit(node, Block::Kind::paragraph, body);
         flush(body, Block::Kind::paragraph);
         return body;
     }
 
 private:
+    // In a container that holds the headline, the block around it (headline, dek, byline, date:
+    // the article's header) is not the story, unless it holds a good part of the text. A
+    // standfirst beside the headline in the container itself stays.
+    void leave_out_headline_wrapper(const GumboNode* container) {
+        if (!m_headline || !m_holds_headline.contains(container))
+            return;
+        const GumboNode* wrapper = m_headline;
+        while (wrapper->parent && wrapper->parent != container)
+            wrapper = wrapper->parent;
+        if (wrapper != m_headline && wrapper->parent == container &&
+            measure(wrapper).characters * 3 < measure(container).characters)
+            m_removed.insert(wrapper);
+    }
+
     // Containers of the page's <h1> hold the story, whatever their classes say ("has-sidebar").
     // The walk up stops at a container already marked, whose own containers are marked too.
     void mark_headline_ancestors(const GumboNode* root) {
         html::walk(root, [&](const GumboNode* node) {
+            if (html::is_tag(node, GUMBO_TAG_H1) && !m_headline)
+                m_headline = node;
             if (html::is_tag(node, GUMBO_TAG_H1))
                 for (const GumboNode* up = node->parent; up && m_holds_headline.insert(up).second;
                      up = up->parent) {
@@ -609,6 +629,7 @@ private:
     }
 
     const GumboNode* m_root;
+    const GumboNode* m_headline = nullptr; // the page's first <h1>
     NodeSet m_holds_headline;
     NodeSet m_removed;
     std::unordered_map<const GumboNode*, Measure> m_measures;

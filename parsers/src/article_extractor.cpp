@@ -51,12 +51,62 @@ std::size_t characters(std::string_view text) {
     }));
 }
 
+bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](std::string_view prefix) { return text.starts_with(prefix); });
+}
+
+// "Photo: Maria Gonzalez", "Image: Example Studio": a picture's credit line.
+bool is_credit(std::string_view text) {
+    return characters(text) <= 120 &&
+           starts_with_any(text, {"Photo:", "Photos:", "Photo by ", "Photograph:", "Image:",
+                                  "Picture:", "Credit:", "Фото:", "Фото ", "Foto:", "Şəkil:"});
+}
+
+// "Updated November 23, 2025 at 4:12 p.m.", "Обновлено 14.11.2025": when the page changed.
+bool is_update_line(std::string_view text) {
+    return characters(text) <= 100 &&
+           starts_with_any(text, {"Updated", "Last updated", "UPDATED", "Обновлено", "Yenilənib",
+                                  "Güncelleme", "Güncellendi"}) &&
+           std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The names in a byline, "By John Smith" or "By Jane Doe and John Smith"; empty when the text
+// is not one.
+std::string byline_author(std::string_view text) {
+    if (characters(text) > 60 || !(text.starts_with("By ") || text.starts_with("by ")))
+        return {};
+    std::string_view names = html::trim(text.substr(3));
+    WordList words;
+    split_words(names, words);
+    if (words.words.empty() || words.words.size() > 8)
+        return {};
+    for (const auto& word : words.words) {
+        std::string_view each =
+            names.substr(word.source_begin, word.source_end - word.source_begin);
+        auto first = static_cast<unsigned char>(each.front());
+        bool capitalised = (first >= 'A' && first <= 'Z') || first >= 0x80;
+        if (!capitalised && each != "and")
+            return {};
+    }
+    return std::string(names);
+}
+
 // Keeps the story's blocks: drops the headline repeated, the date line (its date is kept when
-// the page gave none), "read also" links, link lists and the copyright line.
+// the page gave none), "read also" links, link lists, the copyright line, picture credits,
+// "Updated …" lines and the byline (its names are the author when the page gave none).
 std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& title,
-                                std::optional<std::chrono::sys_seconds>& published) {
+                                std::optional<std::chrono::sys_seconds>& published,
+                                std::string& author) {
     std::vector<Block> kept;
     for (auto& block : blocks) {
+        if (auto names = byline_author(block.text); !names.empty()) {
+            if (author.empty())
+                author = std::move(names);
+            continue;
+        }
+        if (is_credit(block.text) || is_update_line(block.text))
+            continue;
         // The headline repeated, alone or with the date after it as old sites set it.
         if (!title.empty() && block.text.starts_with(title)) {
             auto rest = html::trim(std::string_view(block.text).substr(title.size()));
@@ -164,7 +214,7 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     out.title = metadata.title;
     out.author = metadata.author;
     out.published = metadata.published;
-    auto blocks = story_blocks(std::move(body.blocks), metadata.title, out.published);
+    auto blocks = story_blocks(std::move(body.blocks), metadata.title, out.published, out.author);
     if (blocks.empty() && metadata.title.empty())
         return tl::unexpected(ExtractError{"no text in the page"});
     if (blocks.empty())
