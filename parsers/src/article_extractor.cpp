@@ -160,6 +160,39 @@ std::string absolute(const std::string& base, const std::string& url) {
     return is_absolute_url(resolved) && is_web_link(resolved) ? resolved : std::string();
 }
 
+// Whether a Content-Type says plain text ("text/plain; charset=utf-8").
+bool is_plain_text(std::string_view content_type) {
+    std::string type(html::trim(content_type.substr(0, content_type.find(';'))));
+    for (auto& c : type)
+        c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    return type == "text/plain";
+}
+
+// A plain-text response as blocks: paragraphs are separated by blank lines.
+std::vector<Block> plain_text_blocks(std::string_view text) {
+    std::vector<Block> blocks;
+    std::string paragraph;
+    auto finish = [&] {
+        if (!html::trim(paragraph).empty())
+            blocks.push_back({Block::Kind::paragraph, std::string(html::trim(paragraph)), 0});
+        paragraph.clear();
+    };
+    while (!text.empty()) {
+        std::size_t end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+        if (html::trim(line).empty()) {
+            finish();
+        } else {
+            if (!paragraph.empty())
+                paragraph += ' ';
+            html::append_collapsed(line, paragraph);
+        }
+    }
+    finish();
+    return blocks;
+}
+
 } // namespace
 
 std::optional<std::string> html_declared_charset(std::string_view bytes) {
@@ -202,6 +235,14 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     ExtractedArticle out;
     out.encoding = decoded.encoding;
     out.warnings = std::move(decoded.warnings);
+    if (is_plain_text(options.content_type)) {
+        auto blocks = plain_text_blocks(decoded.utf8);
+        if (blocks.empty())
+            return tl::unexpected(ExtractError{"no text in the page"});
+        out.content_text = as_text(blocks);
+        out.content_html = as_html(blocks);
+        return out;
+    }
     if (html::nests_deeper_than(decoded.utf8, options.max_depth))
         return tl::unexpected(ExtractError{"elements nest deeper than the limit of " +
                                            std::to_string(options.max_depth) +
@@ -215,6 +256,10 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     out.author = metadata.author;
     out.published = metadata.published;
     auto blocks = story_blocks(std::move(body.blocks), metadata.title, out.published, out.author);
+    // Headings alone (the section titles of a sitemap) are no story.
+    if (std::all_of(blocks.begin(), blocks.end(),
+                    [](const Block& block) { return block.kind == Block::Kind::heading; }))
+        blocks.clear();
     if (blocks.empty() && metadata.title.empty())
         return tl::unexpected(ExtractError{"no text in the page"});
     if (blocks.empty())
