@@ -48,7 +48,14 @@ std::vector<std::string> class_tokens(const GumboNode* node) {
     std::vector<std::string> tokens;
     for (const char* name : {"class", "id"}) {
         std::string token;
+        char previous = 0;
         for (char c : html::attribute(node, name)) {
+            bool camel_hump = c >= 'A' && c <= 'Z' && previous >= 'a' && previous <= 'z';
+            previous = c;
+            if (camel_hump && !token.empty()) { // "commentsPanel", "articleBodyText"
+                tokens.push_back(std::move(token));
+                token.clear();
+            }
             if (std::isalnum(static_cast<unsigned char>(c))) {
                 token += ascii_lower(c);
             } else if (!token.empty()) {
@@ -71,20 +78,26 @@ enum class Boilerplate { none, weak, strong, comments };
 Boilerplate word_kind(const std::string& token) {
     static const std::unordered_set<std::string> k_comments = {"comment", "comments", "disqus"};
     static const std::unordered_set<std::string> k_strong = {
-        "share",       "sharing",       "social",    "sidebar",  "breadcrumb", "breadcrumbs",
-        "cookie",      "cookies",       "consent",   "gdpr",     "newsletter", "subscribe",
-        "advert",      "advertisement", "adv",       "ad",       "ads",        "adsense",
-        "banner",      "promo",         "sponsored", "related",  "popular",    "trending",
-        "recommended", "readalso",      "seealso",   "outbrain", "taboola",    "widget",
-        "byline",      "meta",          "tags",      "tagcloud", "pagination", "pager",
-        "login",       "signup",        "modal",     "popup",    "rating",     "toolbar",
-        "caption",     "credit",        "credits"};
+        "share",       "sharing",       "social",    "sidebar",   "breadcrumb", "breadcrumbs",
+        "cookie",      "cookies",       "consent",   "gdpr",      "newsletter", "subscribe",
+        "advert",      "advertisement", "adv",       "ad",        "ads",        "adsense",
+        "banner",      "promo",         "sponsored", "related",   "popular",    "trending",
+        "recommended", "readalso",      "seealso",   "outbrain",  "taboola",    "widget",
+        "byline",      "meta",          "tags",      "tagcloud",  "pagination", "pager",
+        "login",       "signup",        "modal",     "popup",     "rating",     "toolbar",
+        "caption",     "credit",        "credits",   "pullquote", "pull"};
     static const std::unordered_set<std::string> k_weak = {
         "latest", "copyright",  "footer",   "menu",   "nav",
         "navbar", "navigation", "masthead", "topbar", "header"};
+    // Words that begin a longer one say the same ("relatedposts", "sharedaddy", "sidebarleft").
+    static const std::array<std::string_view, 11> k_prefixes = {
+        "related",   "sidebar",   "breadcrumb", "newsletter", "advert", "sponsor",
+        "recommend", "pullquote", "social",     "share",      "caption"};
     if (k_comments.contains(token))
         return Boilerplate::comments;
-    if (k_strong.contains(token))
+    if (k_strong.contains(token) ||
+        std::any_of(k_prefixes.begin(), k_prefixes.end(),
+                    [&](std::string_view prefix) { return token.starts_with(prefix); }))
         return Boilerplate::strong;
     return k_weak.contains(token) ? Boilerplate::weak : Boilerplate::none;
 }
@@ -221,7 +234,7 @@ private:
     // What a node's tag, role, visibility and class words say of it: boilerplate to leave out,
     // part of the page, or boilerplate unless it holds most of the page's prose (a class word
     // on a wrapper, "l-sidebar-fixed l-article-body-segment", or a form around the whole page).
-    enum class Verdict { keep, leave_out, weigh };
+    enum class Verdict { keep, leave_out, weigh, weigh_comments };
 
     Verdict judge(const GumboNode* node) const {
         if (!html::is_element(node))
@@ -249,12 +262,12 @@ private:
         if (style.find("display:none") != std::string_view::npos ||
             style.find("display: none") != std::string_view::npos)
             return Verdict::leave_out;
-        if (m_holds_headline.contains(node))
+        if (m_holds_headline.contains(node) || html::attribute(node, "itemprop") == "articleBody")
             return Verdict::keep;
         auto tokens = class_tokens(node);
         switch (boilerplate_class(tokens)) {
         case Boilerplate::comments:
-            return Verdict::leave_out;
+            return Verdict::weigh_comments;
         case Boilerplate::strong:
             return Verdict::weigh;
         case Boilerplate::weak:
@@ -265,16 +278,20 @@ private:
         return Verdict::keep;
     }
 
-    // Leaves out what `judge` calls boilerplate, and the blocks it weighs that hold less than
-    // half of the page's prose (text outside links, boilerplate excluded). One walk in document
-    // order; the prose is summed from the last node back to the first.
+    // Leaves out what `judge` calls boilerplate, and the blocks it weighs that hold less than a
+    // fifth of the page's prose (text outside links, boilerplate excluded): a wrapper with a
+    // boilerplate word holds the story, or one of its parts; a sidebar holds little of it. A
+    // block with a comment word goes unless it holds most of the prose and no comments of its
+    // own ("comment-free-zone"). One walk in document order; the prose is summed from the last
+    // node back to the first.
     void mark_boilerplate(const GumboNode* root) {
         constexpr std::size_t k_none = static_cast<std::size_t>(-1);
         struct Seen {
             const GumboNode* node;
             std::size_t parent; // index in `seen`
-            std::size_t prose;
-            bool weighed;
+            std::size_t prose = 0;
+            Verdict verdict;
+            bool holds_comments = false; // a block with a comment word under it
         };
         struct Pending {
             const GumboNode* node;
@@ -299,7 +316,7 @@ private:
                 m_removed.insert(node);
                 continue;
             }
-            seen.push_back({node, at.parent, 0, verdict == Verdict::weigh});
+            seen.push_back({node, at.parent, 0, verdict});
             std::size_t index = seen.size() - 1;
             bool in_link = at.in_link || html::is_tag(node, GUMBO_TAG_A);
             const GumboVector* children = html::children_of(node);
@@ -307,13 +324,20 @@ private:
                 pending.push_back(
                     {static_cast<const GumboNode*>(children->data[i]), index, in_link});
         }
-        for (std::size_t i = seen.size(); i-- > 1;)
-            if (seen[i].parent != k_none)
-                seen[seen[i].parent].prose += seen[i].prose;
+        for (std::size_t i = seen.size(); i-- > 1;) {
+            Seen& parent = seen[seen[i].parent];
+            parent.prose += seen[i].prose;
+            parent.holds_comments = parent.holds_comments || seen[i].holds_comments ||
+                                    seen[i].verdict == Verdict::weigh_comments;
+        }
         std::size_t page_prose = seen.empty() ? 0 : seen.front().prose;
-        for (const Seen& each : seen)
-            if (each.weighed && each.prose * 2 <= page_prose)
+        for (const Seen& each : seen) {
+            bool goes = (each.verdict == Verdict::weigh && each.prose * 5 < page_prose) ||
+                        (each.verdict == Verdict::weigh_comments &&
+                         (each.holds_comments || each.prose * 2 <= page_prose));
+            if (goes)
                 m_removed.insert(each.node);
+        }
     }
 
     bool removed(const GumboNode* node) const { return m_removed.contains(node); }
@@ -480,7 +504,7 @@ private:
             if (sibling == best || worthy_sibling(sibling, threshold))
                 chosen.insert(sibling);
         const GumboNode* scope = parent;
-        for (int level = 0; level < 2 && html::is_element(scope->parent) &&
+        for (int level = 0; level < 4 && html::is_element(scope->parent) &&
                             !html::is_tag(scope->parent, GUMBO_TAG_BODY) &&
                             !html::is_tag(scope->parent, GUMBO_TAG_HTML);
              ++level)
