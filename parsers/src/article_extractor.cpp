@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 
 #include "article_internal.hpp"
 #include "html_nesting.hpp"
@@ -56,11 +57,27 @@ bool starts_with_any(std::string_view text, std::initializer_list<std::string_vi
                        [&](std::string_view prefix) { return text.starts_with(prefix); });
 }
 
-// "Photo: Maria Gonzalez", "Image: Example Studio": a picture's credit line.
+bool has_digit(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "Photo: Maria Gonzalez", "Источник: Пенза-Инфо", or a caption that ends in its credit ("The
+// port at dawn. Photo: Port Authority"): a picture's or a story's credit line.
 bool is_credit(std::string_view text) {
-    return characters(text) <= 120 &&
-           starts_with_any(text, {"Photo:", "Photos:", "Photo by ", "Photograph:", "Image:",
-                                  "Picture:", "Credit:", "Фото:", "Фото ", "Foto:", "Şəkil:"});
+    static const std::array<std::string_view, 14> k_markers = {
+        "Photo:", "Photos:", "Photo by ", "Photograph:", "Image:",  "Picture:", "Credit:",
+        "Фото:",  "Foto:",   "Şəkil:",    "Источник:",   "Source:", "Mənbə:",   "Kaynak:"};
+    std::size_t length = characters(text);
+    if (length <= 120 && (starts_with_any(text, {"Фото ", "Фото "}) ||
+                          std::any_of(k_markers.begin(), k_markers.end(),
+                                      [&](std::string_view m) { return text.starts_with(m); })))
+        return true;
+    if (length > 250)
+        return false;
+    std::string_view tail = text.substr(text.size() > 90 ? text.size() - 90 : 0);
+    return std::any_of(k_markers.begin(), k_markers.begin() + 10, [&](std::string_view marker) {
+        return tail.find(marker) != std::string_view::npos;
+    });
 }
 
 // "Updated November 23, 2025 at 4:12 p.m.", "Обновлено 14.11.2025": when the page changed.
@@ -68,15 +85,56 @@ bool is_update_line(std::string_view text) {
     return characters(text) <= 100 &&
            starts_with_any(text, {"Updated", "Last updated", "UPDATED", "Обновлено", "Yenilənib",
                                   "Güncelleme", "Güncellendi"}) &&
-           std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+           has_digit(text);
 }
 
-// The names in a byline, "By John Smith" or "By Jane Doe and John Smith"; empty when the text
-// is not one.
+// A short line with a time or a date that is not a sentence: "By Jane Doe 20.11.2026 13:00
+// Print | Font size: A+ A-", the line under the headline.
+bool is_meta_line(std::string_view text) {
+    if (characters(text) > 100 || text.empty())
+        return false;
+    std::string_view last = text.substr(text.size() - 1);
+    if (last == "." || last == "!" || last == "?" || last == "\"" || text.ends_with("»") ||
+        text.ends_with("”"))
+        return false;
+    for (std::size_t i = 0; i + 4 < text.size() + 1; ++i) {
+        auto digit = [&](std::size_t at) {
+            return at < text.size() && text[at] >= '0' && text[at] <= '9';
+        };
+        bool time = digit(i) && i + 3 < text.size() && text[i + 1] == ':' && digit(i + 2) &&
+                    digit(i + 3) && (i == 0 || !digit(i - 1));
+        bool date = digit(i) && digit(i + 1) && i + 5 < text.size() && text[i + 2] == '.' &&
+                    digit(i + 3) && digit(i + 4) && text[i + 5] == '.';
+        if (time || date)
+            return true;
+    }
+    return false;
+}
+
+// "Sayfa 1 / 2", "Pages: 1 2 3": a short line mostly of numbers.
+bool is_page_numbers(std::string_view text) {
+    WordList words;
+    split_words(text.substr(0, std::min<std::size_t>(text.size(), 80)), words);
+    if (words.words.empty() || words.words.size() > 5)
+        return false;
+    auto numbers = std::count_if(words.words.begin(), words.words.end(), [&](const Word& word) {
+        return has_digit(text.substr(word.source_begin, word.source_end - word.source_begin));
+    });
+    return static_cast<std::size_t>(numbers) * 2 >= words.words.size();
+}
+
+// The names in a byline, "By John Smith", "Автор: Екатерина Соболева"; empty when the text is
+// not one.
 std::string byline_author(std::string_view text) {
-    if (characters(text) > 60 || !(text.starts_with("By ") || text.starts_with("by ")))
+    static const std::array<std::string_view, 8> k_prefixes = {
+        "By ", "by ", "Posted by ", "Автор:", "Автор ", "Müəllif:", "Yazar:", "Yazan:"};
+    if (characters(text) > 60)
         return {};
-    std::string_view names = html::trim(text.substr(3));
+    auto prefix = std::find_if(k_prefixes.begin(), k_prefixes.end(),
+                               [&](std::string_view each) { return text.starts_with(each); });
+    if (prefix == k_prefixes.end())
+        return {};
+    std::string_view names = html::trim(text.substr(prefix->size()));
     WordList words;
     split_words(names, words);
     if (words.words.empty() || words.words.size() > 8)
@@ -92,9 +150,51 @@ std::string byline_author(std::string_view text) {
     return std::string(names);
 }
 
+// Letters and digits only, ASCII lower-cased: what a pull quote shares with its paragraph.
+std::string letters_of(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80 || std::isalnum(byte))
+            out += byte >= 'A' && byte <= 'Z' ? static_cast<char>(byte + 32) : c;
+    }
+    return out;
+}
+
+// Pull quotes: blocks whose words stand in another block of the story as well.
+std::vector<Block> without_repeats(std::vector<Block> blocks) {
+    std::vector<std::string> letters;
+    for (const auto& block : blocks)
+        letters.push_back(letters_of(block.text));
+    std::vector<Block> kept;
+    for (std::size_t i = 0; i < blocks.size(); ++i) {
+        bool repeated = letters[i].size() >= 20 &&
+                        std::any_of(letters.begin(), letters.end(), [&](const std::string& other) {
+                            return other.size() > letters[i].size() &&
+                                   other.find(letters[i]) != std::string::npos;
+                        });
+        if (!repeated)
+            kept.push_back(std::move(blocks[i]));
+    }
+    return kept;
+}
+
+// A list of teasers, each cut short with an ellipsis: a section page, not a story.
+bool is_listing(const std::vector<Block>& blocks) {
+    std::size_t paragraphs = 0, teasers = 0;
+    for (const auto& block : blocks) {
+        if (block.kind != Block::Kind::paragraph)
+            continue;
+        ++paragraphs;
+        teasers += block.text.ends_with("…") || block.text.ends_with("...") ? 1U : 0U;
+    }
+    return teasers >= 3 && teasers * 2 >= paragraphs;
+}
+
 // Keeps the story's blocks: drops the headline repeated, the date line (its date is kept when
-// the page gave none), "read also" links, link lists, the copyright line, picture credits,
-// "Updated …" lines and the byline (its names are the author when the page gave none).
+// the page gave none), "read also" links, link lists, the copyright line, picture credits and
+// captions that end in one, "Updated …" lines, lines of a time or date that are not sentences,
+// page numbers, pull quotes and the byline (its names are the author when the page gave none).
 std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& title,
                                 std::optional<std::chrono::sys_seconds>& published,
                                 std::string& author) {
@@ -124,9 +224,14 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& ti
         bool link_list = block.link_chars * 2 > characters(block.text);
         if (link_list || is_read_also(block.text) || is_copyright(block.text))
             continue;
+        if (block.kind == Block::Kind::paragraph &&
+            (is_meta_line(block.text) || is_page_numbers(block.text)))
+            continue;
         kept.push_back(std::move(block));
     }
-    return kept;
+    if (is_listing(kept))
+        return {};
+    return without_repeats(std::move(kept));
 }
 
 std::string as_text(const std::vector<Block>& blocks) {
