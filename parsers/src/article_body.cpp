@@ -115,6 +115,16 @@ Boilerplate boilerplate_class(const std::vector<std::string>& tokens) {
     return found;
 }
 
+// The summary under a headline ("dek", "standfirst", "news-lead", "news-detail-preview"), not the
+// story.
+bool is_dek(const std::vector<std::string>& tokens) {
+    static const std::unordered_set<std::string> k_dek = {
+        "dek",     "deck",    "standfirst", "subtitle", "subheadline", "strapline",
+        "excerpt", "preview", "lead",       "summary",  "intro"};
+    return std::any_of(tokens.begin(), tokens.end(),
+                       [](const std::string& token) { return k_dek.contains(token); });
+}
+
 // The share of a block's class and id words that speak against it, 0 to 1.
 double boilerplate_share(const std::vector<std::string>& tokens) {
     auto against = std::count_if(tokens.begin(), tokens.end(), [](const std::string& token) {
@@ -129,6 +139,13 @@ bool has_story_class(const GumboNode* node, const std::vector<std::string>& toke
     return html::attribute(node, "itemprop") == "articleBody" ||
            std::any_of(tokens.begin(), tokens.end(),
                        [](const std::string& token) { return k_story.contains(token); });
+}
+
+bool is_credit_class(const GumboNode* node) {
+    auto tokens = class_tokens(node);
+    return std::any_of(tokens.begin(), tokens.end(), [](const std::string& token) {
+        return token.starts_with("caption") || token.starts_with("credit");
+    });
 }
 
 bool is_block_tag(GumboTag tag) {
@@ -197,7 +214,8 @@ public:
         for (const GumboNode* node : containers)
             leave_out_headline_wrapper(node);
         for (const GumboNode* node : containers)
-            emit(node, Block::Kind::paragraph, body);
+            if (node == best || !is_article_header(node, best))
+                emit(node, Block::Kind::paragraph, body);
         flush(body, Block::Kind::paragraph);
         return body;
     }
@@ -215,6 +233,13 @@ private:
         if (wrapper != m_headline && wrapper->parent == container &&
             measure(wrapper).characters * 3 < measure(container).characters)
             m_removed.insert(wrapper);
+    }
+
+    // A container beside the story that holds the headline and little text: the article's
+    // header (headline, dek, byline).
+    bool is_article_header(const GumboNode* node, const GumboNode* story) {
+        return m_headline && m_holds_headline.contains(node) &&
+               measure(node).characters * 3 < measure(story).characters;
     }
 
     // Containers of the page's <h1> hold the story, whatever their classes say ("has-sidebar").
@@ -262,9 +287,16 @@ private:
         if (style.find("display:none") != std::string_view::npos ||
             style.find("display: none") != std::string_view::npos)
             return Verdict::leave_out;
+        auto classes = html::attribute(node, "class");
+        for (std::string_view hidden :
+             {"visually-hidden", "visuallyhidden", "sr-only", "screen-reader", "element-invisible"})
+            if (classes.find(hidden) != std::string_view::npos)
+                return Verdict::leave_out; // labels for screen readers ("Image")
         if (m_holds_headline.contains(node) || html::attribute(node, "itemprop") == "articleBody")
             return Verdict::keep;
         auto tokens = class_tokens(node);
+        if (tag != GUMBO_TAG_P && is_dek(tokens))
+            return Verdict::weigh; // a paragraph of the story marked "lead" stays
         switch (boilerplate_class(tokens)) {
         case Boilerplate::comments:
             return Verdict::weigh_comments;
@@ -337,6 +369,8 @@ private:
                          (each.holds_comments || each.prose * 2 <= page_prose));
             if (goes)
                 m_removed.insert(each.node);
+            if (goes && is_credit_class(each.node))
+                m_credits.insert(each.node);
         }
     }
 
@@ -602,6 +636,8 @@ private:
                 m_pending.link_chars += count_characters(html::trim(node->v.text.text));
             return std::nullopt;
         }
+        if (m_credits.contains(node))
+            m_pending.caption = true;
         if (!html::is_element(node) || removed(node))
             return std::nullopt;
         GumboTag tag = node->v.element.tag;
@@ -648,7 +684,7 @@ private:
         m_previous_break = false;
         std::string text(html::trim(m_pending.text));
         if (!text.empty())
-            body.blocks.push_back({kind, std::move(text), m_pending.link_chars});
+            body.blocks.push_back({kind, std::move(text), m_pending.link_chars, m_pending.caption});
         m_pending = {};
     }
 
@@ -656,6 +692,7 @@ private:
     const GumboNode* m_headline = nullptr; // the page's first <h1>
     NodeSet m_holds_headline;
     NodeSet m_removed;
+    NodeSet m_credits; // captions and credits left out, which make the block around a caption
     std::unordered_map<const GumboNode*, Measure> m_measures;
     std::unordered_map<const GumboNode*, double> m_scores;
     std::unordered_map<const GumboNode*, double> m_final;

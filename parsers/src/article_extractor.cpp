@@ -205,7 +205,8 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& ti
                 author = std::move(names);
             continue;
         }
-        if (is_credit(block.text) || is_update_line(block.text))
+        if (is_credit(block.text) || is_update_line(block.text) ||
+            (block.caption && characters(block.text) <= 250))
             continue;
         // The headline repeated, alone or with the date after it as old sites set it.
         if (!title.empty() && block.text.starts_with(title)) {
@@ -279,7 +280,8 @@ std::vector<Block> plain_text_blocks(std::string_view text) {
     std::string paragraph;
     auto finish = [&] {
         if (!html::trim(paragraph).empty())
-            blocks.push_back({Block::Kind::paragraph, std::string(html::trim(paragraph)), 0});
+            blocks.push_back(
+                {Block::Kind::paragraph, std::string(html::trim(paragraph)), 0, false});
         paragraph.clear();
     };
     while (!text.empty()) {

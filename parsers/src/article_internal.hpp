@@ -15,6 +15,7 @@ struct Block {
     Kind kind = Kind::paragraph;
     std::string text;
     std::size_t link_chars = 0; // characters of text inside links
+    bool caption = false;       // held a credit or caption element, left out
 };
 
 struct Body {
