@@ -632,8 +632,11 @@ private:
             html::append_collapsed(node->v.text.text, m_pending.text);
             if (node->type != GUMBO_NODE_WHITESPACE && !html::trim(node->v.text.text).empty())
                 m_previous_break = false; // "one<br>two<br>three" is one paragraph
-            if (m_in_link > 0)
-                m_pending.link_chars += count_characters(html::trim(node->v.text.text));
+            if (m_in_link > 0 || m_in_emphasis > 0) {
+                std::size_t chars = count_characters(html::trim(node->v.text.text));
+                m_pending.link_chars += m_in_link > 0 ? chars : 0;
+                m_pending.emphasis_chars += m_in_emphasis > 0 ? chars : 0;
+            }
             return std::nullopt;
         }
         if (m_credits.contains(node))
@@ -658,11 +661,12 @@ private:
         m_previous_break = false;
         if (!is_block_tag(tag)) {
             m_in_link += tag == GUMBO_TAG_A ? 1 : 0;
+            m_in_emphasis += tag == GUMBO_TAG_I || tag == GUMBO_TAG_EM ? 1 : 0;
             return kind;
         }
         flush(body, kind);
-        if (tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 || tag == GUMBO_TAG_H4 ||
-            tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6)
+        if (tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
+            tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6)
             return Block::Kind::heading;
         if (tag == GUMBO_TAG_BLOCKQUOTE)
             return Block::Kind::quote;
@@ -674,9 +678,10 @@ private:
     // What an entered element adds after its children.
     void leave(const GumboNode* node, Block::Kind inner, Body& body) {
         GumboTag tag = node->v.element.tag;
-        if (!is_block_tag(tag))
+        if (!is_block_tag(tag)) {
             m_in_link -= tag == GUMBO_TAG_A ? 1 : 0;
-        else
+            m_in_emphasis -= tag == GUMBO_TAG_I || tag == GUMBO_TAG_EM ? 1 : 0;
+        } else
             flush(body, inner);
     }
 
@@ -684,7 +689,8 @@ private:
         m_previous_break = false;
         std::string text(html::trim(m_pending.text));
         if (!text.empty())
-            body.blocks.push_back({kind, std::move(text), m_pending.link_chars, m_pending.caption});
+            body.blocks.push_back({kind, std::move(text), m_pending.link_chars,
+                                   m_pending.emphasis_chars, m_pending.caption});
         m_pending = {};
     }
 
@@ -698,6 +704,7 @@ private:
     std::unordered_map<const GumboNode*, double> m_final;
     Block m_pending;
     int m_in_link = 0;
+    int m_in_emphasis = 0; // inside <i> or <em>
     bool m_previous_break = false;
 };
 

@@ -194,12 +194,18 @@ bool is_listing(const std::vector<Block>& blocks) {
 // Keeps the story's blocks: drops the headline repeated, the date line (its date is kept when
 // the page gave none), "read also" links, link lists, the copyright line, picture credits and
 // captions that end in one, "Updated …" lines, lines of a time or date that are not sentences,
-// page numbers, pull quotes and the byline (its names are the author when the page gave none).
-std::vector<Block> story_blocks(std::vector<Block> blocks, const std::string& title,
+// page numbers, pull quotes, the page's description set in italics (a dek) and the byline (its
+// names are the author when the page gave none).
+std::vector<Block> story_blocks(std::vector<Block> blocks, const article::Metadata& page,
                                 std::optional<std::chrono::sys_seconds>& published,
                                 std::string& author) {
+    const std::string& title = page.title;
     std::vector<Block> kept;
     for (auto& block : blocks) {
+        // The page's description set in italics above the story: its dek.
+        if (!page.description.empty() && block.text == page.description &&
+            block.emphasis_chars * 10 >= characters(block.text) * 9)
+            continue;
         if (auto names = byline_author(block.text); !names.empty()) {
             if (author.empty())
                 author = std::move(names);
@@ -362,7 +368,7 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     out.title = metadata.title;
     out.author = metadata.author;
     out.published = metadata.published;
-    auto blocks = story_blocks(std::move(body.blocks), metadata.title, out.published, out.author);
+    auto blocks = story_blocks(std::move(body.blocks), metadata, out.published, out.author);
     // Headings alone (the section titles of a sitemap) are no story.
     if (std::all_of(blocks.begin(), blocks.end(),
                     [](const Block& block) { return block.kind == Block::Kind::heading; }))
