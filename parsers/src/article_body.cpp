@@ -468,6 +468,11 @@ private:
     // Runs of bare text and inline elements in a container that also has block children (text
     // beside an image wrapper or a spacer <div>, lines split by <br>) score it as paragraphs do.
     void score_loose_text(const GumboNode* node) {
+        auto children = children_of(node);
+        if (std::none_of(children.begin(), children.end(), [](const GumboNode* child) {
+                return html::is_element(child) && is_block_tag(child->v.element.tag);
+            }))
+            return; // inline only: a paragraph of its own, or inside one
         std::string run;
         for (const GumboNode* child : children_of(node)) {
             if (child->type == GUMBO_NODE_TEXT || child->type == GUMBO_NODE_CDATA) {

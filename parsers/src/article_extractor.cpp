@@ -161,8 +161,12 @@ std::string letters_of(std::string_view text) {
     return out;
 }
 
-// Pull quotes: blocks whose words stand in another block of the story as well.
+// Pull quotes: blocks whose words stand in another block of the story as well. Stories of more
+// blocks than that are lists, not looked at: the check costs the square of the blocks.
 std::vector<Block> without_repeats(std::vector<Block> blocks) {
+    constexpr std::size_t k_most_blocks = 300;
+    if (blocks.size() > k_most_blocks)
+        return blocks;
     std::vector<std::string> letters;
     for (const auto& block : blocks)
         letters.push_back(letters_of(block.text));
