@@ -120,7 +120,7 @@ bool is_page_numbers(std::string_view text) {
     auto numbers = std::count_if(words.words.begin(), words.words.end(), [&](const Word& word) {
         return has_digit(text.substr(word.source_begin, word.source_end - word.source_begin));
     });
-    return static_cast<std::size_t>(numbers) * 2 >= words.words.size();
+    return numbers >= 2 && static_cast<std::size_t>(numbers) * 2 >= words.words.size();
 }
 
 // The names in a byline, "By John Smith", "Автор: Екатерина Соболева"; empty when the text is
@@ -137,8 +137,8 @@ std::string byline_author(std::string_view text) {
     std::string_view names = html::trim(text.substr(prefix->size()));
     WordList words;
     split_words(names, words);
-    if (words.words.empty() || words.words.size() > 8)
-        return {};
+    if (words.words.size() < 2 || words.words.size() > 8)
+        return {}; // a name and a surname at least: not "By Monday"
     for (const auto& word : words.words) {
         std::string_view each =
             names.substr(word.source_begin, word.source_end - word.source_begin);

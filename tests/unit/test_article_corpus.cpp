@@ -176,6 +176,27 @@ TEST(ArticleExtraction, APlainTextResponseIsText) {
     EXPECT_FALSE(extract_article("\n \n", {k_page_url, "text/plain"}));
 }
 
+TEST(ArticleExtraction, ABylineNeedsANameAndASurname) {
+    const std::string story =
+        "<p>Delegations met on Monday in the capital to discuss the new agreement on transit, "
+        "energy and trade, officials said after the talks.</p><p>They will meet again in "
+        "spring, after experts finish their review of the draft, the ministry added.</p>";
+    auto signed_story =
+        extract_article("<html><body><h1>Talks in Baku</h1><div class=story><p>By Jane Doe</p>" +
+                            story + "</div></body></html>",
+                        {k_page_url, ""});
+    ASSERT_TRUE(signed_story);
+    EXPECT_EQ(signed_story->author, "Jane Doe");
+    EXPECT_EQ(signed_story->content_text.find("By Jane Doe"), std::string::npos);
+    auto dated = extract_article("<html><body><h1>Talks in Baku</h1><div class=story><p>By "
+                                 "Monday</p>" +
+                                     story + "</div></body></html>",
+                                 {k_page_url, ""});
+    ASSERT_TRUE(dated);
+    EXPECT_EQ(dated->author, "");
+    EXPECT_EQ(dated->content_text.find("By Monday"), 0U);
+}
+
 TEST(ArticleExtraction, BrokenMarkupStillGivesTheText) {
     auto article = extract_article(
         "<html><body><div class=story><h1>Talks in Baku</h1><p>Delegations met on Monday in the "
