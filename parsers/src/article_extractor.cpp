@@ -161,22 +161,27 @@ std::string letters_of(std::string_view text) {
     return out;
 }
 
-// Pull quotes: blocks whose words stand in another block of the story as well. Stories of more
-// blocks than that are lists, not looked at: the check costs the square of the blocks.
+// A block set as a quotation: a <blockquote>, or text that opens with a quotation mark.
+bool looks_quoted(const Block& block) {
+    return block.kind == Block::Kind::quote ||
+           starts_with_any(block.text, {"\"", "'", "“", "„", "«", "‘", "‹", "「"});
+}
+
+// Pull quotes: quotations whose words stand in another block of the story as well.
 std::vector<Block> without_repeats(std::vector<Block> blocks) {
-    constexpr std::size_t k_most_blocks = 300;
-    if (blocks.size() > k_most_blocks)
+    if (std::none_of(blocks.begin(), blocks.end(), looks_quoted))
         return blocks;
     std::vector<std::string> letters;
     for (const auto& block : blocks)
         letters.push_back(letters_of(block.text));
     std::vector<Block> kept;
     for (std::size_t i = 0; i < blocks.size(); ++i) {
-        bool repeated = letters[i].size() >= 20 &&
-                        std::any_of(letters.begin(), letters.end(), [&](const std::string& other) {
-                            return other.size() > letters[i].size() &&
-                                   other.find(letters[i]) != std::string::npos;
-                        });
+        bool repeated = false;
+        for (std::size_t other = 0; looks_quoted(blocks[i]) && letters[i].size() >= 20 &&
+                                    !repeated && other < blocks.size();
+             ++other)
+            repeated = letters[other].size() > letters[i].size() &&
+                       letters[other].find(letters[i]) != std::string::npos;
         if (!repeated)
             kept.push_back(std::move(blocks[i]));
     }
