@@ -113,6 +113,8 @@ bool is_meta_line(std::string_view text) {
 
 // "Sayfa 1 / 2", "Pages: 1 2 3": a short line mostly of numbers.
 bool is_page_numbers(std::string_view text) {
+    if (text.size() > 40)
+        return false;
     WordList words;
     split_words(text.substr(0, std::min<std::size_t>(text.size(), 80)), words);
     if (words.words.empty() || words.words.size() > 5)
