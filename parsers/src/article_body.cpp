@@ -93,13 +93,24 @@ Boilerplate word_kind(const std::string& token) {
     static const std::array<std::string_view, 11> k_prefixes = {
         "related",   "sidebar",   "breadcrumb", "newsletter", "advert", "sponsor",
         "recommend", "pullquote", "social",     "share",      "caption"};
-    if (k_comments.contains(token))
-        return Boilerplate::comments;
-    if (k_strong.contains(token) ||
+    // One look-up per word.
+    static const std::unordered_map<std::string, Boilerplate> k_words = [] {
+        std::unordered_map<std::string, Boilerplate> words;
+        for (const auto& [set, kind] :
+             {std::pair{&k_weak, Boilerplate::weak}, std::pair{&k_strong, Boilerplate::strong},
+              std::pair{&k_comments, Boilerplate::comments}})
+            for (const auto& word : *set)
+                words[word] = kind;
+        return words;
+    }();
+    if (auto found = k_words.find(token); found != k_words.end())
+        return found->second;
+    constexpr std::size_t k_shortest_prefix = 5;
+    if (token.size() > k_shortest_prefix &&
         std::any_of(k_prefixes.begin(), k_prefixes.end(),
                     [&](std::string_view prefix) { return token.starts_with(prefix); }))
         return Boilerplate::strong;
-    return k_weak.contains(token) ? Boilerplate::weak : Boilerplate::none;
+    return Boilerplate::none;
 }
 
 Boilerplate boilerplate_class(const std::vector<std::string>& tokens) {
@@ -644,7 +655,7 @@ private:
             }
             return std::nullopt;
         }
-        if (m_credits.contains(node))
+        if (!m_credits.empty() && m_credits.contains(node))
             m_pending.caption = true;
         if (!html::is_element(node) || removed(node))
             return std::nullopt;

@@ -45,6 +45,18 @@ std::string name_of(const nlohmann::json& given) {
     return {};
 }
 
+// Whether `text` holds `word` (lower-case ASCII), whatever the case: "articleAuthor".
+bool contains_word(std::string_view text, std::string_view word) {
+    for (std::size_t at = 0; at + word.size() <= text.size(); ++at) {
+        std::size_t i = 0;
+        while (i < word.size() && std::tolower(static_cast<unsigned char>(text[at + i])) == word[i])
+            ++i;
+        if (i == word.size())
+            return true;
+    }
+    return false;
+}
+
 bool is_article_type(const nlohmann::json& type) {
     auto matches = [](const std::string& name) {
         return name == "NewsArticle" || name == "Article" || name == "ReportageNews" ||
@@ -209,13 +221,13 @@ private:
     void look_for_author(const GumboNode* node) {
         if (!m_markup_author.empty())
             return;
-        std::string classes = lower(std::string(html::attribute(node, "class")) + " " +
-                                    std::string(html::attribute(node, "id")));
-        bool marked = lower(html::attribute(node, "rel")) == "author" ||
+        auto says = [&](const char* word) {
+            return contains_word(html::attribute(node, "class"), word) ||
+                   contains_word(html::attribute(node, "id"), word);
+        };
+        bool marked = html::attribute(node, "rel") == "author" ||
                       html::attribute(node, "itemprop") == "author" ||
-                      ((classes.find("author") != std::string::npos ||
-                        classes.find("byline") != std::string::npos) &&
-                       classes.find("comment") == std::string::npos);
+                      ((says("author") || says("byline")) && !says("comment"));
         if (!marked)
             return;
         std::string text = text_of(node);
