@@ -1,8 +1,11 @@
-// Readability-style body extraction. Boilerplate containers (navigation, sidebars, share and
-// "related" blocks, comments, cookie banners, ads) are left out by tag, role and class; the
-// remaining text blocks score their parent and grandparent by length and punctuation; the best
+// Readability-style body extraction. Navigation, hidden and embedded elements are left out by
+// tag, role and style; blocks whose class says boilerplate (sidebars, share and "related"
+// blocks, comments, ads) and forms are left out unless they hold a good part of the page's
+// prose, and weigh against a container in proportion otherwise. Paragraph-like blocks and runs
+// of loose text score their container and the two above it by length and punctuation; the best
 // container, scaled down by its link density, is the story, with the siblings that score close
-// to it (a body split by an ad).
+// to it (a body split by an ad) and the containers of the same kind near it (a story split over
+// several).
 #include <algorithm>
 #include <array>
 #include <optional>
