@@ -325,8 +325,8 @@ private:
     }
 
     // Leaves out what `judge` calls boilerplate, and the blocks it weighs that hold less than a
-    // fifth of the page's prose (text outside links, boilerplate excluded): a wrapper with a
-    // boilerplate word holds the story, or one of its parts; a sidebar holds little of it. A
+    // fifth of the page's prose (bytes of text outside links, boilerplate excluded): a wrapper with
+    // a boilerplate word holds the story, or one of its parts; a sidebar holds little of it. A
     // block with a comment word goes unless it holds most of the prose and no comments of its
     // own ("comment-free-zone"). One walk in document order; the prose is summed from the last
     // node back to the first.
@@ -352,7 +352,7 @@ private:
             const GumboNode* node = at.node;
             if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
                 if (!at.in_link && at.parent != k_none)
-                    seen[at.parent].prose += count_characters(html::trim(node->v.text.text));
+                    seen[at.parent].prose += html::trim(node->v.text.text).size(); // bytes
                 continue;
             }
             if (!html::is_element(node) && node->type != GUMBO_NODE_DOCUMENT)

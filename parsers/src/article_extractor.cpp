@@ -67,6 +67,8 @@ bool is_credit(std::string_view text) {
     static const std::array<std::string_view, 14> k_markers = {
         "Photo:", "Photos:", "Photo by ", "Photograph:", "Image:",  "Picture:", "Credit:",
         "Фото:",  "Foto:",   "Şəkil:",    "Источник:",   "Source:", "Mənbə:",   "Kaynak:"};
+    if (text.size() > 4 * 250) // UTF-8: four bytes a character at most
+        return false;
     std::size_t length = characters(text);
     if (length <= 120 && (starts_with_any(text, {"Фото ", "Фото "}) ||
                           std::any_of(k_markers.begin(), k_markers.end(),
@@ -82,16 +84,16 @@ bool is_credit(std::string_view text) {
 
 // "Updated November 23, 2025 at 4:12 p.m.", "Обновлено 14.11.2025": when the page changed.
 bool is_update_line(std::string_view text) {
-    return characters(text) <= 100 &&
+    return text.size() <= 4 * 100 &&
            starts_with_any(text, {"Updated", "Last updated", "UPDATED", "Обновлено", "Yenilənib",
                                   "Güncelleme", "Güncellendi"}) &&
-           has_digit(text);
+           characters(text) <= 100 && has_digit(text);
 }
 
 // A short line with a time or a date that is not a sentence: "By Jane Doe 20.11.2026 13:00
 // Print | Font size: A+ A-", the line under the headline.
 bool is_meta_line(std::string_view text) {
-    if (characters(text) > 100 || text.empty())
+    if (text.size() > 4 * 100 || text.empty() || characters(text) > 100)
         return false;
     std::string_view last = text.substr(text.size() - 1);
     if (last == "." || last == "!" || last == "?" || last == "\"" || text.ends_with("»") ||
@@ -130,11 +132,9 @@ bool is_page_numbers(std::string_view text) {
 std::string byline_author(std::string_view text) {
     static const std::array<std::string_view, 8> k_prefixes = {
         "By ", "by ", "Posted by ", "Автор:", "Автор ", "Müəllif:", "Yazar:", "Yazan:"};
-    if (characters(text) > 60)
-        return {};
     auto prefix = std::find_if(k_prefixes.begin(), k_prefixes.end(),
                                [&](std::string_view each) { return text.starts_with(each); });
-    if (prefix == k_prefixes.end())
+    if (prefix == k_prefixes.end() || characters(text) > 60)
         return {};
     std::string_view names = html::trim(text.substr(prefix->size()));
     WordList words;
@@ -213,17 +213,17 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const article::Metada
     const std::string& title = page.title;
     std::vector<Block> kept;
     for (auto& block : blocks) {
+        std::size_t length = characters(block.text);
         // The page's description set in italics above the story: its dek.
         if (!page.description.empty() && block.text == page.description &&
-            block.emphasis_chars * 10 >= characters(block.text) * 9)
+            block.emphasis_chars * 10 >= length * 9)
             continue;
         if (auto names = byline_author(block.text); !names.empty()) {
             if (author.empty())
                 author = std::move(names);
             continue;
         }
-        if (is_credit(block.text) || is_update_line(block.text) ||
-            (block.caption && characters(block.text) <= 250))
+        if (is_credit(block.text) || is_update_line(block.text) || (block.caption && length <= 250))
             continue;
         // The headline repeated, alone or with the date after it as old sites set it.
         if (!title.empty() && block.text.starts_with(title)) {
@@ -239,7 +239,7 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const article::Metada
                 published = when;
             continue;
         }
-        bool link_list = block.link_chars * 2 > characters(block.text);
+        bool link_list = block.link_chars * 2 > length;
         if (link_list || is_read_also(block.text) || is_copyright(block.text))
             continue;
         if (block.kind == Block::Kind::paragraph &&
