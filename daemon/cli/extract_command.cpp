@@ -74,6 +74,11 @@ int command_extract(const GlobalOptions& options, const ExtractCommand& command)
         fmt::print(stderr, "error: {}: {}\n", command.input, article.error().message);
         return k_exit_usage;
     }
+    // A page of menus and links only: what the daemon counts as a page without an article.
+    if (article->content_text.empty()) {
+        fmt::print(stderr, "error: {}: no article body found\n", command.input);
+        return k_exit_usage;
+    }
     if (command.json) {
         fmt::print("{}\n",
                    to_json(*article).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));

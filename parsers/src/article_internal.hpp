@@ -14,7 +14,9 @@ struct Block {
     enum class Kind { paragraph, heading, quote, item };
     Kind kind = Kind::paragraph;
     std::string text;
-    std::size_t link_chars = 0; // characters of text inside links
+    std::size_t link_chars = 0;     // characters of text inside links
+    std::size_t emphasis_chars = 0; // characters of text in italics (<i>, <em>)
+    bool caption = false;           // held a credit or caption element, left out
 };
 
 struct Body {
@@ -32,6 +34,7 @@ struct Metadata {
     std::string image;
     std::string language;
     std::string canonical;
+    std::string description; // <meta name="description">, else og:description
 };
 
 // What the page's head, JSON-LD and markup say; URLs as written.

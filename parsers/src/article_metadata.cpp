@@ -45,6 +45,18 @@ std::string name_of(const nlohmann::json& given) {
     return {};
 }
 
+// Whether `text` holds `word` (lower-case ASCII), whatever the case: "articleAuthor".
+bool contains_word(std::string_view text, std::string_view word) {
+    for (std::size_t at = 0; at + word.size() <= text.size(); ++at) {
+        std::size_t i = 0;
+        while (i < word.size() && std::tolower(static_cast<unsigned char>(text[at + i])) == word[i])
+            ++i;
+        if (i == word.size())
+            return true;
+    }
+    return false;
+}
+
 bool is_article_type(const nlohmann::json& type) {
     auto matches = [](const std::string& name) {
         return name == "NewsArticle" || name == "Article" || name == "ReportageNews" ||
@@ -120,7 +132,13 @@ private:
         case GUMBO_TAG_H1:
             if (m_h1.empty())
                 m_h1 = text_of(node);
+            m_headings.push_back(text_of(node));
             m_after_headline = 0;
+            return false;
+        case GUMBO_TAG_H2:
+        case GUMBO_TAG_H3:
+            if (m_subheadings.size() < 40)
+                m_subheadings.push_back(text_of(node));
             return false;
         case GUMBO_TAG_TIME:
             if (m_time.empty())
@@ -134,9 +152,12 @@ private:
             break;
         }
         look_for_date_line(node);
+        look_for_author(node);
         if (html::attribute(node, "itemprop") == "datePublished" && m_itemprop_date.empty()) {
             auto value = html::attribute(node, "content");
             m_itemprop_date = value.empty() ? html::attribute(node, "datetime") : value;
+            if (m_itemprop_date.empty()) // Blogger: <abbr itemprop="datePublished" title="…">
+                m_itemprop_date = html::attribute(node, "title");
         }
         return true;
     }
@@ -144,10 +165,9 @@ private:
 public:
     Metadata result() const {
         Metadata out;
-        out.title = first_of(
-            {m_h1, meta_value("og:title"), m_linked.headline, without_site_name(m_title_tag)});
-        std::string author =
-            first_of({m_linked.author, meta_value("author"), meta_value("article:author")});
+        out.title = headline();
+        std::string author = first_of(
+            {m_linked.author, meta_value("author"), meta_value("article:author"), m_markup_author});
         out.author = author.starts_with("http") ? std::string() : author;
         for (const std::string& candidate :
              {meta_value("article:published_time"), m_linked.date_published, m_itemprop_date,
@@ -165,10 +185,64 @@ public:
         out.language =
             first_of({m_html_lang, meta_value("content-language"), m_linked.language, locale});
         out.canonical = first_of({m_canonical, meta_value("og:url"), m_linked.url});
+        out.description = first_of({meta_value("description"), meta_value("og:description")});
         return out;
     }
 
 private:
+    // The page's headline: the first <h1> that the page's other titles (Open Graph, JSON-LD,
+    // <title>) agree with, else the first <h2> or <h3> that they agree with (a blog whose <h1>
+    // is its name), else the first <h1>, else those titles.
+    std::string headline() const {
+        std::vector<std::string> titles = {meta_value("og:title"), m_linked.headline,
+                                           without_site_name(m_title_tag), m_title_tag};
+        auto agrees = [&](const std::string& heading) {
+            return heading.size() >= 10 &&
+                   std::any_of(titles.begin(), titles.end(), [&](const std::string& title) {
+                       // Most of the title, not a site name inside it.
+                       return !title.empty() && heading.size() * 2 >= title.size() &&
+                              title.find(heading) != std::string::npos;
+                   });
+        };
+        for (const auto* headings : {&m_headings, &m_subheadings})
+            for (const auto& heading : *headings)
+                if (agrees(heading))
+                    return heading;
+        // A heading that says more than the page's title ("Category: Culture" for "Culture").
+        for (const std::string& title : {meta_value("og:title"), m_linked.headline})
+            if (!title.empty() && m_h1.find(title) != std::string::npos)
+                return title;
+        return first_of(
+            {m_h1, meta_value("og:title"), m_linked.headline, without_site_name(m_title_tag)});
+    }
+
+    // The author as the markup names it: rel="author", itemprop="author", or a short line whose
+    // class says author or byline ("By Jane Doe", "Автор: Рустам Галиев"); not a commenter.
+    void look_for_author(const GumboNode* node) {
+        if (!m_markup_author.empty())
+            return;
+        auto says = [&](const char* word) {
+            return contains_word(html::attribute(node, "class"), word) ||
+                   contains_word(html::attribute(node, "id"), word);
+        };
+        bool marked = html::attribute(node, "rel") == "author" ||
+                      html::attribute(node, "itemprop") == "author" ||
+                      ((says("author") || says("byline")) && !says("comment"));
+        if (!marked)
+            return;
+        std::string text = text_of(node);
+        for (std::string_view prefix :
+             {"By ", "by ", "Posted by ", "Автор:", "Müəllif:", "Yazar:", "Yazan:", "Author:"})
+            if (std::string_view(text).starts_with(prefix)) {
+                text = std::string(html::trim(std::string_view(text).substr(prefix.size())));
+                break;
+            }
+        bool digits =
+            std::any_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (text.size() >= 3 && text.size() <= 60 && !digits)
+            m_markup_author = text;
+    }
+
     // The visible date line ("07 November 2025 [10:10]"): a short element among the first
     // few after the headline.
     void look_for_date_line(const GumboNode* node) {
@@ -237,6 +311,8 @@ private:
     std::map<std::string, std::string> m_meta;
     LinkedData m_linked;
     std::string m_html_lang, m_canonical, m_title_tag, m_h1, m_time, m_itemprop_date;
+    std::string m_markup_author;
+    std::vector<std::string> m_headings, m_subheadings; // <h1>; <h2> and <h3>
     int m_after_headline = -1; // elements seen since the <h1>; -1 before it
     std::optional<std::chrono::sys_seconds> m_date_line;
 };

@@ -153,6 +153,50 @@ TEST(ArticleExtraction, PagesWithoutAStoryAreNotErrors) {
     EXPECT_EQ(empty.error().message, "no text in the page");
 }
 
+TEST(ArticleExtraction, APageOfNavigationHasNoBody) {
+    auto sitemap = extract_article(
+        read_bytes(fs::path(NEWSMON_FIXTURES_DIR) / "article_edges" / "navigation_only.html"),
+        {k_page_url, ""});
+    ASSERT_TRUE(sitemap) << sitemap.error().message;
+    EXPECT_EQ(sitemap->title, "Sitemap");
+    EXPECT_EQ(sitemap->content_text, "");
+    ASSERT_EQ(sitemap->warnings.size(), 1U);
+    EXPECT_EQ(sitemap->warnings[0], "no article body found");
+}
+
+TEST(ArticleExtraction, APlainTextResponseIsText) {
+    auto text = extract_article("Statement\r\n\r\nDeliveries resume\non Monday.\n\n\nNo action "
+                                "is needed.\n",
+                                {k_page_url, "Text/Plain; charset=utf-8"});
+    ASSERT_TRUE(text) << text.error().message;
+    EXPECT_EQ(text->content_text,
+              "Statement\n\nDeliveries resume on Monday.\n\nNo action is needed.");
+    EXPECT_EQ(text->content_html,
+              "<p>Statement</p><p>Deliveries resume on Monday.</p><p>No action is needed.</p>");
+    EXPECT_FALSE(extract_article("\n \n", {k_page_url, "text/plain"}));
+}
+
+TEST(ArticleExtraction, ABylineNeedsANameAndASurname) {
+    const std::string story =
+        "<p>Delegations met on Monday in the capital to discuss the new agreement on transit, "
+        "energy and trade, officials said after the talks.</p><p>They will meet again in "
+        "spring, after experts finish their review of the draft, the ministry added.</p>";
+    auto signed_story =
+        extract_article("<html><body><h1>Talks in Baku</h1><div class=story><p>By Jane Doe</p>" +
+                            story + "</div></body></html>",
+                        {k_page_url, ""});
+    ASSERT_TRUE(signed_story);
+    EXPECT_EQ(signed_story->author, "Jane Doe");
+    EXPECT_EQ(signed_story->content_text.find("By Jane Doe"), std::string::npos);
+    auto dated = extract_article("<html><body><h1>Talks in Baku</h1><div class=story><p>By "
+                                 "Monday</p>" +
+                                     story + "</div></body></html>",
+                                 {k_page_url, ""});
+    ASSERT_TRUE(dated);
+    EXPECT_EQ(dated->author, "");
+    EXPECT_EQ(dated->content_text.find("By Monday"), 0U);
+}
+
 TEST(ArticleExtraction, BrokenMarkupStillGivesTheText) {
     auto article = extract_article(
         "<html><body><div class=story><h1>Talks in Baku</h1><p>Delegations met on Monday in the "
