@@ -19,8 +19,9 @@ TextKind kind_of(pugi::xml_node node) {
     return TextKind::text;
 }
 
-// The markup of an xhtml construct: the children of its wrapping <div>, or of the element.
-std::string xhtml_markup(pugi::xml_node node) {
+// The markup of an xhtml construct: the children of its wrapping <div>, or of the element,
+// with URLs under an xml:base inside made absolute against `base`.
+std::string xhtml_markup(pugi::xml_node node, const std::string& base = {}) {
     pugi::xml_node only = node.first_child();
     while (only && only.type() == pugi::node_pcdata && collapse_whitespace(only.value()).empty())
         only = only.next_sibling();
@@ -31,9 +32,11 @@ std::string xhtml_markup(pugi::xml_node node) {
                collapse_whitespace(after.value()).empty())
             after = after.next_sibling();
         if (!after)
-            return inner_xml(only);
+            return inner_xml(only, only.attribute("xml:base")
+                                       ? resolve_url(base, only.attribute("xml:base").value())
+                                       : base);
     }
-    return inner_xml(node);
+    return inner_xml(node, base);
 }
 
 std::string plain_text(pugi::xml_node node) {
@@ -43,7 +46,7 @@ std::string plain_text(pugi::xml_node node) {
     case TextKind::xhtml:
         return html_to_text(xhtml_markup(node));
     case TextKind::html:
-        return html_to_text(text_of(node));
+        return html_to_text(markup_of(node));
     case TextKind::text:
         break;
     }
@@ -57,9 +60,9 @@ std::optional<std::string> html_of(pugi::xml_node node, const std::string& base)
         return std::nullopt;
     switch (kind_of(node)) {
     case TextKind::xhtml:
-        return sanitize_html(xhtml_markup(node), base);
+        return sanitize_html(xhtml_markup(node, base), base);
     case TextKind::html:
-        return sanitize_html(text_of(node), base);
+        return sanitize_html(markup_of(node, base), base);
     case TextKind::text:
         break;
     }

@@ -188,11 +188,11 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
 }
 
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
-    NodeText description = text_of(parts.description);
-    NodeText encoded = text_of(parts.encoded);
+    NodeText description = markup_of(parts.description, base);
+    NodeText encoded = markup_of(parts.encoded, base);
     item.summary = html_to_text(description);
     if (item.summary.empty() && parts.summary)
-        item.summary = html_to_text(text_of(parts.summary));
+        item.summary = html_to_text(markup_of(parts.summary, base));
     if (item.summary.empty())
         item.summary = html_to_text(encoded);
     if (!encoded.empty())
@@ -236,7 +236,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     ItemParts& parts = m_parts;
     sort_children(node, m_namespaces, parts);
     const std::string& base = base_for_item(node);
-    set_plain_text(item.title, text_of(parts.title ? parts.title : parts.dc_title));
+    set_plain_text(item.title, markup_of(parts.title ? parts.title : parts.dc_title));
     read_links(parts, item, base);
     if (item.guid.empty())
         if (pugi::xml_attribute about = attribute_local(node, "about"); about)
@@ -320,11 +320,11 @@ void read_channel(pugi::xml_node channel, Context& context) {
     Feed& feed = context.feed;
     ChannelParts parts = sort_channel(channel);
     std::string channel_base = base_for(channel, context.options.feed_url);
-    feed.title = html_to_text(text_of(parts.title));
+    feed.title = html_to_text(markup_of(parts.title));
     feed.link = resolve_url(channel_base, text_of(parts.link));
     if (feed.link.empty() && parts.atom_link)
         feed.link = resolve_url(channel_base, parts.atom_link.attribute("href").value());
-    feed.description = html_to_text(text_of(parts.description));
+    feed.description = html_to_text(markup_of(parts.description));
     if (std::string language = collapse_whitespace(text_of(parts.language)); !language.empty())
         feed.language = std::move(language);
     feed.updated = context.date(text_of(parts.last_build), "lastBuildDate", false);

@@ -501,6 +501,13 @@ KNOWN = [
     ("*", "item.link", lambda ours, theirs: ours == "" and re.match("(urn|tag):", theirs),
      "feedparser copies an Atom id to the link when there is none; an id names, it does not "
      "locate"),
+    ("markup", "item.content", lambda ours, theirs: "x+1" in theirs and "x+1" not in ours,
+     "content_html drops foreign content (MathML, SVG) by the sanitizer's policy; its text is "
+     "kept in the summary"),
+    ("markup", "item.content_links", lambda ours, theirs: [u.replace("deeper/", "") for u in
+                                                           ours] == theirs,
+     "feedparser applies only the content element's xml:base, not one on an element inside "
+     "(XML Base: every element's counts)"),
     ("entities", "item.link", lambda ours, theirs: ours.replace("&lang", "\u2329") == theirs,
      "feedparser decodes '&lang' inside a query string as the entity (HTML5 decodes no "
      "legacy entity before '=' in an attribute)"),
