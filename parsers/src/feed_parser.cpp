@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cdata_skeleton.hpp"
+#include "dtd_entities.hpp"
 #include "formats.hpp"
 #include "markup_survey.hpp"
 #include "newsmon/parsers/encoding.hpp"
@@ -264,6 +265,10 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
         return tl::unexpected(
             ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
     std::string_view markup = text.substr(first_tag);
+    std::optional<std::string> expanded; // entities the document declares, expanded
+    expanded = detail::expand_declared_entities(markup, warnings);
+    if (expanded)
+        markup = *expanded;
     if (looks_like_html(markup)) {
         if (!checked && !is_clean_utf8(markup, std::nullopt, std::nullopt))
             return decode_and_retry(); // the links it names go into the message
@@ -277,6 +282,11 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
                                          {}});
     if (survey.forbidden_characters && !checked)
         return decode_and_retry(); // decoding removes them, and says how many
+    if (survey.upper_hex_reference) {
+        expanded = detail::lower_hex_references(markup);
+        markup = *expanded;
+        survey = detail::survey_markup(markup, options.max_depth, !checked);
+    }
     LoadedXml xml;
     xml.skeleton.emplace(markup, survey);
     if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
@@ -297,7 +307,10 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             std::vector<std::string> repeated; // already reported the first time
             std::string again = decoded_text(bytes, options, repeated);
             again.erase(0, again.find('<'));
-            return again;
+            if (auto expanded_again = detail::expand_declared_entities(again, repeated))
+                again = std::move(*expanded_again);
+            return again.find("&#X") == std::string::npos ? again
+                                                          : detail::lower_hex_references(again);
         };
         if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
             return tl::unexpected(loaded.error());
