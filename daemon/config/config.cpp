@@ -262,6 +262,8 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
             "full_text_min_chars", &FeedConfig::full_text_min_chars,
             "[defaults] full_text_min_chars", "\"auto\" threshold for this feed",
             [](const std::optional<int>& value) { return zero_or_more(*value); }),
+        key("charset", &FeedConfig::charset, "none",
+            "the feed's encoding (\"windows-1251\"), over its HTTP charset and declaration"),
     };
     return k_keys;
 }

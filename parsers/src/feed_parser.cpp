@@ -6,6 +6,7 @@
 #include "cdata_skeleton.hpp"
 #include "dtd_entities.hpp"
 #include "formats.hpp"
+#include "html_document.hpp"
 #include "markup_survey.hpp"
 #include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/text.hpp"
@@ -212,11 +213,32 @@ tl::expected<void, ParseError> load_xml(LoadedXml& xml,
     return {};
 }
 
-// The input as UTF-8, by BOM, HTTP charset, XML declaration, else UTF-8.
+// The charset the configuration gives, else the HTTP one.
+std::optional<std::string> given_charset(const ParseOptions& options) {
+    if (!options.charset.empty())
+        return options.charset;
+    return charset_of(options.content_type);
+}
+
+// The input as UTF-8, by BOM, the given charset, XML declaration, else UTF-8; bytes that are
+// not UTF-8 and declare nothing are read as what uchardet finds, with a warning.
 std::string decoded_text(std::string_view bytes, const ParseOptions& options,
                          std::vector<std::string>& warnings) {
-    DecodedText decoded =
-        decode_to_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes));
+    std::optional<std::string> given = given_charset(options);
+    std::optional<std::string> declared = xml_declared_encoding(bytes);
+    bool byte_order_mark = !reads_as_utf8(bytes, std::nullopt, std::nullopt);
+    if (!given && !declared && !byte_order_mark && !is_valid_utf8(bytes)) {
+        constexpr std::size_t k_enough_to_guess = 16 * 1024;
+        std::string guessed = html::detect_charset(bytes.substr(0, k_enough_to_guess));
+        if (!guessed.empty() && guessed != "ASCII" && guessed != "UTF-8") {
+            warnings.push_back("no charset declared and the bytes are not UTF-8: read as " +
+                               guessed +
+                               ", as detected; if that is wrong, set charset in the "
+                               "feed's [[feed]] entry (newsmon parse --charset)");
+            declared = guessed;
+        }
+    }
+    DecodedText decoded = decode_to_utf8(bytes, given, declared);
     warnings.insert(warnings.end(), decoded.warnings.begin(), decoded.warnings.end());
     return std::move(decoded.utf8);
 }
@@ -225,7 +247,7 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
 // copy), else their decoded copy, kept in `decoded`.
 std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
                            std::string& decoded, std::vector<std::string>& warnings) {
-    if (reads_as_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
+    if (reads_as_utf8(bytes, given_charset(options), xml_declared_encoding(bytes)))
         return bytes; // checked later, part by part
     decoded = decoded_text(bytes, options, warnings);
     return decoded;
@@ -343,9 +365,20 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
     std::size_t start = text.find_first_not_of(" \t\r\n");
     if (start == std::string_view::npos)
         return tl::unexpected(ParseError{ParseErrorKind::not_xml, "the document is empty", {}});
+    if (options.charset.empty() && may_be_double_encoded(text)) {
+        std::string repaired(text);
+        std::size_t count = repair_double_encoding(repaired);
+        (void)repair_utf8(repaired); // valid from here on, as decoded text is
+        warnings.push_back("repaired " + std::to_string(count) +
+                           " double-encoded UTF-8 sequence(s) (\"Ã©\" for \"é\"): UTF-8 read "
+                           "as windows-1252 and encoded again; if the feed is right as it is, "
+                           "set charset in its [[feed]] entry, which turns this off");
+        decoded = std::move(repaired);
+        text = decoded;
+    }
     bool json = text[start] == '{' || text[start] == '[';
     if (json && text.data() == bytes.data() &&
-        !is_clean_utf8(bytes, charset_of(options.content_type), std::nullopt)) {
+        !is_clean_utf8(bytes, given_charset(options), std::nullopt)) {
         decoded = decoded_text(bytes, options, warnings); // controls removed, with a warning
         text = decoded;
     }

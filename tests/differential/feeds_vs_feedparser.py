@@ -514,6 +514,15 @@ KNOWN = [
      "(XML 1.0, 4.4.2: an internal entity is included)"),
     ("entities", "item.summary", lambda ours, theirs: re.search("&[a-z0-9]+", theirs) and
      not re.search("&[a-z0-9]+", ours), "the same, in the description"),
+    ("encodings", "item.title", lambda ours, theirs: ours == theirs + "\u2026",
+     "feedparser reads 0x85 in a feed labelled ISO-8859-1 as U+0085; WHATWG: the label means "
+     "windows-1252, where 0x85 is an ellipsis"),
+    ("encodings", "item.title", lambda ours, theirs: re.search("[\u0400-\u04ff]", ours) and
+     not re.search("[\u0400-\u04ff]", theirs),
+     "undeclared windows-1251/KOI8-R: feedparser falls back to windows-1252 (mojibake), "
+     "newsmon detects the encoding"),
+    ("encodings", "item.summary", lambda ours, theirs: re.search("[\u0400-\u04ff]", ours) and
+     not re.search("[\u0400-\u04ff]", theirs), "the same, in the description"),
     ("entities", "item.link", lambda ours, theirs: ours.replace("&lang", "\u2329") == theirs,
      "feedparser decodes '&lang' inside a query string as the entity (HTML5 decodes no "
      "legacy entity before '=' in an attribute)"),

@@ -53,4 +53,10 @@ struct Utf8Repairs {
 };
 Utf8Repairs repair_utf8(std::string& text);
 
+// UTF-8 that was read as windows-1252 and encoded again ("â€¦" for "…", "Ã©" for "é"):
+// whether the text holds such a sequence, and the text with every one made what it was.
+// Returns how many were repaired.
+[[nodiscard]] bool may_be_double_encoded(std::string_view text);
+std::size_t repair_double_encoding(std::string& text);
+
 } // namespace newsmon::parsers
