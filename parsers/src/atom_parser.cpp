@@ -80,10 +80,8 @@ template <typename Strings> void read_authors(pugi::xml_node parent, Ns ns, Stri
     for (pugi::xml_node node : parent.children()) {
         if (!is(node, ns, "author"))
             continue;
-        std::string name = collapse_whitespace(text_of(child(node, ns, "name")));
-        if (name.empty())
-            name = collapse_whitespace(text_of(child(node, ns, "email")));
-        add_unique(authors, html_to_text(name));
+        add_author(authors, format_person(html_to_text(text_of(child(node, ns, "name"))),
+                                          text_of(child(node, ns, "email"))));
     }
 }
 

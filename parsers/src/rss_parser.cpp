@@ -110,7 +110,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
         (void)sort_core(node, local, parts);
         break;
     case Ns::dc:
-        if (named(local, "creator"))
+        if (named(local, "creator") || named(local, "author"))
             parts.people.push_back(node);
         else if (named(local, "subject"))
             parts.categories.push_back(node);
@@ -126,7 +126,9 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
             parts.updated = node;
         break;
     case Ns::atom10:
-        if (named(local, "link")) {
+        if (named(local, "author")) {
+            parts.people.push_back(node);
+        } else if (named(local, "link")) {
             std::string_view rel = node.attribute("rel").as_string("alternate");
             if (rel == "alternate" && !parts.atom_link)
                 parts.atom_link = node;
@@ -245,8 +247,14 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     if (!item.published)
         item.published = context.date(text_of(parts.published), "date");
     item.updated = context.date(text_of(parts.updated), "updated");
-    for (pugi::xml_node person : parts.people)
-        add_unique(item.authors, clean_author(html_to_text(text_of(person))));
+    for (pugi::xml_node person : parts.people) {
+        pugi::xml_node name = child(person, Ns::atom10, "name");
+        pugi::xml_node email = child(person, Ns::atom10, "email");
+        if (name || email) // atom:author
+            add_author(item.authors, format_person(html_to_text(text_of(name)), text_of(email)));
+        else
+            add_author(item.authors, clean_author(html_to_text(text_of(person))));
+    }
     for (pugi::xml_node category : parts.categories)
         add_unique(item.categories, html_to_text(text_of(category)));
     read_text(parts, item, base);
