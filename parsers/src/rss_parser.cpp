@@ -54,6 +54,15 @@ template <std::size_t N> bool named(const char* name, const char (&wanted)[N]) {
     return true;
 }
 
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// An RSS <link> with a URL: in its text, or in an href attribute some feeds give it instead.
+bool usable_link(pugi::xml_node link) {
+    return !is_blank(text_of(link)) || !is_blank(link.attribute("href").value());
+}
+
 // Files a core element by name; false when the name is none of them.
 bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     switch (name[0]) { // one comparison per child instead of a chain of them
@@ -65,7 +74,8 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     case 'l':
         if (!named(name, "link"))
             return false;
-        parts.link = node;
+        if (!parts.link || !usable_link(parts.link)) // the first usable one
+            parts.link = node;
         return true;
     case 'g':
         if (!named(name, "guid"))
@@ -75,7 +85,8 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     case 'p':
         if (!named(name, "pubDate"))
             return false;
-        parts.pub_date = node;
+        if (!parts.pub_date) // the first wins
+            parts.pub_date = node;
         return true;
     case 'd':
         if (!named(name, "description"))
@@ -134,7 +145,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
                 parts.atom_link = node;
         } else if (named(local, "published") && !parts.published) {
             parts.published = node;
-        } else if (named(local, "updated")) {
+        } else if (named(local, "updated") && !parts.updated) {
             parts.updated = node;
         }
         break;
@@ -178,7 +189,11 @@ void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& pa
 }
 
 void read_links(const ItemParts& parts, Item& item, const std::string& base) {
-    set_resolved_url(item.link, base, text_of(parts.link));
+    NodeText link = text_of(parts.link);
+    if (is_blank(link))
+        set_resolved_url(item.link, base, parts.link.attribute("href").value());
+    else
+        set_resolved_url(item.link, base, link);
     if (item.link.empty() && parts.atom_link)
         set_resolved_url(item.link, base, parts.atom_link.attribute("href").value());
     set_collapsed(item.guid, text_of(parts.guid));
