@@ -69,6 +69,18 @@ std::optional<std::string> html_of(pugi::xml_node node, const std::string& base)
     return escape_html(text_of(node));
 }
 
+} // namespace
+
+std::string atom_plain_text(pugi::xml_node node) {
+    return plain_text(node);
+}
+
+std::optional<std::string> atom_html_of(pugi::xml_node node, const std::string& base) {
+    return html_of(node, base);
+}
+
+namespace {
+
 struct AtomNames {
     Ns ns;
     const char* published;
@@ -120,9 +132,10 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
         item.authors.assign(feed_authors.begin(), feed_authors.end()); // the feed's authors
     for (pugi::xml_node node : entry.children()) {
         if (is(node, ns, "category")) {
-            std::string term = node.attribute("label").value();
+            // The term is the category; the label only names it for display.
+            std::string term = collapse_whitespace(node.attribute("term").value());
             if (term.empty())
-                term = node.attribute("term").value();
+                term = node.attribute("label").value();
             add_unique(item.categories, html_to_text(term));
         } else if (is(node, Ns::dc, "subject")) {
             add_unique(item.categories, html_to_text(text_of(node)));

@@ -36,6 +36,11 @@ struct Context {
 [[nodiscard]] tl::expected<Feed, ParseError> parse_json_feed(std::string_view text,
                                                              const ParseOptions& options);
 
+// An Atom text construct (title, summary, content; also atom:summary and atom:content inside
+// RSS) by its type: as plain text, and as sanitized HTML (nullopt when absent or external).
+[[nodiscard]] std::string atom_plain_text(pugi::xml_node node);
+[[nodiscard]] std::optional<std::string> atom_html_of(pugi::xml_node node, const std::string& base);
+
 // An item's text from html_to_text, collapse_whitespace or resolve_url, set without a
 // temporary string when the input is already the result (most titles, guids and links).
 void set_plain_text(Text& field, std::string_view html);

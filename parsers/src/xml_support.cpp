@@ -16,7 +16,7 @@ struct KnownNamespace {
     Ns ns;
 };
 
-constexpr std::array<KnownNamespace, 13> k_known = {{
+constexpr std::array<KnownNamespace, 14> k_known = {{
     {"http://www.w3.org/2005/Atom", Ns::atom10},
     {"http://purl.org/atom/ns#", Ns::atom03},
     {"http://purl.org/rss/1.0/", Ns::rss10},
@@ -30,6 +30,7 @@ constexpr std::array<KnownNamespace, 13> k_known = {{
     {"http://www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
     {"http://purl.org/rss/1.0/modules/syndication/", Ns::sy},
     {"http://www.w3.org/XML/1998/namespace", Ns::xml},
+    {"http://www.w3.org/1999/xhtml", Ns::xhtml},
 }};
 
 Ns from_uri(std::string_view uri) {
@@ -56,6 +57,8 @@ Ns conventional(std::string_view prefix) {
         return Ns::atom10;
     if (prefix == "rdf")
         return Ns::rdf;
+    if (prefix == "xhtml")
+        return Ns::xhtml;
     if (prefix == "xml")
         return Ns::xml;
     return Ns::other;
@@ -196,10 +199,18 @@ struct MarkupStyle {
     bool escape_text = true;
 };
 
+// An element's name as HTML knows it: "xhtml:p" is <p> when the prefix is bound to XHTML.
+std::string_view printed_name(pugi::xml_node node) {
+    std::string_view name = node.name();
+    if (name.find(':') != std::string_view::npos && ns_of(node) == Ns::xhtml)
+        return local_name(node);
+    return name;
+}
+
 void write_start_tag(pugi::xml_node node, const std::string& base, const MarkupStyle& style,
                      std::string& out) {
     out += '<';
-    out += node.name();
+    out += printed_name(node);
     for (pugi::xml_attribute attribute : node.attributes()) {
         std::string_view name = attribute.name();
         if (name == "xml:base")
@@ -236,7 +247,7 @@ void write_markup(pugi::xml_node root, std::string base, const MarkupStyle& styl
         pending.pop_back();
         if (leaving) {
             out += "</";
-            out += node.name();
+            out += printed_name(node);
             out += '>';
             bases.resize(depth);
         } else if (is_character_data(node)) {

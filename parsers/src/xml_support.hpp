@@ -24,6 +24,7 @@ enum class Ns {
     media,
     itunes,
     sy,
+    xhtml,
     xml,
 };
 

@@ -533,6 +533,17 @@ KNOWN = [
     ("dates", "item.updated", lambda ours, theirs, data: ours == first_date(data, "updated"),
      "the same, and feedparser files dc:date as updated where newsmon reads it as the "
      "publication date when there is no pubDate"),
+    ("fallbacks", "item.summary", lambda ours, theirs, data: ours and theirs and
+     ours.encode() in data and theirs.encode() in data,
+     "several summary elements: newsmon takes description, atom:summary, itunes:summary, "
+     "media:description, dc:description in that order; feedparser by document order"),
+    ("fallbacks", "item.content", lambda ours, theirs, data: theirs and theirs.encode() in data
+     and (ours is None or ours.encode() in data),
+     "feedparser moves a second summary element into content and takes the first content "
+     "element; newsmon takes content:encoded, atom:content, xhtml:body in that order"),
+    ("fallbacks", "item.published", lambda ours, theirs, data: ours in all_dates(data),
+     "feedparser files dc:date and dcterms:modified both as updated, the later winning; "
+     "newsmon reads dc:date as the publication date"),
     ("entities", "item.link", lambda ours, theirs: ours.replace("&lang", "\u2329") == theirs,
      "feedparser decodes '&lang' inside a query string as the entity (HTML5 decodes no "
      "legacy entity before '=' in an attribute)"),
@@ -562,13 +573,19 @@ def first_date(data, field):
     """The first date of the first item or entry as the spec reads it: the first element of
     each kind wins."""
     text = data.decode()
-    entry = re.search(r"<(item|entry)>(.*?)</(item|entry)>", text, re.S).group(2)
-    published = re.search(r"<(published|pubDate)>(.*?)<", entry)
-    fallback = re.search(r"<(updated|dc:date)>(.*?)<", entry)
+    entry = re.search(r"<(item|entry)[ >](.*?)</(item|entry)>", text, re.S).group(2)
+    published = (re.search(r"<(published|pubDate)>(.*?)<", entry) or
+                 re.search(r"<(dc:date|dcterms:issued)>(.*?)<", entry))
+    fallback = re.search(r"<(updated)>(.*?)<", entry)
     if field == "published":
         return utc((published or fallback).group(2))
     updated = re.search(r"<(updated)>(.*?)<", entry)
     return utc((updated or published or fallback).group(2))
+
+
+def all_dates(data):
+    return {utc(m.group(2)) for m in re.finditer(r"<(dc:date|dcterms:issued|pubDate)>(.*?)<",
+                                                 data.decode())}
 
 
 def known(cls, field, ours, theirs, data):
