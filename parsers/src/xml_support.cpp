@@ -37,6 +37,9 @@ Ns from_uri(std::string_view uri) {
     for (const auto& known : k_known)
         if (known.uri == uri)
             return known.ns;
+    // The Internet-Drafts that became Atom 1.0 named their own namespace.
+    if (uri.starts_with("http://purl.org/atom/ns#draft-ietf-atompub-format-"))
+        return Ns::atom10;
     return Ns::other;
 }
 
