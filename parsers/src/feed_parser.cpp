@@ -11,6 +11,7 @@
 #include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "tag_balance.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers {
@@ -192,7 +193,7 @@ pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
 // since in-place parsing alters the buffer) and keeps what can be kept.
 tl::expected<void, ParseError> load_xml(LoadedXml& xml,
                                         const std::function<std::string()>& pristine,
-                                        std::vector<std::string>& warnings) {
+                                        std::size_t max_depth, std::vector<std::string>& warnings) {
     if (parse_in_place(xml))
         return {};
     std::string text = pristine();
@@ -202,6 +203,20 @@ tl::expected<void, ParseError> load_xml(LoadedXml& xml,
     auto result = parse_in_place(xml);
     if (result)
         return {};
+    if (result.status == pugi::status_end_element_mismatch ||
+        result.status == pugi::status_bad_doctype) {
+        detail::BalancedTags balanced = detail::balance_end_tags(text, max_depth);
+        if (balanced.repairs > 0) {
+            warnings.push_back("repaired " + std::to_string(balanced.repairs) +
+                               " mismatched tag(s): end tags that closed no open element, "
+                               "elements left open, DOCTYPEs inside elements");
+            text = std::move(balanced.text);
+            xml.buffer = text;
+            result = parse_in_place(xml);
+            if (result)
+                return {};
+        }
+    }
     std::string where = describe_position(text, result.offset);
     pugi::xml_node root = xml.document.document_element();
     if (!root || (!root.first_child() && *root.value() == 0))
@@ -334,7 +349,7 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             return again.find("&#X") == std::string::npos ? again
                                                           : detail::lower_hex_references(again);
         };
-        if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
+        if (auto loaded = load_xml(xml, pristine, options.max_depth, warnings); !loaded)
             return tl::unexpected(loaded.error());
     }
     pugi::xml_node root = xml.document.document_element();
