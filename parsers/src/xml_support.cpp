@@ -202,10 +202,11 @@ struct MarkupStyle {
     bool escape_text = true;
 };
 
-// An element's name as HTML knows it: "xhtml:p" is <p> when the prefix is bound to XHTML.
+// An element's name as HTML knows it: "xhtml:p" is <p>. By the conventional prefixes, not by
+// looking the declaration up: that walk, once per element, would cost as much as the depth.
 std::string_view printed_name(pugi::xml_node node) {
     std::string_view name = node.name();
-    if (name.find(':') != std::string_view::npos && ns_of(node) == Ns::xhtml)
+    if (name.starts_with("xhtml:") || name.starts_with("html:"))
         return local_name(node);
     return name;
 }
