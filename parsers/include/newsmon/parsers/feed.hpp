@@ -91,12 +91,12 @@ struct Feed {
 struct ParseOptions {
     std::string feed_url;     // where the feed came from: the base for relative links
     std::string content_type; // the HTTP Content-Type, for its charset; may be empty
-    // The feed's encoding as its configuration gives it, over the HTTP charset and the XML
-    // declaration (a byte order mark still wins); empty: none given.
-    std::string charset;
     std::size_t max_bytes = 64U << 20;
     std::size_t max_items = 100'000;
     std::size_t max_depth = 256;
+    // The feed's encoding as its configuration gives it, over the HTTP charset and the XML
+    // declaration (a byte order mark still wins); empty: none given.
+    std::string charset;
 };
 
 enum class ParseErrorKind { not_xml, not_a_feed, too_large, too_deep };
