@@ -284,6 +284,27 @@ std::size_t double_encoded_at(const unsigned char* p, const unsigned char* end,
 
 } // namespace
 
+Utf8Census utf8_census(std::string_view bytes) {
+    Utf8Census census;
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const auto* end = p + bytes.size();
+    while (p < end) {
+        if (*p < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t length = valid_sequence(p, end);
+        if (length == 0) {
+            ++census.invalid;
+            ++p;
+        } else {
+            ++census.multibyte;
+            p += length;
+        }
+    }
+    return census;
+}
+
 bool may_be_double_encoded(std::string_view text) {
     const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = begin + text.size();

@@ -242,8 +242,14 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
     std::optional<std::string> given = given_charset(options);
     std::optional<std::string> declared = xml_declared_encoding(bytes);
     bool byte_order_mark = !reads_as_utf8(bytes, std::nullopt, std::nullopt);
-    if (!given && !declared && !byte_order_mark && !is_valid_utf8(bytes)) {
-        constexpr std::size_t k_enough_to_guess = 16 * 1024;
+    // A feed in a single-byte encoding has many bytes that are no UTF-8 and next to no
+    // well-formed sequences; UTF-8 with a few stray bytes keeps them as U+FFFD instead.
+    constexpr std::size_t k_enough_to_guess = 16 * 1024;
+    auto not_utf8 = [&] {
+        Utf8Census census = utf8_census(bytes.substr(0, k_enough_to_guess));
+        return census.invalid >= 8 && census.invalid > census.multibyte;
+    };
+    if (!given && !declared && !byte_order_mark && !is_valid_utf8(bytes) && not_utf8()) {
         std::string guessed = html::detect_charset(bytes.substr(0, k_enough_to_guess));
         if (!guessed.empty() && guessed != "ASCII" && guessed != "UTF-8") {
             warnings.push_back("no charset declared and the bytes are not UTF-8: read as " +
