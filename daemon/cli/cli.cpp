@@ -43,6 +43,8 @@ int run(int argc, char** argv) {
     parse_cmd->add_option("--url", parse.feed_url, "The feed's URL: the base for relative links");
     parse_cmd->add_option("--content-type", parse.content_type,
                           "The HTTP Content-Type, for its charset ('text/xml; charset=KOI8-R')");
+    parse_cmd->add_option("--charset", parse.charset,
+                          "The feed's encoding, over what it declares (as [[feed]] charset)");
     parse_cmd->add_flag("--json", parse.json, "Print the normalized feed as JSON");
 
     auto* search_cmd = app.add_subcommand(

@@ -137,6 +137,7 @@ int command_parse(const ParseCommand& command) {
     parsers::ParseOptions options;
     options.feed_url = command.feed_url;
     options.content_type = command.content_type;
+    options.charset = command.charset;
     auto feed = parsers::parse_feed(bytes, options);
     if (!feed) {
         fmt::print(stderr, "error: {}: not a feed: {}\n", command.input, feed.error().message);

@@ -23,6 +23,7 @@ struct ParseCommand {
     std::string input = "-"; // a file, or "-" for standard input
     std::string feed_url;
     std::string content_type;
+    std::string charset; // over the Content-Type's and the declaration
     bool json = false;
 };
 int command_parse(const ParseCommand& command);

@@ -267,6 +267,10 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
             "full_text_min_chars", &FeedConfig::full_text_min_chars,
             "`[defaults] full_text_min_chars`", "this feed's `auto` threshold",
             [](const std::optional<int>& value) { return zero_or_more(*value); }),
+        noted_key("charset", &FeedConfig::charset, "none",
+                  "this feed's encoding (`\"windows-1251\"`), over its HTTP charset and XML "
+                  "declaration (a byte order mark still wins); for feeds that declare none or "
+                  "the wrong one"),
     };
     return k_keys;
 }

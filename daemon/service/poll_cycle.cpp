@@ -62,6 +62,8 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
     parsers::ParseOptions options;
     options.feed_url = result.effective_url;
     options.content_type = result.content_type;
+    if (settings && settings->charset)
+        options.charset = *settings->charset;
     auto parsed = parsers::parse_feed(result.body, options);
     if (!parsed) {
         const auto& advertised = parsed.error().advertised_feeds;

@@ -1,5 +1,8 @@
 // Atom 1.0 and 0.3: <feed><entry>, text constructs of type text, html and xhtml, xml:base.
+#include <cstdint>
+
 #include "formats.hpp"
+#include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/html.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
@@ -7,11 +10,16 @@
 namespace newsmon::parsers::detail {
 namespace {
 
-enum class TextKind { text, html, xhtml };
+enum class TextKind { text, html, xhtml, base64_text, base64_html };
 
 TextKind kind_of(pugi::xml_node node) {
     std::string_view type = node.attribute("type").value();
     std::string_view mode = node.attribute("mode").value(); // Atom 0.3
+    if (mode == "base64")
+        return type.find("html") != std::string_view::npos ||
+                       type.find("xml") != std::string_view::npos
+                   ? TextKind::base64_html
+                   : TextKind::base64_text;
     if (type == "xhtml" || type == "application/xhtml+xml" || mode == "xml")
         return TextKind::xhtml;
     if (type == "html" || type == "text/html" || mode == "escaped")
@@ -19,8 +27,38 @@ TextKind kind_of(pugi::xml_node node) {
     return TextKind::text;
 }
 
-// The markup of an xhtml construct: the children of its wrapping <div>, or of the element.
-std::string xhtml_markup(pugi::xml_node node) {
+// Atom 0.3's mode="base64": the decoded bytes, made valid UTF-8. White space and characters
+// outside the alphabet are skipped; decoding stops at '='.
+std::string base64_decoded(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (char c : text) {
+        int value = c >= 'A' && c <= 'Z'   ? c - 'A'
+                    : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                    : c >= '0' && c <= '9' ? c - '0' + 52
+                    : c == '+' || c == '-' ? 62
+                    : c == '/' || c == '_' ? 63
+                                           : -1;
+        if (c == '=')
+            break;
+        if (value < 0)
+            continue;
+        bits = (bits << 6) | static_cast<std::uint32_t>(value);
+        count += 6;
+        if (count >= 8) {
+            count -= 8;
+            out.push_back(static_cast<char>((bits >> count) & 0xFF));
+        }
+    }
+    (void)repair_utf8(out);
+    return out;
+}
+
+// The markup of an xhtml construct: the children of its wrapping <div>, or of the element,
+// with URLs under an xml:base inside made absolute against `base`.
+std::string xhtml_markup(pugi::xml_node node, const std::string& base = {}) {
     pugi::xml_node only = node.first_child();
     while (only && only.type() == pugi::node_pcdata && collapse_whitespace(only.value()).empty())
         only = only.next_sibling();
@@ -31,9 +69,11 @@ std::string xhtml_markup(pugi::xml_node node) {
                collapse_whitespace(after.value()).empty())
             after = after.next_sibling();
         if (!after)
-            return inner_xml(only);
+            return inner_xml(only, only.attribute("xml:base")
+                                       ? resolve_url(base, only.attribute("xml:base").value())
+                                       : base);
     }
-    return inner_xml(node);
+    return inner_xml(node, base);
 }
 
 std::string plain_text(pugi::xml_node node) {
@@ -43,7 +83,11 @@ std::string plain_text(pugi::xml_node node) {
     case TextKind::xhtml:
         return html_to_text(xhtml_markup(node));
     case TextKind::html:
-        return html_to_text(text_of(node));
+        return html_to_text(markup_of(node));
+    case TextKind::base64_html:
+        return html_to_text(base64_decoded(text_of(node)));
+    case TextKind::base64_text:
+        return collapse_whitespace(base64_decoded(text_of(node)));
     case TextKind::text:
         break;
     }
@@ -57,14 +101,30 @@ std::optional<std::string> html_of(pugi::xml_node node, const std::string& base)
         return std::nullopt;
     switch (kind_of(node)) {
     case TextKind::xhtml:
-        return sanitize_html(xhtml_markup(node), base);
+        return sanitize_html(xhtml_markup(node, base), base);
     case TextKind::html:
-        return sanitize_html(text_of(node), base);
+        return sanitize_html(markup_of(node, base), base);
+    case TextKind::base64_html:
+        return sanitize_html(base64_decoded(text_of(node)), base);
+    case TextKind::base64_text:
+        return escape_html(base64_decoded(text_of(node)));
     case TextKind::text:
         break;
     }
     return escape_html(text_of(node));
 }
+
+} // namespace
+
+std::string atom_plain_text(pugi::xml_node node) {
+    return plain_text(node);
+}
+
+std::optional<std::string> atom_html_of(pugi::xml_node node, const std::string& base) {
+    return html_of(node, base);
+}
+
+namespace {
 
 struct AtomNames {
     Ns ns;
@@ -77,10 +137,8 @@ template <typename Strings> void read_authors(pugi::xml_node parent, Ns ns, Stri
     for (pugi::xml_node node : parent.children()) {
         if (!is(node, ns, "author"))
             continue;
-        std::string name = collapse_whitespace(text_of(child(node, ns, "name")));
-        if (name.empty())
-            name = collapse_whitespace(text_of(child(node, ns, "email")));
-        add_unique(authors, html_to_text(name));
+        add_author(authors, format_person(html_to_text(text_of(child(node, ns, "name"))),
+                                          text_of(child(node, ns, "email"))));
     }
 }
 
@@ -119,9 +177,10 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
         item.authors.assign(feed_authors.begin(), feed_authors.end()); // the feed's authors
     for (pugi::xml_node node : entry.children()) {
         if (is(node, ns, "category")) {
-            std::string term = node.attribute("label").value();
+            // The term is the category; the label only names it for display.
+            std::string term = collapse_whitespace(node.attribute("term").value());
             if (term.empty())
-                term = node.attribute("term").value();
+                term = node.attribute("label").value();
             add_unique(item.categories, html_to_text(term));
         } else if (is(node, Ns::dc, "subject")) {
             add_unique(item.categories, html_to_text(text_of(node)));
@@ -141,10 +200,16 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
 
 Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
     Feed feed;
-    Ns ns = ns_of(root) == Ns::atom03 ? Ns::atom03 : Ns::atom10;
-    feed.format = ns == Ns::atom03 ? FeedFormat::atom0_3 : FeedFormat::atom1_0;
-    AtomNames names = ns == Ns::atom03 ? AtomNames{ns, "issued", "modified", "tagline"}
-                                       : AtomNames{ns, "published", "updated", "subtitle"};
+    // Without a namespace, the elements are looked up unqualified; version="0.3" tells 0.3.
+    Ns ns = ns_of(root);
+    if (ns != Ns::atom03 && ns != Ns::none)
+        ns = Ns::atom10;
+    bool version_03 =
+        ns == Ns::atom03 ||
+        (ns == Ns::none && std::string_view(root.attribute("version").value()) == "0.3");
+    feed.format = version_03 ? FeedFormat::atom0_3 : FeedFormat::atom1_0;
+    AtomNames names = version_03 ? AtomNames{ns, "issued", "modified", "tagline"}
+                                 : AtomNames{ns, "published", "updated", "subtitle"};
     Context context{feed, options, options.feed_url};
     std::string root_base = base_for(root, options.feed_url);
     feed.title = plain_text(child(root, ns, "title"));

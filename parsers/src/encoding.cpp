@@ -1,5 +1,6 @@
 #include "newsmon/parsers/encoding.hpp"
 
+#include <bit>
 #include <cstring>
 #include <memory>
 
@@ -50,10 +51,29 @@ bool is_utf8_label(std::string_view label) {
     return lowered == "utf-8" || lowered == "utf8" || lowered == "us-ascii" || lowered == "ascii";
 }
 
+// The WHATWG encoding standard reads these labels as a superset: bytes 0x80-0x9F of a feed
+// labelled ISO-8859-1 are windows-1252's smart quotes and dashes, never C1 controls.
+std::string_view whatwg_superset(std::string_view lowered) {
+    static constexpr std::string_view k_latin1[] = {
+        "iso-8859-1", "iso8859-1", "iso_8859-1",  "iso88591",   "latin1",  "l1",
+        "cp819",      "ibm819",    "csisolatin1", "iso-ir-100", "x-cp1252"};
+    for (auto label : k_latin1)
+        if (lowered == label)
+            return "windows-1252";
+    if (lowered == "iso-8859-9" || lowered == "iso8859-9" || lowered == "latin5" ||
+        lowered == "iso_8859-9")
+        return "windows-1254";
+    if (lowered == "iso-8859-11" || lowered == "tis-620" || lowered == "iso8859-11")
+        return "windows-874";
+    return {};
+}
+
 // ICU knows most labels; a few seen in the wild ("cp-1251") need a nudge first.
 Converter open_converter(const std::string& label) {
-    std::vector<std::string> candidates = {label};
     std::string lowered = lower_ascii(label);
+    std::vector<std::string> candidates = {label};
+    if (auto superset = whatwg_superset(lowered); !superset.empty())
+        candidates.insert(candidates.begin(), std::string(superset));
     if (lowered.starts_with("cp-") || lowered.starts_with("cp_"))
         candidates.push_back("windows-" + lowered.substr(3));
     if (std::size_t digits = lowered.find_first_of("0123456789");
@@ -113,6 +133,13 @@ Bom detect_bom(std::string_view bytes) {
         return {"UTF-8", 3};
     if (starts(std::string_view("\xFF\xFE\x00\x00", 4)))
         return {"UTF-32LE", 4};
+    if (starts(std::string_view("\x00\x00\xFE\xFF", 4)))
+        return {"UTF-32BE", 4};
+    // No BOM: '<' as the first UTF-32 code unit (XML 1.0, appendix F.1).
+    if (starts(std::string_view("<\0\0\0", 4)))
+        return {"UTF-32LE", 0};
+    if (starts(std::string_view("\0\0\0<", 4)))
+        return {"UTF-32BE", 0};
     if (starts("\xFF\xFE"))
         return {"UTF-16LE", 2};
     if (starts("\xFE\xFF"))
@@ -190,7 +217,149 @@ const unsigned char* first_problem(const unsigned char* begin, const unsigned ch
     return nullptr; // unreachable in practice: the text was found invalid
 }
 
+// The byte windows-1252 encodes `cp` as, when it is one of 0x80-0xBF (a UTF-8 continuation
+// byte); -1 otherwise. Latin-1 readers leave 0x81, 0x8D, 0x8F, 0x90 and 0x9D as U+0081...
+int continuation_byte_of(char32_t cp) {
+    if (cp >= 0x80 && cp <= 0xBF)
+        return static_cast<int>(cp);
+    static constexpr std::pair<char32_t, int> k_cp1252[] = {
+        {0x20AC, 0x80}, {0x201A, 0x82}, {0x0192, 0x83}, {0x201E, 0x84}, {0x2026, 0x85},
+        {0x2020, 0x86}, {0x2021, 0x87}, {0x02C6, 0x88}, {0x2030, 0x89}, {0x0160, 0x8A},
+        {0x2039, 0x8B}, {0x0152, 0x8C}, {0x017D, 0x8E}, {0x2018, 0x91}, {0x2019, 0x92},
+        {0x201C, 0x93}, {0x201D, 0x94}, {0x2022, 0x95}, {0x2013, 0x96}, {0x2014, 0x97},
+        {0x02DC, 0x98}, {0x2122, 0x99}, {0x0161, 0x9A}, {0x203A, 0x9B}, {0x0153, 0x9C},
+        {0x017E, 0x9E}, {0x0178, 0x9F}};
+    for (const auto& [code_point, byte] : k_cp1252)
+        if (code_point == cp)
+            return byte;
+    return -1;
+}
+
+// The code point of the valid UTF-8 sequence at p and its length; length 0 when invalid.
+char32_t code_point_at(const unsigned char* p, const unsigned char* end, std::size_t& length) {
+    if (*p < 0x80) {
+        length = 1;
+        return *p;
+    }
+    length = valid_sequence(p, end);
+    switch (length) {
+    case 2:
+        return static_cast<char32_t>(((p[0] & 0x1F) << 6) | (p[1] & 0x3F));
+    case 3:
+        return static_cast<char32_t>(((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F));
+    case 4:
+        return static_cast<char32_t>(((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) |
+                                     ((p[2] & 0x3F) << 6) | (p[3] & 0x3F));
+    default:
+        return 0;
+    }
+}
+
+// At p, "Ã©" or "â€¦": the UTF-8 of a character, read as windows-1252 and encoded again. Fills
+// `original` with the bytes it stood for and returns how many bytes of the text it spans, or 0.
+std::size_t double_encoded_at(const unsigned char* p, const unsigned char* end,
+                              unsigned char (&original)[4], std::size_t& original_size) {
+    if (end - p < 4 || p[0] != 0xC3 || p[1] < 0x82 || p[1] > 0xB4)
+        return 0;
+    unsigned char lead = static_cast<unsigned char>(p[1] + 0x40); // U+00C2..U+00F4
+    std::size_t needed = lead < 0xE0 ? 1 : lead < 0xF0 ? 2 : 3;
+    original[0] = lead;
+    const unsigned char* at = p + 2;
+    for (std::size_t i = 1; i <= needed; ++i) {
+        if (at >= end)
+            return 0;
+        std::size_t length = 0;
+        char32_t cp = code_point_at(at, end, length);
+        int byte = length == 0 ? -1 : continuation_byte_of(cp);
+        if (byte < 0)
+            return 0;
+        original[i] = static_cast<unsigned char>(byte);
+        at += length;
+    }
+    original_size = needed + 1;
+    if (valid_sequence(original, original + original_size) != original_size)
+        return 0;
+    return static_cast<std::size_t>(at - p);
+}
+
 } // namespace
+
+Utf8Census utf8_census(std::string_view bytes) {
+    Utf8Census census;
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    const auto* end = p + bytes.size();
+    while (p < end) {
+        if (*p < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t length = valid_sequence(p, end);
+        if (length == 0) {
+            ++census.invalid;
+            ++p;
+        } else {
+            ++census.multibyte;
+            p += length;
+        }
+    }
+    return census;
+}
+
+bool may_be_double_encoded(std::string_view text) {
+    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = begin + text.size();
+    unsigned char original[4];
+    std::size_t size = 0;
+    const auto* p = begin;
+    // Sixteen bytes at a time, for the pair that starts every case: 0xC3, then 0x82-0xB4
+    // (U+00C2-U+00F4, the lead bytes read as windows-1252). "é" (C3 A9) is one too, so the
+    // pairs found are looked at one by one.
+    for (; end - p >= static_cast<std::ptrdiff_t>(scan::k_block + 1); p += scan::k_block) {
+        scan::Block first = scan::load(p);
+        scan::Block second = scan::load(p + 1) - static_cast<unsigned char>(0x82);
+        scan::Mask pairs = (first == 0xC3) & (second <= 0x32);
+        for (std::uint16_t bits = scan::bits_of(pairs); bits != 0;
+             bits = static_cast<std::uint16_t>(bits & (bits - 1)))
+            if (double_encoded_at(p + std::countr_zero(bits), end, original, size) > 0)
+                return true;
+    }
+    for (; p < end; ++p)
+        if (*p == 0xC3 && double_encoded_at(p, end, original, size) > 0)
+            return true;
+    return false;
+}
+
+std::size_t repair_double_encoding(std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t repaired = 0;
+    const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = begin + text.size();
+    const auto* copied = begin;
+    for (const auto* p = begin; p < end;) {
+        const void* found = std::memchr(p, 0xC3, static_cast<std::size_t>(end - p));
+        if (!found)
+            break;
+        p = static_cast<const unsigned char*>(found);
+        unsigned char original[4];
+        std::size_t size = 0;
+        std::size_t span = double_encoded_at(p, end, original, size);
+        if (span == 0) {
+            ++p;
+            continue;
+        }
+        out.append(reinterpret_cast<const char*>(copied), static_cast<std::size_t>(p - copied));
+        out.append(reinterpret_cast<const char*>(original), size);
+        p += span;
+        copied = p;
+        ++repaired;
+    }
+    if (repaired == 0)
+        return 0;
+    out.append(reinterpret_cast<const char*>(copied), static_cast<std::size_t>(end - copied));
+    text = std::move(out);
+    return repaired;
+}
 
 std::optional<std::string> charset_of(std::string_view content_type) {
     std::string lowered = lower_ascii(content_type);

@@ -4,11 +4,14 @@
 #include <optional>
 
 #include "cdata_skeleton.hpp"
+#include "dtd_entities.hpp"
 #include "formats.hpp"
+#include "html_document.hpp"
 #include "markup_survey.hpp"
 #include "newsmon/parsers/encoding.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "tag_balance.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers {
@@ -190,7 +193,7 @@ pugi::xml_parse_result parse_in_place(LoadedXml& xml) {
 // since in-place parsing alters the buffer) and keeps what can be kept.
 tl::expected<void, ParseError> load_xml(LoadedXml& xml,
                                         const std::function<std::string()>& pristine,
-                                        std::vector<std::string>& warnings) {
+                                        std::size_t max_depth, std::vector<std::string>& warnings) {
     if (parse_in_place(xml))
         return {};
     std::string text = pristine();
@@ -200,6 +203,20 @@ tl::expected<void, ParseError> load_xml(LoadedXml& xml,
     auto result = parse_in_place(xml);
     if (result)
         return {};
+    if (result.status == pugi::status_end_element_mismatch ||
+        result.status == pugi::status_bad_doctype) {
+        detail::BalancedTags balanced = detail::balance_end_tags(text, max_depth);
+        if (balanced.repairs > 0) {
+            warnings.push_back("repaired " + std::to_string(balanced.repairs) +
+                               " mismatched tag(s): end tags that closed no open element, "
+                               "elements left open, DOCTYPEs inside elements");
+            text = std::move(balanced.text);
+            xml.buffer = text;
+            result = parse_in_place(xml);
+            if (result)
+                return {};
+        }
+    }
     std::string where = describe_position(text, result.offset);
     pugi::xml_node root = xml.document.document_element();
     if (!root || (!root.first_child() && *root.value() == 0))
@@ -211,11 +228,38 @@ tl::expected<void, ParseError> load_xml(LoadedXml& xml,
     return {};
 }
 
-// The input as UTF-8, by BOM, HTTP charset, XML declaration, else UTF-8.
+// The charset the configuration gives, else the HTTP one.
+std::optional<std::string> given_charset(const ParseOptions& options) {
+    if (!options.charset.empty())
+        return options.charset;
+    return charset_of(options.content_type);
+}
+
+// The input as UTF-8, by BOM, the given charset, XML declaration, else UTF-8; bytes that are
+// not UTF-8 and declare nothing are read as what uchardet finds, with a warning.
 std::string decoded_text(std::string_view bytes, const ParseOptions& options,
                          std::vector<std::string>& warnings) {
-    DecodedText decoded =
-        decode_to_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes));
+    std::optional<std::string> given = given_charset(options);
+    std::optional<std::string> declared = xml_declared_encoding(bytes);
+    bool byte_order_mark = !reads_as_utf8(bytes, std::nullopt, std::nullopt);
+    // A feed in a single-byte encoding has many bytes that are no UTF-8 and next to no
+    // well-formed sequences; UTF-8 with a few stray bytes keeps them as U+FFFD instead.
+    constexpr std::size_t k_enough_to_guess = 16 * 1024;
+    auto not_utf8 = [&] {
+        Utf8Census census = utf8_census(bytes.substr(0, k_enough_to_guess));
+        return census.invalid >= 8 && census.invalid > census.multibyte;
+    };
+    if (!given && !declared && !byte_order_mark && !is_valid_utf8(bytes) && not_utf8()) {
+        std::string guessed = html::detect_charset(bytes.substr(0, k_enough_to_guess));
+        if (!guessed.empty() && guessed != "ASCII" && guessed != "UTF-8") {
+            warnings.push_back("no charset declared and the bytes are not UTF-8: read as " +
+                               guessed +
+                               ", as detected; if that is wrong, set charset in the "
+                               "feed's [[feed]] entry (newsmon parse --charset)");
+            declared = guessed;
+        }
+    }
+    DecodedText decoded = decode_to_utf8(bytes, given, declared);
     warnings.insert(warnings.end(), decoded.warnings.begin(), decoded.warnings.end());
     return std::move(decoded.utf8);
 }
@@ -224,7 +268,7 @@ std::string decoded_text(std::string_view bytes, const ParseOptions& options,
 // copy), else their decoded copy, kept in `decoded`.
 std::string_view utf8_text(std::string_view bytes, const ParseOptions& options,
                            std::string& decoded, std::vector<std::string>& warnings) {
-    if (reads_as_utf8(bytes, charset_of(options.content_type), xml_declared_encoding(bytes)))
+    if (reads_as_utf8(bytes, given_charset(options), xml_declared_encoding(bytes)))
         return bytes; // checked later, part by part
     decoded = decoded_text(bytes, options, warnings);
     return decoded;
@@ -264,6 +308,10 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
         return tl::unexpected(
             ParseError{ParseErrorKind::not_xml, "no markup at all: neither XML nor JSON", {}});
     std::string_view markup = text.substr(first_tag);
+    std::optional<std::string> expanded; // entities the document declares, expanded
+    expanded = detail::expand_declared_entities(markup, warnings);
+    if (expanded)
+        markup = *expanded;
     if (looks_like_html(markup)) {
         if (!checked && !is_clean_utf8(markup, std::nullopt, std::nullopt))
             return decode_and_retry(); // the links it names go into the message
@@ -277,6 +325,11 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
                                          {}});
     if (survey.forbidden_characters && !checked)
         return decode_and_retry(); // decoding removes them, and says how many
+    if (survey.upper_hex_reference) {
+        expanded = detail::lower_hex_references(markup);
+        markup = *expanded;
+        survey = detail::survey_markup(markup, options.max_depth, !checked);
+    }
     LoadedXml xml;
     xml.skeleton.emplace(markup, survey);
     if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
@@ -297,9 +350,12 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             std::vector<std::string> repeated; // already reported the first time
             std::string again = decoded_text(bytes, options, repeated);
             again.erase(0, again.find('<'));
-            return again;
+            if (auto expanded_again = detail::expand_declared_entities(again, repeated))
+                again = std::move(*expanded_again);
+            return again.find("&#X") == std::string::npos ? again
+                                                          : detail::lower_hex_references(again);
         };
-        if (auto loaded = load_xml(xml, pristine, warnings); !loaded)
+        if (auto loaded = load_xml(xml, pristine, options.max_depth, warnings); !loaded)
             return tl::unexpected(loaded.error());
     }
     pugi::xml_node root = xml.document.document_element();
@@ -330,9 +386,24 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
     std::size_t start = text.find_first_not_of(" \t\r\n");
     if (start == std::string_view::npos)
         return tl::unexpected(ParseError{ParseErrorKind::not_xml, "the document is empty", {}});
+    // A publisher that encodes twice does it to the whole feed: looked for in the first 16 KB
+    // (a pass over all of it would cost a tenth of the parse), repaired everywhere.
+    constexpr std::size_t k_double_encoding_sample = 16 * 1024;
+    if (options.charset.empty() &&
+        may_be_double_encoded(text.substr(0, k_double_encoding_sample))) {
+        std::string repaired(text);
+        std::size_t count = repair_double_encoding(repaired);
+        (void)repair_utf8(repaired); // valid from here on, as decoded text is
+        warnings.push_back("repaired " + std::to_string(count) +
+                           " double-encoded UTF-8 sequence(s) (\"Ã©\" for \"é\"): UTF-8 read "
+                           "as windows-1252 and encoded again; if the feed is right as it is, "
+                           "set charset in its [[feed]] entry, which turns this off");
+        decoded = std::move(repaired);
+        text = decoded;
+    }
     bool json = text[start] == '{' || text[start] == '[';
     if (json && text.data() == bytes.data() &&
-        !is_clean_utf8(bytes, charset_of(options.content_type), std::nullopt)) {
+        !is_clean_utf8(bytes, given_charset(options), std::nullopt)) {
         decoded = decoded_text(bytes, options, warnings); // controls removed, with a warning
         text = decoded;
     }

@@ -94,11 +94,24 @@ std::optional<std::int64_t> parse_length(std::string_view text) {
     return value;
 }
 
+std::string format_person(std::string_view name, std::string_view email) {
+    std::string clean_name = collapse_whitespace(name);
+    std::string clean_email = collapse_whitespace(email);
+    if (clean_name.empty() || clean_name == clean_email)
+        return clean_email;
+    if (clean_email.empty())
+        return clean_name;
+    return clean_name + " <" + clean_email + ">";
+}
+
 std::string clean_author(std::string_view text) {
     std::string author = collapse_whitespace(text);
     auto open = author.find('(');
     if (open != std::string::npos && author.ends_with(')') && author.find('@') < open)
-        return collapse_whitespace(author.substr(open + 1, author.size() - open - 2));
+        return format_person(author.substr(open + 1, author.size() - open - 2),
+                             std::string_view(author).substr(0, open));
+    if (author.starts_with("mailto:"))
+        author.erase(0, 7);
     return author;
 }
 

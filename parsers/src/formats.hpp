@@ -36,6 +36,11 @@ struct Context {
 [[nodiscard]] tl::expected<Feed, ParseError> parse_json_feed(std::string_view text,
                                                              const ParseOptions& options);
 
+// An Atom text construct (title, summary, content; also atom:summary and atom:content inside
+// RSS) by its type: as plain text, and as sanitized HTML (nullopt when absent or external).
+[[nodiscard]] std::string atom_plain_text(pugi::xml_node node);
+[[nodiscard]] std::optional<std::string> atom_html_of(pugi::xml_node node, const std::string& base);
+
 // An item's text from html_to_text, collapse_whitespace or resolve_url, set without a
 // temporary string when the input is already the result (most titles, guids and links).
 void set_plain_text(Text& field, std::string_view html);
@@ -51,13 +56,36 @@ template <typename Strings> void add_unique(Strings& values, std::string_view va
             return;
     values.emplace_back(value);
 }
+// Appends an author ("Name <email>" or either part) unless the same person is there: a name
+// alone and the same name with an address are one person, kept with the address.
+template <typename Strings> void add_author(Strings& authors, std::string_view author) {
+    if (author.empty())
+        return;
+    auto name_of = [](std::string_view person) {
+        std::size_t open = person.find(" <");
+        return open != std::string_view::npos && person.ends_with('>') ? person.substr(0, open)
+                                                                       : person;
+    };
+    for (auto& existing : authors) {
+        if (existing == author || name_of(existing) == author)
+            return;
+        if (existing == name_of(author)) {
+            existing = author;
+            return;
+        }
+    }
+    authors.emplace_back(author);
+}
 void add_enclosure(Item& item, Enclosure enclosure);
 // Sets the item's content_html, in the memory that holds the rest of its text: `html` as it
 // is, or sanitized.
 void set_content_html(Item& item, std::string_view html);
 void set_sanitized_content_html(Item& item, std::string_view html, std::string_view base_url);
 [[nodiscard]] std::optional<std::int64_t> parse_length(std::string_view text);
-// "editor@example.com (Jane Doe)" -> "Jane Doe"; plain names pass through.
+// An author as "Name <email>", or whichever of the two is there.
+[[nodiscard]] std::string format_person(std::string_view name, std::string_view email);
+// "editor@example.com (Jane Doe)" (RSS 2.0's form) -> "Jane Doe <editor@example.com>"; plain
+// names and addresses pass through.
 [[nodiscard]] std::string clean_author(std::string_view text);
 // One <enclosure>, media:content, media:thumbnail or media:group element of an item.
 void read_medium(pugi::xml_node node, Item& item, const std::string& base);

@@ -40,8 +40,13 @@ using html::starts_tag;
 using html::Tag;
 using html::TagRole;
 
+// Foreign content (MathML, SVG) is dropped from sanitized HTML, but its text is what the
+// formula or the figure says: kept here.
+bool is_foreign_root(std::string_view name) {
+    return name == "math" || name == "svg";
+}
 bool drops_content(std::string_view name) {
-    return html::role_of(name) == TagRole::drop_content;
+    return html::role_of(name) == TagRole::drop_content && !is_foreign_root(name);
 }
 bool separates_words(std::string_view name) {
     return html::role_of(name) == TagRole::block;
@@ -197,7 +202,7 @@ std::string plain_text(std::string_view html, bool markup) {
         }
         if (auto tag = plain_tag(html, next)) {
             pos = tag->end;
-            if (!tag->closing && tag->role == TagRole::drop_content)
+            if (!tag->closing && tag->role == TagRole::drop_content && !is_foreign_root(tag->name))
                 pos = skip_element_content(html, pos, tag->name);
             else if (tag->role == TagRole::block)
                 text.word_break();

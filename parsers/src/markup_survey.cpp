@@ -18,8 +18,10 @@ bool predefined_entity(std::string_view name) {
 // Looks at the '&' at `amp`: a name XML does not define, or an ampersand that starts nothing.
 void note_reference(const char* amp, const char* end, MarkupSurvey& survey) {
     const char* p = amp + 1;
-    if (p < end && *p == '#')
+    if (p < end && *p == '#') {
+        survey.upper_hex_reference |= p + 1 < end && p[1] == 'X';
         return;
+    }
     while (p < end && p - amp <= 32 && (is_ascii_alpha(*p) || (*p >= '0' && *p <= '9')))
         ++p;
     std::string_view name(amp + 1, static_cast<std::size_t>(p - amp - 1));

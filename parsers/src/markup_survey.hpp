@@ -21,6 +21,7 @@ struct MarkupSurvey {
     bool too_deep = false;               // elements nest deeper than the limit
     std::vector<std::string> html_names; // HTML-only reference names ("nbsp"), the first five
     bool bare_ampersand = false;         // an '&' that starts no reference
+    bool upper_hex_reference = false;    // "&#X41;", which pugixml leaves as text
     std::vector<CdataSpan> cdata;        // every closed CDATA section outside comments
     std::string skeleton;                // the text with those sections emptied
     bool forbidden_characters = false;   // a character XML forbids (C0 control, U+FFFE/FFFF)

@@ -32,12 +32,14 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
 // One is reused for every item of a feed, so that its lists keep their memory.
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
-    pugi::xml_node description, encoded, summary;
+    pugi::xml_node description, encoded, summary, dc_description, atom_summary;
+    pugi::xml_node atom_content, xhtml_body;
     std::vector<pugi::xml_node> people, categories, media;
 
     void clear() {
         title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
-        description = encoded = summary = {};
+        description = encoded = summary = dc_description = atom_summary = {};
+        atom_content = xhtml_body = {};
         people.clear();
         categories.clear();
         media.clear();
@@ -54,6 +56,15 @@ template <std::size_t N> bool named(const char* name, const char (&wanted)[N]) {
     return true;
 }
 
+bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// An RSS <link> with a URL: in its text, or in an href attribute some feeds give it instead.
+bool usable_link(pugi::xml_node link) {
+    return !is_blank(text_of(link)) || !is_blank(link.attribute("href").value());
+}
+
 // Files a core element by name; false when the name is none of them.
 bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     switch (name[0]) { // one comparison per child instead of a chain of them
@@ -65,7 +76,8 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     case 'l':
         if (!named(name, "link"))
             return false;
-        parts.link = node;
+        if (!parts.link || !usable_link(parts.link)) // the first usable one
+            parts.link = node;
         return true;
     case 'g':
         if (!named(name, "guid"))
@@ -75,7 +87,8 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
     case 'p':
         if (!named(name, "pubDate"))
             return false;
-        parts.pub_date = node;
+        if (!parts.pub_date) // the first wins
+            parts.pub_date = node;
         return true;
     case 'd':
         if (!named(name, "description"))
@@ -110,14 +123,16 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
         (void)sort_core(node, local, parts);
         break;
     case Ns::dc:
-        if (named(local, "creator"))
+        if (named(local, "creator") || named(local, "author"))
             parts.people.push_back(node);
         else if (named(local, "subject"))
             parts.categories.push_back(node);
         else if (named(local, "date") && !parts.published)
             parts.published = node;
-        else if (named(local, "title"))
+        else if (named(local, "title") && !parts.dc_title)
             parts.dc_title = node;
+        else if (named(local, "description") && !parts.dc_description)
+            parts.dc_description = node;
         break;
     case Ns::dcterms:
         if (named(local, "issued") && !parts.published)
@@ -126,18 +141,30 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
             parts.updated = node;
         break;
     case Ns::atom10:
-        if (named(local, "link")) {
+        if (named(local, "author")) {
+            parts.people.push_back(node);
+        } else if (named(local, "link")) {
             std::string_view rel = node.attribute("rel").as_string("alternate");
             if (rel == "alternate" && !parts.atom_link)
                 parts.atom_link = node;
         } else if (named(local, "published") && !parts.published) {
             parts.published = node;
-        } else if (named(local, "updated")) {
+        } else if (named(local, "updated") && !parts.updated) {
             parts.updated = node;
+        } else if (named(local, "content") && !parts.atom_content) {
+            parts.atom_content = node;
+        } else if (named(local, "summary") && !parts.atom_summary) {
+            parts.atom_summary = node;
+        } else if (named(local, "category")) {
+            parts.categories.push_back(node);
         }
         break;
+    case Ns::xhtml:
+        if (named(local, "body") && !parts.xhtml_body)
+            parts.xhtml_body = node;
+        break;
     case Ns::content:
-        if (named(local, "encoded"))
+        if (named(local, "encoded") && !parts.encoded)
             parts.encoded = node;
         break;
     case Ns::itunes:
@@ -176,7 +203,11 @@ void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& pa
 }
 
 void read_links(const ItemParts& parts, Item& item, const std::string& base) {
-    set_resolved_url(item.link, base, text_of(parts.link));
+    NodeText link = text_of(parts.link);
+    if (is_blank(link))
+        set_resolved_url(item.link, base, parts.link.attribute("href").value());
+    else
+        set_resolved_url(item.link, base, link);
     if (item.link.empty() && parts.atom_link)
         set_resolved_url(item.link, base, parts.atom_link.attribute("href").value());
     set_collapsed(item.guid, text_of(parts.guid));
@@ -187,18 +218,45 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
         item.link = item.guid;
 }
 
+// `base` made more specific by the element's own xml:base.
+std::string own_base(pugi::xml_node node, const std::string& base) {
+    pugi::xml_attribute own = node.attribute("xml:base");
+    return own ? resolve_url(base, own.value()) : base;
+}
+
+// A category: the element's text, else (atom:category) its term, else its label.
+std::string category_of(pugi::xml_node node) {
+    std::string text = html_to_text(text_of(node));
+    if (!text.empty())
+        return text;
+    std::string_view term = node.attribute("term").value();
+    return html_to_text(term.empty() ? node.attribute("label").value() : term);
+}
+
+// The summary is the description, else the first of atom:summary, itunes:summary,
+// media:description and dc:description, else the text of the content. The content is
+// content:encoded, else atom:content, else xhtml:body, else a description that holds markup.
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
-    NodeText description = text_of(parts.description);
-    NodeText encoded = text_of(parts.encoded);
+    NodeText description = markup_of(parts.description, base);
+    NodeText encoded = markup_of(parts.encoded, base);
     item.summary = html_to_text(description);
-    if (item.summary.empty() && parts.summary)
-        item.summary = html_to_text(text_of(parts.summary));
-    if (item.summary.empty())
-        item.summary = html_to_text(encoded);
-    if (!encoded.empty())
+    if (item.summary.empty() && parts.atom_summary)
+        item.summary = atom_plain_text(parts.atom_summary);
+    for (pugi::xml_node other : {parts.summary, parts.dc_description})
+        if (item.summary.empty() && other)
+            item.summary = html_to_text(markup_of(other, base));
+    if (!encoded.empty()) {
         set_sanitized_content_html(item, encoded, base);
-    else if (contains_markup(description))
+    } else if (auto atom_html =
+                   atom_html_of(parts.atom_content, own_base(parts.atom_content, base))) {
+        set_content_html(item, *atom_html);
+    } else if (parts.xhtml_body) {
+        set_sanitized_content_html(item, inner_xml(parts.xhtml_body, base), base);
+    } else if (contains_markup(description)) {
         set_sanitized_content_html(item, description, base);
+    }
+    if (item.summary.empty() && item.content_html)
+        item.summary = html_to_text(*item.content_html);
 }
 
 // Reads items one after another, keeping what they share: the namespaces in scope, the base
@@ -236,7 +294,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     ItemParts& parts = m_parts;
     sort_children(node, m_namespaces, parts);
     const std::string& base = base_for_item(node);
-    set_plain_text(item.title, text_of(parts.title ? parts.title : parts.dc_title));
+    set_plain_text(item.title, markup_of(parts.title ? parts.title : parts.dc_title));
     read_links(parts, item, base);
     if (item.guid.empty())
         if (pugi::xml_attribute about = attribute_local(node, "about"); about)
@@ -245,10 +303,16 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     if (!item.published)
         item.published = context.date(text_of(parts.published), "date");
     item.updated = context.date(text_of(parts.updated), "updated");
-    for (pugi::xml_node person : parts.people)
-        add_unique(item.authors, clean_author(html_to_text(text_of(person))));
+    for (pugi::xml_node person : parts.people) {
+        pugi::xml_node name = child(person, Ns::atom10, "name");
+        pugi::xml_node email = child(person, Ns::atom10, "email");
+        if (name || email) // atom:author
+            add_author(item.authors, format_person(html_to_text(text_of(name)), text_of(email)));
+        else
+            add_author(item.authors, clean_author(html_to_text(text_of(person))));
+    }
     for (pugi::xml_node category : parts.categories)
-        add_unique(item.categories, html_to_text(text_of(category)));
+        add_unique(item.categories, category_of(category));
     read_text(parts, item, base);
     for (pugi::xml_node medium : parts.media)
         read_medium(medium, item, base);
@@ -257,7 +321,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
 // The channel's own elements, found in one pass that steps over the items.
 struct ChannelParts {
     pugi::xml_node title, link, atom_link, description, language, last_build, pub_date, date;
-    pugi::xml_node ttl, update_period, update_frequency;
+    pugi::xml_node ttl, update_period, update_frequency, dc_title, dc_description, modified;
 };
 
 ChannelParts sort_channel(pugi::xml_node channel) {
@@ -283,9 +347,13 @@ ChannelParts sort_channel(pugi::xml_node channel) {
                    : named(local, "ttl")           ? &parts.ttl
                                                    : nullptr;
         } else if (ns == Ns::dc) {
-            slot = named(local, "language") ? &parts.language
-                   : named(local, "date")   ? &parts.date
-                                            : nullptr;
+            slot = named(local, "language")      ? &parts.language
+                   : named(local, "date")        ? &parts.date
+                   : named(local, "title")       ? &parts.dc_title
+                   : named(local, "description") ? &parts.dc_description
+                                                 : nullptr;
+        } else if (ns == Ns::dcterms) {
+            slot = named(local, "modified") ? &parts.modified : nullptr;
         } else if (ns == Ns::sy) {
             slot = named(local, "updatePeriod")      ? &parts.update_period
                    : named(local, "updateFrequency") ? &parts.update_frequency
@@ -320,11 +388,12 @@ void read_channel(pugi::xml_node channel, Context& context) {
     Feed& feed = context.feed;
     ChannelParts parts = sort_channel(channel);
     std::string channel_base = base_for(channel, context.options.feed_url);
-    feed.title = html_to_text(text_of(parts.title));
+    feed.title = html_to_text(markup_of(parts.title ? parts.title : parts.dc_title));
     feed.link = resolve_url(channel_base, text_of(parts.link));
     if (feed.link.empty() && parts.atom_link)
         feed.link = resolve_url(channel_base, parts.atom_link.attribute("href").value());
-    feed.description = html_to_text(text_of(parts.description));
+    feed.description =
+        html_to_text(markup_of(parts.description ? parts.description : parts.dc_description));
     if (std::string language = collapse_whitespace(text_of(parts.language)); !language.empty())
         feed.language = std::move(language);
     feed.updated = context.date(text_of(parts.last_build), "lastBuildDate", false);
@@ -332,6 +401,8 @@ void read_channel(pugi::xml_node channel, Context& context) {
         feed.updated = context.date(text_of(parts.pub_date), "pubDate", false);
     if (!feed.updated)
         feed.updated = context.date(text_of(parts.date), "date", false);
+    if (!feed.updated)
+        feed.updated = context.date(text_of(parts.modified), "modified", false);
     auto ttl = parse_length(text_of(parts.ttl));
     if (ttl && *ttl > 0 && *ttl < 525'600)
         feed.ttl_minutes = static_cast<int>(*ttl);

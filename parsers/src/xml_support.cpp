@@ -16,7 +16,7 @@ struct KnownNamespace {
     Ns ns;
 };
 
-constexpr std::array<KnownNamespace, 13> k_known = {{
+constexpr std::array<KnownNamespace, 14> k_known = {{
     {"http://www.w3.org/2005/Atom", Ns::atom10},
     {"http://purl.org/atom/ns#", Ns::atom03},
     {"http://purl.org/rss/1.0/", Ns::rss10},
@@ -30,12 +30,16 @@ constexpr std::array<KnownNamespace, 13> k_known = {{
     {"http://www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
     {"http://purl.org/rss/1.0/modules/syndication/", Ns::sy},
     {"http://www.w3.org/XML/1998/namespace", Ns::xml},
+    {"http://www.w3.org/1999/xhtml", Ns::xhtml},
 }};
 
 Ns from_uri(std::string_view uri) {
     for (const auto& known : k_known)
         if (known.uri == uri)
             return known.ns;
+    // The Internet-Drafts that became Atom 1.0 named their own namespace.
+    if (uri.starts_with("http://purl.org/atom/ns#draft-ietf-atompub-format-"))
+        return Ns::atom10;
     return Ns::other;
 }
 
@@ -56,6 +60,8 @@ Ns conventional(std::string_view prefix) {
         return Ns::atom10;
     if (prefix == "rdf")
         return Ns::rdf;
+    if (prefix == "xhtml")
+        return Ns::xhtml;
     if (prefix == "xml")
         return Ns::xml;
     return Ns::other;
@@ -185,39 +191,80 @@ bool is_character_data(pugi::xml_node node) {
     return node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata;
 }
 
-void write_start_tag(pugi::xml_node node, std::string& out) {
+bool is_url_attribute(std::string_view name) {
+    return name == "href" || name == "src" || name == "cite" || name == "poster";
+}
+
+// How write_markup prints: character data escaped (XML text, as in Atom xhtml) or as it is
+// (RSS and Atom html, whose text is HTML already); URLs made absolute against the xml:base
+// in effect when an element inside declares one.
+struct MarkupStyle {
+    bool escape_text = true;
+};
+
+// An element's name as HTML knows it: "xhtml:p" is <p>. By the conventional prefixes, not by
+// looking the declaration up: that walk, once per element, would cost as much as the depth.
+std::string_view printed_name(pugi::xml_node node) {
+    std::string_view name = node.name();
+    if (name.starts_with("xhtml:") || name.starts_with("html:"))
+        return local_name(node);
+    return name;
+}
+
+void write_start_tag(pugi::xml_node node, const std::string& base, const MarkupStyle& style,
+                     std::string& out) {
     out += '<';
-    out += node.name();
+    out += printed_name(node);
     for (pugi::xml_attribute attribute : node.attributes()) {
+        std::string_view name = attribute.name();
+        if (name == "xml:base")
+            continue;
         out += ' ';
-        out += attribute.name();
+        out += name;
         out += "=\"";
-        out += escape_html(attribute.value());
+        if (!base.empty() && is_url_attribute(name))
+            out += escape_html(resolve_url(base, attribute.value()));
+        else
+            out += escape_html(attribute.value());
         out += '"';
     }
     out += '>';
-    out += escape_html(node.value()); // leading text the element keeps itself
+    // leading text the element keeps itself
+    out += style.escape_text ? escape_html(node.value()) : std::string(node.value());
 }
 
 // Markup of `root` and everything under it, as XML; comments and processing instructions
 // left out. A stack of its own rather than recursion, so that no nesting the caller allows
-// can run out of stack: each element is entered, then its children, then left.
-void write_markup(pugi::xml_node root, std::string& out) {
-    std::vector<std::pair<pugi::xml_node, bool>> pending{{root, false}}; // leaving?
+// can run out of stack: each element is entered, then its children, then left. `base` is
+// the xml:base in effect above `root` when one inside the text matters, else empty.
+void write_markup(pugi::xml_node root, std::string base, const MarkupStyle& style,
+                  std::string& out) {
+    struct Step {
+        pugi::xml_node node;
+        bool leaving;
+        std::size_t bases; // how many bases were on the stack when the element was entered
+    };
+    std::vector<std::string> bases{std::move(base)};
+    std::vector<Step> pending{{root, false, 0}};
     while (!pending.empty()) {
-        auto [node, leaving] = pending.back();
+        auto [node, leaving, depth] = pending.back();
         pending.pop_back();
         if (leaving) {
             out += "</";
-            out += node.name();
+            out += printed_name(node);
             out += '>';
+            bases.resize(depth);
         } else if (is_character_data(node)) {
-            out += escape_html(character_data(node));
+            out += style.escape_text ? escape_html(character_data(node))
+                                     : std::string(character_data(node));
         } else if (node.type() == pugi::node_element) {
-            write_start_tag(node, out);
-            pending.emplace_back(node, true);
+            std::size_t entered = bases.size();
+            if (pugi::xml_attribute own = node.attribute("xml:base"))
+                bases.push_back(resolve_url(bases.back(), own.value()));
+            write_start_tag(node, bases.back(), style, out);
+            pending.push_back({node, true, entered});
             for (pugi::xml_node part = node.last_child(); part; part = part.previous_sibling())
-                pending.emplace_back(part, false);
+                pending.push_back({part, false, 0});
         }
     }
 }
@@ -238,11 +285,24 @@ NodeText text_of(pugi::xml_node node) {
     return NodeText(std::move(text));
 }
 
-std::string inner_xml(pugi::xml_node node) {
+std::string inner_xml(pugi::xml_node node, const std::string& base) {
     std::string out = escape_html(node.value());
     for (pugi::xml_node part : node.children())
-        write_markup(part, out);
+        write_markup(part, base, MarkupStyle{}, out);
     return out;
+}
+
+NodeText markup_of(pugi::xml_node node, const std::string& base) {
+    pugi::xml_node first = node.first_child();
+    bool elements = false;
+    for (pugi::xml_node part = first; part && !elements; part = part.next_sibling())
+        elements = part.type() == pugi::node_element;
+    if (!elements)
+        return text_of(node);
+    std::string out(node.value());
+    for (pugi::xml_node part = first; part; part = part.next_sibling())
+        write_markup(part, base, MarkupStyle{false}, out);
+    return NodeText(std::move(out));
 }
 
 std::string base_for(pugi::xml_node node, const std::string& base) {

@@ -24,6 +24,7 @@ enum class Ns {
     media,
     itunes,
     sy,
+    xhtml,
     xml,
 };
 
@@ -80,8 +81,13 @@ private:
 
 // All text inside the element (text and CDATA children, not nested elements' markup).
 [[nodiscard]] NodeText text_of(pugi::xml_node node);
-// The element's children printed as markup (for Atom xhtml content and RSS extensions).
-[[nodiscard]] std::string inner_xml(pugi::xml_node node);
+// The element's children printed as markup (for Atom xhtml content and RSS extensions). URLs
+// under an xml:base inside are made absolute against `base` made more specific by it.
+[[nodiscard]] std::string inner_xml(pugi::xml_node node, const std::string& base = {});
+// The element's text as HTML: its character data as it is (feeds put HTML there), and child
+// elements, which feeds put there unescaped, printed back as tags, xml:base applied as in
+// inner_xml. Costs what text_of costs when there are no child elements.
+[[nodiscard]] NodeText markup_of(pugi::xml_node node, const std::string& base = {});
 
 // `base` made more specific by every xml:base from the document root down to `node`.
 [[nodiscard]] std::string base_for(pugi::xml_node node, const std::string& base);

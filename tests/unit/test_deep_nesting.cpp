@@ -203,7 +203,9 @@ TEST(DeepNesting, TextAndSanitizerTakeDeepMarkup) {
         SCOPED_TRACE(shape.name);
         on_stack_of(256 * 1024, [&] {
             std::size_t words = shape.visible ? shape.depth : 0;
-            EXPECT_EQ(words_in(html_to_text(shape.body)), words);
+            // Plain text keeps what SVG and MathML say; sanitized HTML drops foreign content.
+            bool foreign = std::string_view(shape.name) == "svg";
+            EXPECT_EQ(words_in(html_to_text(shape.body)), foreign ? shape.depth : words);
             EXPECT_EQ(words_in(sanitize_html(shape.body, "https://example.test/")), words);
         });
     }

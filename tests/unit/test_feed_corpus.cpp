@@ -1,7 +1,8 @@
 // Every file under tests/fixtures/feeds with a sibling NAME.expected.json is parsed and compared
 // with it. The expectation is a subset: objects list only the keys that matter for the case,
 // arrays must have the same length, "warnings" lists fragments that some warning must contain
-// (an empty list means no warning at all). "_options" gives the feed URL and Content-Type;
+// (an empty list means no warning at all). "_options" gives the feed URL, Content-Type and
+// configured charset;
 // "_error" expects a failure of that kind, "_message" a fragment of its message.
 #include <gtest/gtest.h>
 
@@ -105,6 +106,7 @@ TEST_P(FeedCorpus, ParsesAsExpected) {
     if (expected.contains("_options")) {
         options.feed_url = expected["_options"].value("url", "");
         options.content_type = expected["_options"].value("content_type", "");
+        options.charset = expected["_options"].value("charset", "");
     }
     auto result = parse_feed(read_bytes(input), options);
     std::string where = fs::relative(input, k_corpus).string();

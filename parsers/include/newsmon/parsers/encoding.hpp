@@ -53,4 +53,19 @@ struct Utf8Repairs {
 };
 Utf8Repairs repair_utf8(std::string& text);
 
+// How much of `bytes` reads as UTF-8: well-formed sequences of two bytes or more, and bytes
+// that start no well-formed sequence. Text in a single-byte encoding has many of the second
+// and next to none of the first; UTF-8 with a few stray bytes, the other way round.
+struct Utf8Census {
+    std::size_t multibyte = 0;
+    std::size_t invalid = 0;
+};
+[[nodiscard]] Utf8Census utf8_census(std::string_view bytes);
+
+// UTF-8 that was read as windows-1252 and encoded again ("â€¦" for "…", "Ã©" for "é"):
+// whether the text holds such a sequence, and the text with every one made what it was.
+// Returns how many were repaired.
+[[nodiscard]] bool may_be_double_encoded(std::string_view text);
+std::size_t repair_double_encoding(std::string& text);
+
 } // namespace newsmon::parsers

@@ -94,6 +94,9 @@ struct ParseOptions {
     std::size_t max_bytes = 64U << 20;
     std::size_t max_items = 100'000;
     std::size_t max_depth = 256;
+    // The feed's encoding as its configuration gives it, over the HTTP charset and the XML
+    // declaration (a byte order mark still wins); empty: none given.
+    std::string charset;
 };
 
 enum class ParseErrorKind { not_xml, not_a_feed, too_large, too_deep };
