@@ -163,3 +163,20 @@ TEST(Scoring, OneMentionCountsOnceWhateverTermsMatchIt) {
     EXPECT_EQ(results[0].match.matched_terms,
               (std::vector<std::string>{"Ilham Aliyev", "weak:Aliyev*"}));
 }
+
+TEST(Matching, YoIsYeInEveryTerm) {
+    EXPECT_TRUE(matches("Партнёрство ради мира", "Партнерство ради мира"));
+    EXPECT_TRUE(matches("Партнерство ради мира", "ПАРТНЁРСТВО РАДИ МИРА"));
+    EXPECT_TRUE(matches("партнёрство!", "партнерство") == false); // exact letters stay exact
+}
+
+TEST(Matching, UpperCaseTurkishAndAzerbaijaniTitles) {
+    EXPECT_TRUE(matches("Şərqi Azərbaycan", "ŞƏRQİ AZƏRBAYCAN"));
+    EXPECT_TRUE(matches("İttifak", "ITTIFAK"));
+    EXPECT_TRUE(matches("Bakı", "i\xCC\x87stanbul ve baki\xCC\x87")); // lower-cased outside Turkish
+}
+
+TEST(Matching, AzerbaijaniCyrillic) {
+    EXPECT_TRUE(matches("Azərbaycan", "Азәрбајҹан Республикасы"));
+    EXPECT_TRUE(matches("İlham Əliyev", "Илһам Әлијев"));
+}
