@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "tag/stemmer.hpp"
 #include "tag/tagger.hpp"
 #include "tag/term.hpp"
 
@@ -29,8 +30,9 @@ tag::Tagger compile(std::vector<tag::TopicConfig> topics) {
     return std::move(*tagger);
 }
 
-bool matches(const std::string& term, std::string_view text) {
-    return !compile({topic("t", {term})}).tag("", text).empty();
+bool matches(const std::string& term, std::string_view text,
+             tag::Language language = tag::Language::none) {
+    return !compile({topic("t", {term})}).tag("", text, language).empty();
 }
 
 } // namespace
@@ -179,4 +181,64 @@ TEST(Matching, UpperCaseTurkishAndAzerbaijaniTitles) {
 TEST(Matching, AzerbaijaniCyrillic) {
     EXPECT_TRUE(matches("Azərbaycan", "Азәрбајҹан Республикасы"));
     EXPECT_TRUE(matches("İlham Əliyev", "Илһам Әлијев"));
+}
+
+TEST(Stemming, RussianCasesMatchTheNominative) {
+    EXPECT_TRUE(matches("Североатлантический совет", "заседание Североатлантического совета"));
+    EXPECT_TRUE(
+        matches("Североатлантический совет", "Североатлантическому\nсовету", tag::Language::ru));
+    EXPECT_TRUE(matches("Восточный Азербайджан", "в провинции Восточного Азербайджана"));
+    EXPECT_FALSE(matches("Баку", "топливный бак")); // a stem under four letters is not used
+    EXPECT_FALSE(matches("Баку", "баки"));
+}
+
+TEST(Stemming, EnglishByTheTextsLanguage) {
+    EXPECT_TRUE(matches("liaison office", "NATO liaison offices", tag::Language::en));
+    EXPECT_FALSE(matches("liaison office", "NATO liaison offices")); // no language: no stemmer
+    EXPECT_TRUE(
+        matches("North Atlantic Council", "the North Atlantic Council's", tag::Language::en));
+}
+
+TEST(Stemming, TurkishAndAzerbaijaniSuffixes) {
+    EXPECT_TRUE(matches("İrtibat Bürosu", "NATO İrtibat Bürosunun", tag::Language::tr));
+    EXPECT_TRUE(matches("Barış İçin Ortaklık", "Barış İçin Ortaklığı programı", tag::Language::tr));
+    EXPECT_TRUE(
+        matches("Əlaqələndirmə Bürosu", "NATO-nun Əlaqələndirmə Bürosunun", tag::Language::az));
+    EXPECT_TRUE(
+        matches("Şimali Atlantika Şurası", "Şimali Atlantika Şurasının iclası", tag::Language::az));
+    EXPECT_TRUE(matches("Bakı", "BAKIDAKI görüş", tag::Language::az));
+    EXPECT_TRUE(matches("Tərəfdaşlıq", "Tərəfdaşlığı", tag::Language::az));
+    EXPECT_FALSE(matches("Bakı", "bakım ve bakır", tag::Language::tr));
+    EXPECT_FALSE(matches("Bakı", "bakım ve bakır", tag::Language::az));
+}
+
+TEST(Stemming, ExactCaseAndStarTermsAreNotStemmed) {
+    EXPECT_FALSE(matches("SHAPE!", "SHAPES", tag::Language::en));
+    EXPECT_TRUE(matches("SHAPE!", "SHAPE'in", tag::Language::tr));
+    EXPECT_FALSE(matches("Mons*", "Mon", tag::Language::en));
+    EXPECT_TRUE(matches("weak:allies", "NATO allied", tag::Language::en) == false);
+}
+
+TEST(Stemming, DiacriticsStillCountUnlessAsked) {
+    EXPECT_FALSE(matches("Azərbaycan", "Azerbaycanın", tag::Language::az));
+    EXPECT_TRUE(matches("Azərbaycan~", "Azerbaycanın", tag::Language::az));
+    EXPECT_TRUE(matches("Azərbaycan", "Azərbaycanın", tag::Language::az));
+}
+
+TEST(Stemming, AzerbaijaniRules) {
+    auto reads_as = [](std::string_view word, const std::string& stem) {
+        auto stems = tag::azerbaijani_stems(word);
+        return std::find(stems.begin(), stems.end(), stem) != stems.end();
+    };
+    EXPECT_TRUE(reads_as("bakıdakı", "bakı"));
+    EXPECT_TRUE(reads_as("bakının", "bakı"));
+    EXPECT_TRUE(reads_as("bakıya", "bakı"));
+    EXPECT_TRUE(reads_as("şurasının", "şura"));
+    EXPECT_TRUE(reads_as("azərbaycana", "azərbaycan"));
+    EXPECT_TRUE(reads_as("azərbaycanın", "azərbaycan"));
+    EXPECT_TRUE(reads_as("natonun", "nato"));
+    EXPECT_TRUE(reads_as("qarabağda", "qarabaq"));
+    EXPECT_TRUE(reads_as("naxçıvandan", "naxçıvan"));
+    EXPECT_TRUE(reads_as("əliyevlə", "əliyev"));
+    EXPECT_FALSE(reads_as("bakı", "bak")); // four letters stay before a one-vowel suffix
 }
