@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "tag/language_detector.hpp"
 #include "tag/stemmer.hpp"
 #include "tag/tagger.hpp"
 #include "tag/term.hpp"
@@ -241,4 +242,27 @@ TEST(Stemming, AzerbaijaniRules) {
     EXPECT_TRUE(reads_as("naxçıvandan", "naxçıvan"));
     EXPECT_TRUE(reads_as("əliyevlə", "əliyev"));
     EXPECT_FALSE(reads_as("bakı", "bak")); // four letters stay before a one-vowel suffix
+}
+
+TEST(LanguageDetection, TellsAzerbaijaniFromTurkishAndKeepsRussianFromBakuRussian) {
+    EXPECT_EQ(tag::detect_language("Bakıda NATO toplantısı keçirilib", ""), "az");
+    EXPECT_EQ(tag::detect_language("Bakü'de NATO toplantısı yapıldı", ""), "tr");
+    EXPECT_EQ(tag::detect_language("Türk NATO-su ideyası", ""), "az");
+    EXPECT_EQ(tag::detect_language("Ильхам Алиев принял делегацию НАТО в Баку",
+                                   "Президент Азербайджана обсудил сотрудничество."),
+              "ru");
+    EXPECT_EQ(tag::detect_language("Азәрбајҹан Республикасынын Президенти", ""), "az");
+    EXPECT_EQ(tag::detect_language("Dagestani wrestler wins gold", ""), "en");
+    EXPECT_EQ(tag::detect_language("", ""), "");
+}
+
+TEST(LanguageDetection, TheFeedsLanguageWins) {
+    auto declared = tag::article_language("ru-RU", "NATO summit", "Allies met.");
+    EXPECT_EQ(declared.code, "ru-RU");
+    EXPECT_FALSE(declared.detected);
+    auto detected = tag::article_language("", "NATO summit", "Allies met in the Hague.");
+    EXPECT_EQ(detected.code, "en");
+    EXPECT_TRUE(detected.detected);
+    EXPECT_EQ(tag::language_of("ru-RU"), tag::Language::ru);
+    EXPECT_EQ(tag::language_of("de"), tag::Language::none);
 }
