@@ -70,7 +70,7 @@ void Matcher::build_stems() {
             if (word.prefix) // stem* already takes any ending
                 continue;
             for (Language language : term_word_languages(word.original))
-                for (const std::string& stem : stem_word(word.original, language))
+                for (const std::string& stem : term_stems(word.original, language))
                     add_stem(language, stem, {p, position});
         }
     }

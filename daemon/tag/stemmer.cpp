@@ -90,14 +90,26 @@ void add_turkish_possessive_reading(const std::string& lower, std::vector<std::s
             stems.push_back(stem.substr(0, stem.size() - 1));
 }
 
+std::string lower_case_word(std::string_view word, Language language) {
+    return parsers::has_az_cyrillic(word) ? lower_case(parsers::latin_azerbaijani(word), language)
+                                          : lower_case(word, language);
+}
+
 } // namespace
+
+std::vector<std::string> term_stems(std::string_view word, Language language) {
+    if (language != Language::az)
+        return stem_word(word, language);
+    std::vector<std::string> stems{azerbaijani_stems(lower_case_word(word, language)).front()};
+    if (letters(stems.front()) < k_min_stem_letters)
+        stems.clear();
+    return stems;
+}
 
 std::vector<std::string> stem_word(std::string_view word, Language language) {
     if (language == Language::none)
         return {};
-    std::string lower = parsers::has_az_cyrillic(word)
-                            ? lower_case(parsers::latin_azerbaijani(word), language)
-                            : lower_case(word, language);
+    std::string lower = lower_case_word(word, language);
     std::vector<std::string> stems;
     if (language == Language::az) {
         stems = azerbaijani_stems(lower);

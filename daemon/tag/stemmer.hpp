@@ -20,6 +20,11 @@ inline constexpr std::size_t k_min_stem_letters = 4;
 // by their own rules (I -> ı, İ -> i); ё is е. Thread-safe.
 [[nodiscard]] std::vector<std::string> stem_word(std::string_view word, Language language);
 
+// What a term word is looked up by: its stem in Snowball's languages; in Azerbaijani the word
+// itself, lower-case, since the readings of the text's words already reach it (a term's own
+// readings would let Gəncə, the city, match gənc-lər, young people).
+[[nodiscard]] std::vector<std::string> term_stems(std::string_view word, Language language);
+
 // The Azerbaijani rules on a lower-case word: the word and every form left by stripping case,
 // possessive, plural and a few derivational suffixes from its end (-nın, -ya/-yə, -da/-də,
 // -dan/-dən, -lı/-li, -dakı, ...), up to four in a row, each leaving three letters.

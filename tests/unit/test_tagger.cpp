@@ -241,7 +241,9 @@ TEST(Stemming, AzerbaijaniRules) {
     EXPECT_TRUE(reads_as("qarabağda", "qarabaq"));
     EXPECT_TRUE(reads_as("naxçıvandan", "naxçıvan"));
     EXPECT_TRUE(reads_as("əliyevlə", "əliyev"));
-    EXPECT_FALSE(reads_as("bakı", "bak")); // four letters stay before a one-vowel suffix
+    EXPECT_TRUE(reads_as("şurasındakı", "şura"));
+    EXPECT_FALSE(reads_as("bakı", "bak"));       // four letters stay before a one-vowel suffix
+    EXPECT_FALSE(reads_as("bakuninin", "baku")); // one case suffix, not two
 }
 
 TEST(LanguageDetection, TellsAzerbaijaniFromTurkishAndKeepsRussianFromBakuRussian) {
