@@ -80,9 +80,12 @@ TEST(TaggingQuality, ShippedTopicsMeetPrecisionAndRecallOnTheLabelledSet) {
         }
     }
     EXPECT_GE(articles, 300);
-    for (const auto& [language_topic, counts] : by_language)
+    for (const auto& [language_topic, counts] : by_language) {
         std::printf("  %-16s precision %.3f recall %.3f\n", language_topic.c_str(),
                     counts.precision(), counts.recall());
+        EXPECT_GE(counts.precision(), 0.97) << language_topic;
+        EXPECT_GE(counts.recall(), 0.97) << language_topic;
+    }
     for (const auto& [topic, counts] : by_topic) {
         std::printf("%-10s precision %.3f recall %.3f (tp %d, fp %d, fn %d, %d articles)\n",
                     topic.c_str(), counts.precision(), counts.recall(), counts.true_positive,
