@@ -19,11 +19,19 @@ std::uint32_t stem_start_bit(Language language, std::string_view start) {
     return static_cast<std::uint32_t>(hash >> 48);
 }
 
-// How many bytes at the end of a stem may differ from the word it came from: Snowball's
-// English (y -> i, -ate, -ble) and Turkish (b/c/d/ğ -> p/ç/t/k, an added vowel) change up to
-// two; the Russian and Azerbaijani stems are the start of the word.
-std::size_t stem_slack(Language language) {
-    return language == Language::en || language == Language::tr ? 2 : 0;
+// How many bytes at the end of a stem may differ from the word it came from. Snowball's English
+// turns y into i (allies, ally -> alli), adds e (-ate, -ize, -ble) and keeps bl of -bility;
+// its Turkish turns a final b/c/d/ğ into p/ç/t/k and may add a vowel. Russian and Azerbaijani
+// stems are the start of the word.
+std::size_t stem_slack(Language language, std::string_view base) {
+    if (base.empty())
+        return 0;
+    char last = base.back();
+    if (language == Language::en)
+        return last == 'e' ? 2 : last == 'i' || last == 'l' ? 1 : 0;
+    if (language == Language::tr)
+        return std::string_view("ptckaeiou").find(last) != std::string_view::npos ? 1 : 0;
+    return 0;
 }
 
 bool is_cyrillic_lead(unsigned char byte) {
@@ -84,7 +92,7 @@ void Matcher::add_stem(Language language, const std::string& stem, WordRef ref) 
         }))
         refs.push_back({ref, parsers::fold_word(stem)});
     // A word with this stem begins with all of it but the last stem_slack bytes.
-    std::size_t sure = base.size() - std::min(base.size(), stem_slack(language));
+    std::size_t sure = base.size() - std::min(base.size(), stem_slack(language, base));
     std::size_t start = std::min(std::clamp<std::size_t>(sure, 2, 4), base.size());
     if (m_stem_starts.empty())
         m_stem_starts.assign(k_stem_start_bits / 64, 0);
@@ -103,15 +111,33 @@ bool Matcher::may_have_stem(Language language, std::string_view base) const {
 
 void Matcher::add_stem_candidates(Language language, std::string_view source_word,
                                   std::vector<WordRef>& candidates) const {
-    for (const std::string& stem : stem_word(source_word, language)) {
-        auto found = m_stems.find(stem_key(language, parsers::base_word(stem)));
-        if (found == m_stems.end())
-            continue;
-        std::string folded = parsers::fold_word(stem);
-        for (const StemRef& stem_ref : found->second)
-            if (m_patterns[stem_ref.ref.pattern].ignore_diacritics || stem_ref.folded == folded)
-                candidates.push_back(stem_ref.ref);
+    // Words recur (a story names its subject again and again): what a word's stems matched is
+    // kept per thread, in a small table by the word's bytes, for this matcher.
+    struct Remembered {
+        const Matcher* matcher = nullptr;
+        Language language = Language::none;
+        std::string word;
+        std::vector<WordRef> matched;
+    };
+    thread_local std::vector<Remembered> remembered(1024);
+    std::size_t slot = std::hash<std::string_view>{}(source_word) % remembered.size();
+    Remembered& entry = remembered[slot];
+    if (entry.matcher != this || entry.language != language || entry.word != source_word) {
+        entry.matcher = this;
+        entry.language = language;
+        entry.word.assign(source_word);
+        entry.matched.clear();
+        for (const std::string& stem : stem_word(source_word, language)) {
+            auto found = m_stems.find(stem_key(language, parsers::base_word(stem)));
+            if (found == m_stems.end())
+                continue;
+            std::string folded = parsers::fold_word(stem);
+            for (const StemRef& stem_ref : found->second)
+                if (m_patterns[stem_ref.ref.pattern].ignore_diacritics || stem_ref.folded == folded)
+                    entry.matched.push_back(stem_ref.ref);
+        }
     }
+    candidates.insert(candidates.end(), entry.matched.begin(), entry.matched.end());
 }
 
 void Matcher::build() {
@@ -213,7 +239,8 @@ void Matcher::find(std::string_view source, const parsers::WordList& words,
         for (const WordRef& ref : candidates)
             if (verify(ref, source_word))
                 accepted.push_back(ref);
-        if (!m_stem_starts.empty() && !base.empty()) {
+        // A stem has four letters at least: shorter words need no stemming.
+        if (!m_stem_starts.empty() && base.size() >= k_min_stem_letters) {
             Language word_language = text_word_language(language, source_word, base);
             if (word_language != Language::none && may_have_stem(word_language, base))
                 add_stem_candidates(word_language, source_word, accepted);

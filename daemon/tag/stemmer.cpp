@@ -1,6 +1,8 @@
 #include "tag/stemmer.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <memory>
 
 #include <libstemmer.h>
@@ -35,6 +37,18 @@ bool is_invisible(UChar32 c) {
 // Lower case as the language writes it: in Turkish and Azerbaijani I is ı and İ is i.
 std::string lower_case(std::string_view word, Language language) {
     bool turkic = language == Language::tr || language == Language::az;
+    if (std::all_of(word.begin(), word.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        std::string out;
+        out.reserve(word.size() + 1);
+        for (char c : word) {
+            if (turkic && c == 'I')
+                out += "ı";
+            else
+                out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return out;
+    }
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(
         icu::StringPiece(word.data(), static_cast<std::int32_t>(word.size())));
     icu::UnicodeString lower;
