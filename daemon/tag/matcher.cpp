@@ -12,11 +12,11 @@ namespace {
 constexpr std::size_t k_stem_start_bits = 1U << 16;
 
 std::uint32_t stem_start_bit(Language language, std::string_view start) {
-    std::uint64_t hash = static_cast<std::uint64_t>(language) | (start.size() << 4);
-    for (char c : start)
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001B3ULL;
-    hash *= 0x9E3779B97F4A7C15ULL;
-    return static_cast<std::uint32_t>(hash >> 48);
+    std::uint64_t packed = static_cast<std::uint64_t>(language) << 40 | std::uint64_t{start.size()}
+                                                                            << 32;
+    for (std::size_t i = 0; i < start.size(); ++i) // at most four bytes
+        packed |= std::uint64_t{static_cast<unsigned char>(start[i])} << (8 * i);
+    return static_cast<std::uint32_t>((packed * 0x9E3779B97F4A7C15ULL) >> 48);
 }
 
 // How many bytes at the end of a stem may differ from the word it came from. Snowball's English
@@ -93,15 +93,18 @@ void Matcher::add_stem(Language language, const std::string& stem, WordRef ref) 
         refs.push_back({ref, parsers::fold_word(stem)});
     // A word with this stem begins with all of it but the last stem_slack bytes.
     std::size_t sure = base.size() - std::min(base.size(), stem_slack(language, base));
-    std::size_t start = std::min(std::clamp<std::size_t>(sure, 2, 4), base.size());
+    std::size_t start = std::min(std::clamp<std::size_t>(sure, 3, 4), base.size());
     if (m_stem_starts.empty())
         m_stem_starts.assign(k_stem_start_bits / 64, 0);
     std::uint32_t bit = stem_start_bit(language, std::string_view(base).substr(0, start));
     m_stem_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    m_stem_start_lengths |= 1U << start;
 }
 
 bool Matcher::may_have_stem(Language language, std::string_view base) const {
-    for (std::size_t length = 2; length <= 4 && length <= base.size(); ++length) {
+    for (std::size_t length = 4; length >= 3; --length) {
+        if (length > base.size() || !(m_stem_start_lengths & (1U << length)))
+            continue;
         std::uint32_t bit = stem_start_bit(language, base.substr(0, length));
         if (m_stem_starts[bit / 64] & (std::uint64_t{1} << (bit % 64)))
             return true;

@@ -79,6 +79,7 @@ private:
     // One bit per (language, first 2, 3 or 4 bytes of a stem's base form): a word whose start
     // sets no bit has no stem of a term, and is not stemmed.
     std::vector<std::uint64_t> m_stem_starts;
+    std::uint32_t m_stem_start_lengths = 0; // bit n: some stem is known by its first n bytes
 };
 
 } // namespace newsmon::tag

@@ -315,6 +315,14 @@ constexpr std::array<char, 128> k_ascii_base = [] {
     return table;
 }();
 
+// A word of Azerbaijani Cyrillic, read as the Latin letters it stands for (Азәрбајҹан is
+// Azərbaycan): its base form written anew. Out of line, so that the loop stays small.
+[[gnu::noinline]] void rebase_as_latin(std::string_view word, std::size_t base_begin,
+                                       std::string& base) {
+    base.resize(base_begin);
+    base += base_word(word);
+}
+
 } // namespace
 
 void split_words(std::string_view text, WordList& out) {
@@ -333,10 +341,9 @@ void split_words(std::string_view text, WordList& out) {
     };
     auto close_word = [&](std::size_t at) {
         current.source_end = static_cast<std::uint32_t>(at);
-        if (az_cyrillic) { // read as the Latin letters it stands for: Азәрбајҹан is Azərbaycan
-            out.base.resize(current.base_begin);
-            out.base += base_word(text.substr(current.source_begin, at - current.source_begin));
-        }
+        if (az_cyrillic) [[unlikely]]
+            rebase_as_latin(text.substr(current.source_begin, at - current.source_begin),
+                            current.base_begin, out.base);
         current.base_end = static_cast<std::uint32_t>(out.base.size());
         out.words.push_back(current);
         in_word = false;
@@ -367,7 +374,8 @@ void split_words(std::string_view text, WordList& out) {
         if (folding.base_length == 0 && !in_word)
             continue; // an invisible character opens no word
         open_word(start);
-        az_cyrillic |= folding.az_cyrillic;
+        if (folding.az_cyrillic) [[unlikely]]
+            az_cyrillic = true;
         append_form<Form::base>(folding, out.base);
     }
     if (in_word)
