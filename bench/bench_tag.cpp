@@ -79,7 +79,7 @@ void run_tagger(benchmark::State& state, const std::vector<tag::TopicConfig>& to
         return;
     }
     for (auto _ : state) {
-        auto results = tagger->tag("", text);
+        auto results = tagger->tag("", text, tag::Language::en);
         benchmark::DoNotOptimize(results.data());
     }
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));

@@ -64,6 +64,8 @@ int run(int argc, char** argv) {
     TagCommand tag_options;
     tag_cmd->add_option("--title", tag_options.title, "The title (hits there count three times)");
     tag_cmd->add_option("input", tag_options.input, "The body: a file, or - for standard input");
+    tag_cmd->add_option("--lang", tag_options.language,
+                        "The text's language (en, ru, tr, az: its stemmer); detected if not given");
     tag_cmd->add_flag("--json", tag_options.json, "Print JSON");
 
     auto* retag_cmd = app.add_subcommand(

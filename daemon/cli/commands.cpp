@@ -22,6 +22,7 @@
 #include "store/retag.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
+#include "tag/language_detector.hpp"
 #include "tag/tagger.hpp"
 
 namespace newsmon::cli {
@@ -204,7 +205,8 @@ int command_tag(const GlobalOptions& options, const TagCommand& command) {
     std::string body;
     if (auto read = read_input(command.input, body); read != k_exit_ok)
         return read;
-    auto results = tagger->tag(command.title, body);
+    auto language = tag::article_language(command.language, command.title, body);
+    auto results = tagger->tag(command.title, body, tag::language_of(language.code));
     if (command.json) {
         nlohmann::json topics = nlohmann::json::array();
         for (const auto& result : results) {
@@ -225,10 +227,14 @@ int command_tag(const GlobalOptions& options, const TagCommand& command) {
                               {"matched_terms", result.match.matched_terms},
                               {"occurrences", occurrences}});
         }
-        fmt::print("{}\n", nlohmann::json{{"topics", topics}}.dump(
-                               2, ' ', false, nlohmann::json::error_handler_t::replace));
+        nlohmann::json document{{"language", language.code},
+                                {"language_detected", language.detected},
+                                {"topics", topics}};
+        fmt::print("{}\n", document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
         return k_exit_ok;
     }
+    fmt::print("language={}{}\n", language.code.empty() ? "unknown" : language.code,
+               language.detected ? " (detected)" : "");
     for (const auto& result : results) {
         fmt::print("{}  score={} hits={} in_title={}\n", result.match.topic, result.match.score,
                    result.match.hits, result.match.in_title ? "yes" : "no");

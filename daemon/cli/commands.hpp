@@ -40,6 +40,7 @@ int command_search(const GlobalOptions& options, const SearchCommand& command);
 struct TagCommand {
     std::string title;
     std::string input = "-"; // the body: a file, or "-" for standard input
+    std::string language;    // empty: detected from the text
     bool json = false;
 };
 int command_tag(const GlobalOptions& options, const TagCommand& command);

@@ -62,7 +62,8 @@ RuleSet::RuleSet(std::vector<CompiledRule> rules) : m_rules(std::move(rules)) {
 // the article's folded metadata.
 class RuleSet::Evaluation {
 public:
-    Evaluation(const RuleSet& set, const ArticleFacts& article) : m_set(set) {
+    Evaluation(const RuleSet& set, const ArticleFacts& article)
+        : m_set(set), m_text_language(tag::language_of(article.language)) {
         find(article.title, true);
         find(article.body, false);
         // By pattern, then where each occurrence ends: near_holds merges these lists.
@@ -142,7 +143,7 @@ private:
         m_words.clear();
         parsers::split_words(text, m_words);
         m_spans.clear();
-        m_set.m_matcher->find(text, m_words, m_spans);
+        m_set.m_matcher->find(text, m_words, m_spans, m_text_language);
         for (const auto& span : m_spans)
             m_found.push_back({span.pattern, {in_title, span.first_word, span.last_word}});
     }
@@ -228,6 +229,7 @@ private:
     static constexpr std::uint8_t k_in_title = 1, k_in_body = 2;
 
     const RuleSet& m_set;
+    tag::Language m_text_language; // the stemmer's
     parsers::WordList m_words;
     std::vector<tag::MatchSpan> m_spans;
     std::vector<Found> m_found;        // sorted by pattern

@@ -5,6 +5,7 @@
 #include "store/page_store.hpp"
 #include "store/redact.hpp"
 #include "tag/article_text.hpp"
+#include "tag/language_detector.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -81,7 +82,10 @@ void PageCycle::handle(const store::PageJob& job, fetch::FetchResult& result, Pa
         fail(job, page ? "no article text in the page" : page.error().message, report);
         return;
     }
-    auto topics = m_tagger.topics_of(job.title, tag::article_body(job.summary, page->content_text));
+    std::string body = tag::article_body(job.summary, page->content_text);
+    auto language = tag::article_language(job.language.empty() ? page->language : job.language,
+                                          job.title, body);
+    auto topics = m_tagger.topics_of(job.title, body, tag::language_of(language.code));
     auto rules = m_store.alert_rules();
     store::record_page(m_store.connection(), job, *page, topics, result.etag, result.last_modified,
                        rules.get());

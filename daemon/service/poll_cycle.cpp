@@ -12,6 +12,7 @@
 #include "schedule/schedule.hpp"
 #include "store/redact.hpp"
 #include "tag/article_text.hpp"
+#include "tag/language_detector.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -90,11 +91,15 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
                              : m_config.defaults.full_text_min_chars;
     for (auto& item : parsed->items) {
         std::string full_text = tag::feed_full_text(item);
-        auto topics = m_tagger.topics_of(item.title, tag::article_body(item.summary, full_text));
+        std::string body = tag::article_body(item.summary, full_text);
+        // Detected from the text when the feed declares none: it chooses the stemmer.
+        auto article_language = tag::article_language(language, item.title, body);
+        auto topics = m_tagger.topics_of(item.title, body, tag::language_of(article_language.code));
         std::string_view own_text = full_text.empty() ? std::string_view(item.summary) : full_text;
         bool page = pages::wants_page(item, own_text, mode, min_chars);
-        poll.articles.push_back(
-            {std::move(item), std::move(topics), std::move(full_text), language, page});
+        poll.articles.push_back({std::move(item), std::move(topics), std::move(full_text),
+                                 std::move(article_language.code), page,
+                                 article_language.detected});
     }
     if (!parsed->link.empty())
         poll.site_url = parsed->link;

@@ -16,7 +16,8 @@ constexpr const char* k_temporary_tables = R"sql(
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
-    published_at timestamptz, content_hash text, title_key text, wants_page boolean
+    published_at timestamptz, content_hash text, title_key text, wants_page boolean,
+    language_detected boolean
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
@@ -39,6 +40,8 @@ WITH updated AS (
            summary = i.summary, content_text = COALESCE(i.content_text, a.content_text),
            content_html = i.content_html, categories = i.categories,
            language = COALESCE(i.language, a.language),
+           language_detected = CASE WHEN i.language IS NULL THEN a.language_detected
+                                    ELSE i.language_detected END,
            published_at = COALESCE(i.published_at, a.published_at),
            content_hash = i.content_hash, title_key = i.title_key, updated_at = now(),
            -- a changed item whose page matters: fetch the page again (conditionally)
@@ -50,11 +53,12 @@ WITH updated AS (
     RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate
 ), inserted AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
-                          content_text, content_html, categories, language, published_at,
-                          content_hash, title_key, published_guessed, page_status, page_next_at,
-                          duplicate_of)
+                          content_text, content_html, categories, language, language_detected,
+                          published_at, content_hash, title_key, published_guessed, page_status,
+                          page_next_at, duplicate_of)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
-           i.content_html, i.categories, i.language, COALESCE(i.published_at, now()),
+           i.content_html, i.categories, i.language, i.language_detected,
+           COALESCE(i.published_at, now()),
            i.content_hash, i.title_key, i.published_at IS NULL,
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
            COALESCE(
@@ -124,16 +128,17 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 15;
+constexpr std::size_t k_article_columns = 16;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
     static constexpr const char* k_casts[k_article_columns] = {
-        "::integer",     "", "", "",         "", "", "", "", "", "::text[]", "",
-        "::timestamptz", "", "", "::boolean"};
-    std::string sql = "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
-                      "author, summary, content_text, content_html, categories, language, "
-                      "published_at, content_hash, title_key, wants_page) VALUES ";
+        "::integer",     "", "", "",          "",         "", "", "", "", "::text[]", "",
+        "::timestamptz", "", "", "::boolean", "::boolean"};
+    std::string sql =
+        "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
+        "author, summary, content_text, content_html, categories, language, "
+        "published_at, content_hash, title_key, wants_page, language_detected) VALUES ";
     std::size_t parameter = 1;
     for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ",(";
@@ -178,7 +183,8 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             published,
             content_hash(articles[i]),
             parsers::title_key(item.title),
-            articles[i].wants_page ? "true" : "false"};
+            articles[i].wants_page ? "true" : "false",
+            articles[i].language_detected ? "true" : "false"};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));

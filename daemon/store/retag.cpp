@@ -5,12 +5,14 @@
 #include "newsmon/parsers/html.hpp"
 #include "store/store.hpp"
 #include "tag/article_text.hpp"
+#include "tag/language_detector.hpp"
 
 namespace newsmon::store {
 namespace {
 
 constexpr const char* k_select_batch = R"sql(
-SELECT id, title, summary, coalesce(content_text, ''), coalesce(content_html, '')
+SELECT id, title, summary, coalesce(content_text, ''), coalesce(content_html, ''),
+       coalesce(language, ''), language_detected
   FROM articles
  WHERE id > $1 AND ($2::timestamptz IS NULL OR published_at >= $2::timestamptz)
  ORDER BY id
@@ -25,6 +27,15 @@ SELECT count(*) FROM articles
 constexpr const char* k_clear = R"sql(
 DELETE FROM article_topics
  WHERE article_id = ANY ($1::bigint[]) AND ($2::text IS NULL OR topic = $2)
+)sql";
+
+// A language detected anew (the detector improved, or the article predates detection); a
+// language the feed declared is kept.
+constexpr const char* k_set_languages = R"sql(
+UPDATE articles a SET language = d.language, language_detected = true
+  FROM unnest($1::bigint[], $2::text[]) AS d(id, language)
+ WHERE a.id = d.id AND (a.language IS NULL OR a.language_detected)
+   AND a.language IS DISTINCT FROM d.language
 )sql";
 
 constexpr const char* k_save_progress = R"sql(
@@ -64,19 +75,32 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
             break;
         std::string ids = "{";
         std::vector<std::tuple<std::int64_t, tag::TopicMatch>> found;
+        std::vector<std::int64_t> detected_ids;
+        std::vector<std::string> detected_languages;
         for (const auto& row : rows) {
             auto id = row[0].as<std::int64_t>();
             std::string full_text = row[3].as<std::string>();
             if (full_text.empty())
                 full_text = parsers::html_to_text(row[4].as<std::string>());
-            for (auto& match :
-                 tagger.topics_of(row[1].as<std::string>(),
-                                  tag::article_body(row[2].as<std::string>(), full_text)))
+            auto title = row[1].as<std::string>();
+            std::string body = tag::article_body(row[2].as<std::string>(), full_text);
+            bool detected = row[6].as<bool>();
+            auto language =
+                tag::article_language(detected ? "" : row[5].as<std::string>(), title, body);
+            if (language.detected) {
+                detected_ids.push_back(id);
+                detected_languages.push_back(language.code);
+            }
+            for (auto& match : tagger.topics_of(title, body, tag::language_of(language.code)))
                 if (!options.topic || match.topic == *options.topic)
                     found.emplace_back(id, std::move(match));
             ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
             progress.last_id = id;
         }
+        progress.languages_set +=
+            static_cast<std::int64_t>(tx.exec_params(k_set_languages, to_int_array(detected_ids),
+                                                     to_text_array(detected_languages))
+                                          .affected_rows());
         tx.exec_params0(k_clear, ids + "}", options.topic);
         pqxx::stream_to writer{tx, "article_topics",
                                std::vector<std::string>{"article_id", "topic", "score", "hits",

@@ -24,10 +24,12 @@ struct RetagProgress {
     std::int64_t done = 0;
     std::int64_t total = 0;
     std::int64_t last_id = 0;
+    std::int64_t languages_set = 0; // articles whose detected language was stored or changed
     bool resumed = false;
 };
 
-// Replaces the article_topics rows of the selected articles with what `tagger` finds now.
+// Replaces the article_topics rows of the selected articles with what `tagger` finds now, and
+// detects the language of those whose feed declared none (stored, and used for stemming).
 // `on_batch` is called after each committed batch. Returns the final progress.
 RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& tagger,
                              const RetagOptions& options,

@@ -141,6 +141,7 @@ FeedPoll poll_from(const json& j) {
         article.content_text = a.at("content_text");
         article.language = a.at("language");
         article.wants_page = a.value("wants_page", false); // absent in older spool files
+        article.language_detected = a.value("language_detected", false); // likewise
         poll.articles.push_back(std::move(article));
     }
     poll.site_url = optional_from<std::string>(j.at("site_url"));
@@ -170,7 +171,8 @@ std::string to_json(const FeedPoll& poll) {
                             {"topics", topics},
                             {"content_text", article.content_text},
                             {"language", article.language},
-                            {"wants_page", article.wants_page}});
+                            {"wants_page", article.wants_page},
+                            {"language_detected", article.language_detected}});
     }
     json document = {
         {"spool_version", k_spool_version},

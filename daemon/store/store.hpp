@@ -34,9 +34,10 @@ struct FeedRow {
 struct PolledArticle {
     parsers::Item item;
     std::vector<tag::TopicMatch> topics;
-    std::string content_text; // empty when only the feed's text is known
-    std::string language;     // empty when unknown
-    bool wants_page = false;  // the feed's text is a teaser: fetch the article page
+    std::string content_text;       // empty when only the feed's text is known
+    std::string language;           // empty when unknown
+    bool wants_page = false;        // the feed's text is a teaser: fetch the article page
+    bool language_detected = false; // the language comes from the text, not the feed
 };
 
 // The outcome of one poll of one feed, stored in a single transaction.

@@ -91,7 +91,8 @@ std::vector<Hit> Tagger::counted_hits(std::vector<Hit> hits, std::vector<Hit> ex
     return counted;
 }
 
-std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view body) const {
+std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view body,
+                                     Language language) const {
     thread_local parsers::WordList words;
     thread_local std::vector<MatchSpan> spans;
     std::vector<Hit> hits;
@@ -101,7 +102,7 @@ std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view bo
         words.clear();
         spans.clear();
         parsers::split_words(text, words);
-        m_matcher->find(text, words, spans);
+        m_matcher->find(text, words, spans, language);
         for (const auto& span : spans) {
             Hit hit{span.pattern,
                     span.first_word,
@@ -151,9 +152,10 @@ std::vector<TopicResult> Tagger::tag(std::string_view title, std::string_view bo
     return applied;
 }
 
-std::vector<TopicMatch> Tagger::topics_of(std::string_view title, std::string_view body) const {
+std::vector<TopicMatch> Tagger::topics_of(std::string_view title, std::string_view body,
+                                          Language language) const {
     std::vector<TopicMatch> matches;
-    for (auto& result : tag(title, body))
+    for (auto& result : tag(title, body, language))
         matches.push_back(std::move(result.match));
     return matches;
 }

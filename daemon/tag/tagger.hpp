@@ -34,12 +34,14 @@ public:
     [[nodiscard]] static tl::expected<Tagger, std::string>
     compile(const std::vector<TopicConfig>& topics);
 
-    // The topics that reach their min_score, in configuration order.
-    [[nodiscard]] std::vector<TopicResult> tag(std::string_view title, std::string_view body) const;
+    // The topics that reach their min_score, in configuration order. `language` chooses the
+    // stemmer for words in Latin letters (see Matcher::find).
+    [[nodiscard]] std::vector<TopicResult> tag(std::string_view title, std::string_view body,
+                                               Language language = Language::none) const;
 
     // The same, as stored in article_topics.
-    [[nodiscard]] std::vector<TopicMatch> topics_of(std::string_view title,
-                                                    std::string_view body) const;
+    [[nodiscard]] std::vector<TopicMatch> topics_of(std::string_view title, std::string_view body,
+                                                    Language language = Language::none) const;
 
     [[nodiscard]] std::size_t term_count() const { return m_matcher->size(); }
 

@@ -53,8 +53,10 @@ void feeds(const std::string& deep) {
     std::string rss = "<rss version=\"2.0\"><channel><title>Deep</title><item><title>Deep</title>"
                       "<description><![CDATA[" +
                       deep + "]]></description></item></channel></rss>";
+    parsers::ParseOptions options;
+    options.feed_url = "https://fuzz.example.test/feed/";
     for (const std::string* feed : {&atom, &rss}) {
-        auto parsed = parsers::parse_feed(*feed, {"https://fuzz.example.test/feed/", ""});
+        auto parsed = parsers::parse_feed(*feed, options);
         if (!parsed)
             continue;
         for (const auto& item : parsed->items)

@@ -232,3 +232,42 @@ TEST_F(PollOnce, TheBinaryStoresTheFeedFetchesItsPagesAndSendsTheirAlerts) {
               "sent");
     std::filesystem::remove(path);
 }
+
+TEST_F(PollOnce, TheLanguageOfEachArticleIsDetectedWhenTheFeedDeclaresNoneAndChoosesTheStemmer) {
+    auto item = [](const std::string& guid, const std::string& title, const std::string& text) {
+        return "<item><guid>" + guid + "</guid><title>" + title + "</title><description>" + text +
+               "</description></item>";
+    };
+    std::string items =
+        item("az1", "Şimali Atlantika Şurasının iclası keçirilib",
+             "İclasda təhlükəsizlik məsələləri müzakirə olunub və bəyanat qəbul edilib.") +
+        item("ru1", "Заседание Североатлантического совета",
+             "Послы обсудили поставки систем противовоздушной обороны.");
+    auto mixed = server.serve("/mixed.xml", [&](const httplib::Request&) {
+        Response response;
+        response.body =
+            "<rss version=\"2.0\"><channel><title>M</title>" + items + "</channel></rss>";
+        return response;
+    });
+    auto declared = server.serve("/declared.xml", [&](const httplib::Request&) {
+        Response response;
+        response.body = "<rss version=\"2.0\"><channel><title>D</title><language>ru</language>" +
+                        item("d1", "Бакинские новости", "Новости дня из Баку.") +
+                        "</channel></rss>";
+        return response;
+    });
+    auto loaded = config::load_config_text(
+        config_text(db.url(), {{"Mixed", server.url("/mixed.xml"), ""},
+                               {"Declared", server.url("/declared.xml"), ""}}) +
+            "[[topic]]\nname = \"nato\"\n"
+            "terms = [\"Şimali Atlantika Şurası\", \"Североатлантический совет\"]\n",
+        "test.toml");
+    ASSERT_TRUE(loaded.config);
+    poll(*loaded.config);
+    EXPECT_EQ(db.text("SELECT string_agg(guid || '=' || language || ':' || language_detected, ' ' "
+                      "ORDER BY guid) FROM articles"),
+              "az1=az:true d1=ru:false ru1=ru:true");
+    EXPECT_EQ(db.text("SELECT string_agg(a.guid, ' ' ORDER BY a.guid) FROM article_topics t "
+                      "JOIN articles a ON a.id = t.article_id"),
+              "az1 ru1");
+}

@@ -64,3 +64,23 @@ TEST_F(Retag, AnInterruptedRunResumesWhereItStopped) {
     EXPECT_EQ(progress.done, 6);
     EXPECT_EQ(tags(), "g1=azerbaijan g1=nato g2=azerbaijan w1=azerbaijan w1=nato w3=nato");
 }
+
+TEST_F(Retag, DetectsTheLanguageOfArticlesWhoseFeedDeclaredNoneAndStemsByIt) {
+    db.execute("UPDATE articles SET language = NULL, language_detected = false");
+    db.execute("UPDATE articles SET title = 'Bakıdakı görüşün nəticələri', summary = "
+               "'Nümayəndə heyəti Bakıya gəlib və əməkdaşlıq məsələlərini müzakirə edib.', "
+               "content_text = NULL, content_html = NULL WHERE guid = 'g3'");
+    db.execute("UPDATE articles SET language = 'ru' WHERE guid = 'w2'"); // as the feed declared
+    auto progress = store::retag_articles(store.connection(), tagger, {}, nullptr);
+    EXPECT_EQ(db.text("SELECT language || ' ' || language_detected FROM articles "
+                      "WHERE guid = 'g3'"),
+              "az true");
+    EXPECT_EQ(db.text("SELECT language || ' ' || language_detected FROM articles "
+                      "WHERE guid = 'w2'"),
+              "ru false");
+    EXPECT_EQ(progress.languages_set, 5);
+    // Bakıdakı and Bakıya are the term Bakı, read with the Azerbaijani rules.
+    EXPECT_NE(tags().find("g3=azerbaijan"), std::string::npos);
+    // A second run finds nothing new to store.
+    EXPECT_EQ(store::retag_articles(store.connection(), tagger, {}, nullptr).languages_set, 0);
+}

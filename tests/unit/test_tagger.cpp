@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "tag/language_detector.hpp"
+#include "tag/stemmer.hpp"
 #include "tag/tagger.hpp"
 #include "tag/term.hpp"
 
@@ -29,8 +31,9 @@ tag::Tagger compile(std::vector<tag::TopicConfig> topics) {
     return std::move(*tagger);
 }
 
-bool matches(const std::string& term, std::string_view text) {
-    return !compile({topic("t", {term})}).tag("", text).empty();
+bool matches(const std::string& term, std::string_view text,
+             tag::Language language = tag::Language::none) {
+    return !compile({topic("t", {term})}).tag("", text, language).empty();
 }
 
 } // namespace
@@ -162,4 +165,106 @@ TEST(Scoring, OneMentionCountsOnceWhateverTermsMatchIt) {
     EXPECT_EQ(results[0].match.hits, 2); // the full name once, the surname once
     EXPECT_EQ(results[0].match.matched_terms,
               (std::vector<std::string>{"Ilham Aliyev", "weak:Aliyev*"}));
+}
+
+TEST(Matching, YoIsYeInEveryTerm) {
+    EXPECT_TRUE(matches("Партнёрство ради мира", "Партнерство ради мира"));
+    EXPECT_TRUE(matches("Партнерство ради мира", "ПАРТНЁРСТВО РАДИ МИРА"));
+    EXPECT_TRUE(matches("партнёрство!", "партнерство") == false); // exact letters stay exact
+}
+
+TEST(Matching, UpperCaseTurkishAndAzerbaijaniTitles) {
+    EXPECT_TRUE(matches("Şərqi Azərbaycan", "ŞƏRQİ AZƏRBAYCAN"));
+    EXPECT_TRUE(matches("İttifak", "ITTIFAK"));
+    EXPECT_TRUE(matches("Bakı", "i\xCC\x87stanbul ve baki\xCC\x87")); // lower-cased outside Turkish
+}
+
+TEST(Matching, AzerbaijaniCyrillic) {
+    EXPECT_TRUE(matches("Azərbaycan", "Азәрбајҹан Республикасы"));
+    EXPECT_TRUE(matches("İlham Əliyev", "Илһам Әлијев"));
+}
+
+TEST(Stemming, RussianCasesMatchTheNominative) {
+    EXPECT_TRUE(matches("Североатлантический совет", "заседание Североатлантического совета"));
+    EXPECT_TRUE(
+        matches("Североатлантический совет", "Североатлантическому\nсовету", tag::Language::ru));
+    EXPECT_TRUE(matches("Восточный Азербайджан", "в провинции Восточного Азербайджана"));
+    EXPECT_FALSE(matches("Баку", "топливный бак")); // a stem under four letters is not used
+    EXPECT_FALSE(matches("Баку", "баки"));
+}
+
+TEST(Stemming, EnglishByTheTextsLanguage) {
+    EXPECT_TRUE(matches("liaison office", "NATO liaison offices", tag::Language::en));
+    EXPECT_FALSE(matches("liaison office", "NATO liaison offices")); // no language: no stemmer
+    EXPECT_TRUE(
+        matches("North Atlantic Council", "the North Atlantic Council's", tag::Language::en));
+}
+
+TEST(Stemming, TurkishAndAzerbaijaniSuffixes) {
+    EXPECT_TRUE(matches("İrtibat Bürosu", "NATO İrtibat Bürosunun", tag::Language::tr));
+    EXPECT_TRUE(matches("Barış İçin Ortaklık", "Barış İçin Ortaklığı programı", tag::Language::tr));
+    EXPECT_TRUE(
+        matches("Əlaqələndirmə Bürosu", "NATO-nun Əlaqələndirmə Bürosunun", tag::Language::az));
+    EXPECT_TRUE(
+        matches("Şimali Atlantika Şurası", "Şimali Atlantika Şurasının iclası", tag::Language::az));
+    EXPECT_TRUE(matches("Bakı", "BAKIDAKI görüş", tag::Language::az));
+    EXPECT_TRUE(matches("Tərəfdaşlıq", "Tərəfdaşlığı", tag::Language::az));
+    EXPECT_FALSE(matches("Bakı", "bakım ve bakır", tag::Language::tr));
+    EXPECT_FALSE(matches("Bakı", "bakım ve bakır", tag::Language::az));
+}
+
+TEST(Stemming, ExactCaseAndStarTermsAreNotStemmed) {
+    EXPECT_FALSE(matches("SHAPE!", "SHAPES", tag::Language::en));
+    EXPECT_TRUE(matches("SHAPE!", "SHAPE'in", tag::Language::tr));
+    EXPECT_FALSE(matches("Mons*", "Mon", tag::Language::en));
+    EXPECT_TRUE(matches("weak:allies", "NATO allied", tag::Language::en) == false);
+}
+
+TEST(Stemming, DiacriticsStillCountUnlessAsked) {
+    EXPECT_FALSE(matches("Azərbaycan", "Azerbaycanın", tag::Language::az));
+    EXPECT_TRUE(matches("Azərbaycan~", "Azerbaycanın", tag::Language::az));
+    EXPECT_TRUE(matches("Azərbaycan", "Azərbaycanın", tag::Language::az));
+}
+
+TEST(Stemming, AzerbaijaniRules) {
+    auto reads_as = [](std::string_view word, const std::string& stem) {
+        auto stems = tag::azerbaijani_stems(word);
+        return std::find(stems.begin(), stems.end(), stem) != stems.end();
+    };
+    EXPECT_TRUE(reads_as("bakıdakı", "bakı"));
+    EXPECT_TRUE(reads_as("bakının", "bakı"));
+    EXPECT_TRUE(reads_as("bakıya", "bakı"));
+    EXPECT_TRUE(reads_as("şurasının", "şura"));
+    EXPECT_TRUE(reads_as("azərbaycana", "azərbaycan"));
+    EXPECT_TRUE(reads_as("azərbaycanın", "azərbaycan"));
+    EXPECT_TRUE(reads_as("natonun", "nato"));
+    EXPECT_TRUE(reads_as("qarabağda", "qarabaq"));
+    EXPECT_TRUE(reads_as("naxçıvandan", "naxçıvan"));
+    EXPECT_TRUE(reads_as("əliyevlə", "əliyev"));
+    EXPECT_TRUE(reads_as("şurasındakı", "şura"));
+    EXPECT_FALSE(reads_as("bakı", "bak"));       // four letters stay before a one-vowel suffix
+    EXPECT_FALSE(reads_as("bakuninin", "baku")); // one case suffix, not two
+}
+
+TEST(LanguageDetection, TellsAzerbaijaniFromTurkishAndKeepsRussianFromBakuRussian) {
+    EXPECT_EQ(tag::detect_language("Bakıda NATO toplantısı keçirilib", ""), "az");
+    EXPECT_EQ(tag::detect_language("Bakü'de NATO toplantısı yapıldı", ""), "tr");
+    EXPECT_EQ(tag::detect_language("Türk NATO-su ideyası", ""), "az");
+    EXPECT_EQ(tag::detect_language("Ильхам Алиев принял делегацию НАТО в Баку",
+                                   "Президент Азербайджана обсудил сотрудничество."),
+              "ru");
+    EXPECT_EQ(tag::detect_language("Азәрбајҹан Республикасынын Президенти", ""), "az");
+    EXPECT_EQ(tag::detect_language("Dagestani wrestler wins gold", ""), "en");
+    EXPECT_EQ(tag::detect_language("", ""), "");
+}
+
+TEST(LanguageDetection, TheFeedsLanguageWins) {
+    auto declared = tag::article_language("ru-RU", "NATO summit", "Allies met.");
+    EXPECT_EQ(declared.code, "ru-RU");
+    EXPECT_FALSE(declared.detected);
+    auto detected = tag::article_language("", "NATO summit", "Allies met in the Hague.");
+    EXPECT_EQ(detected.code, "en");
+    EXPECT_TRUE(detected.detected);
+    EXPECT_EQ(tag::language_of("ru-RU"), tag::Language::ru);
+    EXPECT_EQ(tag::language_of("de"), tag::Language::none);
 }

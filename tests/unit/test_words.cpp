@@ -68,3 +68,29 @@ TEST(Words, DigitsAndCombiningMarksBelongToWords) {
     EXPECT_EQ(bases("F-16 2025"), (std::vector<std::string>{"f", "16", "2025"}));
     EXPECT_EQ(bases("e\xCC\x81te"), std::vector<std::string>{"ete"}); // e + combining acute
 }
+
+TEST(Words, YoIsYeInFoldedFormsToo) {
+    EXPECT_EQ(fold_word("Партнёрство"), "партнерство");
+    EXPECT_EQ(fold_word("ЁЛКА"), "елка");
+}
+
+TEST(Words, DotAboveLeftByLowerCasingIsDropped) {
+    // "İSTANBUL" lower-cased outside Turkish is i + U+0307 ...
+    EXPECT_EQ(fold_word("i\xCC\x87stanbul"), "istanbul");
+    EXPECT_EQ(bases("I\xCC\x87LHAM"), std::vector<std::string>{"ilham"});
+}
+
+TEST(Words, SoftHyphensAndJoinersDoNotSplitWords) {
+    EXPECT_EQ(sources("Северо\u00ADатлантический союз"),
+              (std::vector<std::string>{"Северо\u00ADатлантический", "союз"}));
+    EXPECT_EQ(bases("Северо\u00ADатлантический"), std::vector<std::string>{"североатлантическии"});
+    EXPECT_EQ(bases("\u00AD NATO \u200D"), std::vector<std::string>{"nato"});
+}
+
+TEST(Words, AzerbaijaniCyrillicReadsAsLatin) {
+    EXPECT_EQ(bases("Азәрбајҹан Республикасы"),
+              (std::vector<std::string>{"azerbaycan", "республикасы"}));
+    EXPECT_EQ(fold_word("ӘЛИЈЕВ"), "əliyev");
+    EXPECT_EQ(fold_word("Гарабағ"), "qarabağ");
+    EXPECT_EQ(fold_word("Азербайджан"), "азербайджан"); // Russian stays Cyrillic
+}

@@ -32,8 +32,11 @@ struct WordList {
 
 // Words are runs of letters, digits and combining marks; anything else separates them, so
 // apostrophes and hyphens do too ("NATO'nun", "NATO’ya", "NATO-nun" all hold the word NATO).
-// Each word's base form is case-folded (full Unicode folding; Turkish İ, I, ı and i all fold to
-// i) with diacritics removed (é -> e, ş -> s, ə -> e). Appends to `out`; offsets are bytes.
+// Soft hyphens, zero-width joiners and a dot above left by lower-casing İ are skipped inside a
+// word. Each word's base form is case-folded (full Unicode folding; Turkish İ, I, ı and i all
+// fold to i; ё is е) with diacritics removed (é -> e, ş -> s, ə -> e). A word with a letter
+// only Azerbaijani Cyrillic has (ә, ғ, ҹ, һ, ј, ө, ү) is read in the Latin alphabet
+// (Азәрбајҹан -> azerbaycan). Appends to `out`; offsets are bytes.
 void split_words(std::string_view text, WordList& out);
 
 // One word case-folded as above, diacritics kept ("Azərbaycan" -> "azərbaycan", "BAKI" -> "baki").
@@ -41,5 +44,10 @@ void split_words(std::string_view text, WordList& out);
 
 // One word in base form ("Azərbaycan" -> "azerbaycan").
 [[nodiscard]] std::string base_word(std::string_view word);
+
+// Whether the word has a letter only Azerbaijani Cyrillic has, and the word in Azerbaijani
+// Latin letters, lower-case (other characters kept).
+[[nodiscard]] bool has_az_cyrillic(std::string_view word);
+[[nodiscard]] std::string latin_azerbaijani(std::string_view word);
 
 } // namespace newsmon::parsers
