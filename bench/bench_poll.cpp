@@ -83,7 +83,8 @@ int main() {
     for (int f = 0; f < k_feeds; ++f) {
         std::string feed_url =
             "http://127.0.0.1:" + std::string(port) + "/feed/" + std::to_string(f);
-        config.feeds.push_back({"Bench " + std::to_string(f), feed_url, {}, {}, {}, {}, {}, {}, {}});
+        config.feeds.push_back(
+            {"Bench " + std::to_string(f), feed_url, {}, {}, {}, {}, {}, {}, {}});
         requests.push_back({feed_url, "bench", std::nullopt, std::nullopt});
     }
     store::Store store{url};

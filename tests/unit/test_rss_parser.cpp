@@ -506,10 +506,11 @@ TEST(Encodings, WarningsShowOnlyPrintableAsciiOfAnEncodingLabel) {
 }
 
 TEST(Html, PageLinksInTheErrorAreCleanText) {
-    auto parsed = parse_feed("<!DOCTYPE html><html><head><link rel=\"alternate\" "
-                             "type=\"application/rss+xml\" href=\"/feed\xEF\xBF\xBF.xml\"></head>"
-                             "</html>",
-                             ParseOptions{"https://site.example.test/", "", 1U << 20, 100, 256, ""});
+    auto parsed =
+        parse_feed("<!DOCTYPE html><html><head><link rel=\"alternate\" "
+                   "type=\"application/rss+xml\" href=\"/feed\xEF\xBF\xBF.xml\"></head>"
+                   "</html>",
+                   ParseOptions{"https://site.example.test/", "", 1U << 20, 100, 256, ""});
     ASSERT_FALSE(parsed.has_value());
     ASSERT_EQ(parsed.error().advertised_feeds.size(), 1U);
     EXPECT_EQ(parsed.error().advertised_feeds[0], "https://site.example.test/feed.xml");
