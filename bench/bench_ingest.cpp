@@ -110,15 +110,12 @@ int main() {
     store::Store store{url};
     store::migrate(store.connection());
     config::Config config;
-    for (std::size_t f = 0; f < k_feeds; ++f)
-        config.feeds.push_back({"Bench feed " + std::to_string(f),
-                                "https://bench.example.test/feed/" + std::to_string(f),
-                                {},
-                                {},
-                                {},
-                                {},
-                                {},
-                                {}});
+    for (std::size_t f = 0; f < k_feeds; ++f) {
+        config::FeedConfig feed;
+        feed.name = "Bench feed " + std::to_string(f);
+        feed.url = "https://bench.example.test/feed/" + std::to_string(f);
+        config.feeds.push_back(std::move(feed));
+    }
     config.topics = {{"nato", "", {"NATO"}, {}, 1}, {"azerbaijan", "", {"Baku"}, {}, 1}};
     store.sync_feeds(config);
     store.sync_topics(config);
