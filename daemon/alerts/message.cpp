@@ -21,7 +21,10 @@ nlohmann::json article_json(const AlertArticle& article) {
             {"feed", article.feed},
             {"published_at", article.published_at},
             {"topics", article.topics},
-            {"matched_terms", article.matched_terms}};
+            {"matched_terms", article.matched_terms},
+            {"story_id", article.story_id},
+            {"feed_count", article.feed_count},
+            {"first_seen_at", article.story_first_seen_at}};
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -91,7 +94,9 @@ std::string mail_date() {
 } // namespace
 
 std::string webhook_json(const AlertMessage& message) {
-    nlohmann::json json = {{"delivery_id", message.delivery_id}, {"rule", message.rule}};
+    nlohmann::json json = {{"delivery_id", message.delivery_id},
+                           {"rule", message.rule},
+                           {"kind", message.update ? "update" : "match"}};
     if (message.digest) {
         json["digest"] = true;
         json["articles"] = nlohmann::json::array();
@@ -105,9 +110,13 @@ std::string webhook_json(const AlertMessage& message) {
 }
 
 std::string plain_text(const AlertMessage& message) {
-    std::string text = message.digest ? fmt::format("newsmon digest [{}]: {} articles\n",
-                                                    message.rule, message.articles.size())
-                                      : fmt::format("newsmon alert [{}]\n", message.rule);
+    std::string text =
+        message.digest ? fmt::format("newsmon digest [{}]: {} articles\n", message.rule,
+                                     message.articles.size())
+        : message.update
+            ? fmt::format("newsmon alert [{}]: the story spread, now {} outlets\n", message.rule,
+                          message.articles.empty() ? 0 : message.articles.front().feed_count)
+            : fmt::format("newsmon alert [{}]\n", message.rule);
     for (const auto& article : message.articles) {
         text += fmt::format("{}\n{} ({}, {})\n", article.title, article.url, article.feed,
                             article.published_at);
@@ -120,6 +129,9 @@ std::string plain_text(const AlertMessage& message) {
 std::string subject_line(const AlertMessage& message) {
     if (message.digest)
         return fmt::format("[newsmon] {}: {} articles", message.rule, message.articles.size());
+    if (message.update && !message.articles.empty())
+        return fmt::format("[newsmon] {}: now {} outlets: {}", message.rule,
+                           message.articles.front().feed_count, message.articles.front().title);
     return fmt::format("[newsmon] {}: {}", message.rule,
                        message.articles.empty() ? "" : message.articles.front().title);
 }

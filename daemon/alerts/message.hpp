@@ -16,6 +16,9 @@ struct AlertArticle {
     std::string published_at; // RFC 3339, UTC
     std::vector<std::string> topics;
     std::vector<std::string> matched_terms;
+    std::int64_t story_id = 0;
+    int feed_count = 1; // feeds that carried its story
+    std::string story_first_seen_at;
 };
 
 struct AlertMessage {
@@ -23,6 +26,7 @@ struct AlertMessage {
     std::string rule;
     bool digest = false;
     std::vector<AlertArticle> articles; // one, unless a digest
+    bool update = false;                // a story this rule alerted on has spread to more feeds
 };
 
 [[nodiscard]] std::string webhook_json(const AlertMessage& message);

@@ -56,8 +56,11 @@ SendReport Sender::deliver_due(pqxx::connection& connection) {
 namespace {
 
 AlertArticle article_of(const store::ClaimedDelivery& delivery) {
-    return {delivery.article_id,   delivery.title,  delivery.url,          delivery.feed,
-            delivery.published_at, delivery.topics, delivery.matched_terms};
+    return {delivery.article_id,    delivery.title,
+            delivery.url,           delivery.feed,
+            delivery.published_at,  delivery.topics,
+            delivery.matched_terms, delivery.story_id,
+            delivery.feed_count,    delivery.story_first_seen_at};
 }
 
 } // namespace
@@ -70,12 +73,15 @@ store::DeliveryBackoff Sender::backoff() const {
 SendReport Sender::send_singles(pqxx::connection& connection) {
     SendReport report;
     for (auto& delivery : store::claim_single_deliveries(connection, backoff())) {
-        Claimed claimed{
-            {delivery.id},
-            delivery.channels_done,
-            delivery.channels,
-            delivery.secret,
-            {std::to_string(delivery.id), delivery.rule, false, {article_of(delivery)}}};
+        Claimed claimed{{delivery.id},
+                        delivery.channels_done,
+                        delivery.channels,
+                        delivery.secret,
+                        {std::to_string(delivery.id),
+                         delivery.rule,
+                         false,
+                         {article_of(delivery)},
+                         delivery.update}};
         std::vector<std::string> done = claimed.channels_done;
         auto error = send(connection, claimed, done);
         record(connection, claimed.ids, claimed, done, error, report);
@@ -99,7 +105,7 @@ bool Sender::send_digest(pqxx::connection& connection, std::int64_t rule_id, Sen
                     first.channels_done,
                     first.channels,
                     first.secret,
-                    AlertMessage{"", first.rule, true, {}}};
+                    AlertMessage{"", first.rule, true, {}, false}};
     for (const auto& delivery : deliveries) {
         claimed.ids.push_back(delivery.id);
         claimed.message.articles.push_back(article_of(delivery));

@@ -62,6 +62,10 @@ std::optional<NewRule> checked_rule(const AlertCommand& command) {
         }
         rule.digest_seconds = digest->count();
     }
+    if (command.updates > 0 && command.per != "story") {
+        fmt::print(stderr, "error: --updates needs --per story\n");
+        return std::nullopt;
+    }
     auto secret = secret_of(command);
     if (!secret)
         return std::nullopt;
@@ -70,8 +74,11 @@ std::optional<NewRule> checked_rule(const AlertCommand& command) {
 }
 
 int add_rule(store::Store& store, const AlertCommand& command, const NewRule& rule) {
-    auto id = store::add_alert_rule(store.connection(), {command.name, command.query, rule.channels,
-                                                         rule.digest_seconds, rule.secret});
+    auto id = store::add_alert_rule(
+        store.connection(),
+        {command.name, command.query, rule.channels, rule.digest_seconds, rule.secret,
+         command.per == "story",
+         command.updates > 0 ? std::optional<int>(command.updates) : std::nullopt});
     if (!id) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;
@@ -93,6 +100,9 @@ int list_rules(store::Store& store, bool json) {
                             {"query", rule.query},
                             {"channels", nlohmann::json::parse(rule.channels)},
                             {"digest", null_if_empty(rule.digest)},
+                            {"per", rule.per},
+                            {"updates", rule.update_every ? nlohmann::json(*rule.update_every)
+                                                          : nlohmann::json()},
                             {"last_error", null_if_empty(rule.last_error)},
                             {"sent", rule.sent},
                             {"pending", rule.pending},
@@ -101,8 +111,11 @@ int list_rules(store::Store& store, bool json) {
         }
         fmt::print("{}  {}  sent={} pending={} failed={}{}\n    query: {}\n    channels: {}\n",
                    rule.name, rule.enabled ? "enabled" : "disabled", rule.sent, rule.pending,
-                   rule.failed, rule.digest.empty() ? "" : "  digest " + rule.digest, rule.query,
-                   rule.channels);
+                   rule.failed,
+                   (rule.digest.empty() ? "" : "  digest " + rule.digest) +
+                       (rule.per == "story" ? "  per story" : "") +
+                       (rule.update_every ? " +" + std::to_string(*rule.update_every) : ""),
+                   rule.query, rule.channels);
         if (!rule.last_error.empty())
             fmt::print("    error: {}\n", rule.last_error);
     }

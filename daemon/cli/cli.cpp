@@ -59,6 +59,23 @@ int run(int argc, char** argv) {
         ->check(CLI::Range(1, 100000));
     search_cmd->add_flag("--json", search.json, "Print a JSON array");
 
+    auto* stories_cmd = app.add_subcommand(
+        "stories", "List the top stories: one event from many feeds, most widely carried first");
+    StoriesCommand stories;
+    stories_cmd->add_option("--since", stories.since,
+                            "Stories seen this recently, e.g. 24h (the default) or 7d");
+    stories_cmd->add_option("--topic", stories.topic, "Only stories with an article of this topic");
+    stories_cmd->add_option("--limit", stories.limit, "At most this many (default 20)")
+        ->check(CLI::Range(1, 100000));
+    stories_cmd->add_flag("--json", stories.json, "Print a JSON array");
+
+    auto* restory_cmd = app.add_subcommand(
+        "restory", "Group stored articles into stories again (after the method changed); in "
+                   "batches, while the daemon runs; running it twice changes nothing");
+    RestoryCommand restory;
+    restory_cmd->add_option("--since", restory.since,
+                            "Only articles published since: 2025-11-01, or a duration such as 30d");
+
     auto* tag_cmd = app.add_subcommand(
         "tag", "Tag a text with the configured topics: scores, matched terms and where they stand");
     TagCommand tag_options;
@@ -100,6 +117,16 @@ int run(int argc, char** argv) {
     alert_add->add_flag("--notify", alert.notify, "NOTIFY newsmon_alert with the JSON payload");
     alert_add->add_option("--digest", alert.digest,
                           "Collect matches and send one message per period, e.g. 1h");
+    alert_add
+        ->add_option("--per", alert.per,
+                     "article (default): a message per matching article; story: one per story, "
+                     "however many outlets carry it")
+        ->check(CLI::IsMember({"article", "story"}));
+    alert_add
+        ->add_option("--updates", alert.updates,
+                     "With --per story: one update each time the story has spread to N more "
+                     "feeds")
+        ->check(CLI::Range(1, 100000));
     auto* secret_file = alert_add->add_option(
         "--secret-file", alert.secret_file,
         "Sign webhook bodies (X-Newsmon-Signature) with the first line of this file; - reads it "
@@ -157,6 +184,10 @@ int run(int argc, char** argv) {
             return command_search(options, search);
         if (*tag_cmd)
             return command_tag(options, tag_options);
+        if (*stories_cmd)
+            return command_stories(options, stories);
+        if (*restory_cmd)
+            return command_restory(options, restory);
         if (*retag_cmd)
             return command_retag(options, retag_options);
         if (*extract_cmd)

@@ -9,6 +9,8 @@
 #include "cli/cli.hpp"
 
 #include "base/log.hpp"
+#include "config/units.hpp"
+#include "newsmon/parsers/dates.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::cli {
@@ -47,6 +49,17 @@ int read_input(const std::string& input, std::string& bytes) {
     }
     bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     return k_exit_ok;
+}
+
+std::optional<std::string> since_timestamp(const std::string& text) {
+    if (auto instant = parsers::parse_date(text))
+        return parsers::format_rfc3339(*instant);
+    if (auto age = config::parse_duration(text)) {
+        auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        return parsers::format_rfc3339(now -
+                                       std::chrono::duration_cast<std::chrono::seconds>(*age));
+    }
+    return std::nullopt;
 }
 
 } // namespace newsmon::cli

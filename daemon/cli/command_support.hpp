@@ -20,6 +20,9 @@ namespace newsmon::cli {
 
 // The whole of a file, or of standard input for "-", into `bytes`; prints why not and returns
 // the exit status for usage errors when it cannot.
+// "2025-11-01", "2025-11-01T10:00:00Z" or a duration back from now ("30d"), as RFC 3339.
+[[nodiscard]] std::optional<std::string> since_timestamp(const std::string& text);
+
 int read_input(const std::string& input, std::string& bytes);
 
 } // namespace newsmon::cli

@@ -28,18 +28,6 @@
 namespace newsmon::cli {
 namespace {
 
-// "2025-11-01", "2025-11-01T10:00:00Z" or a duration back from now ("30d"), as RFC 3339.
-std::optional<std::string> since_timestamp(const std::string& text) {
-    if (auto instant = parsers::parse_date(text))
-        return parsers::format_rfc3339(*instant);
-    if (auto age = config::parse_duration(text)) {
-        auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        return parsers::format_rfc3339(now -
-                                       std::chrono::duration_cast<std::chrono::seconds>(*age));
-    }
-    return std::nullopt;
-}
-
 // The config and its compiled topics, or nullopt after saying what is wrong.
 struct Loaded {
     config::Config config;

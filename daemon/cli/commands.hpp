@@ -37,6 +37,19 @@ struct SearchCommand {
 };
 int command_search(const GlobalOptions& options, const SearchCommand& command);
 
+struct StoriesCommand {
+    std::string since = "24h"; // stories seen this recently
+    std::string topic;
+    int limit = 20;
+    bool json = false;
+};
+int command_stories(const GlobalOptions& options, const StoriesCommand& command);
+
+struct RestoryCommand {
+    std::string since; // a date, an RFC 3339 time, or a duration; empty: every article
+};
+int command_restory(const GlobalOptions& options, const RestoryCommand& command);
+
 struct TagCommand {
     std::string title;
     std::string input = "-"; // the body: a file, or "-" for standard input
@@ -67,12 +80,14 @@ struct AlertCommand {
     std::vector<std::string> webhooks;
     std::vector<std::string> emails;
     bool notify = false;
-    std::string digest;       // "1h"; empty: one message per article
-    std::string secret;       // --secret: visible in ps and shell history, so warned about
-    std::string secret_file;  // --secret-file: its first line; "-" for standard input
-    std::string since = "7d"; // test
-    int limit = 50;           // test
-    bool json = false;        // list, test
+    std::string digest;          // "1h"; empty: one message per article
+    std::string per = "article"; // or "story"
+    int updates = 0;             // per story: an update per N more feeds; 0: none
+    std::string secret;          // --secret: visible in ps and shell history, so warned about
+    std::string secret_file;     // --secret-file: its first line; "-" for standard input
+    std::string since = "7d";    // test
+    int limit = 50;              // test
+    bool json = false;           // list, test
 };
 int command_alert(const GlobalOptions& options, const AlertCommand& command);
 

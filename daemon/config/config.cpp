@@ -191,6 +191,17 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
     return k_keys;
 }
 
+const std::vector<KeySpec<StorySettings>>& story_keys() {
+    static const std::vector<KeySpec<StorySettings>> k_keys = {
+        key<StorySettings, Duration>(
+            "window", &StorySettings::window,
+            "a new article joins a story only if its report of the same event was published "
+            "within this time of it",
+            positive_duration),
+    };
+    return k_keys;
+}
+
 ConvertError smtp_url(const std::string& url) {
     if (!url.empty() && !url.starts_with("smtp://") && !url.starts_with("smtps://"))
         return "expected an smtp:// or smtps:// URL, got \"" + url + "\"";
@@ -390,7 +401,7 @@ public:
     Config read(const toml::table& root) {
         static const std::vector<std::string_view> k_sections = {
             "database", "http", "server", "defaults", "log",  "retention",
-            "daemon",   "smtp", "alerts", "feed",     "topic"};
+            "daemon",   "smtp", "alerts", "stories",  "feed", "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -404,6 +415,7 @@ public:
         read_section(root, "daemon", daemon_keys(), config.daemon);
         read_section(root, "smtp", smtp_keys(), config.smtp);
         read_section(root, "alerts", alert_keys(), config.alerts);
+        read_section(root, "stories", story_keys(), config.stories);
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);
@@ -466,6 +478,7 @@ std::vector<KeyDescription> describe_keys() {
     describe(keys, "[retention]", retention_keys());
     describe(keys, "[alerts]", alert_keys());
     describe(keys, "[smtp]", smtp_keys());
+    describe(keys, "[stories]", story_keys());
     describe(keys, "[[feed]]", feed_keys());
     describe(keys, "[[topic]]", topic_keys());
     return keys;

@@ -68,6 +68,12 @@ struct RetentionSettings {
 // E-mail alerts go through this server. The password never sits in the TOML file: it comes
 // from a systemd credential named smtp_password, else $NEWSMON_SMTP_PASSWORD, else the file
 // named by password_file.
+// Story assignment: a new article joins the story of the most alike earlier report of the
+// same event published within `window` of it.
+struct StorySettings {
+    Duration window = std::chrono::hours{72};
+};
+
 struct SmtpSettings {
     std::string url;  // smtp://host:587 (STARTTLS when offered) or smtps://host:465; empty: off
     std::string from; // the From address
@@ -110,6 +116,7 @@ struct Config {
     DaemonSettings daemon;
     SmtpSettings smtp;
     AlertSettings alerts;
+    StorySettings stories;
     std::vector<FeedConfig> feeds;
     std::vector<TopicConfig> topics;
 

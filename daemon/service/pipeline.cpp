@@ -31,6 +31,7 @@ void Pipeline::reconfigure(config::Config config) {
 
 std::unique_ptr<store::Store> Pipeline::open_store() {
     auto store = std::make_unique<store::Store>(m_config.database.url);
+    store->use_story_window(story_window());
     if (m_config.database.migrate) {
         int applied = store::migrate(store->connection());
         if (applied > 0)
@@ -45,8 +46,13 @@ std::unique_ptr<store::Store> Pipeline::open_store() {
 
 std::unique_ptr<store::Store> Pipeline::open_writer() {
     auto store = std::make_unique<store::Store>(m_config.database.url);
+    store->use_story_window(story_window());
     store->use_alert_rules(&m_alert_rules);
     return store;
+}
+
+std::chrono::seconds Pipeline::story_window() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(m_config.stories.window);
 }
 
 void Pipeline::sync_config(store::Store& store) const {

@@ -46,6 +46,7 @@ public:
     [[nodiscard]] rules::LiveRules& alert_rules() { return m_alert_rules; }
 
 private:
+    [[nodiscard]] std::chrono::seconds story_window() const;
     config::Config m_config;
     tag::Tagger m_tagger;
     base::Metrics* m_metrics;

@@ -35,11 +35,14 @@ SELECT d.id, d.attempts, array_to_json(d.channels_done)::text, array_to_json(d.m
        a.id, a.title, coalesce(a.url, ''), f.name,
        to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        coalesce((SELECT array_to_json(array_agg(t.topic ORDER BY t.topic))
-                   FROM article_topics t WHERE t.article_id = a.id)::text, '[]')
+                   FROM article_topics t WHERE t.article_id = a.id)::text, '[]'),
+       a.story_id, d.kind, coalesce(d.feed_count, s.feed_count, 1),
+       coalesce(to_char(s.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
   FROM alert_deliveries d
   JOIN alert_rules r ON r.id = d.rule_id
   JOIN articles a ON a.id = d.article_id
   JOIN feeds f ON f.id = a.feed_id
+  LEFT JOIN stories s ON s.id = a.story_id
  WHERE d.id = ANY($1::bigint[])
  ORDER BY d.id
 )sql";
@@ -83,7 +86,11 @@ ClaimedDelivery delivery_of(const pqxx::row& row) {
             row[9].as<std::string>(),
             row[10].as<std::string>(),
             row[11].as<std::string>(),
-            strings_from_json(row[12].as<std::string>())};
+            strings_from_json(row[12].as<std::string>()),
+            row[13].as<std::int64_t>(),
+            row[14].as<std::string>() == "update",
+            row[15].as<int>(),
+            row[16].as<std::string>()};
 }
 
 std::vector<ClaimedDelivery> details_of(pqxx::work& tx, const std::vector<std::int64_t>& ids) {

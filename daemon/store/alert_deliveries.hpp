@@ -33,6 +33,10 @@ struct ClaimedDelivery {
     std::string feed;         // the feed's name
     std::string published_at; // ISO 8601, UTC
     std::vector<std::string> topics;
+    std::int64_t story_id = 0;
+    bool update = false;             // the story spread: not a new match
+    int feed_count = 1;              // feeds that carried the story when the delivery was made
+    std::string story_first_seen_at; // ISO 8601, UTC
 };
 
 // Claims up to a batch of due deliveries of rules without a digest, in due order.

@@ -5,6 +5,36 @@
 #include "tag/article_text.hpp"
 
 namespace newsmon::store {
+namespace {
+
+constexpr const char* k_insert_matches = R"sql(
+INSERT INTO alert_deliveries (rule_id, article_id, matched_terms, story_id, story_once, feed_count)
+SELECT m.rule_id, m.article_id, m.terms::text[], a.story_id, r.per = 'story', s.feed_count
+  FROM unnest($1::bigint[], $2::bigint[], $3::text[])
+       WITH ORDINALITY AS m(rule_id, article_id, terms, n)
+  JOIN alert_rules r ON r.id = m.rule_id
+  JOIN articles a ON a.id = m.article_id
+  LEFT JOIN stories s ON s.id = a.story_id
+ ORDER BY m.n
+ON CONFLICT DO NOTHING
+)sql";
+
+// A story that a per-story rule with update_every = N has alerted on, and that has spread to N
+// more feeds than its last delivery said, gets an update, tied to its newest article.
+constexpr const char* k_insert_updates = R"sql(
+INSERT INTO alert_deliveries (rule_id, article_id, matched_terms, story_id, kind, feed_count)
+SELECT r.id, n.article_id, '{}', s.id, 'update', s.feed_count
+  FROM (SELECT a.story_id, max(a.id) AS article_id FROM articles a
+         WHERE a.id = ANY($1::bigint[]) GROUP BY a.story_id) n
+  JOIN stories s ON s.id = n.story_id
+  JOIN alert_rules r ON r.per = 'story' AND r.update_every IS NOT NULL AND r.enabled
+  JOIN LATERAL (SELECT max(d.feed_count) AS feeds FROM alert_deliveries d
+                 WHERE d.rule_id = r.id AND d.story_id = s.id) last ON last.feeds IS NOT NULL
+ WHERE s.feed_count >= last.feeds + r.update_every
+ON CONFLICT DO NOTHING
+)sql";
+
+} // namespace
 
 int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64_t feed_id,
                          const std::vector<PolledArticle>& articles,
@@ -33,19 +63,20 @@ int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64
             terms.push_back(to_text_array(hit.matched_terms));
         }
     }
-    if (rule_ids.empty())
-        return 0;
-    // Arrays in, one statement: the batch's matches cost one round trip.
-    auto inserted =
-        tx.exec_params("INSERT INTO alert_deliveries (rule_id, article_id, matched_terms) "
-                       "SELECT m.rule_id, m.article_id, m.terms::text[] "
-                       "  FROM unnest($1::bigint[], $2::bigint[], $3::text[]) "
-                       "       WITH ORDINALITY AS m(rule_id, article_id, terms, n) "
-                       " WHERE EXISTS (SELECT 1 FROM alert_rules r WHERE r.id = m.rule_id) "
-                       " ORDER BY m.n "
-                       "ON CONFLICT ON CONSTRAINT alert_deliveries_rule_article_key DO NOTHING",
-                       to_int_array(rule_ids), to_int_array(article_ids), to_text_array(terms));
-    return static_cast<int>(inserted.affected_rows());
+    // Arrays in, one statement: the batch's matches cost one round trip. A per-story rule's
+    // match of a story it has matched before conflicts with the first one and is dropped.
+    pqxx::result inserted;
+    if (!rule_ids.empty())
+        inserted = tx.exec_params(k_insert_matches, to_int_array(rule_ids),
+                                  to_int_array(article_ids), to_text_array(terms));
+    std::vector<std::int64_t> new_ids;
+    for (const WrittenArticle& row : written)
+        if (row.is_new)
+            new_ids.push_back(row.id);
+    pqxx::result updates;
+    if (!new_ids.empty())
+        updates = tx.exec_params(k_insert_updates, to_int_array(new_ids));
+    return static_cast<int>(inserted.affected_rows() + updates.affected_rows());
 }
 
 } // namespace newsmon::store

@@ -32,10 +32,13 @@ RuleTestArticle test_article_of(const pqxx::row& row) {
 std::optional<std::int64_t> add_alert_rule(pqxx::connection& connection, const NewAlertRule& rule) {
     pqxx::work tx{connection};
     auto added =
-        tx.exec_params("INSERT INTO alert_rules (name, query, channels, digest, secret) "
-                       "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, '')) "
+        tx.exec_params("INSERT INTO alert_rules (name, query, channels, digest, secret, per, "
+                       "update_every) "
+                       "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, ''), $6, "
+                       "$7) "
                        "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
-                       rule.name, rule.query, rule.channels, rule.digest_seconds, rule.secret);
+                       rule.name, rule.query, rule.channels, rule.digest_seconds, rule.secret,
+                       std::string(rule.per_story ? "story" : "article"), rule.update_every);
     if (added.empty())
         return std::nullopt;
     tx.commit();
@@ -49,7 +52,7 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
        coalesce(r.last_error, ''),
        count(d.id) FILTER (WHERE d.status = 'sent'),
        count(d.id) FILTER (WHERE d.status = 'pending'),
-       count(d.id) FILTER (WHERE d.status = 'failed')
+       count(d.id) FILTER (WHERE d.status = 'failed'), r.per, r.update_every
   FROM alert_rules r LEFT JOIN alert_deliveries d ON d.rule_id = r.id
  GROUP BY r.id ORDER BY r.name)sql");
     std::vector<AlertRuleSummary> rules;
@@ -57,7 +60,8 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
         rules.push_back({row[0].as<std::string>(), row[1].as<bool>(), row[2].as<std::string>(),
                          row[3].as<std::string>(), row[4].as<std::string>(),
                          row[5].as<std::string>(), row[6].as<long long>(), row[7].as<long long>(),
-                         row[8].as<long long>()});
+                         row[8].as<long long>(), row[9].as<std::string>(),
+                         row[10].is_null() ? std::nullopt : std::optional<int>(row[10].as<int>())});
     return rules;
 }
 

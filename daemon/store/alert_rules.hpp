@@ -18,7 +18,9 @@ struct NewAlertRule {
     std::string query;
     std::string channels; // JSON, as alert_rules.channels takes it
     std::optional<long long> digest_seconds;
-    std::string secret; // empty: none
+    std::string secret;              // empty: none
+    bool per_story = false;          // one delivery per story, not per article
+    std::optional<int> update_every; // per story: an update each time it spread to N more feeds
 };
 
 // The new rule's id; nullopt when a rule of that name exists already.
@@ -33,6 +35,8 @@ struct AlertRuleSummary {
     std::string digest;     // the interval as PostgreSQL writes it; empty: none
     std::string last_error; // empty: none
     long long sent = 0, pending = 0, failed = 0;
+    std::string per = "article"; // or "story"
+    std::optional<int> update_every;
 };
 
 // Every rule with its deliveries counted, by name.

@@ -17,7 +17,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
     published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean
+    language_detected boolean, story_id bigint, signature text
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
@@ -52,16 +52,21 @@ WITH updated AS (
      WHERE a.feed_id = $1 AND a.guid = i.guid AND a.content_hash <> i.content_hash
     RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate
 ), inserted AS (
+    -- A republication (duplicate_of) goes into the story of the article it repeats.
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, language_detected,
                           published_at, content_hash, title_key, published_guessed, page_status,
-                          page_next_at, duplicate_of)
+                          page_next_at, duplicate_of, story_id)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, i.language_detected,
            COALESCE(i.published_at, now()),
            i.content_hash, i.title_key, i.published_at IS NULL,
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
-           COALESCE(
+           r.original,
+           COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original), i.story_id,
+                    nextval(pg_get_serial_sequence('stories', 'id')))
+      FROM incoming_articles i
+      CROSS JOIN LATERAL (SELECT COALESCE(
                (SELECT min(o.id) FROM articles o
                  WHERE o.canonical_url = i.canonical_url AND o.feed_id <> $1
                    AND o.duplicate_of IS NULL),
@@ -70,16 +75,23 @@ WITH updated AS (
                    AND o.feed_id <> $1
                    AND o.duplicate_of IS NULL
                    AND abs(extract(epoch FROM o.published_at - COALESCE(i.published_at, now())))
-                       <= 48 * 3600))
-      FROM incoming_articles i
+                       <= 48 * 3600)) AS original) r
      WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
      ORDER BY i.ord
     ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
-    RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate
+    RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate, story_id, published_at
+), signatures_written AS (
+    INSERT INTO story_signatures (article_id, story_id, published_at, signature)
+    SELECT n.id, n.story_id, n.published_at, decode(i.signature, 'hex')
+      FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
+     WHERE i.signature IS NOT NULL
 ), written AS (
-    SELECT u.id, u.ord, false AS is_new, u.is_duplicate FROM updated u
+    SELECT u.id, u.ord, false AS is_new, u.is_duplicate, NULL::bigint AS story_id,
+           NULL::bigint AS published
+      FROM updated u
     UNION ALL
-    SELECT n.id, i.ord, true, n.is_duplicate
+    SELECT n.id, i.ord, true, n.is_duplicate, n.story_id,
+           extract(epoch FROM n.published_at)::bigint
       FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
 ), stale_topics AS (
     DELETE FROM article_topics t USING written w
@@ -93,7 +105,7 @@ WITH updated AS (
        SET score = EXCLUDED.score, hits = EXCLUDED.hits,
            matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
 )
-SELECT id, is_new, is_duplicate, ord FROM written
+SELECT id, is_new, is_duplicate, ord, story_id, published FROM written
 )sql";
 
 std::optional<std::string> nonempty(std::string_view text) {
@@ -128,17 +140,18 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 16;
+constexpr std::size_t k_article_columns = 18;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
     static constexpr const char* k_casts[k_article_columns] = {
-        "::integer",     "", "", "",          "",         "", "", "", "", "::text[]", "",
-        "::timestamptz", "", "", "::boolean", "::boolean"};
+        "::integer",     "", "", "",          "",          "",         "", "", "", "::text[]", "",
+        "::timestamptz", "", "", "::boolean", "::boolean", "::bigint", ""};
     std::string sql =
         "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
         "author, summary, content_text, content_html, categories, language, "
-        "published_at, content_hash, title_key, wants_page, language_detected) VALUES ";
+        "published_at, content_hash, title_key, wants_page, language_detected, story_id, "
+        "signature) VALUES ";
     std::size_t parameter = 1;
     for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ",(";
@@ -150,6 +163,7 @@ std::string insert_statement(std::size_t rows) {
 }
 
 void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+                     const std::vector<std::optional<StoryAssignment>>& stories,
                      std::vector<int>& ords) {
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
@@ -184,7 +198,10 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             content_hash(articles[i]),
             parsers::title_key(item.title),
             articles[i].wants_page ? "true" : "false",
-            articles[i].language_detected ? "true" : "false"};
+            articles[i].language_detected ? "true" : "false",
+            stories[i] ? std::optional<std::string>(std::to_string(stories[i]->story_id))
+                       : std::nullopt,
+            stories[i] ? std::optional<std::string>(stories[i]->signature_hex) : std::nullopt};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));
@@ -219,19 +236,27 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
+    StoryAssigner::prepare(connection);
 }
 
 WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
-                           const std::vector<PolledArticle>& articles) {
+                           const std::vector<PolledArticle>& articles, StoryAssigner& stories) {
     WriteCounts counts;
     if (articles.empty())
         return counts;
+    auto assignments = stories.assign(tx, feed_id, articles);
     std::vector<int> ords;
-    insert_articles(tx, articles, ords);
+    insert_articles(tx, articles, assignments, ords);
     copy_topics(tx, articles, ords);
+    std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
         WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
                                row[1].as<bool>(), row[2].as<bool>()};
+        if (written.is_new)
+            stored.push_back(
+                {written.id, row[4].as<std::int64_t>(),
+                 std::chrono::sys_seconds{std::chrono::seconds{row[5].as<long long>()}},
+                 written.index});
         counts.inserted += written.is_new ? 1 : 0;
         counts.updated += written.is_new ? 0 : 1;
         counts.duplicates += written.is_new && written.is_duplicate ? 1 : 0;
@@ -239,6 +264,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         for (const auto& match : articles[written.index].topics)
             ++counts.topic_hits[match.topic];
     }
+    stories.record(tx, stored);
     return counts;
 }
 

@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 
 #include "store/store.hpp"
+#include "store/story_store.hpp"
 
 namespace newsmon::store {
 
@@ -36,8 +37,10 @@ void prepare_article_writer(pqxx::connection& connection);
 
 // Writes the articles of `feed_id`: new ones inserted, changed ones updated in place (same id,
 // updated_at set), unchanged ones left alone. A guid repeated within the batch keeps its first
-// occurrence.
+// occurrence. Each new article goes into the story `stories` assigns it, in the same
+// transaction.
 [[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
-                                         const std::vector<PolledArticle>& articles);
+                                         const std::vector<PolledArticle>& articles,
+                                         StoryAssigner& stories);
 
 } // namespace newsmon::store

@@ -70,9 +70,13 @@ Store::Store(const std::string& database_url) : m_connection(remember_password(d
     prepare_statements();
 }
 
+Store::~Store() = default;
+
 void Store::prepare_writer() {
-    if (!m_writer_ready)
+    if (!m_writer_ready) {
         prepare_article_writer(m_connection);
+        m_stories = std::make_unique<StoryAssigner>(m_story_window);
+    }
     m_writer_ready = true;
 }
 
@@ -264,13 +268,23 @@ std::optional<std::chrono::milliseconds> Store::time_until_next_due() {
 }
 
 PollOutcome Store::record_poll(const FeedPoll& poll) {
-    using namespace std::chrono;
     prepare_writer();
+    try {
+        return write_poll(poll);
+    } catch (...) {
+        // what the story index learnt from the batch was never stored: read it afresh
+        m_stories = std::make_unique<StoryAssigner>(m_story_window);
+        throw;
+    }
+}
+
+PollOutcome Store::write_poll(const FeedPoll& poll) {
+    using namespace std::chrono;
     std::string started = parsers::format_rfc3339(floor<seconds>(poll.started_at));
     auto next_ms = static_cast<long long>(poll.next_poll_in.count());
     PollOutcome outcome;
     pqxx::work tx{m_connection};
-    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles);
+    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories);
     outcome.items_new = counts.inserted;
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -17,6 +18,8 @@
 #include "tag/topic_match.hpp"
 
 namespace newsmon::store {
+
+class StoryAssigner;
 
 struct FeedRow {
     std::int64_t id = 0;
@@ -75,6 +78,9 @@ class Store {
 public:
     // Connects and prepares every statement; throws pqxx::broken_connection when unreachable.
     explicit Store(const std::string& database_url);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
     [[nodiscard]] pqxx::connection& connection() { return m_connection; }
 
@@ -116,6 +122,10 @@ public:
     // one is updated in place), the feed's new state and a fetch_log row, in one transaction.
     PollOutcome record_poll(const FeedPoll& poll);
 
+    // New articles join a story only with reports published within `window` of them (72 h
+    // unless set); call before the first record_poll.
+    void use_story_window(std::chrono::seconds window) { m_story_window = window; }
+
     // Match what record_poll stores against these rules (read at each poll: they may be
     // replaced while the store is in use). Null: no alert matching.
     void use_alert_rules(const rules::LiveRules* rules) { m_alert_rules = rules; }
@@ -127,10 +137,13 @@ public:
 private:
     void prepare_statements();
     void prepare_writer(); // lazily: its temporary tables need a migrated schema
+    PollOutcome write_poll(const FeedPoll& poll);
     std::vector<FeedRow> feeds_from(const pqxx::result& rows);
 
     pqxx::connection m_connection;
     bool m_writer_ready = false;
+    std::chrono::seconds m_story_window = std::chrono::hours{72};
+    std::unique_ptr<StoryAssigner> m_stories; // made with the writer
     const rules::LiveRules* m_alert_rules = nullptr;
 };
 

@@ -25,6 +25,7 @@
 #include "newsroom.hpp"
 #include "smtp_sink.hpp"
 #include "store/migrations.hpp"
+#include "story_texts.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -787,3 +788,42 @@ TEST_F(AlertDaemonTest, KilledMidDeliveryResendsOnceWithTheSameDeliveryId) {
 }
 
 } // namespace
+
+// A wire story that other feeds copy and translate: the per-story rule alerts once, and once
+// more when the story reaches one more feed; the per-article rule alerts for every copy.
+TEST_F(AlertsTest, APerStoryRuleAlertsOncePerStoryAndAgainWhenItSpreads) {
+    using namespace testkit::story_texts;
+    HttpTestServer server;
+    Receiver receiver(server, "/story");
+    add_rule("rail story", "Rustamov OR Рустамов",
+             R"({"webhook": ")" + server.url("/story") + R"("})", ", per, update_every",
+             ", 'story', 1");
+    add_rule("rail articles", "Rustamov OR Рустамов");
+    reload();
+    poll(wire,
+         {article("rail-en", "Azerbaijan and Georgia cut rail freight tariffs", k_english_report)});
+    poll(agency, {article("rail-copy", "Rail tariffs on BTK line to fall 12%", k_english_copy)});
+    poll(agency, {article("rail-ru", "Азербайджан и Грузия снизят тарифы на грузоперевозки",
+                          k_russian_report, {}, "ru")});
+    EXPECT_EQ(matched("rail articles"), (std::set<std::string>{"rail-copy", "rail-en", "rail-ru"}));
+    EXPECT_EQ(matched("rail story"), (std::set<std::string>{"rail-copy", "rail-en"}));
+    EXPECT_EQ(db.text("SELECT string_agg(kind || ':' || feed_count, ',' ORDER BY delivery_id) "
+                      "FROM alert_log WHERE rule = 'rail story'"),
+              "match:1,update:2");
+    alerts::Sender sender(settings);
+    ASSERT_TRUE(eventually([&] {
+        sender.deliver_due(store.connection());
+        return receiver.count() == 2;
+    }));
+    auto story = db.scalar("SELECT story_id FROM articles WHERE guid = 'rail-en'");
+    auto first = receiver.body(0);
+    auto update = receiver.body(1);
+    EXPECT_EQ(first["kind"], "match");
+    EXPECT_EQ(first["story_id"], story);
+    EXPECT_EQ(update["kind"], "update");
+    EXPECT_EQ(update["story_id"], story);
+    EXPECT_EQ(update["feed_count"], 2);
+    EXPECT_FALSE(update["first_seen_at"].get<std::string>().empty());
+    EXPECT_NE(update["text"].get<std::string>().find("now 2 outlets"), std::string::npos)
+        << update.dump();
+}

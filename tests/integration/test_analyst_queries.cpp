@@ -1,6 +1,7 @@
 // Every example in sql/queries runs against the newsroom fixture and returns what it says.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -108,6 +109,28 @@ TEST_F(AnalystQueries, DuplicatesAcrossFeeds) {
 TEST_F(AnalystQueries, PhraseInTheLastSevenDays) {
     EXPECT_EQ(columns(run("08_phrase_last_7_days.sql"), {3}),
               std::vector<std::string>{"NATO envoys meet the president in Baku"});
+}
+
+TEST_F(AnalystQueries, WhoBrokeIt) {
+    // w1 (Wire) and its republication g1 (Agency, ten seconds later) are one story; w2 two days
+    // ago and its rerun g3 an hour later another.
+    EXPECT_EQ(
+        columns(run("09_who_broke_it.sql"), {1, 2, 4, 5}),
+        (std::vector<std::string>{"NATO envoys meet the president in Baku | Wire | 00:00:10 | 2",
+                                  "Alliance ministers gather in Brussels | Wire | 01:00:00 | 2"}));
+}
+
+TEST_F(AnalystQueries, HowFarItSpread) {
+    EXPECT_EQ(columns(run("10_how_far_it_spread.sql"), {2, 5}),
+              (std::vector<std::string>{"Wire | 00:00:00", "Agency | 00:00:10", "Wire | 00:00:00",
+                                        "Agency | 01:00:00"}));
+}
+
+TEST_F(AnalystQueries, StoriesPerTopicPerDayCountAnEventOnce) {
+    auto rows = columns(run("11_stories_per_topic_per_day.sql"), {1, 2, 3});
+    // today: the Baku story (two articles) and the Russian one; nato also has nothing else today
+    EXPECT_NE(std::find(rows.begin(), rows.end(), "nato | 2 | 3"), rows.end())
+        << ::testing::PrintToString(rows);
 }
 
 TEST_F(AnalystQueries, ThereAreAtLeastEightExamplesEachWithAComment) {

@@ -1,0 +1,192 @@
+#include "store/story_store.hpp"
+
+#include <set>
+
+#include "newsmon/parsers/dates.hpp"
+#include "tag/article_text.hpp"
+
+namespace newsmon::store {
+namespace {
+
+// Rows another instance committed out of order (a lower seq, later) are still read if they
+// fall within this many of the highest one read.
+constexpr std::int64_t k_seq_lookback = 64;
+
+constexpr const char* k_stored_guids = R"sql(
+SELECT guid FROM articles WHERE feed_id = $1 AND guid = ANY($2::text[])
+)sql";
+
+constexpr const char* k_signatures_since = R"sql(
+SELECT article_id, story_id, extract(epoch FROM published_at)::bigint, encode(signature, 'hex'),
+       seq
+  FROM story_signatures
+ WHERE seq > $1 AND published_at > now() - $2::bigint * interval '1 second'
+ ORDER BY seq
+)sql";
+
+constexpr const char* k_new_story_ids = R"sql(
+SELECT nextval(pg_get_serial_sequence('stories', 'id')) FROM generate_series(1, $1)
+)sql";
+
+constexpr const char* k_update_stories = R"sql(
+WITH counted AS (
+    SELECT a.story_id,
+           (array_agg(a.id ORDER BY a.published_at, a.id))[1] AS first_article_id,
+           min(a.published_at) AS first_seen_at, max(a.published_at) AS last_seen_at,
+           count(*)::integer AS article_count, count(DISTINCT a.feed_id)::integer AS feed_count,
+           COALESCE(array_agg(DISTINCT a.language ORDER BY a.language)
+                        FILTER (WHERE a.language IS NOT NULL AND a.language <> ''), '{}')
+               AS languages,
+           (array_agg(a.title ORDER BY a.published_at, a.id))[1] AS title
+      FROM articles a
+     WHERE a.story_id = ANY($1::bigint[])
+     GROUP BY a.story_id
+), emptied AS (
+    DELETE FROM stories s
+     WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.story_id = s.id)
+)
+INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
+                     languages, title)
+SELECT story_id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
+       languages, title
+  FROM counted
+ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
+   SET first_article_id = EXCLUDED.first_article_id, first_seen_at = EXCLUDED.first_seen_at,
+       last_seen_at = EXCLUDED.last_seen_at, article_count = EXCLUDED.article_count,
+       feed_count = EXCLUDED.feed_count, languages = EXCLUDED.languages, title = EXCLUDED.title
+)sql";
+
+// Articles of the batch being assigned stand in the index under these until stored.
+std::int64_t provisional_id(std::size_t index) {
+    return -static_cast<std::int64_t>(index) - 1;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+} // namespace
+
+std::string to_hex(std::string_view bytes) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    std::string hex;
+    hex.reserve(bytes.size() * 2);
+    for (char c : bytes) {
+        auto byte = static_cast<unsigned char>(c);
+        hex += k_digits[byte >> 4];
+        hex += k_digits[byte & 0x0F];
+    }
+    return hex;
+}
+
+std::string from_hex(std::string_view hex) {
+    std::string bytes;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+        int high = hex_value(hex[i]), low = hex_value(hex[i + 1]);
+        if (high < 0 || low < 0)
+            return {};
+        bytes += static_cast<char>(high * 16 + low);
+    }
+    return bytes;
+}
+
+stories::Signature signature_of(const PolledArticle& article) {
+    std::string full_text =
+        article.content_text.empty() ? tag::feed_full_text(article.item) : article.content_text;
+    return stories::make_signature(article.item.title,
+                                   tag::article_body(article.item.summary, full_text),
+                                   tag::language_of(article.language));
+}
+
+void StoryAssigner::prepare(pqxx::connection& connection) {
+    connection.prepare("story_stored_guids", k_stored_guids);
+    connection.prepare("story_signatures_since", k_signatures_since);
+    connection.prepare("story_new_ids", k_new_story_ids);
+}
+
+void StoryAssigner::refresh(pqxx::work& tx) {
+    auto horizon_seconds = static_cast<long long>(m_index.window().count()) * 2;
+    std::int64_t from = m_loaded ? m_cursor - k_seq_lookback : 0;
+    for (const auto& row : tx.exec_prepared("story_signatures_since", from, horizon_seconds)) {
+        auto article_id = row[0].as<std::int64_t>();
+        auto story_id = row[1].as<std::int64_t>();
+        m_cursor = std::max(m_cursor, row[4].as<std::int64_t>());
+        if (m_index.story_of(article_id) == story_id)
+            continue;
+        m_index.add({article_id, story_id,
+                     std::chrono::sys_seconds{std::chrono::seconds{row[2].as<long long>()}},
+                     stories::from_bytes(from_hex(row[3].as<std::string>()))});
+    }
+    m_loaded = true;
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    m_index.forget_before(now - 2 * m_index.window());
+}
+
+std::vector<std::optional<StoryAssignment>>
+StoryAssigner::assign(pqxx::work& tx, std::int64_t feed_id,
+                      const std::vector<PolledArticle>& articles) {
+    std::vector<std::optional<StoryAssignment>> assignments(articles.size());
+    m_batch_signatures.assign(articles.size(), {});
+    std::vector<std::string> guids;
+    for (const auto& article : articles)
+        guids.emplace_back(article.item.guid);
+    std::set<std::string, std::less<>> stored;
+    for (const auto& row : tx.exec_prepared("story_stored_guids", feed_id, to_text_array(guids)))
+        stored.insert(row[0].as<std::string>());
+    std::vector<std::size_t> fresh;
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < articles.size(); ++i)
+        if (!stored.count(std::string_view(articles[i].item.guid)) &&
+            seen.insert(articles[i].item.guid).second)
+            fresh.push_back(i);
+    if (fresh.empty())
+        return assignments;
+    refresh(tx);
+    // Each new article is compared with the stored ones and with those of the batch before it,
+    // which enter the index under provisional ids (negative, as are the stories they open
+    // until real ids are drawn) and leave it again: record() adds them as stored.
+    auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::vector<std::int64_t> story_of(articles.size());
+    std::int64_t opened = 0;
+    for (std::size_t i : fresh) {
+        m_batch_signatures[i] = signature_of(articles[i]);
+        auto published = articles[i].item.published.value_or(now);
+        auto match = m_index.nearest(m_batch_signatures[i], published);
+        story_of[i] = match ? match->story_id : -(++opened);
+        m_index.add({provisional_id(i), story_of[i], published, m_batch_signatures[i]});
+    }
+    std::vector<std::int64_t> new_ids;
+    if (opened > 0)
+        for (const auto& row : tx.exec_prepared("story_new_ids", static_cast<long long>(opened)))
+            new_ids.push_back(row[0].as<std::int64_t>());
+    for (std::size_t i : fresh) {
+        m_index.remove(provisional_id(i));
+        std::int64_t story =
+            story_of[i] > 0 ? story_of[i] : new_ids.at(static_cast<std::size_t>(-story_of[i] - 1));
+        assignments[i] = StoryAssignment{story, to_hex(stories::to_bytes(m_batch_signatures[i]))};
+    }
+    return assignments;
+}
+
+void StoryAssigner::record(pqxx::work& tx, const std::vector<StoredStoryArticle>& stored) {
+    std::vector<std::int64_t> touched;
+    for (const auto& article : stored) {
+        touched.push_back(article.story_id);
+        if (article.index < m_batch_signatures.size() &&
+            !m_batch_signatures[article.index].words.empty())
+            m_index.add({article.article_id, article.story_id, article.published,
+                         m_batch_signatures[article.index]});
+    }
+    if (!touched.empty())
+        update_story_rows(tx, touched);
+}
+
+void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids) {
+    tx.exec_params0(k_update_stories, to_int_array(story_ids));
+}
+
+} // namespace newsmon::store

@@ -1,0 +1,224 @@
+#include "stories/signature.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "newsmon/parsers/words.hpp"
+#include "stories/name_key.hpp"
+#include "tag/stemmer.hpp"
+
+namespace newsmon::stories {
+namespace {
+
+constexpr std::uint8_t k_format_version = 1;
+constexpr std::size_t k_min_content_letters = 4;
+
+// FNV-1a: a hash that never changes between builds, since signatures are stored.
+std::uint32_t stable_hash(char kind, std::string_view text) {
+    std::uint64_t hash = 14695981039346656037ULL;
+    auto mix = [&hash](unsigned char byte) {
+        hash ^= byte;
+        hash *= 1099511628211ULL;
+    };
+    mix(static_cast<unsigned char>(kind));
+    for (char c : text)
+        mix(static_cast<unsigned char>(c));
+    return static_cast<std::uint32_t>(hash ^ (hash >> 32));
+}
+
+UChar32 first_code_point(std::string_view text) {
+    std::int32_t offset = 0;
+    UChar32 c = 0;
+    U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), offset,
+            static_cast<std::int32_t>(text.size()), c);
+    return c;
+}
+
+std::size_t code_points(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+bool is_acronym(std::string_view word) {
+    std::int32_t offset = 0;
+    std::size_t letters = 0;
+    while (offset < static_cast<std::int32_t>(word.size())) {
+        UChar32 c = 0;
+        U8_NEXT(reinterpret_cast<const std::uint8_t*>(word.data()), offset,
+                static_cast<std::int32_t>(word.size()), c);
+        if (u_isalpha(c) && !u_isupper(c))
+            return false;
+        if (u_isalpha(c))
+            ++letters;
+    }
+    return letters >= 2;
+}
+
+bool all_digits(std::string_view word) {
+    return !word.empty() &&
+           std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The number that starts at word `i` as one key: "55,36", "55.36" and "1.500" keep their
+// fraction or thousands (the separators differ by language, so both are read as a dot); the
+// fraction's word is consumed. 0 for a number of one digit, too common to tell events apart.
+std::uint32_t number_key(std::string_view text, const parsers::WordList& words, std::size_t& i) {
+    auto digits_of = [&](std::size_t at) {
+        std::string_view base = words.base_of(words.words[at]);
+        return base.substr(std::min(base.find_first_not_of('0'), base.size() - 1));
+    };
+    std::string number(digits_of(i));
+    const parsers::Word& word = words.words[i];
+    if (i + 1 < words.words.size() && word.source_end < text.size() &&
+        (text[word.source_end] == ',' || text[word.source_end] == '.') &&
+        words.words[i + 1].source_begin == word.source_end + 1 &&
+        all_digits(words.base_of(words.words[i + 1]))) {
+        number.append(".").append(words.base_of(words.words[i + 1]));
+        ++i;
+    }
+    if (number.size() < 2)
+        return 0;
+    return stable_hash('#', number);
+}
+
+// Whether the word opens a sentence: capitalized there for grammar, not because it is a name.
+bool opens_sentence(std::string_view text, std::size_t begin) {
+    while (begin > 0) {
+        char c = text[begin - 1];
+        if (c == ' ' || c == '\t' || c == '"' || c == '(')
+            --begin;
+        else if (static_cast<unsigned char>(c) >= 0x80 && begin >= 2 &&
+                 (text.substr(begin - 2, 2) == "«" || text.substr(begin - 2, 2) == "\xc2\xa0"))
+            begin -= 2;
+        else if (begin >= 3 && text.substr(begin - 3, 3) == "“")
+            begin -= 3;
+        else
+            return c == '.' || c == '!' || c == '?' || c == '\n' || c == ':';
+    }
+    return true;
+}
+
+// A headline in title case capitalizes every word; its capitals say nothing about names.
+bool title_cased(const parsers::WordList& words, std::string_view text, std::size_t title_end) {
+    std::size_t total = 0, capitalized = 0;
+    for (const auto& word : words.words) {
+        if (word.source_begin >= title_end)
+            break;
+        ++total;
+        if (u_isupper(first_code_point(text.substr(word.source_begin))))
+            ++capitalized;
+    }
+    return total >= 3 && capitalized * 10 >= total * 7;
+}
+
+std::string shortest_stem(std::string_view word, tag::Language language, std::string_view base) {
+    std::vector<std::string> stems = tag::stem_word(word, language);
+    if (stems.empty())
+        return std::string(base);
+    return *std::min_element(stems.begin(), stems.end(),
+                             [](const auto& a, const auto& b) { return a.size() < b.size(); });
+}
+
+void sort_unique(std::vector<std::uint32_t>& values, std::size_t keep) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.size() > keep)
+        values.resize(keep);
+}
+
+void put_u32(std::string& out, std::uint32_t value) {
+    for (int shift = 0; shift < 32; shift += 8)
+        out.push_back(static_cast<char>((value >> shift) & 0xFF));
+}
+
+std::uint32_t get_u32(std::string_view bytes, std::size_t at) {
+    std::uint32_t value = 0;
+    for (int i = 3; i >= 0; --i)
+        value = (value << 8) | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+    return value;
+}
+
+} // namespace
+
+Signature make_signature(std::string_view title, std::string_view body, tag::Language language) {
+    std::string text;
+    text.reserve(title.size() + body.size() + 1);
+    text.append(title).append("\n").append(body);
+    parsers::WordList words;
+    parsers::split_words(text, words);
+    bool headline_capitals = title_cased(words, text, title.size());
+    std::string_view code = tag::language_code(language);
+    Signature signature;
+    signature.language = language;
+    for (std::size_t i = 0; i < words.words.size(); ++i) {
+        const parsers::Word& word = words.words[i];
+        std::string_view source =
+            std::string_view(text).substr(word.source_begin, word.source_end - word.source_begin);
+        std::string_view base = words.base_of(word);
+        if (all_digits(base)) {
+            signature.numbers.push_back(number_key(text, words, i));
+            if (signature.numbers.back() == 0)
+                signature.numbers.pop_back();
+            continue;
+        }
+        bool acronym = is_acronym(source);
+        bool in_title = word.source_begin < title.size();
+        if (u_isupper(first_code_point(source)) &&
+            (acronym ||
+             (!(in_title && headline_capitals) && !opens_sentence(text, word.source_begin)))) {
+            std::string key = sound_key(latin_spelling(source, language), language);
+            if (!key.empty())
+                signature.names.push_back(stable_hash('n', key));
+        }
+        if (code_points(base) >= k_min_content_letters) {
+            std::string stem = shortest_stem(source, language, base);
+            signature.words.push_back(stable_hash('w', std::string(code).append(":").append(stem)));
+        }
+    }
+    sort_unique(signature.words, k_sketch_size);
+    sort_unique(signature.names, k_max_names);
+    sort_unique(signature.numbers, k_max_numbers);
+    return signature;
+}
+
+std::string to_bytes(const Signature& signature) {
+    std::string out;
+    out.push_back(static_cast<char>(k_format_version));
+    out.push_back(static_cast<char>(signature.language));
+    for (const auto* part : {&signature.words, &signature.names, &signature.numbers})
+        out.push_back(static_cast<char>(part->size()));
+    for (const auto* part : {&signature.words, &signature.names, &signature.numbers})
+        for (std::uint32_t value : *part)
+            put_u32(out, value);
+    return out;
+}
+
+Signature from_bytes(std::string_view bytes) {
+    Signature signature;
+    if (bytes.size() < 5 || static_cast<std::uint8_t>(bytes[0]) != k_format_version)
+        return signature;
+    auto language = static_cast<std::uint8_t>(bytes[1]);
+    if (language > static_cast<std::uint8_t>(tag::Language::az))
+        return signature;
+    std::size_t counts[3] = {static_cast<unsigned char>(bytes[2]),
+                             static_cast<unsigned char>(bytes[3]),
+                             static_cast<unsigned char>(bytes[4])};
+    if (bytes.size() != 5 + 4 * (counts[0] + counts[1] + counts[2]))
+        return signature;
+    signature.language = static_cast<tag::Language>(language);
+    std::size_t at = 5;
+    for (std::size_t part = 0; part < 3; ++part) {
+        auto& values = part == 0   ? signature.words
+                       : part == 1 ? signature.names
+                                   : signature.numbers;
+        for (std::size_t i = 0; i < counts[part]; ++i, at += 4)
+            values.push_back(get_u32(bytes, at));
+    }
+    return signature;
+}
+
+} // namespace newsmon::stories

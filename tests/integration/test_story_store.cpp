@@ -1,0 +1,216 @@
+// Stories as ingest stores them: every article in one, reports of one event from several feeds
+// and languages in the same one, counts kept, and nothing half-stored when a poll fails.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.hpp"
+#include "cli/commands.hpp"
+#include "newsroom.hpp"
+#include "store/store.hpp"
+#include "store/story_rebuild.hpp"
+#include "story_texts.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using namespace std::chrono;
+using testkit::make_item;
+using namespace testkit::story_texts;
+
+namespace {
+
+class StoryStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override { room = testkit::populate_newsroom(store, db.url()); }
+
+    void store_article(store::Store& into, std::int64_t feed, const std::string& guid,
+                       const std::string& title, const std::string& body,
+                       const std::string& language, sys_seconds published) {
+        store::FeedPoll poll;
+        poll.feed_id = feed;
+        poll.started_at = system_clock::now();
+        poll.http_status = 200;
+        poll.next_poll_in = minutes{15};
+        store::PolledArticle article;
+        article.item = make_item(guid, title, "https://news.example.test/" + guid, published, body);
+        article.language = language;
+        poll.articles.push_back(std::move(article));
+        into.record_poll(poll);
+    }
+    long long story_of(const std::string& guid) {
+        return db.scalar("SELECT story_id FROM articles WHERE guid = '" + guid + "'");
+    }
+    // Every article's story exists, and its counts are its articles'.
+    void expect_story_rows_match_articles() {
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM articles a WHERE NOT EXISTS "
+                            "(SELECT 1 FROM stories s WHERE s.id = a.story_id)"),
+                  0);
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM stories s WHERE s.article_count <> "
+                            "(SELECT count(*) FROM articles a WHERE a.story_id = s.id) "
+                            "OR s.feed_count <> (SELECT count(DISTINCT feed_id) FROM articles a "
+                            "WHERE a.story_id = s.id)"),
+                  0);
+    }
+
+    testkit::TestDatabase db;
+    store::Store store{db.url()};
+    testkit::Newsroom room;
+    sys_seconds today = testkit::start_of_today();
+};
+
+} // namespace
+
+TEST_F(StoryStoreTest, EveryArticleHasAStoryAndARepublicationSharesItsOriginals) {
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE story_id IS NULL"), 0);
+    EXPECT_EQ(story_of("g1"), story_of("w1"));
+    EXPECT_EQ(story_of("g3"), story_of("w2"));
+    EXPECT_NE(story_of("w1"), story_of("w2"));
+    expect_story_rows_match_articles();
+}
+
+TEST_F(StoryStoreTest, ACopyAndATranslationFromOtherFeedsJoinTheStoryAndAnotherEventDoesNot) {
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                  k_english_copy, "en", today + hours{2});
+    store_article(store, room.agency, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  today + hours{3});
+    store_article(store, room.wire, "ferry-en", "Azerbaijan and Kazakhstan discuss ferries",
+                  k_other_event, "en", today + hours{4});
+    EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
+    EXPECT_EQ(story_of("rail-ru"), story_of("rail-en"));
+    EXPECT_NE(story_of("ferry-en"), story_of("rail-en"));
+    auto story = std::to_string(story_of("rail-en"));
+    EXPECT_EQ(db.scalar("SELECT article_count FROM stories WHERE id = " + story), 3);
+    EXPECT_EQ(db.scalar("SELECT feed_count FROM stories WHERE id = " + story), 2);
+    EXPECT_EQ(db.text("SELECT languages::text FROM stories WHERE id = " + story), "{en,ru}");
+    EXPECT_EQ(db.text("SELECT title FROM stories WHERE id = " + story),
+              "Azerbaijan and Georgia cut rail freight tariffs");
+    EXPECT_EQ(db.scalar("SELECT first_article_id FROM stories WHERE id = " + story),
+              db.scalar("SELECT id FROM articles WHERE guid = 'rail-en'"));
+    EXPECT_EQ(
+        db.scalar("SELECT count(*) FROM story_articles WHERE story = " + story + " AND is_first"),
+        1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures"),
+              db.scalar("SELECT count(*) FROM articles"));
+    expect_story_rows_match_articles();
+}
+
+TEST_F(StoryStoreTest, TopStoriesRankByFeedsAndCarryTheirTopics) {
+    auto now = floor<seconds>(system_clock::now());
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", now - hours{3});
+    store_article(store, room.agency, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  now - hours{2});
+    store_article(store, room.wire, "ferry-en", "Azerbaijan and Kazakhstan discuss ferries",
+                  k_other_event, "en", now - hours{1});
+    auto rank_of = [&](const std::string& guid) {
+        return db.scalar("SELECT rank FROM (SELECT story, row_number() OVER () AS rank FROM "
+                         "top_stories) t WHERE story = " +
+                         std::to_string(story_of(guid)));
+    };
+    EXPECT_LT(rank_of("rail-en"), rank_of("ferry-en"));
+    EXPECT_EQ(db.scalar("SELECT feed_count FROM top_stories WHERE story = " +
+                        std::to_string(story_of("rail-en"))),
+              2);
+    EXPECT_EQ(db.text("SELECT topics::text FROM top_stories WHERE story = " +
+                      std::to_string(story_of("w1"))),
+              "{azerbaijan,nato}");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM top_stories WHERE last_seen_at < now() - "
+                        "interval '24 hours'"),
+              0);
+}
+
+TEST_F(StoryStoreTest, AnotherInstanceJoinsTheStoriesTheFirstStored) {
+    store::Store other{db.url()};
+    store_article(other, room.wire, "warm", "Warm-up", "Nothing at all.", "en", today);
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    store_article(other, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                  k_english_copy, "en", today + hours{2});
+    EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
+}
+
+TEST_F(StoryStoreTest, AFailedPollStoresNothingAndLeavesNoStoryBehind) {
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    // A feed that does not exist: the articles' insert is refused and the transaction undone.
+    EXPECT_THROW(store_article(store, 999999, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                               k_english_copy, "en", today + hours{2}),
+                 std::exception);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'rail-copy'"), 0);
+    store_article(store, room.agency, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  today + hours{3});
+    EXPECT_EQ(story_of("rail-ru"), story_of("rail-en"));
+    expect_story_rows_match_articles();
+}
+
+TEST_F(StoryStoreTest, RestoryGroupsArticlesStoredBeforeStoriesAndASecondRunChangesNothing) {
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    store_article(store, room.agency, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  today + hours{3});
+    // As the migration leaves a database of older articles: each its own story, no signatures.
+    db.execute("DELETE FROM story_signatures");
+    db.execute("DELETE FROM stories");
+    db.execute("UPDATE articles SET story_id = id + 1000");
+    db.execute("INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, "
+               "article_count, feed_count, title) SELECT story_id, id, published_at, "
+               "published_at, 1, 1, title FROM articles");
+    ASSERT_NE(story_of("rail-ru"), story_of("rail-en"));
+    pqxx::connection connection{db.url()};
+    auto first = store::restory_articles(connection, {}, nullptr);
+    EXPECT_EQ(first.done, db.scalar("SELECT count(*) FROM articles"));
+    EXPECT_EQ(story_of("rail-ru"), story_of("rail-en"));
+    EXPECT_EQ(story_of("rail-en"), db.scalar("SELECT id FROM articles WHERE guid = 'rail-en'") +
+                                       1000); // the first article's story id is kept
+    EXPECT_EQ(story_of("g1"), story_of("w1"));
+    expect_story_rows_match_articles();
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM stories"),
+              db.scalar("SELECT count(DISTINCT story_id) FROM articles"));
+    auto stories_before = db.text("SELECT string_agg(id || ':' || story_id, ',' ORDER BY id) "
+                                  "FROM articles");
+    auto second = store::restory_articles(connection, {}, nullptr);
+    EXPECT_EQ(second.moved, 0);
+    EXPECT_EQ(db.text("SELECT string_agg(id || ':' || story_id, ',' ORDER BY id) FROM articles"),
+              stories_before);
+}
+
+TEST_F(StoryStoreTest, StoriesCommandListsTheWidestCarriedFirstAndRefusesAnUnknownTopic) {
+    auto now = floor<seconds>(system_clock::now());
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", now - hours{3});
+    store_article(store, room.agency, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  now - hours{2});
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-stories-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << "[database]\nurl = \"" << db.url() << "\"\n";
+    cli::StoriesCommand command;
+    command.json = true;
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(cli::command_stories({path.string(), "warn"}, command), cli::k_exit_ok);
+    auto json = nlohmann::json::parse(::testing::internal::GetCapturedStdout());
+    bool found = false;
+    for (const auto& story : json) {
+        if (story["title"] != "Azerbaijan and Georgia cut rail freight tariffs")
+            continue;
+        found = true;
+        EXPECT_EQ(story["feed_count"], 2);
+        EXPECT_EQ(story["languages"], nlohmann::json({"en", "ru"}));
+        EXPECT_EQ(story["first_feed"], "Wire");
+    }
+    EXPECT_TRUE(found) << json.dump();
+    command.topic = "weather";
+    EXPECT_EQ(cli::command_stories({path.string(), "warn"}, command), cli::k_exit_usage);
+    std::filesystem::remove(path);
+}

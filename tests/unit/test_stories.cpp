@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include "newsmon/parsers/dates.hpp"
+#include "stories/name_key.hpp"
+#include "stories/signature.hpp"
+#include "stories/story_index.hpp"
+#include "story_evaluation.hpp"
+
+namespace newsmon {
+namespace {
+
+using stories::latin_spelling;
+using stories::sound_key;
+using tag::Language;
+
+std::string key_of(std::string_view word, Language language) {
+    return sound_key(latin_spelling(word, language), language);
+}
+
+TEST(NameKeys, OneNameSpelledInFourLanguagesHasOneKey) {
+    EXPECT_EQ(key_of("Bayramov", Language::az), key_of("Байрамов", Language::ru));
+    EXPECT_EQ(key_of("Ceyhun", Language::az), key_of("Jeyhun", Language::en));
+    EXPECT_EQ(key_of("Ceyhun", Language::tr), key_of("Джейхун", Language::ru));
+    EXPECT_EQ(key_of("Əliyev", Language::az), key_of("Алиев", Language::ru));
+    EXPECT_EQ(key_of("İlham", Language::tr), key_of("Ильхам", Language::ru));
+    EXPECT_EQ(key_of("Rutte", Language::en), key_of("Рютте", Language::ru));
+    EXPECT_EQ(key_of("Xankəndi", Language::az), key_of("Khankendi", Language::en));
+    EXPECT_EQ(key_of("Qarabağ", Language::az), key_of("Karabakh", Language::en));
+    EXPECT_EQ(key_of("Gəncə", Language::az), key_of("Ganja", Language::en));
+    EXPECT_EQ(key_of("Lənkəran", Language::az), key_of("Ленкорань", Language::ru));
+    EXPECT_EQ(key_of("Macron", Language::en), key_of("Makron", Language::tr));
+}
+
+TEST(NameKeys, DifferentNamesKeepDifferentKeys) {
+    EXPECT_NE(key_of("Bayramov", Language::az), key_of("Aliyev", Language::en));
+    EXPECT_NE(key_of("Rutte", Language::en), key_of("Stoltenberg", Language::en));
+    EXPECT_NE(key_of("Baku", Language::en), key_of("Ganja", Language::en));
+    EXPECT_EQ(key_of("A", Language::en), "");
+}
+
+TEST(StorySignature, SurvivesStorage) {
+    auto signature = stories::make_signature(
+        "Bayramov meets Rutte in Brussels",
+        "Foreign Minister Jeyhun Bayramov met NATO Secretary General Mark Rutte on 14 May 2026.",
+        Language::en);
+    EXPECT_FALSE(signature.words.empty());
+    EXPECT_FALSE(signature.names.empty());
+    EXPECT_EQ(signature.numbers.size(), 2U); // 14 and 2026
+    auto restored = stories::from_bytes(stories::to_bytes(signature));
+    EXPECT_EQ(restored.language, signature.language);
+    EXPECT_EQ(restored.words, signature.words);
+    EXPECT_EQ(restored.names, signature.names);
+    EXPECT_EQ(restored.numbers, signature.numbers);
+    EXPECT_TRUE(stories::from_bytes("\x07garbage").words.empty());
+}
+
+std::chrono::sys_seconds at(const char* text) {
+    return *parsers::parse_date(text);
+}
+
+TEST(StoryIndex, AWireCopyJoinsTheStoryAndADifferentEventDoesNot) {
+    stories::StoryIndex index(std::chrono::hours(72));
+    auto original = stories::make_signature(
+        "Azerbaijan and Georgia sign rail freight accord",
+        "Azerbaijan Railways and Georgian Railway signed an agreement in Tbilisi on Tuesday to cut "
+        "freight tariffs on the Baku-Tbilisi-Kars line by 12 percent from 1 July. The deal, signed "
+        "by Rovshan Rustamov and David Peradze, covers grain, cotton and container cargo bound "
+        "for Turkish ports and is expected to lift annual volumes to 5 million tonnes.",
+        Language::en);
+    index.add({1, 1, at("2026-05-12T09:00:00Z"), original});
+    auto copy = stories::make_signature(
+        "Rail tariffs on BTK line to fall 12%",
+        "Freight tariffs on the Baku-Tbilisi-Kars line will fall by 12 percent from 1 July. "
+        "Azerbaijan Railways and Georgian Railway signed an agreement in Tbilisi on Tuesday; the "
+        "deal, signed by Rovshan Rustamov and David Peradze, covers grain, cotton and container "
+        "cargo bound for Turkish ports.",
+        Language::en);
+    auto match = index.nearest(copy, at("2026-05-12T11:30:00Z"));
+    ASSERT_TRUE(match);
+    EXPECT_EQ(match->story_id, 1);
+    auto other = stories::make_signature(
+        "Azerbaijan and Kazakhstan discuss Caspian ferries",
+        "Officials of Azerbaijan and Kazakhstan met in Aktau on Tuesday to discuss new ferry "
+        "schedules across the Caspian Sea. Talks covered port fees and the number of vessels.",
+        Language::en);
+    EXPECT_FALSE(index.nearest(other, at("2026-05-12T12:00:00Z")));
+    EXPECT_FALSE(index.nearest(copy, at("2026-05-20T12:00:00Z"))) << "outside the window";
+}
+
+TEST(StoryIndex, TheNextDaysRatesAreANewStory) {
+    stories::StoryIndex index(std::chrono::hours(72));
+    auto monday = stories::make_signature(
+        "Official exchange rates for 12 May",
+        "The Central Bank of Azerbaijan set the official rate of the US dollar at 1.7000 manat "
+        "for 12 May. The euro is 1.8432 manat, the Russian rouble 0.0187 manat and the Turkish "
+        "lira 0.0528 manat.",
+        Language::en);
+    index.add({1, 1, at("2026-05-11T18:00:00Z"), monday});
+    auto tuesday = stories::make_signature(
+        "Official exchange rates for 13 May",
+        "The Central Bank of Azerbaijan set the official rate of the US dollar at 1.7000 manat "
+        "for 13 May. The euro is 1.8391 manat, the Russian rouble 0.0189 manat and the Turkish "
+        "lira 0.0525 manat.",
+        Language::en);
+    EXPECT_FALSE(index.nearest(tuesday, at("2026-05-12T18:00:00Z")));
+}
+
+} // namespace
+} // namespace newsmon
+
+namespace newsmon {
+namespace {
+
+// The labelled set (written apart from the code: stories reported by 3-5 outlets as wire
+// copies, rewrites and other-language reports, and look-alike distractors) as ingest would
+// cluster it. Measured: within a language precision 1.000 recall 0.967; across languages
+// precision 1.000 recall 0.898.
+TEST(StoryQuality, TheLabelledSetIsClusteredAsMeasured) {
+    auto articles = testing::read_labelled_articles(std::string(NEWSMON_FIXTURES_DIR) +
+                                                    "/stories/labelled.jsonl");
+    ASSERT_GE(articles.size(), 120U);
+    auto result = testing::evaluate_stories(articles);
+    EXPECT_GE(result.within_language.precision(), 0.97);
+    EXPECT_GE(result.within_language.recall(), 0.93);
+    EXPECT_GE(result.across_languages.precision(), 0.97);
+    EXPECT_GE(result.across_languages.recall(), 0.85);
+}
+
+} // namespace
+} // namespace newsmon
