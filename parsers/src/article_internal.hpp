@@ -25,7 +25,9 @@ struct Body {
 };
 
 // The story's blocks: the best-scoring container and its worthy siblings, boilerplate left out.
-[[nodiscard]] Body extract_body(const GumboNode* root);
+// `page` is the page's own absolute address (its canonical URL, else where it was fetched), or
+// empty: a link to it is not a link to another story.
+[[nodiscard]] Body extract_body(const GumboNode* root, std::string_view page);
 
 struct Metadata {
     std::string title;
