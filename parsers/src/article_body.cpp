@@ -3,9 +3,10 @@
 // blocks, comments, ads) and forms are left out unless they hold a good part of the page's
 // prose, and weigh against a container in proportion otherwise. Paragraph-like blocks and runs
 // of loose text score their container and the two above it by length and punctuation; the best
-// container, scaled down by its link density, is the story, with the siblings that score close
-// to it (a body split by an ad) and the containers of the same kind near it (a story split over
-// several).
+// container, scaled down by its link density and by its share of teaser text (a listing's
+// headline-and-dek blocks, which are never the story), is the story, with the siblings that
+// score close to it (a body split by an ad) and the containers of the same kind near it (a story
+// split over several).
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -13,10 +14,51 @@
 #include <unordered_set>
 
 #include "article_internal.hpp"
-#include "newsmon/parsers/url.hpp"
 #include "newsmon/parsers/words.hpp"
 
 namespace newsmon::parsers::article {
+
+bool is_block_tag(GumboTag tag) {
+    switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_ADDRESS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::size_t count_characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 namespace {
 
 using NodeSet = std::unordered_set<const GumboNode*>;
@@ -163,47 +205,6 @@ bool is_credit_class(const GumboNode* node) {
     });
 }
 
-bool is_block_tag(GumboTag tag) {
-    switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_ADDRESS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-std::size_t count_characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 std::size_t count_commas(std::string_view text) {
     std::size_t commas = static_cast<std::size_t>(std::count(text.begin(), text.end(), ','));
     for (std::size_t at = text.find("\xD8\x8C"); at != std::string_view::npos; // Arabic comma
@@ -214,8 +215,7 @@ std::size_t count_commas(std::string_view text) {
 
 class Extractor {
 public:
-    Extractor(const GumboNode* root, std::string_view page)
-        : m_root(root), m_page(page), m_page_key(canonical_url(page)) {
+    Extractor(const GumboNode* root, std::string_view page) : m_root(root), m_page(page) {
         mark_headline_ancestors(root);
         mark_boilerplate(root);
     }
@@ -524,180 +524,27 @@ private:
         }
     }
 
-    // Teasers: a listing's repeated blocks, each a headline link to another page with a date
-    // and a line or two under it (a section front, a tag page, a "more on this story" box). A
-    // teaser is the largest block around its headline link that holds no other; it counts as
-    // one when its list holds at least k_listing of them, it does not hold the page's <h1>,
-    // little text comes before its headline, and its own text is short. Teasers are never the
-    // story, and a container scores in proportion to the share of its prose outside them.
-    static constexpr int k_listing = 4;
-    static constexpr std::size_t k_teaser_prose = 700;   // characters outside links, at most
-    static constexpr std::size_t k_before_headline = 60; // a date, a kicker
-    static constexpr double k_remnant = 4.0; // a story scores a quarter of a listing or more
-
-    // Headline links under a node: how many, and the address of one (links to the same page,
-    // an image's and a title's, count once).
-    struct Heads {
-        int count = 0;
-        std::string_view href;
-    };
+    // Teasers (article_teasers.cpp) are never the story; a container scores in proportion to
+    // the share of its prose outside them, and where the page's best block was a listing, a
+    // block that scores under a quarter of it is what surrounds the listing, not a story.
+    static constexpr double k_remnant = 4.0;
 
     void find_teasers() {
-        // Every link, boilerplate or not: a teaser's headline may sit in a <header> or have a
-        // class that is weighed out ("lg-promo").
-        std::vector<const GumboNode*> headlines;
-        html::walk(m_root, [&](const GumboNode* node) {
-            if (html::is_tag(node, GUMBO_TAG_A) && is_headline_link(node))
-                headlines.push_back(node);
-            return html::is_element(node) || node->type == GUMBO_NODE_DOCUMENT;
-        });
-        if (headlines.size() < static_cast<std::size_t>(k_listing))
-            return;
-        std::unordered_map<const GumboNode*, Heads> heads;
-        for (const GumboNode* link : headlines) {
-            Heads own{1, html::attribute(link, "href")};
-            for (const GumboNode* up = link; up && html::is_element(up); up = up->parent) {
-                Heads& at = heads[up];
-                if (at.count == 1 && at.href == own.href)
-                    break; // this page is counted here and above already
-                at.href = at.count == 0 ? own.href : at.href;
-                ++at.count;
+        for (const Teaser& teaser : article::find_teasers(m_root, m_page, m_holds_headline)) {
+            m_teasers.insert(teaser.node);
+            const Measure& m = measure(teaser.node);
+            for (const GumboNode* up = teaser.node->parent; html::is_element(up); up = up->parent) {
+                Prose& under = m_teaser_prose[up];
+                under.written += teaser.prose;
+                under.kept += m.characters - m.link_characters;
             }
-        }
-        for (const GumboNode* link : headlines)
-            if (const GumboNode* teaser = teaser_of(link, heads))
-                add_teaser(teaser, link);
-    }
-
-    // The teaser around a headline link, or nullptr.
-    const GumboNode* teaser_of(const GumboNode* link,
-                               const std::unordered_map<const GumboNode*, Heads>& heads) {
-        const GumboNode* unit = link;
-        while (html::is_element(unit->parent) && !html::is_tag(unit->parent, GUMBO_TAG_BODY) &&
-               heads.at(unit->parent).count == 1)
-            unit = unit->parent;
-        const GumboNode* list = unit->parent;
-        if (!html::is_element(list) || heads.at(list).count < k_listing ||
-            m_holds_headline.contains(unit) || m_teasers.contains(unit))
-            return nullptr;
-        return unit;
-    }
-
-    // A teaser's text outside links as written, its dek weighed out or not ("entry-summary"):
-    // all of it, and the part before its headline.
-    struct TeaserProse {
-        std::size_t all = 0;
-        std::size_t before_headline = 0;
-    };
-
-    static TeaserProse teaser_prose(const GumboNode* unit, const GumboNode* link) {
-        TeaserProse prose;
-        bool after = false;
-        html::walk(unit, [&](const GumboNode* node) {
-            if (html::is_tag(node, GUMBO_TAG_A)) {
-                after = after || node == link;
-                return false;
-            }
-            if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-                std::size_t length = count_characters(html::trim(node->v.text.text));
-                prose.all += length;
-                prose.before_headline += after ? 0 : length;
-            }
-            return html::is_element(node);
-        });
-        return prose;
-    }
-
-    void add_teaser(const GumboNode* teaser, const GumboNode* link) {
-        TeaserProse prose = teaser_prose(teaser, link);
-        if (prose.all > k_teaser_prose || prose.before_headline > k_before_headline)
-            return; // a story with a link in it, or one of a list of stories
-        m_teasers.insert(teaser);
-        const Measure& m = measure(teaser);
-        for (const GumboNode* up = teaser->parent; html::is_element(up); up = up->parent) {
-            Prose& under = m_teaser_prose[up];
-            under.written += prose.all;
-            under.kept += m.characters - m.link_characters;
-        }
-        html::walk(teaser, [&](const GumboNode* node) {
-            if (!html::is_element(node))
-                return false;
-            m_in_teaser.insert(node);
-            return true;
-        });
-    }
-
-    // A link to another page that stands as a headline: in a heading, around a heading or a
-    // block, or most of its line (the text between <br>s and blocks around it), and long
-    // enough to say something. A link inside a sentence is not one.
-    bool is_headline_link(const GumboNode* link) {
-        auto href = html::attribute(link, "href");
-        if (href.empty() || href.front() == '#' || href.starts_with("javascript:"))
-            return false;
-        std::size_t length = 0; // the link may be weighed out ("lg-promo"); its text still counts
-        html::walk(link, [&](const GumboNode* node) {
-            if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA)
-                length += count_characters(html::trim(node->v.text.text));
-            return html::is_element(node);
-        });
-        if (length < 15)
-            return false;
-        return stands_as_headline(link, length) && !links_to_this_page(href);
-    }
-
-    bool stands_as_headline(const GumboNode* link, std::size_t length) {
-        for (const GumboNode* up = link->parent; html::is_element(up); up = up->parent) {
-            GumboTag tag = up->v.element.tag;
-            if (is_heading(tag))
+            html::walk(teaser.node, [&](const GumboNode* node) {
+                if (!html::is_element(node))
+                    return false;
+                m_in_teaser.insert(node);
                 return true;
-            if (is_block_tag(tag))
-                break;
+            });
         }
-        bool holds_block = false;
-        html::walk(link, [&](const GumboNode* node) {
-            holds_block = holds_block || (node != link && html::is_element(node) &&
-                                          is_block_tag(node->v.element.tag));
-            return !holds_block && html::is_element(node);
-        });
-        return holds_block || length * 2 >= line_characters(link, length);
-    }
-
-    // A blog post's title links to the post itself: a headline, but of this page.
-    bool links_to_this_page(std::string_view href) const {
-        return !m_page_key.empty() && canonical_url(resolve_url(m_page, href)) == m_page_key;
-    }
-
-    static bool is_heading(GumboTag tag) {
-        return tag == GUMBO_TAG_H1 || tag == GUMBO_TAG_H2 || tag == GUMBO_TAG_H3 ||
-               tag == GUMBO_TAG_H4 || tag == GUMBO_TAG_H5 || tag == GUMBO_TAG_H6;
-    }
-
-    // The characters of the line a node stands on: its own and its inline neighbours' up to
-    // the nearest <br> or block on either side, within its block.
-    std::size_t line_characters(const GumboNode* node, std::size_t own) {
-        std::size_t total = own;
-        bool open_before = true, open_after = true;
-        auto ends_line = [](const GumboNode* each) {
-            return html::is_element(each) &&
-                   (each->v.element.tag == GUMBO_TAG_BR || is_block_tag(each->v.element.tag));
-        };
-        for (; html::is_element(node->parent) && (open_before || open_after); node = node->parent) {
-            const GumboVector& siblings = node->parent->v.element.children;
-            for (std::size_t i = node->index_within_parent + 1; open_after && i < siblings.length;
-                 ++i) {
-                const auto* each = static_cast<const GumboNode*>(siblings.data[i]);
-                open_after = !ends_line(each);
-                total += open_after ? measure(each).characters : 0;
-            }
-            for (std::size_t i = node->index_within_parent; open_before && i-- > 0;) {
-                const auto* each = static_cast<const GumboNode*>(siblings.data[i]);
-                open_before = !ends_line(each);
-                total += open_before ? measure(each).characters : 0;
-            }
-            if (is_block_tag(node->parent->v.element.tag))
-                break;
-        }
-        return total;
     }
 
     // The share of a container's prose (text outside links) that is in teasers, 0 to 1; a
@@ -741,8 +588,7 @@ private:
                 best_score = final_score;
             }
         }
-        // Where the page's main block is a listing, what scores far below it is what surrounds
-        // the listing (its description, a pager, a box's title), not a story.
+        // A listing's description, its pager, a box's title: not a story.
         return best_score * k_remnant < best_plain ? nullptr : best;
     }
 
