@@ -117,7 +117,8 @@ TeaserProse teaser_prose(const GumboNode* unit, const GumboNode* link) {
 class TeaserFinder {
 public:
     TeaserFinder(std::string_view page, const NodeSet& holds_headline)
-        : m_page(page), m_page_key(canonical_url(page)), m_holds_headline(holds_headline) {}
+        : m_page(page), m_page_key(canonical_url(page)), m_page_tail(last_segment(m_page_key)),
+          m_holds_headline(holds_headline) {}
 
     std::vector<Teaser> run(const GumboNode* root) {
         std::vector<const GumboNode*> headlines;
@@ -157,9 +158,19 @@ private:
                !links_to_this_page(href);
     }
 
-    // A blog post's title links to the post itself: a headline, but of this page.
+    // A blog post's title links to the post itself: a headline, but of this page. Only a link
+    // whose path ends as the page's does is resolved and compared.
     bool links_to_this_page(std::string_view href) const {
-        return !m_page_key.empty() && canonical_url(resolve_url(m_page, href)) == m_page_key;
+        return !m_page_key.empty() && last_segment(href) == m_page_tail &&
+               canonical_url(resolve_url(m_page, href)) == m_page_key;
+    }
+
+    // The last segment of a URL's path, without query, fragment and a trailing '/'.
+    static std::string_view last_segment(std::string_view url) {
+        url = url.substr(0, url.find_first_of("?#"));
+        while (url.ends_with('/'))
+            url.remove_suffix(1);
+        return url.substr(url.rfind('/') + 1);
     }
 
     void count_heads(const GumboNode* link) {
@@ -188,7 +199,8 @@ private:
     }
 
     std::string_view m_page;
-    std::string m_page_key; // the page's address in canonical_url's form
+    std::string m_page_key;       // the page's address in canonical_url's form
+    std::string_view m_page_tail; // the last segment of its path
     const NodeSet& m_holds_headline;
     std::unordered_map<const GumboNode*, Heads> m_heads;
 };
