@@ -3,9 +3,10 @@
 // blocks, comments, ads) and forms are left out unless they hold a good part of the page's
 // prose, and weigh against a container in proportion otherwise. Paragraph-like blocks and runs
 // of loose text score their container and the two above it by length and punctuation; the best
-// container, scaled down by its link density, is the story, with the siblings that score close
-// to it (a body split by an ad) and the containers of the same kind near it (a story split over
-// several).
+// container, scaled down by its link density and by its share of teaser text (a listing's
+// headline-and-dek blocks, which are never the story), is the story, with the siblings that
+// score close to it (a body split by an ad) and the containers of the same kind near it (a story
+// split over several).
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -16,6 +17,48 @@
 #include "newsmon/parsers/words.hpp"
 
 namespace newsmon::parsers::article {
+
+bool is_block_tag(GumboTag tag) {
+    switch (tag) {
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_TD:
+    case GUMBO_TAG_TH:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_ADDRESS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::size_t count_characters(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 namespace {
 
 using NodeSet = std::unordered_set<const GumboNode*>;
@@ -162,47 +205,6 @@ bool is_credit_class(const GumboNode* node) {
     });
 }
 
-bool is_block_tag(GumboTag tag) {
-    switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_MAIN:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_TD:
-    case GUMBO_TAG_TH:
-    case GUMBO_TAG_FIGURE:
-    case GUMBO_TAG_FIGCAPTION:
-    case GUMBO_TAG_HR:
-    case GUMBO_TAG_DL:
-    case GUMBO_TAG_DT:
-    case GUMBO_TAG_DD:
-    case GUMBO_TAG_ADDRESS:
-        return true;
-    default:
-        return false;
-    }
-}
-
-std::size_t count_characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 std::size_t count_commas(std::string_view text) {
     std::size_t commas = static_cast<std::size_t>(std::count(text.begin(), text.end(), ','));
     for (std::size_t at = text.find("\xD8\x8C"); at != std::string_view::npos; // Arabic comma
@@ -213,18 +215,21 @@ std::size_t count_commas(std::string_view text) {
 
 class Extractor {
 public:
-    explicit Extractor(const GumboNode* root) : m_root(root) {
+    Extractor(const GumboNode* root, std::string_view page) : m_root(root), m_page(page) {
         mark_headline_ancestors(root);
         mark_boilerplate(root);
     }
 
     Body run() {
         score(m_root);
+        find_teasers();
         const GumboNode* best = best_candidate();
         Body body;
         if (!best)
             return body;
         auto containers = story_containers(best);
+        for (const GumboNode* teaser : m_teasers)
+            m_removed.insert(teaser); // a "more on this story" box inside the story's container
         for (const GumboNode* node : containers)
             leave_out_headline_wrapper(node);
         for (const GumboNode* node : containers)
@@ -519,9 +524,48 @@ private:
         }
     }
 
+    // Teasers (article_teasers.cpp) are never the story; a container scores in proportion to
+    // the share of its prose outside them, and where the page's best block was a listing, a
+    // block that scores under a quarter of it is what surrounds the listing, not a story.
+    static constexpr double k_remnant = 4.0;
+
+    void find_teasers() {
+        for (const Teaser& teaser : article::find_teasers(m_root, m_page, m_holds_headline)) {
+            m_teasers.insert(teaser.node);
+            const Measure& m = measure(teaser.node);
+            for (const GumboNode* up = teaser.node->parent; html::is_element(up); up = up->parent) {
+                Prose& under = m_teaser_prose[up];
+                under.written += teaser.prose;
+                under.kept += m.characters - m.link_characters;
+            }
+            html::walk(teaser.node, [&](const GumboNode* node) {
+                if (!html::is_element(node))
+                    return false;
+                m_in_teaser.insert(node);
+                return true;
+            });
+        }
+    }
+
+    // The share of a container's prose (text outside links) that is in teasers, 0 to 1; a
+    // teaser's text counts as written, since a dek is often weighed out by its class.
+    double teaser_share(const GumboNode* node) {
+        if (m_in_teaser.contains(node))
+            return 1.0;
+        auto found = m_teaser_prose.find(node);
+        if (found == m_teaser_prose.end() || found->second.written == 0)
+            return 0.0;
+        const Measure& m = measure(node);
+        std::size_t prose = m.characters - m.link_characters;
+        std::size_t other = prose - std::min(prose, found->second.kept);
+        return static_cast<double>(found->second.written) /
+               static_cast<double>(found->second.written + other);
+    }
+
     const GumboNode* best_candidate() {
         const GumboNode* best = nullptr;
         double best_score = 0;
+        double best_plain = 0; // the best score with teasers counted as prose
         for (const auto& [node, points] : m_scores) {
             auto tokens = class_tokens(node);
             double weight = has_story_class(node, tokens) ? 25.0 : 0.0;
@@ -529,9 +573,13 @@ private:
                 weight += 10.0;
             // A boilerplate word among the classes of a block kept for its prose weighs
             // against it in proportion.
-            double final_score = (points + weight) * (1.0 - link_density(node)) *
+            double plain_score = (points + weight) * (1.0 - link_density(node)) *
                                  (1.0 - 0.5 * boilerplate_share(tokens));
+            double final_score = plain_score * (1.0 - teaser_share(node));
             m_final[node] = final_score;
+            best_plain = std::max(best_plain, plain_score);
+            if (final_score <= 0.0)
+                continue; // a teaser, or a list of them
             // Ties go to the node that comes first in the page, whatever the map's order.
             if (!best || final_score > best_score ||
                 (final_score == best_score &&
@@ -540,7 +588,8 @@ private:
                 best_score = final_score;
             }
         }
-        return best;
+        // A listing's description, its pager, a box's title: not a story.
+        return best_score * k_remnant < best_plain ? nullptr : best;
     }
 
     // The best container, its siblings that score close to it (a body split by an ad), and the
@@ -714,6 +763,8 @@ private:
     }
 
     const GumboNode* m_root;
+    std::string_view m_page;               // the page's absolute address, or empty
+    std::string m_page_key;                // the same in canonical_url's form
     const GumboNode* m_headline = nullptr; // the page's first <h1>
     NodeSet m_holds_headline;
     NodeSet m_removed;
@@ -721,6 +772,13 @@ private:
     std::unordered_map<const GumboNode*, Measure> m_measures;
     std::unordered_map<const GumboNode*, double> m_scores;
     std::unordered_map<const GumboNode*, double> m_final;
+    NodeSet m_teasers;   // the teasers of listings
+    NodeSet m_in_teaser; // the teasers and every element inside them
+    struct Prose {
+        std::size_t written = 0; // as the page has it
+        std::size_t kept = 0;    // outside boilerplate
+    };
+    std::unordered_map<const GumboNode*, Prose> m_teaser_prose; // of the teasers under a node
     Block m_pending;
     int m_in_link = 0;
     int m_in_emphasis = 0; // inside <i> or <em>
@@ -729,8 +787,8 @@ private:
 
 } // namespace
 
-Body extract_body(const GumboNode* root) {
-    return Extractor(root).run();
+Body extract_body(const GumboNode* root, std::string_view page) {
+    return Extractor(root, page).run();
 }
 
 } // namespace newsmon::parsers::article

@@ -249,6 +249,9 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const article::Metada
     }
     if (is_listing(kept))
         return {};
+    // A heading with nothing under it introduced what was left out ("More on this story").
+    while (!kept.empty() && kept.back().kind == Block::Kind::heading)
+        kept.pop_back();
     return without_repeats(std::move(kept));
 }
 
@@ -375,14 +378,18 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     if (!document)
         return tl::unexpected(ExtractError{"the page could not be parsed"});
     article::Metadata metadata = article::read_metadata(document->document);
-    article::Body body = article::extract_body(document->root);
+    std::string page = absolute(options.page_url, metadata.canonical);
+    article::Body body =
+        article::extract_body(document->root, page.empty() ? options.page_url : page);
     out.title = metadata.title;
     out.author = metadata.author;
     out.published = metadata.published;
     auto blocks = story_blocks(std::move(body.blocks), metadata, out.published, out.author);
-    // Headings alone (the section titles of a sitemap) are no story.
-    if (std::all_of(blocks.begin(), blocks.end(),
-                    [](const Block& block) { return block.kind == Block::Kind::heading; }))
+    // Headings and scraps alone (a sitemap's section titles, a box's title and its numbers) are
+    // no story: a story has a sentence.
+    if (std::all_of(blocks.begin(), blocks.end(), [](const Block& block) {
+            return block.kind == Block::Kind::heading || characters(block.text) < 25;
+        }))
         blocks.clear();
     if (blocks.empty() && metadata.title.empty())
         return tl::unexpected(ExtractError{"no text in the page"});

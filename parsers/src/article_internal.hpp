@@ -4,11 +4,18 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "html_document.hpp"
 
 namespace newsmon::parsers::article {
+
+// Elements that start a block of their own: the story's paragraphs are cut at them.
+[[nodiscard]] bool is_block_tag(GumboTag tag);
+
+// Characters (not bytes) of UTF-8 text.
+[[nodiscard]] std::size_t count_characters(std::string_view text);
 
 struct Block {
     enum class Kind { paragraph, heading, quote, item };
@@ -25,7 +32,22 @@ struct Body {
 };
 
 // The story's blocks: the best-scoring container and its worthy siblings, boilerplate left out.
-[[nodiscard]] Body extract_body(const GumboNode* root);
+// `page` is the page's own absolute address (its canonical URL, else where it was fetched), or
+// empty: a link to it is not a link to another story.
+[[nodiscard]] Body extract_body(const GumboNode* root, std::string_view page);
+
+// A teaser of a listing (a section front, a tag page, a "more on this story" box): the largest
+// block around a headline link that holds no other, with `prose` characters outside links.
+struct Teaser {
+    const GumboNode* node;
+    std::size_t prose;
+};
+
+// The teasers of the page's listings. `holds_headline`: the containers of the page's <h1>,
+// never a teaser; a link to `page` (the page's own absolute address, or empty) is not one.
+[[nodiscard]] std::vector<Teaser>
+find_teasers(const GumboNode* root, std::string_view page,
+             const std::unordered_set<const GumboNode*>& holds_headline);
 
 struct Metadata {
     std::string title;

@@ -1,7 +1,8 @@
 // Every page under tests/fixtures/articles (NAME.html) is extracted and compared with
 // NAME.expected.txt, the story as a reader sees it: at least 95% of its words must come out,
 // and words that are not in it (menus, sidebars, share buttons, comments) may make up at most
-// 5% of the output. NAME.meta.json lists the metadata the page must yield.
+// 5% of the output. An empty NAME.expected.txt is a page with no story (a section front): it
+// must give no body. NAME.meta.json lists the metadata the page must yield.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -89,6 +90,13 @@ TEST_P(ArticleCorpus, RecoversTheStoryWithoutBoilerplate) {
     EXPECT_EQ(paragraphs(article->content_text),
               paragraphs(expected.substr(0, expected.size() - 1)));
     EXPECT_EQ(article->content_html.find("<script"), std::string::npos);
+    // A page without a story (a section front, a tag page) says so, as `newsmon extract` does.
+    if (expected.empty()) {
+        EXPECT_EQ(article->content_text, "");
+        EXPECT_NE(
+            std::find(article->warnings.begin(), article->warnings.end(), "no article body found"),
+            article->warnings.end());
+    }
 }
 
 TEST_P(ArticleCorpus, FindsTheMetadataThePageGives) {
