@@ -160,18 +160,18 @@ void GuidIndex::add(const std::vector<Item>& items, std::size_t index) {
     if (!m_unique)
         return;
     const Text& guid = items[index].guid;
-    if (guid.empty()) {
+    if (guid.empty() || index >= UINT32_MAX) { // (so many items: the full check decides)
         m_unique = false;
         return;
     }
     if (m_used * 2 > m_slots.size())
         grow();
-    std::size_t hash = std::hash<std::string_view>{}(guid);
+    auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(guid));
     std::size_t mask = m_slots.size() - 1;
     for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
         Slot& slot = m_slots[at];
         if (slot.item == 0) {
-            slot = {hash, index + 1};
+            slot = {hash, static_cast<std::uint32_t>(index + 1)};
             return;
         }
         if (slot.hash == hash && items[slot.item - 1].guid == guid) {

@@ -1,6 +1,8 @@
 // Internal: one parser per feed format, and what they share.
 #pragma once
 
+#include <cstdint>
+
 #include <pugixml.hpp>
 
 #include "newsmon/parsers/feed.hpp"
@@ -21,9 +23,9 @@ public:
     [[nodiscard]] std::size_t size() const { return m_used; }
 
 private:
-    struct Slot {
-        std::size_t hash = 0;
-        std::size_t item = 0; // the index of the item, plus one; 0: empty
+    struct Slot { // eight bytes: the table of a large feed stays small beside its text
+        std::uint32_t hash = 0;
+        std::uint32_t item = 0; // the index of the item, plus one; 0: empty
     };
     void insert(Slot slot);
     void grow();
