@@ -237,6 +237,7 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
             break;
         read_entry(node, names, context, feed_authors, context.new_item());
     }
+    context.finish_items();
     return feed;
 }
 

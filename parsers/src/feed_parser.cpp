@@ -415,8 +415,6 @@ tl::expected<Feed, ParseError> parse_feed(std::string_view bytes, const ParseOpt
     warnings.insert(warnings.end(), std::make_move_iterator(feed->warnings.begin()),
                     std::make_move_iterator(feed->warnings.end()));
     feed->warnings = std::move(warnings);
-    detail::keep_web_links(*feed);
-    detail::assign_stable_guids(*feed);
     return feed;
 }
 

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "formats.hpp"
 #include "newsmon/parsers/dates.hpp"
@@ -142,60 +144,77 @@ void read_media(pugi::xml_node parent, Item& item, const std::string& base) {
 
 namespace {
 
-// True when every item has a guid and no two share one: the common case, checked with one
-// open-addressing table and no allocation per item. The table keeps each guid's hash, so
-// that a probe compares strings only when the hashes agree.
-bool guids_unique_and_present(const std::vector<Item>& items) {
-    std::size_t slots = 16;
-    while (slots < items.size() * 2)
-        slots *= 2;
-    struct Slot {
-        std::size_t hash = 0;
-        const Text* guid = nullptr;
-    };
-    std::vector<Slot> table(slots);
-    std::hash<std::string_view> hash_of;
-    constexpr std::size_t k_ahead = 8; // guids live apart on the heap: ask for them early
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i + k_ahead < items.size())
-            __builtin_prefetch(items[i + k_ahead].guid.data());
-        const Item& item = items[i];
-        if (item.guid.empty())
-            return false;
-        std::size_t hash = hash_of(item.guid);
-        for (std::size_t at = hash & (slots - 1);; at = (at + 1) & (slots - 1)) {
-            Slot& slot = table[at];
-            if (!slot.guid) {
-                slot = {hash, &item.guid};
-                break;
-            }
-            if (slot.hash == hash && *slot.guid == item.guid)
-                return false;
-        }
-    }
+// Clears a link that is not a web link (javascript:, data:, any scheme but http and https):
+// links are stored, shown and put into alert e-mails. True when it cleared one.
+template <typename String> bool drop_unless_web_link(String& link) {
+    if (link.empty() || is_web_link(link))
+        return false;
+    link.clear();
     return true;
 }
 
 } // namespace
 
-void keep_web_links(Feed& feed) {
-    bool dropped = false;
-    for (auto& item : feed.items) {
-        if (!item.link.empty() && !is_web_link(item.link)) {
-            item.link.clear();
-            dropped = true;
+void GuidIndex::add(const std::vector<Item>& items, std::size_t index) {
+    ++m_used;
+    if (!m_unique)
+        return;
+    const Text& guid = items[index].guid;
+    if (guid.empty() || index >= UINT32_MAX) { // (so many items: the full check decides)
+        m_unique = false;
+        return;
+    }
+    if (m_used * 2 > m_slots.size())
+        grow();
+    auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(guid));
+    std::size_t mask = m_slots.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+        Slot& slot = m_slots[at];
+        if (slot.item == 0) {
+            slot = {hash, static_cast<std::uint32_t>(index + 1)};
+            return;
+        }
+        if (slot.hash == hash && items[slot.item - 1].guid == guid) {
+            m_unique = false;
+            return;
         }
     }
-    if (!feed.link.empty() && !is_web_link(feed.link)) {
-        feed.link.clear();
-        dropped = true;
-    }
-    if (dropped)
-        feed.warnings.push_back("links with a scheme other than http or https were dropped");
 }
 
-void assign_stable_guids(Feed& feed) {
-    if (guids_unique_and_present(feed.items))
+void GuidIndex::insert(Slot slot) {
+    std::size_t mask = m_slots.size() - 1;
+    std::size_t at = slot.hash & mask;
+    while (m_slots[at].item != 0)
+        at = (at + 1) & mask;
+    m_slots[at] = slot;
+}
+
+// Doubles the table, placing each entry again by the hash it keeps: no guid is read.
+void GuidIndex::grow() {
+    std::vector<Slot> old =
+        std::exchange(m_slots, std::vector<Slot>(std::max<std::size_t>(16, m_slots.size() * 2)));
+    for (const Slot& slot : old)
+        if (slot.item != 0)
+            insert(slot);
+}
+
+void Context::finish_item() {
+    std::size_t index = feed.items.size() - 1;
+    links_dropped = drop_unless_web_link(feed.items[index].link) || links_dropped;
+    guids.add(feed.items, index);
+}
+
+void Context::finish_items() {
+    if (!feed.items.empty())
+        finish_item();
+    links_dropped = drop_unless_web_link(feed.link) || links_dropped;
+    if (links_dropped)
+        feed.warnings.emplace_back("links with a scheme other than http or https were dropped");
+    assign_stable_guids(feed, guids);
+}
+
+void assign_stable_guids(Feed& feed, const GuidIndex& guids) {
+    if (guids.size() == feed.items.size() && guids.unique_and_present())
         return;
     std::unordered_map<std::string_view, int> guid_counts;
     guid_counts.reserve(feed.items.size());

@@ -1,6 +1,8 @@
 // Internal: one parser per feed format, and what they share.
 #pragma once
 
+#include <cstdint>
+
 #include <pugixml.hpp>
 
 #include "newsmon/parsers/feed.hpp"
@@ -9,12 +11,38 @@
 
 namespace newsmon::parsers::detail {
 
+// Whether the guids of a feed's items are all present and distinct, learnt item by item
+// while each guid is still in the cache: one open-addressing table of hashes and item
+// indexes, strings compared only when two hashes agree.
+class GuidIndex {
+public:
+    // Notes the guid of items[index]; items come in order, each once.
+    void add(const std::vector<Item>& items, std::size_t index);
+    // True when every item noted has a guid and no two share one.
+    [[nodiscard]] bool unique_and_present() const { return m_unique; }
+    [[nodiscard]] std::size_t size() const { return m_used; }
+
+private:
+    struct Slot { // eight bytes: the table of a large feed stays small beside its text
+        std::uint32_t hash = 0;
+        std::uint32_t item = 0; // the index of the item, plus one; 0: empty
+    };
+    void insert(Slot slot);
+    void grow();
+
+    std::vector<Slot> m_slots;
+    std::size_t m_used = 0;
+    bool m_unique = true;
+};
+
 // What every format parser carries while it fills a Feed.
 struct Context {
     Feed& feed;
     const ParseOptions& options;
     std::string base; // the feed URL, else the channel link: where relative links point
     std::shared_ptr<TextArena> arena = std::make_shared<TextArena>(); // the items' text
+    bool links_dropped = false; // an item's link was no web link, and was dropped
+    GuidIndex guids{};          // the guids of the items finished so far
 
     // The items leave the parse here: from now on any thread may change them.
     ~Context() { arena->seal(); }
@@ -25,9 +53,24 @@ struct Context {
                                   bool in_item = true);
     // False, with one warning, once options.max_items items are in.
     bool room_for_item();
-    // The item about to be read, in place at the end of the feed.
-    Item& new_item() { return feed.items.emplace_back(arena); }
+    // The item about to be read, in place at the end of the feed. The item read before it is
+    // finished first (finish_item).
+    Item& new_item() {
+        if (!feed.items.empty())
+            finish_item();
+        return feed.items.emplace_back(arena);
+    }
+    // Once the last item is read, before the format parser returns the feed: finishes that
+    // item, drops the feed's link when it is no web link, warns once about dropped links, and
+    // gives items without a trustworthy guid one (assign_stable_guids).
+    void finish_items();
     [[nodiscard]] std::string item_label() const; // "item 3": the one being read
+
+private:
+    // What is checked of each item as soon as it is read, while its text is in the cache
+    // (a pass over the items of a large feed after the parse would wait on memory for each):
+    // its link is kept only when it is a web link, and its guid goes into `guids`.
+    void finish_item();
 };
 
 [[nodiscard]] Feed parse_rss(pugi::xml_node root, const ParseOptions& options);
@@ -93,10 +136,7 @@ void read_medium(pugi::xml_node node, Item& item, const std::string& base);
 void read_media(pugi::xml_node parent, Item& item, const std::string& base);
 
 // Gives items without a trustworthy guid one: the link, else a hash of title, date and summary.
-void assign_stable_guids(Feed& feed);
-
-// Drops item and feed links that are not web links (javascript:, data:, any scheme but http
-// and https), with one warning: they are stored, shown and put into alert e-mails as links.
-void keep_web_links(Feed& feed);
+// `guids` has noted every item; nothing is done when it found them all present and distinct.
+void assign_stable_guids(Feed& feed, const GuidIndex& guids);
 
 } // namespace newsmon::parsers::detail

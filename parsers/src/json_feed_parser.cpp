@@ -101,6 +101,7 @@ tl::expected<Feed, ParseError> parse_json_feed(std::string_view text, const Pars
             read_item(entry, context, feed_authors, context.new_item());
         }
     }
+    context.finish_items();
     return feed;
 }
 

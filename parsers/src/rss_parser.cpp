@@ -213,8 +213,8 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
     set_collapsed(item.guid, text_of(parts.guid));
     if (item.guid.starts_with("//"))
         item.guid = resolve_url(base, item.guid);
-    bool permalink = std::string_view(parts.guid.attribute("isPermaLink").value()) != "false";
-    if (item.link.empty() && permalink && is_absolute_url(item.guid))
+    if (item.link.empty() && is_absolute_url(item.guid) &&
+        std::string_view(parts.guid.attribute("isPermaLink").value()) != "false")
         item.link = item.guid;
 }
 
@@ -432,6 +432,7 @@ Feed parse_rss(pugi::xml_node root, const ParseOptions& options) {
             break;
         reader.read(node, context.new_item());
     }
+    context.finish_items();
     return feed;
 }
 
@@ -443,15 +444,17 @@ Feed parse_rdf(pugi::xml_node root, const ParseOptions& options) {
     read_channel(channel, context);
     ItemReader reader(context, root);
     // Items stand beside the channel in RSS 1.0; a few generators nest them inside it.
+    bool room = true;
     for (pugi::xml_node parent : {root, channel}) {
-        for (pugi::xml_node node : parent.children()) {
+        for (pugi::xml_node node = parent.first_child(); node && room; node = node.next_sibling()) {
             if (!is_core(node, "item"))
                 continue;
-            if (!context.room_for_item())
-                return feed;
-            reader.read(node, context.new_item());
+            room = context.room_for_item();
+            if (room)
+                reader.read(node, context.new_item());
         }
     }
+    context.finish_items();
     return feed;
 }
 

@@ -1,5 +1,6 @@
 #include "newsmon/parsers/url.hpp"
 
+#include "byte_scan.hpp"
 #include "text_internal.hpp"
 
 #include <algorithm>
@@ -20,18 +21,44 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
-// Length of "scheme:" at the start of `url`, or 0.
+// Length of "scheme:" at the start of `url`, or 0. ASCII letters and digits only, as RFC 3986
+// has them (and as std::isalnum has them in the C locale the program runs in).
 std::size_t scheme_length(std::string_view url) {
-    if (url.empty() || !std::isalpha(static_cast<unsigned char>(url[0])))
+    if (url.empty() || !is_ascii_alpha(url[0]))
         return 0;
     for (std::size_t i = 1; i < url.size(); ++i) {
         char c = url[i];
         if (c == ':')
             return i + 1;
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+        if (!is_ascii_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.')
             return 0;
     }
     return 0;
+}
+
+// True when `text` starts with `prefix`, a lower-case literal, in any case.
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size())
+        return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (ascii_lower(text[i]) != prefix[i])
+            return false;
+    return true;
+}
+
+// True when some byte of `text` is white space, a C0 control or DEL, sixteen bytes at a time.
+bool has_space_or_control(std::string_view text) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    for (; end - p >= static_cast<std::ptrdiff_t>(scan::k_block); p += scan::k_block) {
+        scan::Block block = scan::load(p);
+        if (scan::any_set((block <= 0x20) | (block == 0x7F)))
+            return true;
+    }
+    for (; p < end; ++p)
+        if (static_cast<unsigned char>(*p) <= 0x20 || *p == 0x7F)
+            return true;
+    return false;
 }
 
 struct Parts {
@@ -96,16 +123,9 @@ bool is_absolute_url(std::string_view url) {
 }
 
 bool is_web_link(std::string_view url) {
-    for (char c : url)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F)
-            return false;
-    auto starts = [url](std::string_view prefix) {
-        return url.size() >= prefix.size() &&
-               std::equal(prefix.begin(), prefix.end(), url.begin(), [](char a, char b) {
-                   return a == std::tolower(static_cast<unsigned char>(b));
-               });
-    };
-    if (starts("http://") || starts("https://"))
+    if (has_space_or_control(url))
+        return false;
+    if (starts_with_nocase(url, "http://") || starts_with_nocase(url, "https://"))
         return true;
     return url.substr(0, url.find_first_of("/?#")).find(':') == std::string_view::npos;
 }

@@ -294,6 +294,8 @@ std::string inner_xml(pugi::xml_node node, const std::string& base) {
 
 NodeText markup_of(pugi::xml_node node, const std::string& base) {
     pugi::xml_node first = node.first_child();
+    if (!first) // text only, kept in the element itself: most titles and descriptions
+        return NodeText(std::string_view(node.value()));
     bool elements = false;
     for (pugi::xml_node part = first; part && !elements; part = part.next_sibling())
         elements = part.type() == pugi::node_element;

@@ -91,6 +91,82 @@ TEST(Rss20, GuidRepeatedAcrossItemsIsNotTrusted) {
     EXPECT_NE(feed.warnings[0].find("same guid"), std::string::npos);
 }
 
+// Guids are checked item by item as each is read: a repeat is found however many items lie
+// between the two (the table grows on the way), in the last item too, and in every format.
+std::string rss_with_guids(const std::vector<std::string>& guids) {
+    std::string text = "<rss version=\"2.0\"><channel><title>T</title>";
+    for (std::size_t i = 0; i < guids.size(); ++i)
+        text += "<item><title>" + std::to_string(i) + "</title><link>https://news.example.test/" +
+                std::to_string(i) + "</link><guid>" + guids[i] + "</guid></item>";
+    return text + "</channel></rss>";
+}
+
+TEST(Guids, ManyDistinctGuidsAreKept) {
+    std::vector<std::string> guids;
+    for (int i = 0; i < 300; ++i)
+        guids.push_back("urn:story:" + std::to_string(i));
+    auto feed = parse_feed(rss_with_guids(guids));
+    ASSERT_TRUE(feed.has_value());
+    ASSERT_EQ(feed->items.size(), 300u);
+    EXPECT_TRUE(feed->warnings.empty());
+    for (std::size_t i = 0; i < guids.size(); ++i)
+        EXPECT_EQ(std::string(feed->items[i].guid), guids[i]);
+}
+
+TEST(Guids, ARepeatInTheLastOfManyItemsIsFound) {
+    std::vector<std::string> guids;
+    for (int i = 0; i < 300; ++i)
+        guids.push_back("urn:story:" + std::to_string(i));
+    guids.back() = guids.front();
+    auto feed = parse_feed(rss_with_guids(guids));
+    ASSERT_TRUE(feed.has_value());
+    EXPECT_EQ(feed->items.front().guid, "https://news.example.test/0");
+    EXPECT_EQ(feed->items.back().guid, "https://news.example.test/299");
+    EXPECT_EQ(feed->items[1].guid, "urn:story:1");
+    ASSERT_EQ(feed->warnings.size(), 1u);
+    EXPECT_NE(feed->warnings[0].find("same guid"), std::string::npos);
+}
+
+TEST(Guids, ARepeatInTheLastItemIsFoundInEveryFormat) {
+    const char* rdf = // the items beside the channel first, then one a generator nested inside
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+        "xmlns=\"http://purl.org/rss/1.0/\"><channel><title>T</title>"
+        "<item rdf:about=\"urn:a\"><link>https://news.example.test/3</link></item></channel>"
+        "<item rdf:about=\"urn:a\"><link>https://news.example.test/1</link></item>"
+        "<item rdf:about=\"urn:b\"><link>https://news.example.test/2</link></item></rdf:RDF>";
+    const char* atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title>"
+                       "<entry><id>urn:a</id><link href=\"https://news.example.test/1\"/></entry>"
+                       "<entry><id>urn:b</id><link href=\"https://news.example.test/2\"/></entry>"
+                       "<entry><id>urn:a</id><link href=\"https://news.example.test/3\"/></entry>"
+                       "</feed>";
+    const char* json = R"({"version": "https://jsonfeed.org/version/1.1", "title": "T", "items": [
+        {"id": "urn:a", "url": "https://news.example.test/1"},
+        {"id": "urn:b", "url": "https://news.example.test/2"},
+        {"id": "urn:a", "url": "https://news.example.test/3"}]})";
+    for (const char* text : {rdf, atom, json}) {
+        auto feed = parse_feed(text);
+        ASSERT_TRUE(feed.has_value()) << text;
+        ASSERT_EQ(feed->items.size(), 3u) << text;
+        EXPECT_EQ(feed->items[0].guid, "https://news.example.test/1") << text;
+        EXPECT_EQ(feed->items[1].guid, "urn:b") << text;
+        EXPECT_EQ(feed->items[2].guid, "https://news.example.test/3") << text;
+    }
+}
+
+TEST(ItemLinks, AScriptLinkInTheLastItemAndTheFeedLinkAreDroppedWithOneWarning) {
+    auto feed = parse_feed("<rss version=\"2.0\"><channel><title>T</title>"
+                           "<link>javascript:alert(1)</link>"
+                           "<item><guid>urn:a</guid><link>https://news.example.test/a</link></item>"
+                           "<item><guid>urn:b</guid><link>javascript:alert(2)</link></item>"
+                           "</channel></rss>");
+    ASSERT_TRUE(feed.has_value());
+    EXPECT_EQ(feed->link, "");
+    EXPECT_EQ(feed->items[0].link, "https://news.example.test/a");
+    EXPECT_EQ(feed->items[1].link, "");
+    EXPECT_EQ(feed->warnings, std::vector<std::string>{
+                                  "links with a scheme other than http or https were dropped"});
+}
+
 TEST(Rss20, NamespacedModulesAndEnclosures) {
     Feed feed =
         parse_fixture("rss20/namespaces_and_enclosures.xml", "https://review.example.test/rss");
