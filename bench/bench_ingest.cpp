@@ -97,6 +97,40 @@ double raw_copy(const std::string& url, const std::vector<store::PolledArticle>&
     return std::chrono::duration<double>(Clock::now() - started).count();
 }
 
+// $NEWSMON_BENCH_PRELOAD articles already in the database before the run, as a grown archive
+// holds them: short texts spread over the past days at 30,000 a day, each a story of its own,
+// with signatures (of the same shape as the daemon's) for the last six days, which story
+// assignment reads back.
+void preload(const std::string& url, std::int64_t feed_id, long long count) {
+    pqxx::connection connection{url};
+    pqxx::work tx{connection};
+    tx.exec_params0(R"sql(
+INSERT INTO articles (feed_id, guid, url, title, summary, published_at, content_hash, title_key,
+                      story_id)
+SELECT $1, 'preload-' || g, 'https://bench.example.test/archive/' || g,
+       'Archived report ' || g || ' on regional talks', 'Talks on transport and energy ' || g,
+       now() - g * interval '2.88 seconds', md5(g::text), 'archived report ' || g,
+       nextval(pg_get_serial_sequence('stories', 'id'))
+  FROM generate_series(1, $2::bigint) g)sql",
+                    feed_id, count);
+    tx.exec0(R"sql(
+INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_count,
+                     feed_count, languages, title)
+SELECT story_id, id, published_at, published_at, 1, 1, '{en}', title
+  FROM articles WHERE guid LIKE 'preload-%')sql");
+    tx.exec0(R"sql(
+INSERT INTO story_signatures (article_id, story_id, published_at, signature)
+SELECT id, story_id, published_at,
+       decode('0101400804' ||
+              (SELECT string_agg(md5(a.id::text || k::text), '') FROM generate_series(1, 19) k),
+              'hex')
+  FROM articles a
+ WHERE guid LIKE 'preload-%' AND published_at > now() - interval '6 days')sql");
+    tx.commit();
+    pqxx::nontransaction analyze{connection};
+    analyze.exec0("ANALYZE");
+}
+
 } // namespace
 
 int main() {
@@ -121,6 +155,12 @@ int main() {
     store.sync_topics(config);
     auto feeds = store.enabled_feeds();
     auto articles = make_articles();
+    if (const char* count = std::getenv("NEWSMON_BENCH_PRELOAD")) {
+        auto started = Clock::now();
+        preload(url, feeds.back().id, std::stoll(count));
+        std::printf("preloaded %s articles in %.0f s\n", count,
+                    std::chrono::duration<double>(Clock::now() - started).count());
+    }
 
     int stored = 0;
     double new_seconds = ingest(store, feeds, articles, stored);

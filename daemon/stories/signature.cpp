@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -123,6 +124,51 @@ std::string shortest_stem(std::string_view word, tag::Language language, std::st
                              [](const auto& a, const auto& b) { return a.size() < b.size(); });
 }
 
+// News repeats its words: the hash of each word as written, per language, is kept, so that
+// stemming and romanizing run once per distinct word. Per thread, and emptied when it grows
+// past a bound, so memory stays fixed however varied the text.
+class WordHashes {
+public:
+    template <typename Compute>
+    std::uint32_t get(char kind, tag::Language language, std::string_view word, Compute compute) {
+        m_key.assign(1, kind).push_back(static_cast<char>(language));
+        m_key.append(word);
+        if (auto found = m_hashes.find(m_key); found != m_hashes.end())
+            return found->second;
+        if (m_hashes.size() >= k_max_entries)
+            m_hashes.clear();
+        std::uint32_t hash = compute();
+        m_hashes.emplace(m_key, hash);
+        return hash;
+    }
+
+private:
+    static constexpr std::size_t k_max_entries = 200'000;
+    std::unordered_map<std::string, std::uint32_t> m_hashes;
+    std::string m_key;
+};
+
+WordHashes& word_hashes() {
+    thread_local WordHashes hashes;
+    return hashes;
+}
+
+// The hash of a name's sound key; 0 when the word has none.
+std::uint32_t name_hash(std::string_view source, tag::Language language) {
+    return word_hashes().get('n', language, source, [&] {
+        std::string key = sound_key(latin_spelling(source, language), language);
+        return key.empty() ? 0U : stable_hash('n', key);
+    });
+}
+
+// The hash of a content word's stem, tagged with its language.
+std::uint32_t word_hash(std::string_view source, std::string_view base, tag::Language language) {
+    return word_hashes().get('w', language, source, [&] {
+        std::string stem = shortest_stem(source, language, base);
+        return stable_hash('w', std::string(tag::language_code(language)).append(":").append(stem));
+    });
+}
+
 void sort_unique(std::vector<std::uint32_t>& values, std::size_t keep) {
     std::sort(values.begin(), values.end());
     values.erase(std::unique(values.begin(), values.end()), values.end());
@@ -151,7 +197,6 @@ Signature make_signature(std::string_view title, std::string_view body, tag::Lan
     parsers::WordList words;
     parsers::split_words(text, words);
     bool headline_capitals = title_cased(words, text, title.size());
-    std::string_view code = tag::language_code(language);
     Signature signature;
     signature.language = language;
     for (std::size_t i = 0; i < words.words.size(); ++i) {
@@ -170,14 +215,11 @@ Signature make_signature(std::string_view title, std::string_view body, tag::Lan
         if (u_isupper(first_code_point(source)) &&
             (acronym ||
              (!(in_title && headline_capitals) && !opens_sentence(text, word.source_begin)))) {
-            std::string key = sound_key(latin_spelling(source, language), language);
-            if (!key.empty())
-                signature.names.push_back(stable_hash('n', key));
+            if (std::uint32_t key = name_hash(source, language); key != 0)
+                signature.names.push_back(key);
         }
-        if (code_points(base) >= k_min_content_letters) {
-            std::string stem = shortest_stem(source, language, base);
-            signature.words.push_back(stable_hash('w', std::string(code).append(":").append(stem)));
-        }
+        if (code_points(base) >= k_min_content_letters)
+            signature.words.push_back(word_hash(source, base, language));
     }
     sort_unique(signature.words, k_sketch_size);
     sort_unique(signature.names, k_max_names);

@@ -8,8 +8,9 @@ namespace {
 
 // A key carried by more articles than this says nothing about which one is the same event,
 // and walking its list would cost more than it tells.
-constexpr std::size_t k_max_postings = 2000;
+constexpr std::size_t k_max_postings = 500;
 constexpr std::size_t k_max_candidates = 64;
+constexpr std::size_t k_max_visits = 2000; // list entries read to find one article's candidates
 
 // Thresholds, chosen on the labelled set (tests/fixtures/stories) and checked on another kept
 // out of the tests: see the README's stories section.
@@ -130,17 +131,30 @@ Comparison StoryIndex::compare(const Signature& a, const Signature& b,
 }
 
 std::vector<std::uint32_t> StoryIndex::candidates(const Signature& signature) const {
-    std::unordered_map<std::uint32_t, double> weight_of;
+    // The rarest keys first, and no more than a fixed number of list entries in all: the cost
+    // of an article stays bounded however alike the recent articles are (a feed of thousands
+    // of templated items), and the keys left unread are the common, uninformative ones.
+    std::vector<std::pair<std::size_t, const std::vector<std::uint32_t>*>> lists;
     for (const auto* part : {&signature.words, &signature.names, &signature.numbers}) {
         for (std::uint32_t key : *part) {
             auto found = m_postings.find(key);
-            if (found == m_postings.end() || found->second.size() > k_max_postings)
-                continue;
-            double weight = rarity(key);
-            for (std::uint32_t slot : found->second)
-                if (m_live[slot])
-                    weight_of[slot] += weight;
+            if (found != m_postings.end() && found->second.size() <= k_max_postings)
+                lists.emplace_back(found->second.size(), &found->second);
         }
+    }
+    std::sort(lists.begin(), lists.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::unordered_map<std::uint32_t, double> weight_of;
+    std::size_t visited = 0;
+    for (const auto& [carriers, slots] : lists) {
+        if (visited + carriers > k_max_visits)
+            break;
+        visited += carriers;
+        double weight =
+            std::log(1.0 + static_cast<double>(size() + 1) / static_cast<double>(carriers + 1));
+        for (std::uint32_t slot : *slots)
+            if (m_live[slot])
+                weight_of[slot] += weight;
     }
     std::vector<std::pair<double, std::uint32_t>> ranked;
     ranked.reserve(weight_of.size());
