@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "newsmon/parsers/dates.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "store/story_store.hpp"
+#include "stories/signature.hpp"
 #include "summary.hpp"
 
 namespace {
@@ -46,6 +49,9 @@ std::vector<store::PolledArticle> make_articles() {
         article.item.categories = {"Politics"};
         article.content_text = article_text(n);
         article.topics = {{"nato", 3, 2, {"NATO"}, false}, {"azerbaijan", 4, 3, {"Baku"}, true}};
+        // made beside tagging in the daemon, before the store
+        article.signature =
+            stories::make_signature(article.item.title, article.content_text, tag::Language::en);
     }
     return articles;
 }
@@ -83,24 +89,34 @@ double raw_copy(const std::string& url, const std::vector<store::PolledArticle>&
     pqxx::stream_to copy{tx, "bench_bare",
                          std::vector<std::string>{"id", "feed_id", "guid", "url", "title",
                                                   "summary", "content_text", "categories",
-                                                  "published_at", "content_hash", "title_key"}};
+                                                  "published_at", "content_hash", "title_key",
+                                                  "story_id"}};
     std::int64_t id = 0;
     for (const auto& article : articles)
-        copy << std::make_tuple(++id, feed_id, std::string(article.item.guid),
-                                std::string(article.item.link), std::string(article.item.title),
-                                std::string(article.item.summary), article.content_text,
-                                store::to_text_array(article.item.categories),
-                                parsers::format_rfc3339(*article.item.published),
-                                std::string("0123456789abcdef"), std::string(article.item.title));
+        copy << std::make_tuple(
+            ++id, feed_id, std::string(article.item.guid), std::string(article.item.link),
+            std::string(article.item.title), std::string(article.item.summary),
+            article.content_text, store::to_text_array(article.item.categories),
+            parsers::format_rfc3339(*article.item.published), std::string("0123456789abcdef"),
+            std::string(article.item.title), id);
     copy.complete();
     tx.commit();
     return std::chrono::duration<double>(Clock::now() - started).count();
 }
 
+std::string made_up_name(std::mt19937& random) {
+    static const char* const k_parts[] = {"Ka", "ro",  "mi",  "sel", "tan", "ve", "bor", "is",
+                                          "lu", "dex", "nor", "gal", "pe",  "zu", "fa",  "qa"};
+    std::string name = "X";
+    for (int i = 0; i < 3; ++i)
+        name += k_parts[random() % 16];
+    return name + "ov";
+}
+
 // $NEWSMON_BENCH_PRELOAD articles already in the database before the run, as a grown archive
 // holds them: short texts spread over the past days at 30,000 a day, each a story of its own,
-// with signatures (of the same shape as the daemon's) for the last six days, which story
-// assignment reads back.
+// with signatures of news-like text for the last three days, which story assignment reads
+// back.
 void preload(const std::string& url, std::int64_t feed_id, long long count) {
     pqxx::connection connection{url};
     pqxx::work tx{connection};
@@ -118,14 +134,34 @@ INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_
                      feed_count, languages, title)
 SELECT story_id, id, published_at, published_at, 1, 1, '{en}', title
   FROM articles WHERE guid LIKE 'preload-%')sql");
+    // Signatures of news-like text with made-up names and numbers, for the last three days.
+    tx.exec0("CREATE TEMPORARY TABLE preload_signatures (article_id bigint, signature text)");
+    {
+        std::vector<std::int64_t> ids;
+        for (const auto& row : tx.exec("SELECT id FROM articles WHERE guid LIKE 'preload-%' AND "
+                                       "published_at > now() - interval '3 days'"))
+            ids.push_back(row[0].as<std::int64_t>());
+        pqxx::stream_to rows{tx, "preload_signatures"};
+        std::mt19937 random(7);
+        std::size_t n = 0;
+        for (std::int64_t id : ids) {
+            std::string body;
+            for (std::size_t p = 0; p < 3; ++p, ++n) {
+                std::string paragraph = bench::paragraph(n);
+                body.append(paragraph, 3, paragraph.size() - 7);
+                body += " Minister " + made_up_name(random) + " met " + made_up_name(random) +
+                        " on " + std::to_string(random() % 28 + 1) + " May; " +
+                        std::to_string(random() % 100000) + " tonnes.\n";
+            }
+            auto signature = stories::make_signature("Archived report", body, tag::Language::en);
+            rows << std::make_tuple(id, store::to_hex(stories::to_bytes(signature)));
+        }
+        rows.complete();
+    }
     tx.exec0(R"sql(
 INSERT INTO story_signatures (article_id, story_id, published_at, signature)
-SELECT id, story_id, published_at,
-       decode('0101400804' ||
-              (SELECT string_agg(md5(a.id::text || k::text), '') FROM generate_series(1, 19) k),
-              'hex')
-  FROM articles a
- WHERE guid LIKE 'preload-%' AND published_at > now() - interval '6 days')sql");
+SELECT a.id, a.story_id, a.published_at, decode(p.signature, 'hex')
+  FROM preload_signatures p JOIN articles a ON a.id = p.article_id)sql");
     tx.commit();
     pqxx::nontransaction analyze{connection};
     analyze.exec0("ANALYZE");

@@ -201,7 +201,9 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             articles[i].language_detected ? "true" : "false",
             stories[i] ? std::optional<std::string>(std::to_string(stories[i]->story_id))
                        : std::nullopt,
-            stories[i] ? std::optional<std::string>(stories[i]->signature_hex) : std::nullopt};
+            stories[i] && !stories[i]->signature_hex.empty()
+                ? std::optional<std::string>(stories[i]->signature_hex)
+                : std::nullopt};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));

@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "rules/rule_set.hpp"
+#include "stories/signature.hpp"
 #include "tag/topic_match.hpp"
 
 namespace newsmon::store {
@@ -41,6 +42,9 @@ struct PolledArticle {
     std::string language;           // empty when unknown
     bool wants_page = false;        // the feed's text is a teaser: fetch the article page
     bool language_detected = false; // the language comes from the text, not the feed
+    // What story assignment compares; the store makes it for new articles when it is absent,
+    // so that repeated items never pay for it.
+    std::optional<stories::Signature> signature{};
 };
 
 // The outcome of one poll of one feed, stored in a single transaction.

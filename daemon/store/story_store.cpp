@@ -12,6 +12,10 @@ namespace {
 // fall within this many of the highest one read.
 constexpr std::int64_t k_seq_lookback = 64;
 
+// New articles of one poll compared with the others; past this many (a feed dumping its
+// archive, or a hostile one) each opens a story of its own, which `newsmon restory` can group.
+constexpr std::size_t k_max_compared_per_batch = 2000;
+
 constexpr const char* k_stored_guids = R"sql(
 SELECT guid FROM articles WHERE feed_id = $1 AND guid = ANY($2::text[])
 )sql";
@@ -95,6 +99,8 @@ std::string from_hex(std::string_view hex) {
 }
 
 stories::Signature signature_of(const PolledArticle& article) {
+    if (article.signature)
+        return *article.signature;
     std::string full_text =
         article.content_text.empty() ? tag::feed_full_text(article.item) : article.content_text;
     return stories::make_signature(article.item.title,
@@ -106,10 +112,11 @@ void StoryAssigner::prepare(pqxx::connection& connection) {
     connection.prepare("story_stored_guids", k_stored_guids);
     connection.prepare("story_signatures_since", k_signatures_since);
     connection.prepare("story_new_ids", k_new_story_ids);
+    connection.prepare("story_update_rows", k_update_stories);
 }
 
 void StoryAssigner::refresh(pqxx::work& tx) {
-    auto horizon_seconds = static_cast<long long>(m_index.window().count()) * 2;
+    auto horizon_seconds = static_cast<long long>(m_index.window().count());
     std::int64_t from = m_loaded ? m_cursor - k_seq_lookback : 0;
     for (const auto& row : tx.exec_prepared("story_signatures_since", from, horizon_seconds)) {
         auto article_id = row[0].as<std::int64_t>();
@@ -123,7 +130,7 @@ void StoryAssigner::refresh(pqxx::work& tx) {
     }
     m_loaded = true;
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    m_index.forget_before(now - 2 * m_index.window());
+    m_index.forget_before(now - m_index.window());
 }
 
 std::vector<std::optional<StoryAssignment>>
@@ -152,7 +159,12 @@ StoryAssigner::assign(pqxx::work& tx, std::int64_t feed_id,
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<std::int64_t> story_of(articles.size());
     std::int64_t opened = 0;
+    std::size_t compared = 0;
     for (std::size_t i : fresh) {
+        if (++compared > k_max_compared_per_batch) {
+            story_of[i] = -(++opened); // a hostile or archive-sized batch: its own story
+            continue;
+        }
         m_batch_signatures[i] = signature_of(articles[i]);
         auto published = articles[i].item.published.value_or(now);
         auto match = m_index.nearest(m_batch_signatures[i], published);
@@ -182,7 +194,7 @@ void StoryAssigner::record(pqxx::work& tx, const std::vector<StoredStoryArticle>
                          m_batch_signatures[article.index]});
     }
     if (!touched.empty())
-        update_story_rows(tx, touched);
+        tx.exec_prepared0("story_update_rows", to_int_array(touched));
 }
 
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids) {

@@ -9,7 +9,7 @@ namespace {
 // A key carried by more articles than this says nothing about which one is the same event,
 // and walking its list would cost more than it tells.
 constexpr std::size_t k_max_postings = 500;
-constexpr std::size_t k_max_candidates = 64;
+constexpr std::size_t k_max_candidates = 32;
 constexpr std::size_t k_max_visits = 2000; // list entries read to find one article's candidates
 
 // Thresholds, chosen on the labelled set (tests/fixtures/stories) and checked on another kept
@@ -82,20 +82,29 @@ double StoryIndex::rarity(std::uint32_t key) const {
     return std::log(1.0 + static_cast<double>(size() + 1) / static_cast<double>(carriers + 1));
 }
 
+double StoryIndex::signal_weight(const Signature& signature) const {
+    double weight = 0;
+    for (auto part : {&Signature::names, &Signature::numbers})
+        for (std::uint32_t key : signature.*part)
+            weight += rarity(key);
+    return weight;
+}
+
 Comparison StoryIndex::compare(const Signature& a, const Signature& b,
+                               std::chrono::seconds apart) const {
+    return compare(a, signal_weight(a), b, apart);
+}
+
+Comparison StoryIndex::compare(const Signature& a, double weight_a, const Signature& b,
                                std::chrono::seconds apart) const {
     Comparison result;
     bool same_language = a.language == b.language && a.language != tag::Language::none;
     if (same_language)
         result.words = sketch_similarity(a.words, b.words);
-    double shared = 0, weight_a = 0, weight_b = 0;
+    double shared = 0, weight_b = signal_weight(b);
     for (auto part : {&Signature::names, &Signature::numbers}) {
         const auto& keys_a = a.*part;
         const auto& keys_b = b.*part;
-        for (std::uint32_t key : keys_a)
-            weight_a += rarity(key);
-        for (std::uint32_t key : keys_b)
-            weight_b += rarity(key);
         for (std::size_t i = 0, j = 0; i < keys_a.size() && j < keys_b.size();) {
             if (keys_a[i] < keys_b[j])
                 ++i;
@@ -144,22 +153,30 @@ std::vector<std::uint32_t> StoryIndex::candidates(const Signature& signature) co
     }
     std::sort(lists.begin(), lists.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::unordered_map<std::uint32_t, double> weight_of;
+    // Weights accumulate in a scratch array indexed by slot: no allocation per article.
+    m_weight_of.resize(m_articles.size(), 0.0F);
+    std::vector<std::uint32_t> touched;
     std::size_t visited = 0;
     for (const auto& [carriers, slots] : lists) {
         if (visited + carriers > k_max_visits)
             break;
         visited += carriers;
-        double weight =
-            std::log(1.0 + static_cast<double>(size() + 1) / static_cast<double>(carriers + 1));
-        for (std::uint32_t slot : *slots)
-            if (m_live[slot])
-                weight_of[slot] += weight;
+        auto weight = static_cast<float>(
+            std::log(1.0 + static_cast<double>(size() + 1) / static_cast<double>(carriers + 1)));
+        for (std::uint32_t slot : *slots) {
+            if (!m_live[slot])
+                continue;
+            if (m_weight_of[slot] == 0.0F)
+                touched.push_back(slot);
+            m_weight_of[slot] += weight;
+        }
     }
-    std::vector<std::pair<double, std::uint32_t>> ranked;
-    ranked.reserve(weight_of.size());
-    for (const auto& [slot, weight] : weight_of)
-        ranked.emplace_back(weight, slot);
+    std::vector<std::pair<float, std::uint32_t>> ranked;
+    ranked.reserve(touched.size());
+    for (std::uint32_t slot : touched) {
+        ranked.emplace_back(m_weight_of[slot], slot);
+        m_weight_of[slot] = 0.0F;
+    }
     std::size_t keep = std::min(ranked.size(), k_max_candidates);
     std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep),
                       ranked.end(), [](const auto& x, const auto& y) {
@@ -174,13 +191,14 @@ std::vector<std::uint32_t> StoryIndex::candidates(const Signature& signature) co
 std::optional<StoryMatch> StoryIndex::nearest(const Signature& signature,
                                               std::chrono::sys_seconds published) const {
     std::optional<StoryMatch> best;
+    double weight = signal_weight(signature);
     for (std::uint32_t slot : candidates(signature)) {
         const IndexedArticle& candidate = m_articles[slot];
         auto apart = candidate.published > published ? candidate.published - published
                                                      : published - candidate.published;
         if (apart > m_window)
             continue;
-        Comparison comparison = compare(signature, candidate.signature,
+        Comparison comparison = compare(signature, weight, candidate.signature,
                                         std::chrono::duration_cast<std::chrono::seconds>(apart));
         if (!comparison.same_event || !fits_story(signature, published, candidate.story_id))
             continue;

@@ -70,6 +70,10 @@ public:
 
 private:
     [[nodiscard]] double rarity(std::uint32_t key) const;
+    // The summed rarity of a signature's names and numbers.
+    [[nodiscard]] double signal_weight(const Signature& signature) const;
+    [[nodiscard]] Comparison compare(const Signature& a, double weight_a, const Signature& b,
+                                     std::chrono::seconds apart) const;
     [[nodiscard]] std::vector<std::uint32_t> candidates(const Signature& signature) const;
     void index_keys(std::uint32_t slot);
     [[nodiscard]] bool fits_story(const Signature& signature, std::chrono::sys_seconds published,
@@ -82,6 +86,9 @@ private:
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_postings; // key -> slots
     std::unordered_map<std::int64_t, std::uint32_t> m_slot_of;                // article -> slot
     std::unordered_map<std::int64_t, std::uint32_t> m_first_of; // story -> its earliest slot
+    // Scratch of candidates(), by slot, zero between calls. An index is used by one thread
+    // at a time (each writer connection has its own).
+    mutable std::vector<float> m_weight_of;
 };
 
 } // namespace newsmon::stories
