@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -60,6 +61,27 @@ std::optional<std::string> since_timestamp(const std::string& text) {
                                        std::chrono::duration_cast<std::chrono::seconds>(*age));
     }
     return std::nullopt;
+}
+
+bool read_since_option(const std::string& text, std::optional<std::string>& since) {
+    if (text.empty())
+        return true;
+    since = since_timestamp(text);
+    if (since)
+        return true;
+    fmt::print(stderr,
+               "error: --since: expected a date (2025-11-01), a time (2025-11-01T10:00:00Z) or a "
+               "duration (30d), got \"{}\"\n",
+               text);
+    return false;
+}
+
+bool check_topic_option(const config::Config& config, const std::string& topic) {
+    bool known = std::any_of(config.topics.begin(), config.topics.end(),
+                             [&](const auto& configured) { return configured.name == topic; });
+    if (!known)
+        fmt::print(stderr, "error: --topic: no topic named \"{}\" in the config\n", topic);
+    return known;
 }
 
 } // namespace newsmon::cli

@@ -23,6 +23,13 @@ namespace newsmon::cli {
 // "2025-11-01", "2025-11-01T10:00:00Z" or a duration back from now ("30d"), as RFC 3339.
 [[nodiscard]] std::optional<std::string> since_timestamp(const std::string& text);
 
+// The --since option as RFC 3339 into `since` (left alone when `text` is empty); false after
+// saying what is wrong.
+[[nodiscard]] bool read_since_option(const std::string& text, std::optional<std::string>& since);
+
+// Whether the config has a topic of that name; false after saying it has not.
+[[nodiscard]] bool check_topic_option(const config::Config& config, const std::string& topic);
+
 int read_input(const std::string& input, std::string& bytes);
 
 } // namespace newsmon::cli

@@ -243,25 +243,11 @@ int command_retag(const GlobalOptions& options, const RetagCommand& command) {
     const config::Config* config = &loaded->config;
     const tag::Tagger* tagger = &loaded->tagger;
     store::RetagOptions retag;
-    if (!command.since.empty()) {
-        auto since = since_timestamp(command.since);
-        if (!since) {
-            fmt::print(stderr,
-                       "error: --since: expected a date (2025-11-01), a time "
-                       "(2025-11-01T10:00:00Z) or a duration (30d), got \"{}\"\n",
-                       command.since);
-            return k_exit_usage;
-        }
-        retag.since = *since;
-    }
+    if (!read_since_option(command.since, retag.since))
+        return k_exit_usage;
     if (!command.topic.empty()) {
-        bool known = std::any_of(config->topics.begin(), config->topics.end(),
-                                 [&](const auto& topic) { return topic.name == command.topic; });
-        if (!known) {
-            fmt::print(stderr, "error: --topic: no topic named \"{}\" in the config\n",
-                       command.topic);
+        if (!check_topic_option(*config, command.topic))
             return k_exit_usage;
-        }
         retag.topic = command.topic;
     }
     auto store = open_store(*config);

@@ -1,6 +1,4 @@
 // `newsmon stories` and `newsmon restory`.
-#include <algorithm>
-
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
@@ -14,11 +12,6 @@
 
 namespace newsmon::cli {
 namespace {
-
-bool knows_topic(const config::Config& config, const std::string& topic) {
-    return std::any_of(config.topics.begin(), config.topics.end(),
-                       [&](const auto& known) { return known.name == topic; });
-}
 
 nlohmann::json story_json(const store::StorySummary& story) {
     return {{"id", story.id},
@@ -48,11 +41,8 @@ int command_stories(const GlobalOptions& options, const StoriesCommand& command)
     }
     query.since = *since;
     if (!command.topic.empty()) {
-        if (!knows_topic(*config, command.topic)) {
-            fmt::print(stderr, "error: --topic: no topic named \"{}\" in the config\n",
-                       command.topic);
+        if (!check_topic_option(*config, command.topic))
             return k_exit_usage;
-        }
         query.topic = command.topic;
     }
     auto store = open_store(*config);
@@ -81,17 +71,8 @@ int command_restory(const GlobalOptions& options, const RestoryCommand& command)
         return k_exit_usage;
     store::RestoryOptions restory;
     restory.window = std::chrono::duration_cast<std::chrono::seconds>(config->stories.window);
-    if (!command.since.empty()) {
-        auto since = since_timestamp(command.since);
-        if (!since) {
-            fmt::print(stderr,
-                       "error: --since: expected a date (2025-11-01), a time "
-                       "(2025-11-01T10:00:00Z) or a duration (30d), got \"{}\"\n",
-                       command.since);
-            return k_exit_usage;
-        }
-        restory.since = *since;
-    }
+    if (!read_since_option(command.since, restory.since))
+        return k_exit_usage;
     auto store = open_store(*config);
     if (!store)
         return k_exit_failure;

@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "newsmon/parsers/dates.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::store {
@@ -179,7 +178,12 @@ StoryAssigner::assign(pqxx::work& tx, std::int64_t feed_id,
         m_index.remove(provisional_id(i));
         std::int64_t story =
             story_of[i] > 0 ? story_of[i] : new_ids.at(static_cast<std::size_t>(-story_of[i] - 1));
-        assignments[i] = StoryAssignment{story, to_hex(stories::to_bytes(m_batch_signatures[i]))};
+        // an article past the comparison limit has no signature to store
+        bool compared_article = !m_batch_signatures[i].words.empty() ||
+                                !m_batch_signatures[i].names.empty() ||
+                                !m_batch_signatures[i].numbers.empty();
+        assignments[i] = StoryAssignment{
+            story, compared_article ? to_hex(stories::to_bytes(m_batch_signatures[i])) : ""};
     }
     return assignments;
 }
