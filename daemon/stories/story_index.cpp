@@ -98,7 +98,9 @@ Comparison StoryIndex::compare(const Signature& a, const Signature& b,
 Comparison StoryIndex::compare(const Signature& a, double weight_a, const Signature& b,
                                std::chrono::seconds apart) const {
     Comparison result;
-    bool same_language = a.language == b.language && a.language != tag::Language::none;
+    // Articles of unknown language are compared word by word too: their words go unstemmed,
+    // the same way for both.
+    bool same_language = a.language == b.language;
     if (same_language)
         result.words = sketch_similarity(a.words, b.words);
     double shared = 0, weight_b = signal_weight(b);
