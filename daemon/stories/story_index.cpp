@@ -26,6 +26,9 @@ constexpr double k_no_numbers_margin = 0.2;
 // Copies and translations of a report follow it within hours; a day or more later, an article
 // that shares names and numbers with it is more often a follow-up, so it must share more.
 constexpr double k_margin_per_day = 0.2;
+// A report in the newcomer's own language that shares fewer words than this, and is not the
+// same event by the rules above, speaks against the story (a rewrite shares more).
+constexpr double k_own_language_denial_words = 0.30;
 
 // The estimated Jaccard similarity of two bottom-k sketches: of the k smallest hashes of their
 // union, the share found in both.
@@ -192,7 +195,11 @@ std::vector<std::uint32_t> StoryIndex::candidates(const Signature& signature) co
 
 std::optional<StoryMatch> StoryIndex::nearest(const Signature& signature,
                                               std::chrono::sys_seconds published) const {
-    std::optional<StoryMatch> best;
+    struct Compared {
+        const IndexedArticle* article;
+        Comparison comparison;
+    };
+    std::vector<Compared> compared;
     double weight = signal_weight(signature);
     for (std::uint32_t slot : candidates(signature)) {
         const IndexedArticle& candidate = m_articles[slot];
@@ -200,14 +207,37 @@ std::optional<StoryMatch> StoryIndex::nearest(const Signature& signature,
                                                      : published - candidate.published;
         if (apart > m_window)
             continue;
-        Comparison comparison = compare(signature, weight, candidate.signature,
-                                        std::chrono::duration_cast<std::chrono::seconds>(apart));
-        if (!comparison.same_event || !fits_story(signature, published, candidate.story_id))
+        compared.push_back(
+            {&candidate, compare(signature, weight, candidate.signature,
+                                 std::chrono::duration_cast<std::chrono::seconds>(apart))});
+    }
+    // A report in another language is weaker evidence than one in the newcomer's own: when the
+    // story's reports in its language were compared and none of them tells the same event (a
+    // follow-up a day later shares the names and numbers of every translation), the
+    // translations do not outvote them.
+    auto denied_in_own_language = [&](const IndexedArticle& joined) {
+        if (joined.signature.language == signature.language)
+            return false;
+        bool denied = false;
+        for (const auto& [other, comparison] : compared) {
+            if (other->story_id != joined.story_id ||
+                other->signature.language != signature.language)
+                continue;
+            if (comparison.same_event)
+                return false;
+            denied = denied || comparison.words < k_own_language_denial_words;
+        }
+        return denied;
+    };
+    std::optional<StoryMatch> best;
+    for (const auto& [candidate, comparison] : compared) {
+        if (!comparison.same_event || !fits_story(signature, published, candidate->story_id) ||
+            denied_in_own_language(*candidate))
             continue;
         bool nearer = !best || comparison.score > best->score ||
-                      (comparison.score == best->score && candidate.article_id < best->article_id);
+                      (comparison.score == best->score && candidate->article_id < best->article_id);
         if (nearer)
-            best = StoryMatch{candidate.article_id, candidate.story_id, comparison.score};
+            best = StoryMatch{candidate->article_id, candidate->story_id, comparison.score};
     }
     return best;
 }

@@ -304,6 +304,23 @@ def everything_stored_once(pg, newsroom):
     return newsroom.served_count() == everything and total == everything
 
 
+def check_stories(pg):
+    """Every stored article belongs to a story that exists, and each story counts exactly the
+    articles and feeds that are in it: a kill never leaves an article without its story."""
+    orphans = int(pg.query("SELECT count(*) FROM articles a LEFT JOIN stories s "
+                           "ON s.id = a.story_id WHERE s.id IS NULL"))
+    if orphans:
+        fail(f"{orphans} articles without a story")
+    miscounted = int(pg.query(
+        "SELECT count(*) FROM stories s LEFT JOIN (SELECT story_id, count(*) AS n, "
+        "count(DISTINCT feed_id) AS feeds FROM articles GROUP BY story_id) a "
+        "ON a.story_id = s.id WHERE a.n IS DISTINCT FROM s.article_count "
+        "OR a.feeds IS DISTINCT FROM s.feed_count"))
+    if miscounted:
+        fail(f"{miscounted} stories whose counts disagree with their articles")
+    log(f"stories consistent: {pg.query('SELECT count(*) FROM stories')} stories")
+
+
 def drill_database_stops(args, workdir, parts):
     """PostgreSQL stops for 30 s in the middle of a cycle over 200 feeds, then starts again:
     every item served is stored exactly once, and /healthz said 503 while it was down."""
@@ -329,6 +346,7 @@ def drill_database_stops(args, workdir, parts):
     wait_for(lambda: everything_stored_once(pg, newsroom), 90,
              "every item served to be stored")
     log(f"{newsroom.served_count()} items served, all stored once")
+    check_stories(pg)
     daemon.stop_cleanly()
 
 
@@ -368,6 +386,7 @@ def drill_kill_mid_cycle(args, workdir, parts):
         f"after a kill (same delivery id)")
     if repeats > 3:
         fail(f"{repeats} deliveries resent: more than one per kill")
+    check_stories(pg)
     daemon.stop_cleanly()
 
 
