@@ -179,9 +179,9 @@ StoryAssigner::assign(pqxx::work& tx, std::int64_t feed_id,
         std::int64_t story =
             story_of[i] > 0 ? story_of[i] : new_ids.at(static_cast<std::size_t>(-story_of[i] - 1));
         // an article past the comparison limit has no signature to store
-        bool compared_article = !m_batch_signatures[i].words.empty() ||
-                                !m_batch_signatures[i].names.empty() ||
-                                !m_batch_signatures[i].numbers.empty();
+        bool compared_article =
+            !m_batch_signatures[i].words.empty() || !m_batch_signatures[i].names.empty() ||
+            !m_batch_signatures[i].numbers.empty() || !m_batch_signatures[i].years.empty();
         assignments[i] = StoryAssignment{
             story, compared_article ? to_hex(stories::to_bytes(m_batch_signatures[i])) : ""};
     }

@@ -14,7 +14,7 @@
 namespace newsmon::stories {
 namespace {
 
-constexpr std::uint8_t k_format_version = 1;
+constexpr std::uint8_t k_format_version = 2;
 constexpr std::size_t k_min_content_letters = 4;
 
 // FNV-1a: a hash that never changes between builds, since signatures are stored.
@@ -64,10 +64,11 @@ bool all_digits(std::string_view word) {
            std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The number that starts at word `i` as one key: "55,36", "55.36" and "1.500" keep their
+// The number that starts at word `i`, as written: "55,36", "55.36" and "1.500" keep their
 // fraction or thousands (the separators differ by language, so both are read as a dot); the
-// fraction's word is consumed. 0 for a number of one digit, too common to tell events apart.
-std::uint32_t number_key(std::string_view text, const parsers::WordList& words, std::size_t& i) {
+// fraction's word is consumed. Empty for a number of one digit, too common to tell events
+// apart.
+std::string number_at(std::string_view text, const parsers::WordList& words, std::size_t& i) {
     auto digits_of = [&](std::size_t at) {
         std::string_view base = words.base_of(words.words[at]);
         return base.substr(std::min(base.find_first_not_of('0'), base.size() - 1));
@@ -81,9 +82,11 @@ std::uint32_t number_key(std::string_view text, const parsers::WordList& words, 
         number.append(".").append(words.base_of(words.words[i + 1]));
         ++i;
     }
-    if (number.size() < 2)
-        return 0;
-    return stable_hash('#', number);
+    return number.size() < 2 ? std::string() : number;
+}
+
+bool is_year(std::string_view number) {
+    return number.size() == 4 && (number.starts_with("19") || number.starts_with("20"));
 }
 
 // Whether the word opens a sentence: capitalized there for grammar, not because it is a name.
@@ -205,9 +208,10 @@ Signature make_signature(std::string_view title, std::string_view body, tag::Lan
             std::string_view(text).substr(word.source_begin, word.source_end - word.source_begin);
         std::string_view base = words.base_of(word);
         if (all_digits(base)) {
-            signature.numbers.push_back(number_key(text, words, i));
-            if (signature.numbers.back() == 0)
-                signature.numbers.pop_back();
+            std::string number = number_at(text, words, i);
+            if (!number.empty())
+                (is_year(number) ? signature.years : signature.numbers)
+                    .push_back(stable_hash('#', number));
             continue;
         }
         bool acronym = is_acronym(source);
@@ -224,16 +228,22 @@ Signature make_signature(std::string_view title, std::string_view body, tag::Lan
     sort_unique(signature.words, k_sketch_size);
     sort_unique(signature.names, k_max_names);
     sort_unique(signature.numbers, k_max_numbers);
+    sort_unique(signature.years, k_max_years);
     return signature;
 }
+
+// Format 2 added years; a format 1 signature (stored before) reads with none.
+constexpr std::size_t k_parts_of_format[] = {0, 3, 4};
 
 std::string to_bytes(const Signature& signature) {
     std::string out;
     out.push_back(static_cast<char>(k_format_version));
     out.push_back(static_cast<char>(signature.language));
-    for (const auto* part : {&signature.words, &signature.names, &signature.numbers})
+    const std::vector<std::uint32_t>* parts[] = {&signature.words, &signature.names,
+                                                 &signature.numbers, &signature.years};
+    for (const auto* part : parts)
         out.push_back(static_cast<char>(part->size()));
-    for (const auto* part : {&signature.words, &signature.names, &signature.numbers})
+    for (const auto* part : parts)
         for (std::uint32_t value : *part)
             put_u32(out, value);
     return out;
@@ -241,25 +251,28 @@ std::string to_bytes(const Signature& signature) {
 
 Signature from_bytes(std::string_view bytes) {
     Signature signature;
-    if (bytes.size() < 5 || static_cast<std::uint8_t>(bytes[0]) != k_format_version)
+    if (bytes.size() < 2)
         return signature;
+    auto version = static_cast<std::uint8_t>(bytes[0]);
     auto language = static_cast<std::uint8_t>(bytes[1]);
-    if (language > static_cast<std::uint8_t>(tag::Language::az))
+    if (version < 1 || version > k_format_version ||
+        language > static_cast<std::uint8_t>(tag::Language::az))
         return signature;
-    std::size_t counts[3] = {static_cast<unsigned char>(bytes[2]),
-                             static_cast<unsigned char>(bytes[3]),
-                             static_cast<unsigned char>(bytes[4])};
-    if (bytes.size() != 5 + 4 * (counts[0] + counts[1] + counts[2]))
+    std::size_t parts = k_parts_of_format[version];
+    if (bytes.size() < 2 + parts)
+        return signature;
+    std::size_t total = 0;
+    for (std::size_t part = 0; part < parts; ++part)
+        total += static_cast<unsigned char>(bytes[2 + part]);
+    if (bytes.size() != 2 + parts + 4 * total)
         return signature;
     signature.language = static_cast<tag::Language>(language);
-    std::size_t at = 5;
-    for (std::size_t part = 0; part < 3; ++part) {
-        auto& values = part == 0   ? signature.words
-                       : part == 1 ? signature.names
-                                   : signature.numbers;
-        for (std::size_t i = 0; i < counts[part]; ++i, at += 4)
-            values.push_back(get_u32(bytes, at));
-    }
+    std::vector<std::uint32_t>* into[] = {&signature.words, &signature.names, &signature.numbers,
+                                          &signature.years};
+    std::size_t at = 2 + parts;
+    for (std::size_t part = 0; part < parts; ++part)
+        for (std::size_t i = 0; i < static_cast<unsigned char>(bytes[2 + part]); ++i, at += 4)
+            into[part]->push_back(get_u32(bytes, at));
     return signature;
 }
 

@@ -25,7 +25,7 @@ constexpr double k_min_shared_numbers = 0.6;
 constexpr double k_no_numbers_margin = 0.2;
 // Copies and translations of a report follow it within hours; a day or more later, an article
 // that shares names and numbers with it is more often a follow-up, so it must share more.
-constexpr double k_margin_per_day = 0.2;
+constexpr double k_margin_per_day = 0.3;
 // A report in the newcomer's own language that shares fewer words than this, and is not the
 // same event by the rules above, speaks against the story (a rewrite shares more).
 constexpr double k_own_language_denial_words = 0.30;
@@ -69,12 +69,15 @@ std::size_t shared_count(const std::vector<std::uint32_t>& a, const std::vector<
 }
 
 // Whether the numbers of two reports agree (templated series — rates, weather, prices — share
-// their words and differ in their numbers); nullopt when one of them has none.
+// their words and differ in their numbers); nullopt when one of them has none. A year both
+// give is a figure they agree on; a year only one gives is background and does not count.
 std::optional<bool> numbers_agree(const Signature& a, const Signature& b, std::size_t shared) {
-    std::size_t fewer = std::min(a.numbers.size(), b.numbers.size());
+    std::size_t shared_years = shared_count(a.years, b.years);
+    std::size_t fewer = std::min(a.numbers.size(), b.numbers.size()) + shared_years;
     if (fewer == 0)
         return std::nullopt;
-    return static_cast<double>(shared) >= k_min_shared_numbers * static_cast<double>(fewer);
+    return static_cast<double>(shared + shared_years) >=
+           k_min_shared_numbers * static_cast<double>(fewer);
 }
 
 } // namespace
@@ -87,7 +90,7 @@ double StoryIndex::rarity(std::uint32_t key) const {
 
 double StoryIndex::signal_weight(const Signature& signature) const {
     double weight = 0;
-    for (auto part : {&Signature::names, &Signature::numbers})
+    for (auto part : {&Signature::names, &Signature::numbers, &Signature::years})
         for (std::uint32_t key : signature.*part)
             weight += rarity(key);
     return weight;
@@ -107,7 +110,7 @@ Comparison StoryIndex::compare(const Signature& a, double weight_a, const Signat
     if (same_language)
         result.words = sketch_similarity(a.words, b.words);
     double shared = 0, weight_b = signal_weight(b);
-    for (auto part : {&Signature::names, &Signature::numbers}) {
+    for (auto part : {&Signature::names, &Signature::numbers, &Signature::years}) {
         const auto& keys_a = a.*part;
         const auto& keys_b = b.*part;
         for (std::size_t i = 0, j = 0; i < keys_a.size() && j < keys_b.size();) {
@@ -149,7 +152,8 @@ std::vector<std::uint32_t> StoryIndex::candidates(const Signature& signature) co
     // of an article stays bounded however alike the recent articles are (a feed of thousands
     // of templated items), and the keys left unread are the common, uninformative ones.
     std::vector<std::pair<std::size_t, const std::vector<std::uint32_t>*>> lists;
-    for (const auto* part : {&signature.words, &signature.names, &signature.numbers}) {
+    for (const auto* part :
+         {&signature.words, &signature.names, &signature.numbers, &signature.years}) {
         for (std::uint32_t key : *part) {
             auto found = m_postings.find(key);
             if (found != m_postings.end() && found->second.size() <= k_max_postings)
@@ -266,7 +270,8 @@ bool StoryIndex::fits_story(const Signature& signature, std::chrono::sys_seconds
 
 void StoryIndex::index_keys(std::uint32_t slot) {
     const Signature& signature = m_articles[slot].signature;
-    for (const auto* part : {&signature.words, &signature.names, &signature.numbers})
+    for (const auto* part :
+         {&signature.words, &signature.names, &signature.numbers, &signature.years})
         for (std::uint32_t key : *part)
             m_postings[key].push_back(slot);
 }

@@ -23,11 +23,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto signature = stories::make_signature(title, body, language);
         if (signature.words.size() > stories::k_sketch_size ||
             signature.names.size() > stories::k_max_names ||
-            signature.numbers.size() > stories::k_max_numbers)
+            signature.numbers.size() > stories::k_max_numbers ||
+            signature.years.size() > stories::k_max_years)
             std::abort();
         auto restored = stories::from_bytes(stories::to_bytes(signature));
         if (restored.words != signature.words || restored.names != signature.names ||
-            restored.numbers != signature.numbers || restored.language != language)
+            restored.numbers != signature.numbers || restored.years != signature.years ||
+            restored.language != language)
             std::abort();
         stories::StoryIndex index(std::chrono::hours{72});
         index.add({1, 1, std::chrono::sys_seconds{}, signature});

@@ -45,13 +45,28 @@ TEST(StorySignature, SurvivesStorage) {
         Language::en);
     EXPECT_FALSE(signature.words.empty());
     EXPECT_FALSE(signature.names.empty());
-    EXPECT_EQ(signature.numbers.size(), 2U); // 14 and 2026
+    EXPECT_EQ(signature.numbers.size(), 1U); // 14
+    EXPECT_EQ(signature.years.size(), 1U);   // 2026
     auto restored = stories::from_bytes(stories::to_bytes(signature));
     EXPECT_EQ(restored.language, signature.language);
     EXPECT_EQ(restored.words, signature.words);
     EXPECT_EQ(restored.names, signature.names);
     EXPECT_EQ(restored.numbers, signature.numbers);
+    EXPECT_EQ(restored.years, signature.years);
     EXPECT_TRUE(stories::from_bytes("\x07garbage").words.empty());
+}
+
+// Signatures stored before years had a part of their own still read, with none.
+TEST(StorySignature, AFormerFormatStillReads) {
+    std::string stored{"\x01\x01\x01\x01\x01", 5}; // format 1, English, one key in each part
+    for (int part = 0; part < 3; ++part)
+        stored.append({static_cast<char>(part + 1), 0, 0, 0});
+    auto signature = stories::from_bytes(stored);
+    EXPECT_EQ(signature.language, Language::en);
+    EXPECT_EQ(signature.words.size(), 1U);
+    EXPECT_EQ(signature.names.size(), 1U);
+    EXPECT_EQ(signature.numbers.size(), 1U);
+    EXPECT_TRUE(signature.years.empty());
 }
 
 std::chrono::sys_seconds at(const char* text) {
@@ -101,6 +116,31 @@ TEST(StoryIndex, ACopyOfUnknownLanguageJoinsTheStory) {
     index.add({1, 1, at("2026-05-12T09:00:00Z"), original});
     auto copy = stories::make_signature(title, body, Language::none);
     auto match = index.nearest(copy, at("2026-05-12T10:00:00Z"));
+    ASSERT_TRUE(match);
+    EXPECT_EQ(match->story_id, 1);
+}
+
+// A rewrite that adds a background year ("grew in 2025") and leaves out other figures still
+// agrees on the event's figures: a year one report alone gives takes no part in the check.
+TEST(StoryIndex, ABackgroundYearDoesNotSplitARewrite) {
+    stories::StoryIndex index(std::chrono::hours(72));
+    index.add({1, 1, at("2026-06-09T10:00:00Z"),
+               stories::make_signature(
+                   "Ganja opens new cargo terminal for Georgia and Turkey",
+                   "A new cargo terminal opened at Ganja station on Tuesday with a capacity of 2.5 "
+                   "million tonnes a year, Azerbaijan Railways chairman Rovshan Rustamov said. The "
+                   "terminal cost 84 million manat and employs 310 people. \"It shortens the road "
+                   "to Tbilisi and Kars,\" Rustamov told reporters at the ceremony.",
+                   Language::en)});
+    auto rewrite = stories::make_signature(
+        "Azerbaijan Railways launches Ganja cargo terminal",
+        "Azerbaijan Railways opened a new cargo terminal at Ganja station on Tuesday. It can "
+        "handle two and a half million tonnes a year and cost 84 million manat, chairman Rovshan "
+        "Rustamov "
+        "said, adding that it shortens the road to Tbilisi and Kars. Freight on the line grew "
+        "sharply in 2025.",
+        Language::en);
+    auto match = index.nearest(rewrite, at("2026-06-09T12:30:00Z"));
     ASSERT_TRUE(match);
     EXPECT_EQ(match->story_id, 1);
 }
@@ -172,17 +212,17 @@ namespace {
 
 // The labelled set (written apart from the code: stories reported by 3-5 outlets as wire
 // copies, rewrites and other-language reports, and look-alike distractors) as ingest would
-// cluster it. Measured: within a language precision 1.000 recall 0.967; across languages
-// precision 1.000 recall 0.898.
+// cluster it. Measured: within a language precision 1.000 recall 1.000; across languages
+// precision 1.000 recall 0.893.
 TEST(StoryQuality, TheLabelledSetIsClusteredAsMeasured) {
     auto articles = testing::read_labelled_articles(std::string(NEWSMON_FIXTURES_DIR) +
                                                     "/stories/labelled.jsonl");
     ASSERT_GE(articles.size(), 120U);
     auto result = testing::evaluate_stories(articles);
     EXPECT_GE(result.within_language.precision(), 0.97);
-    EXPECT_GE(result.within_language.recall(), 0.93);
+    EXPECT_GE(result.within_language.recall(), 0.97);
     EXPECT_GE(result.across_languages.precision(), 0.97);
-    EXPECT_GE(result.across_languages.recall(), 0.85);
+    EXPECT_GE(result.across_languages.recall(), 0.88);
 }
 
 } // namespace
