@@ -32,6 +32,7 @@ using namespace newsmon;
 using namespace std::chrono_literals;
 using testkit::eventually;
 using testkit::HttpTestServer;
+using testkit::mime_part;
 using testkit::Response;
 using testkit::TestDatabase;
 
@@ -359,7 +360,12 @@ TEST_F(AlertsTest, WebhookCarriesTheDocumentedPayloadSignedWithTheSecret) {
     EXPECT_EQ(body["topics"], nlohmann::json({"azerbaijan", "nato"}));
     EXPECT_EQ(body["matched_terms"], nlohmann::json({"NATO"}));
     EXPECT_TRUE(body["published_at"].get<std::string>().ends_with("Z"));
+    EXPECT_EQ(body["language"], "en");
+    EXPECT_EQ(body["snippet"], "NATO met.");
+    EXPECT_EQ(body["snippet_matches"],
+              nlohmann::json::parse(R"([{"start": 0, "end": 4, "text": "NATO"}])"));
     EXPECT_NE(body["text"].get<std::string>().find("NATO envoys in Baku"), std::string::npos);
+    EXPECT_NE(body["text"].get<std::string>().find("\n*NATO* met.\n"), std::string::npos);
     EXPECT_EQ(receiver.delivery(0), body["delivery_id"].get<std::string>());
     EXPECT_EQ(receiver.delivery(0), db.text("SELECT id::text FROM alert_deliveries"));
     EXPECT_EQ(body["article_id"].get<long long>(),
@@ -432,7 +438,9 @@ TEST_F(AlertsTest, EmailGoesThroughSmtpAsTextAndHtml) {
     settings.smtp.from = "newsmon@monitor.example.test";
     add_rule("mail", "NATO", R"({"email": ["desk@example.test", "duty@example.test"]})");
     reload();
-    poll(wire, {article("w1", "NATO envoys in Bakı", "NATO met.")});
+    poll(wire, {article("w1", "NATO envoys in Bakı",
+                        "Bakıda <NATO> & tərəfdaşları görüşüb; NATO'nun nümayəndəsi çıxış edib.",
+                        {}, "az")});
     EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 1);
     auto mails = sink.mails();
     ASSERT_EQ(mails.size(), 2U);
@@ -446,6 +454,16 @@ TEST_F(AlertsTest, EmailGoesThroughSmtpAsTextAndHtml) {
     EXPECT_NE(data.find("Content-Type: multipart/alternative"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+    std::string plain = mime_part(data, "text/plain; charset=utf-8");
+    std::string html = mime_part(data, "text/html; charset=utf-8");
+    EXPECT_NE(plain.find("Bakıda <*NATO*> & tərəfdaşları görüşüb; *NATO*'nun nümayəndəsi"),
+              std::string::npos)
+        << plain;
+    EXPECT_NE(html.find("<p lang=\"az\">Bakıda &lt;<mark>NATO</mark>&gt; &amp; tərəfdaşları "
+                        "görüşüb; <mark>NATO</mark>'nun nümayəndəsi çıxış edib.</p>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("NATO envoys in Bakı</a>"), std::string::npos) << html;
 }
 
 // The sink offers no STARTTLS: with credentials configured, nothing is sent and the password
