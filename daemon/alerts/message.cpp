@@ -14,17 +14,54 @@
 namespace newsmon::alerts {
 namespace {
 
+nlohmann::json null_if_empty(const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
+// The matched words of the snippet: where each starts and ends in its text, in characters
+// (code points, not bytes or UTF-16 units), and the words themselves.
+nlohmann::json snippet_matches(const Snippet& snippet) {
+    nlohmann::json matches = nlohmann::json::array();
+    std::size_t at = 0;
+    for (const auto& part : snippet) {
+        std::size_t length = count_chars(part.text);
+        if (part.match)
+            matches.push_back({{"start", at}, {"end", at + length}, {"text", part.text}});
+        at += length;
+    }
+    return matches;
+}
+
+// The snippet as plain text, the matched words between asterisks (bold in chat webhooks).
+std::string marked_text(const Snippet& snippet) {
+    std::string text;
+    for (const auto& part : snippet)
+        text += part.match ? "*" + part.text + "*" : part.text;
+    return text;
+}
+
+std::string marked_html(const Snippet& snippet) {
+    std::string html;
+    for (const auto& part : snippet)
+        html += part.match ? "<mark>" + parsers::escape_html(part.text) + "</mark>"
+                           : parsers::escape_html(part.text);
+    return html;
+}
+
 nlohmann::json article_json(const AlertArticle& article) {
     return {{"article_id", article.id},
             {"title", article.title},
             {"url", article.url},
             {"feed", article.feed},
             {"published_at", article.published_at},
+            {"language", null_if_empty(article.language)},
             {"topics", article.topics},
             {"matched_terms", article.matched_terms},
             {"story_id", article.story_id},
             {"feed_count", article.feed_count},
-            {"first_seen_at", article.story_first_seen_at}};
+            {"first_seen_at", article.story_first_seen_at},
+            {"snippet", snippet_text(article.snippet)},
+            {"snippet_matches", snippet_matches(article.snippet)}};
 }
 
 std::string dump(const nlohmann::json& json) {
@@ -49,21 +86,53 @@ std::string base64_lines(std::string_view bytes) {
     return out;
 }
 
-std::string html_body(const AlertMessage& message) {
-    std::string html = "<!DOCTYPE html><html><body><p>newsmon alert <b>" +
-                       parsers::escape_html(message.rule) + "</b></p><ul>";
-    for (const auto& article : message.articles) {
-        html += "<li><a href=\"" + parsers::escape_html(article.url) + "\">" +
-                parsers::escape_html(article.title) + "</a><br>" +
-                parsers::escape_html(article.feed) + ", " +
-                parsers::escape_html(article.published_at);
-        if (!article.matched_terms.empty()) {
-            html += "<br>matched:";
-            for (const auto& term : article.matched_terms)
-                html += " " + parsers::escape_html(term);
-        }
-        html += "</li>";
+// The message's first line: which rule, and what happened.
+std::string headline(const AlertMessage& message) {
+    if (message.digest)
+        return fmt::format("newsmon digest [{}]: {} articles", message.rule,
+                           message.articles.size());
+    if (message.update)
+        return fmt::format("newsmon alert [{}]: the story spread, now {} outlets", message.rule,
+                           message.articles.empty() ? 0 : message.articles.front().feed_count);
+    return fmt::format("newsmon alert [{}]", message.rule);
+}
+
+// Only a web link becomes a link: nothing from a feed runs when the message is opened.
+bool is_web_url(std::string_view url) {
+    return url.starts_with("https://") || url.starts_with("http://");
+}
+
+std::string article_html(const AlertArticle& article) {
+    std::string title = parsers::escape_html(article.title);
+    std::string html = "<li><p>";
+    html += is_web_url(article.url)
+                ? "<a href=\"" + parsers::escape_html(article.url) + "\">" + title + "</a>"
+                : title;
+    html += "<br>" + parsers::escape_html(article.feed) + ", " +
+            parsers::escape_html(article.published_at);
+    if (!article.language.empty())
+        html += ", " + parsers::escape_html(article.language);
+    html += "</p>";
+    if (!article.snippet.empty())
+        html += (article.language.empty()
+                     ? std::string("<p>")
+                     : "<p lang=\"" + parsers::escape_html(article.language) + "\">") +
+                marked_html(article.snippet) + "</p>";
+    if (!article.matched_terms.empty()) {
+        html += "<p>matched:";
+        for (const auto& term : article.matched_terms)
+            html += " " + parsers::escape_html(term);
+        html += "</p>";
     }
+    return html + "</li>";
+}
+
+std::string html_body(const AlertMessage& message) {
+    std::string heading = parsers::escape_html(headline(message));
+    std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + heading +
+                       "</title></head><body><p>" + heading + "</p><ul>";
+    for (const auto& article : message.articles)
+        html += article_html(article);
     return html + "</ul></body></html>";
 }
 
@@ -110,16 +179,12 @@ std::string webhook_json(const AlertMessage& message) {
 }
 
 std::string plain_text(const AlertMessage& message) {
-    std::string text =
-        message.digest ? fmt::format("newsmon digest [{}]: {} articles\n", message.rule,
-                                     message.articles.size())
-        : message.update
-            ? fmt::format("newsmon alert [{}]: the story spread, now {} outlets\n", message.rule,
-                          message.articles.empty() ? 0 : message.articles.front().feed_count)
-            : fmt::format("newsmon alert [{}]\n", message.rule);
+    std::string text = headline(message) + "\n";
     for (const auto& article : message.articles) {
         text += fmt::format("{}\n{} ({}, {})\n", article.title, article.url, article.feed,
                             article.published_at);
+        if (!article.snippet.empty())
+            text += marked_text(article.snippet) + "\n";
         if (!article.matched_terms.empty())
             text += fmt::format("matched: {}\n", fmt::join(article.matched_terms, ", "));
     }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "alerts/snippet.hpp"
+
 namespace newsmon::alerts {
 
 struct AlertArticle {
@@ -14,11 +16,13 @@ struct AlertArticle {
     std::string url;
     std::string feed;
     std::string published_at; // RFC 3339, UTC
+    std::string language;     // as stored ("az", "ru-RU"); empty: unknown
     std::vector<std::string> topics;
     std::vector<std::string> matched_terms;
     std::int64_t story_id = 0;
     int feed_count = 1; // feeds that carried its story
     std::string story_first_seen_at;
+    Snippet snippet; // around the first match, the matched words marked
 };
 
 struct AlertMessage {

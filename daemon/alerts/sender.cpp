@@ -7,6 +7,7 @@
 #include "alerts/message.hpp"
 #include "alerts/rule_store.hpp"
 #include "base/log.hpp"
+#include "tag/article_text.hpp"
 
 namespace newsmon::alerts {
 namespace {
@@ -56,11 +57,22 @@ SendReport Sender::deliver_due(pqxx::connection& connection) {
 namespace {
 
 AlertArticle article_of(const store::ClaimedDelivery& delivery) {
-    return {delivery.article_id,    delivery.title,
-            delivery.url,           delivery.feed,
-            delivery.published_at,  delivery.topics,
-            delivery.matched_terms, delivery.story_id,
-            delivery.feed_count,    delivery.story_first_seen_at};
+    AlertArticle article{delivery.article_id,
+                         delivery.title,
+                         delivery.url,
+                         delivery.feed,
+                         delivery.published_at,
+                         delivery.language,
+                         delivery.topics,
+                         delivery.matched_terms,
+                         delivery.story_id,
+                         delivery.feed_count,
+                         delivery.story_first_seen_at,
+                         {}};
+    std::string body = tag::article_body(delivery.summary, delivery.content_text);
+    article.snippet = make_snippet(
+        {delivery.title, body, delivery.language, delivery.query, delivery.matched_terms});
+    return article;
 }
 
 } // namespace

@@ -2,15 +2,19 @@
 // with plain SQL on alert_rules as the daemon's role; these commands check the query and
 // channels first.
 #include <algorithm>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "alerts/rule_store.hpp"
+#include "base/log.hpp"
 #include "cli/cli.hpp"
 #include "cli/command_support.hpp"
 #include "cli/commands.hpp"
+#include "store/alert_log.hpp"
 #include "store/alert_rules.hpp"
+#include "store/redact.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::cli {
@@ -104,6 +108,7 @@ int list_rules(store::Store& store, bool json) {
                             {"updates", rule.update_every ? nlohmann::json(*rule.update_every)
                                                           : nlohmann::json()},
                             {"last_error", null_if_empty(rule.last_error)},
+                            {"pending_error", null_if_empty(rule.pending_error)},
                             {"sent", rule.sent},
                             {"pending", rule.pending},
                             {"failed", rule.failed}});
@@ -118,6 +123,8 @@ int list_rules(store::Store& store, bool json) {
                    rule.query, rule.channels);
         if (!rule.last_error.empty())
             fmt::print("    error: {}\n", rule.last_error);
+        if (!rule.pending_error.empty())
+            fmt::print("    delivery error, to be retried: {}\n", rule.pending_error);
     }
     if (json)
         fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -166,16 +173,13 @@ nlohmann::json test_hit(const rules::RuleSet& rules, const store::RuleTestArticl
             {"matched_terms", hits.front().matched_terms}};
 }
 
-// Runs the query over stored articles, a batch at a time, as the daemon would have.
-int test_query(store::Store& store, const AlertCommand& command) {
-    auto rule = alerts::compile_rule(0, "test", command.query, R"({"notify": true})");
+// Runs the query over stored articles published within `since`, a batch at a time, as the
+// daemon would have.
+int test_query(store::Store& store, const std::string& query, std::chrono::milliseconds since,
+               const AlertCommand& command) {
+    auto rule = alerts::compile_rule(0, "test", query, R"({"notify": true})");
     if (!rule) {
         fmt::print(stderr, "error: {}\n", rule.error());
-        return k_exit_usage;
-    }
-    auto since = config::parse_duration(command.since);
-    if (!since) {
-        fmt::print(stderr, "error: --since: {}\n", since.error());
         return k_exit_usage;
     }
     rules::RuleSet rules({std::move(*rule)});
@@ -193,9 +197,7 @@ int test_query(store::Store& store, const AlertCommand& command) {
         return found.size() < limit;
     };
     if (limit > 0)
-        store::for_each_recent_article(
-            store.connection(), std::chrono::duration_cast<std::chrono::milliseconds>(*since),
-            visit);
+        store::for_each_recent_article(store.connection(), since, visit);
     if (command.json) {
         fmt::print("{}\n", found.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
         return k_exit_ok;
@@ -209,22 +211,153 @@ int test_query(store::Store& store, const AlertCommand& command) {
     return k_exit_ok;
 }
 
+// A store and the query of the rule named `name`, when the database can be reached and has
+// such a rule. Used for an argument that is no valid query: whatever keeps the lookup from
+// working, the query's own error is what gets reported.
+std::pair<std::unique_ptr<store::Store>, std::optional<std::string>>
+rule_if_reachable(const config::Config& config, const std::string& name) {
+    try {
+        auto store = std::make_unique<store::Store>(config.database.url);
+        auto query = store::alert_rule_query(store->connection(), name);
+        return {std::move(store), std::move(query)};
+    } catch (const std::exception& error) {
+        log::debug("alert test: no saved rule looked up",
+                   {log::field("error", store::redact_passwords(error.what()))});
+        return {nullptr, std::nullopt};
+    }
+}
+
+// `alert test NAME|QUERY`: the name of a saved rule wins, so a rule is tried as it is stored;
+// an argument that is no valid query may still be a rule's name.
+int test_rule_or_query(const config::Config& config, const AlertCommand& command) {
+    auto since = config::parse_duration(command.since.empty() ? "7d" : command.since);
+    if (!since) {
+        fmt::print(stderr, "error: --since: {}\n", since.error());
+        return k_exit_usage;
+    }
+    auto parsed = rules::parse_query(command.query);
+    std::unique_ptr<store::Store> store;
+    std::optional<std::string> saved;
+    if (parsed) {
+        if (!(store = open_store(config)))
+            return k_exit_failure;
+        saved = store::alert_rule_query(store->connection(), command.query);
+    } else {
+        std::tie(store, saved) = rule_if_reachable(config, command.query);
+        if (!saved) {
+            fmt::print(stderr, "error: {}\n", parsed.error().to_string());
+            return k_exit_usage;
+        }
+    }
+    if (saved)
+        fmt::print(stderr, "testing rule \"{}\": {}\n", command.query, *saved);
+    return test_query(*store, saved.value_or(command.query),
+                      std::chrono::duration_cast<std::chrono::milliseconds>(*since), command);
+}
+
+// The rule's channels, each with whether the delivery reached it: "webhook", its URL, done.
+nlohmann::json channels_of(const store::DeliveryLogEntry& entry) {
+    nlohmann::json list = nlohmann::json::array();
+    auto channels = alerts::parse_channels(entry.channels);
+    if (!channels)
+        return list;
+    auto add = [&](const char* kind, const std::string& target) {
+        std::string key = std::string(kind) + (target.empty() ? "" : ":" + target);
+        bool done = std::find(entry.channels_done.begin(), entry.channels_done.end(), key) !=
+                    entry.channels_done.end();
+        list.push_back({{"channel", kind}, {"target", null_if_empty(target)}, {"done", done}});
+    };
+    for (const auto& url : channels->webhooks)
+        add("webhook", url);
+    for (const auto& address : channels->emails)
+        add("email", address);
+    if (channels->notify)
+        add("notify", "");
+    return list;
+}
+
+nlohmann::json log_json(const store::DeliveryLogEntry& entry) {
+    return {{"delivery_id", static_cast<long long>(entry.id)},
+            {"rule", entry.rule},
+            {"kind", entry.kind},
+            {"status", entry.status},
+            {"attempts", entry.attempts},
+            {"last_error", null_if_empty(entry.last_error)},
+            {"created_at", entry.created_at},
+            {"sent_at", null_if_empty(entry.sent_at)},
+            {"next_attempt_at",
+             entry.status == "pending" ? nlohmann::json(entry.next_attempt_at) : nlohmann::json()},
+            {"article_id", static_cast<long long>(entry.article_id)},
+            {"title", entry.title},
+            {"url", entry.url},
+            {"feed", entry.feed},
+            {"published_at", entry.published_at},
+            {"matched_terms", entry.matched_terms},
+            {"channels", channels_of(entry)}};
+}
+
+void print_log_entry(const nlohmann::json& entry) {
+    fmt::print("{}  {}  {}{}  attempts={}  delivery={}\n    {} ({}, {})\n",
+               entry["created_at"].get<std::string>(), entry["rule"].get<std::string>(),
+               entry["status"].get<std::string>(),
+               entry["kind"] == "update" ? " (story update)" : "", entry["attempts"].get<int>(),
+               entry["delivery_id"].get<long long>(), entry["title"].get<std::string>(),
+               entry["feed"].get<std::string>(), entry["published_at"].get<std::string>());
+    std::vector<std::string> channels;
+    for (const auto& channel : entry["channels"])
+        channels.push_back(
+            channel["channel"].get<std::string>() +
+            (channel["target"].is_null() ? "" : " " + channel["target"].get<std::string>()) +
+            (channel["done"].get<bool>() ? " done" : " not yet"));
+    fmt::print("    channels: {}\n", fmt::join(channels, ", "));
+    if (!entry["sent_at"].is_null())
+        fmt::print("    sent at {}\n", entry["sent_at"].get<std::string>());
+    if (!entry["next_attempt_at"].is_null())
+        fmt::print("    next attempt at {}\n", entry["next_attempt_at"].get<std::string>());
+    if (!entry["last_error"].is_null())
+        fmt::print("    last error: {}\n", entry["last_error"].get<std::string>());
+}
+
+// `alert log [NAME]`: the most recent deliveries, newest first.
+int show_log(store::Store& store, const AlertCommand& command,
+             const std::optional<std::string>& since) {
+    auto entries =
+        store::recent_deliveries(store.connection(), {command.name, since, command.limit});
+    if (!entries) {
+        fmt::print(stderr, "error: no rule named \"{}\"\n", command.name);
+        return k_exit_usage;
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& entry : *entries)
+        list.push_back(log_json(entry));
+    if (command.json) {
+        fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+        return k_exit_ok;
+    }
+    if (list.empty())
+        fmt::print(stderr, "no deliveries{}{}\n",
+                   command.name.empty() ? "" : " of rule \"" + command.name + "\"",
+                   since ? " since " + *since : "");
+    for (const auto& entry : list)
+        print_log_entry(entry);
+    return k_exit_ok;
+}
+
 } // namespace
 
 int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     auto config = load_or_report(options);
     if (!config)
         return k_exit_usage;
+    if (command.action == "test")
+        return test_rule_or_query(*config, command);
     // Mistakes in the command itself are reported before the database is touched.
     std::optional<NewRule> rule;
     if (command.action == "add" && !(rule = checked_rule(command)))
         return k_exit_usage;
-    if (command.action == "test") {
-        if (auto parsed = rules::parse_query(command.query); !parsed) {
-            fmt::print(stderr, "error: {}\n", parsed.error().to_string());
-            return k_exit_usage;
-        }
-    }
+    std::optional<std::string> since;
+    if (command.action == "log" && !read_since_option(command.since, since))
+        return k_exit_usage;
     auto store = open_store(*config);
     if (!store)
         return k_exit_failure;
@@ -232,8 +365,8 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
         return add_rule(*store, command, *rule);
     if (command.action == "list")
         return list_rules(*store, command.json);
-    if (command.action == "test")
-        return test_query(*store, command);
+    if (command.action == "log")
+        return show_log(*store, command, since);
     if (command.action == "retry")
         return retry_failed(*store, command.name);
     return change_rule(*store, command.action, command.name);

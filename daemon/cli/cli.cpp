@@ -145,9 +145,13 @@ int run(int argc, char** argv) {
                 : std::string("Turn a rule ") + (std::string(action) == "enable" ? "on" : "off"));
         change->add_option("name", alert.name, "The rule's name")->required();
     }
-    auto* alert_test =
-        alert_cmd->add_subcommand("test", "Show the stored articles a query would have matched");
-    alert_test->add_option("query", alert.query, "The query")->required();
+    auto* alert_test = alert_cmd->add_subcommand(
+        "test", "Show the stored articles a saved rule or a query would have matched");
+    alert_test
+        ->add_option("query", alert.query,
+                     "A saved rule's name (a name wins), else a query; write '(NATO)' to test the "
+                     "query NATO when a rule is named NATO")
+        ->required();
     alert_test->add_option("--since", alert.since, "How far back, e.g. 7d (default 7d)");
     alert_test->add_option("--limit", alert.limit, "At most this many matches (default 50)")
         ->check(CLI::Range(1, 100000));
@@ -155,6 +159,15 @@ int run(int argc, char** argv) {
     auto* alert_retry = alert_cmd->add_subcommand(
         "retry", "Queue failed deliveries again (of one rule, or of all)");
     alert_retry->add_option("name", alert.name, "Only this rule's");
+    auto* alert_log = alert_cmd->add_subcommand(
+        "log", "Recent deliveries, newest first: rule, article, channels, state, attempts, last "
+               "error, times");
+    alert_log->add_option("name", alert.name, "Only this rule's");
+    alert_log->add_option("--since", alert.since,
+                          "Only deliveries made since: 2025-11-01, or a duration such as 24h");
+    alert_log->add_option("--limit", alert.limit, "At most this many (default 50)")
+        ->check(CLI::Range(1, 100000));
+    alert_log->add_flag("--json", alert.json, "Print a JSON array");
 
     try {
         app.parse(argc, argv);

@@ -72,11 +72,11 @@ struct ExtractCommand {
 };
 int command_extract(const GlobalOptions& options, const ExtractCommand& command);
 
-// `alert add|list|enable|disable|rm|test|retry`.
+// `alert add|list|enable|disable|rm|test|retry|log`.
 struct AlertCommand {
     std::string action;
-    std::string name;  // add, enable, disable, rm; retry (optional)
-    std::string query; // add (--query), test (positional)
+    std::string name;  // add, enable, disable, rm; retry, log (optional)
+    std::string query; // add (--query); test (positional: a saved rule's name, else a query)
     std::vector<std::string> webhooks;
     std::vector<std::string> emails;
     bool notify = false;
@@ -85,9 +85,9 @@ struct AlertCommand {
     int updates = 0;             // per story: an update per N more feeds; 0: none
     std::string secret;          // --secret: visible in ps and shell history, so warned about
     std::string secret_file;     // --secret-file: its first line; "-" for standard input
-    std::string since = "7d";    // test
-    int limit = 50;              // test
-    bool json = false;           // list, test
+    std::string since;           // test: a duration, empty for 7d; log: a date or a duration
+    int limit = 50;              // test, log
+    bool json = false;           // list, test, log
 };
 int command_alert(const GlobalOptions& options, const AlertCommand& command);
 

@@ -37,6 +37,10 @@ struct ClaimedDelivery {
     bool update = false;             // the story spread: not a new match
     int feed_count = 1;              // feeds that carried the story when the delivery was made
     std::string story_first_seen_at; // ISO 8601, UTC
+    std::string query;               // the rule's, for the snippet's marks
+    std::string language;            // the article's; empty: unknown
+    std::string summary;
+    std::string content_text; // the full text; empty: none
 };
 
 // Claims up to a batch of due deliveries of rules without a digest, in due order.

@@ -52,7 +52,10 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
        coalesce(r.last_error, ''),
        count(d.id) FILTER (WHERE d.status = 'sent'),
        count(d.id) FILTER (WHERE d.status = 'pending'),
-       count(d.id) FILTER (WHERE d.status = 'failed'), r.per, r.update_every
+       count(d.id) FILTER (WHERE d.status = 'failed'), r.per, r.update_every,
+       coalesce((SELECT p.last_error FROM alert_deliveries p
+                  WHERE p.rule_id = r.id AND p.status = 'pending' AND p.last_error IS NOT NULL
+                  ORDER BY p.id DESC LIMIT 1), '')
   FROM alert_rules r LEFT JOIN alert_deliveries d ON d.rule_id = r.id
  GROUP BY r.id ORDER BY r.name)sql");
     std::vector<AlertRuleSummary> rules;
@@ -61,8 +64,17 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
                          row[3].as<std::string>(), row[4].as<std::string>(),
                          row[5].as<std::string>(), row[6].as<long long>(), row[7].as<long long>(),
                          row[8].as<long long>(), row[9].as<std::string>(),
-                         row[10].is_null() ? std::nullopt : std::optional<int>(row[10].as<int>())});
+                         row[10].is_null() ? std::nullopt : std::optional<int>(row[10].as<int>()),
+                         row[11].as<std::string>()});
     return rules;
+}
+
+std::optional<std::string> alert_rule_query(pqxx::connection& connection, const std::string& name) {
+    pqxx::read_transaction tx{connection};
+    auto rows = tx.exec_params("SELECT query FROM alert_rules WHERE name = $1", name);
+    if (rows.empty())
+        return std::nullopt;
+    return rows[0][0].as<std::string>();
 }
 
 bool remove_alert_rule(pqxx::connection& connection, const std::string& name) {

@@ -37,10 +37,15 @@ struct AlertRuleSummary {
     long long sent = 0, pending = 0, failed = 0;
     std::string per = "article"; // or "story"
     std::optional<int> update_every;
+    std::string pending_error; // the newest error of a delivery still to be retried; empty: none
 };
 
 // Every rule with its deliveries counted, by name.
 [[nodiscard]] std::vector<AlertRuleSummary> list_alert_rules(pqxx::connection& connection);
+
+// The query of the rule named `name`; nullopt when no rule has that name.
+[[nodiscard]] std::optional<std::string> alert_rule_query(pqxx::connection& connection,
+                                                          const std::string& name);
 
 // False when no rule has that name.
 [[nodiscard]] bool remove_alert_rule(pqxx::connection& connection, const std::string& name);

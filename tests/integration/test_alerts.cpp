@@ -32,6 +32,7 @@ using namespace newsmon;
 using namespace std::chrono_literals;
 using testkit::eventually;
 using testkit::HttpTestServer;
+using testkit::mime_part;
 using testkit::Response;
 using testkit::TestDatabase;
 
@@ -359,7 +360,12 @@ TEST_F(AlertsTest, WebhookCarriesTheDocumentedPayloadSignedWithTheSecret) {
     EXPECT_EQ(body["topics"], nlohmann::json({"azerbaijan", "nato"}));
     EXPECT_EQ(body["matched_terms"], nlohmann::json({"NATO"}));
     EXPECT_TRUE(body["published_at"].get<std::string>().ends_with("Z"));
+    EXPECT_EQ(body["language"], "en");
+    EXPECT_EQ(body["snippet"], "NATO met.");
+    EXPECT_EQ(body["snippet_matches"],
+              nlohmann::json::parse(R"([{"start": 0, "end": 4, "text": "NATO"}])"));
     EXPECT_NE(body["text"].get<std::string>().find("NATO envoys in Baku"), std::string::npos);
+    EXPECT_NE(body["text"].get<std::string>().find("\n*NATO* met.\n"), std::string::npos);
     EXPECT_EQ(receiver.delivery(0), body["delivery_id"].get<std::string>());
     EXPECT_EQ(receiver.delivery(0), db.text("SELECT id::text FROM alert_deliveries"));
     EXPECT_EQ(body["article_id"].get<long long>(),
@@ -432,7 +438,9 @@ TEST_F(AlertsTest, EmailGoesThroughSmtpAsTextAndHtml) {
     settings.smtp.from = "newsmon@monitor.example.test";
     add_rule("mail", "NATO", R"({"email": ["desk@example.test", "duty@example.test"]})");
     reload();
-    poll(wire, {article("w1", "NATO envoys in Bakı", "NATO met.")});
+    poll(wire, {article("w1", "NATO envoys in Bakı",
+                        "Bakıda <NATO> & tərəfdaşları görüşüb; NATO'nun nümayəndəsi çıxış edib.",
+                        {}, "az")});
     EXPECT_EQ(alerts::Sender(settings).deliver_due(store.connection()).sent, 1);
     auto mails = sink.mails();
     ASSERT_EQ(mails.size(), 2U);
@@ -446,6 +454,16 @@ TEST_F(AlertsTest, EmailGoesThroughSmtpAsTextAndHtml) {
     EXPECT_NE(data.find("Content-Type: multipart/alternative"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
     EXPECT_NE(data.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+    std::string plain = mime_part(data, "text/plain; charset=utf-8");
+    std::string html = mime_part(data, "text/html; charset=utf-8");
+    EXPECT_NE(plain.find("Bakıda <*NATO*> & tərəfdaşları görüşüb; *NATO*'nun nümayəndəsi"),
+              std::string::npos)
+        << plain;
+    EXPECT_NE(html.find("<p lang=\"az\">Bakıda &lt;<mark>NATO</mark>&gt; &amp; tərəfdaşları "
+                        "görüşüb; <mark>NATO</mark>'nun nümayəndəsi çıxış edib.</p>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("NATO envoys in Bakı</a>"), std::string::npos) << html;
 }
 
 // The sink offers no STARTTLS: with credentials configured, nothing is sent and the password
@@ -486,12 +504,16 @@ protected:
     AlertCommands() { std::ofstream(m_config) << "[database]\nurl = \"" << db.url() << "\"\n"; }
     ~AlertCommands() override { std::filesystem::remove(m_config); }
 
-    int run(cli::AlertCommand command, std::string* out = nullptr) {
+    int run(cli::AlertCommand command, std::string* out = nullptr, std::string* err = nullptr) {
         ::testing::internal::CaptureStdout();
+        ::testing::internal::CaptureStderr();
         int status = cli::command_alert({m_config.string(), std::nullopt}, command);
         std::string printed = ::testing::internal::GetCapturedStdout();
+        std::string said = ::testing::internal::GetCapturedStderr();
         if (out)
             *out = printed;
+        if (err)
+            *err = said;
         return status;
     }
     static cli::AlertCommand action(const std::string& verb, const std::string& name = "") {
@@ -585,6 +607,169 @@ TEST_F(AlertCommands, TestShowsTheStoredArticlesAQueryWouldHaveMatched) {
     EXPECT_NE(printed.find("1 of 3 articles matched"), std::string::npos);
     test.query = "NATO AND (Baku";
     EXPECT_EQ(run(test), 2);
+}
+
+// A saved rule is tested by its name; a query keeps working, and a name wins over a query.
+TEST_F(AlertCommands, TestTakesASavedRuleByName) {
+    poll(wire, {article("w1", "NATO envoys", "They arrived in Baku.", {"nato"}),
+                article("w2", "Weather", "Sunny in Baku."),
+                article("w3", "NATO summit", "Held in Brussels.", {"nato"})});
+    add_rule("nato-baku", "topic:nato AND Baku");
+    add_rule("NATO", "Weather");
+    add_rule("desk:weather", "Sunny");
+    auto test = action("test");
+    test.json = true;
+    std::string printed, said;
+    auto titles = [&](const std::string& argument) {
+        test.query = argument;
+        EXPECT_EQ(run(test, &printed, &said), 0) << said;
+        std::vector<std::string> found;
+        for (const auto& hit : nlohmann::json::parse(printed))
+            found.push_back(hit["title"]);
+        return found;
+    };
+    EXPECT_EQ(titles("nato-baku"), std::vector<std::string>({"NATO envoys"}));
+    EXPECT_EQ(said, "testing rule \"nato-baku\": topic:nato AND Baku\n");
+    EXPECT_EQ(titles("NATO"), std::vector<std::string>({"Weather"})); // the rule named NATO
+    EXPECT_EQ(titles("(NATO)"), std::vector<std::string>({"NATO envoys", "NATO summit"}));
+    EXPECT_EQ(said, "");
+    EXPECT_EQ(titles("nato AND Brussels"), std::vector<std::string>({"NATO summit"}));
+    // A name that is no valid query is still a name.
+    EXPECT_EQ(titles("desk:weather"), std::vector<std::string>({"Weather"}));
+    // The text output is the query's, whichever way it was given.
+    test.json = false;
+    test.query = "nato-baku";
+    EXPECT_EQ(run(test, &printed), 0);
+    EXPECT_NE(printed.find("NATO envoys  https://news.example.test/w1\n    matched: topic:nato, "
+                           "Baku\n1 of 3 articles matched\n"),
+              std::string::npos)
+        << printed;
+    test.query = "nobody:x";
+    EXPECT_EQ(run(test, &printed, &said), 2);
+    EXPECT_EQ(said, "error: query:1:1: unknown field 'nobody:'; the fields are title:, topic:, "
+                    "feed:, lang:\n");
+}
+
+// Two rules, one whose receiver answers and one whose receiver is down: `alert log` shows
+// each delivery with its article, channels, state and error, newest first.
+class AlertLogTest : public AlertCommands {
+protected:
+    AlertLogTest() {
+        add_rule("desk", "NATO",
+                 R"({"webhook": ")" + server.url("/desk") + R"(", "notify": true})");
+        add_rule("flaky", "Baku", R"({"webhook": ")" + server.url("/flaky") + R"("})");
+        reload();
+        poll(wire, {article("w1", "NATO envoys in Baku", "text")});
+        poll(agency, {article("a1", "NATO summit", "text")});
+        alerts::Sender(settings).deliver_due(store.connection());
+    }
+    nlohmann::json log_json(cli::AlertCommand command) {
+        command.json = true;
+        std::string printed;
+        EXPECT_EQ(run(command, &printed), 0);
+        return nlohmann::json::parse(printed);
+    }
+
+    HttpTestServer server;
+    Receiver desk{server, "/desk"};
+    Receiver flaky{server, "/flaky", {503}};
+};
+
+TEST_F(AlertLogTest, ShowsDeliveriesNewestFirstWithTheirState) {
+    auto log = log_json(action("log"));
+    ASSERT_EQ(log.size(), 3U) << log.dump(1);
+    std::vector<std::string> order;
+    for (const auto& entry : log)
+        order.push_back(entry["rule"].get<std::string>() + " " + entry["title"].get<std::string>());
+    EXPECT_EQ(order, std::vector<std::string>({"desk NATO summit", "flaky NATO envoys in Baku",
+                                               "desk NATO envoys in Baku"}));
+    const auto& sent = log[0];
+    EXPECT_EQ(sent["feed"], "Agency");
+    EXPECT_EQ(sent["status"], "sent");
+    EXPECT_EQ(sent["attempts"], 1);
+    EXPECT_TRUE(sent["last_error"].is_null());
+    EXPECT_TRUE(sent["sent_at"].get<std::string>().ends_with("Z"));
+    EXPECT_TRUE(sent["next_attempt_at"].is_null());
+    EXPECT_EQ(sent["matched_terms"], nlohmann::json({"NATO"}));
+    EXPECT_EQ(sent["channels"],
+              nlohmann::json::parse(R"([{"channel": "webhook", "target": ")" + server.url("/desk") +
+                                    R"(", "done": true}, {"channel": "notify", "target": null,
+                                        "done": true}])"));
+    const auto& pending = log[1];
+    EXPECT_EQ(pending["status"], "pending");
+    EXPECT_EQ(pending["attempts"], 1);
+    EXPECT_EQ(pending["last_error"], "webhook " + server.url("/flaky") + ": HTTP 503");
+    EXPECT_TRUE(pending["sent_at"].is_null());
+    EXPECT_FALSE(pending["next_attempt_at"].get<std::string>().empty());
+    EXPECT_EQ(pending["channels"][0]["done"], false);
+    EXPECT_FALSE(pending["created_at"].get<std::string>().empty());
+
+    std::string printed;
+    EXPECT_EQ(run(action("log", "flaky"), &printed), 0);
+    EXPECT_TRUE(printed.find("  flaky  pending  attempts=1  delivery=") != std::string::npos &&
+                printed.find("    NATO envoys in Baku (Wire, ") != std::string::npos &&
+                printed.find("    channels: webhook " + server.url("/flaky") + " not yet\n") !=
+                    std::string::npos &&
+                printed.find("    next attempt at ") != std::string::npos &&
+                printed.find("    last error: webhook " + server.url("/flaky") + ": HTTP 503\n") !=
+                    std::string::npos)
+        << printed;
+    EXPECT_EQ(printed.find("desk"), std::string::npos);
+}
+
+TEST_F(AlertLogTest, NarrowsByRuleTimeAndCount) {
+    EXPECT_EQ(log_json(action("log", "desk")).size(), 2U);
+    auto limited = action("log");
+    limited.limit = 1;
+    auto one = log_json(limited);
+    ASSERT_EQ(one.size(), 1U);
+    EXPECT_EQ(one[0]["title"], "NATO summit");
+    // Deliveries made before a time are left out.
+    db.execute("UPDATE alert_deliveries SET created_at = now() - interval '2 days' "
+               "WHERE article_id = (SELECT id FROM articles WHERE guid = 'w1')");
+    auto recent = action("log");
+    recent.since = "1d";
+    EXPECT_EQ(log_json(recent).size(), 1U);
+    recent.since = "2000-01-01";
+    EXPECT_EQ(log_json(recent).size(), 3U);
+}
+
+TEST_F(AlertLogTest, AnUnknownRuleIsAnErrorAndAnEmptyLogSaysSo) {
+    std::string printed, said;
+    EXPECT_EQ(run(action("log", "nobody"), &printed, &said), 2);
+    EXPECT_EQ(said, "error: no rule named \"nobody\"\n");
+    EXPECT_EQ(printed, "");
+    auto future = action("log", "desk");
+    future.since = "2999-01-01";
+    EXPECT_EQ(run(future, &printed, &said), 0);
+    EXPECT_EQ(printed, "");
+    EXPECT_EQ(said, "no deliveries of rule \"desk\" since 2999-01-01T00:00:00Z\n");
+    EXPECT_EQ(log_json(future), nlohmann::json::array());
+    future.since = "yesterday";
+    EXPECT_EQ(run(future, &printed, &said), 2);
+    EXPECT_NE(said.find("error: --since: expected a date"), std::string::npos) << said;
+}
+
+// `alert list` says why a delivery that is still to be retried has not gone out yet.
+TEST_F(AlertLogTest, ListShowsTheErrorOfADeliveryToBeRetried) {
+    std::string printed;
+    EXPECT_EQ(run(action("list"), &printed), 0);
+    EXPECT_NE(printed.find("flaky  enabled  sent=0 pending=1 failed=0\n    query: Baku\n    "
+                           "channels: {\"webhook\": \"" +
+                           server.url("/flaky") +
+                           "\"}\n    delivery error, to be retried: webhook " +
+                           server.url("/flaky") + ": HTTP 503\n"),
+              std::string::npos)
+        << printed;
+    EXPECT_EQ(printed.substr(0, printed.find("flaky  enabled")).find("to be retried"),
+              std::string::npos) // desk's deliveries went out
+        << printed;
+    auto list = action("list");
+    list.json = true;
+    auto rules_json = nlohmann::json::parse((run(list, &printed), printed));
+    ASSERT_EQ(rules_json.size(), 2U);
+    EXPECT_TRUE(rules_json[0]["pending_error"].is_null()); // desk
+    EXPECT_EQ(rules_json[1]["pending_error"], "webhook " + server.url("/flaky") + ": HTTP 503");
 }
 
 class Listener : public pqxx::notification_receiver {

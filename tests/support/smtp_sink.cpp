@@ -27,6 +27,25 @@ std::string decode_base64(const std::string& text) {
     return out;
 }
 
+} // namespace
+
+std::string mime_part(const std::string& message, const std::string& content_type) {
+    auto header = message.find("Content-Type: " + content_type);
+    if (header == std::string::npos)
+        return {};
+    auto body = message.find("\r\n\r\n", header);
+    if (body == std::string::npos)
+        return {};
+    body += 4;
+    std::string encoded;
+    for (std::size_t at = body; at < message.size() && message.compare(at, 4, "\r\n--") != 0; ++at)
+        if (message[at] != '\r' && message[at] != '\n')
+            encoded += message[at];
+    return decode_base64(encoded);
+}
+
+namespace {
+
 // Reads one CRLF-terminated line; false when the client has gone.
 bool read_line(int client, std::string& buffer, std::string& line) {
     while (true) {

@@ -18,6 +18,10 @@ struct ReceivedMail {
     std::string auth_plain; // the decoded AUTH PLAIN response ("\0user\0password"), if any
 };
 
+// The decoded body of a message's base64 MIME part of this Content-Type
+// ("text/html; charset=utf-8"); empty when it has none.
+[[nodiscard]] std::string mime_part(const std::string& message, const std::string& content_type);
+
 class SmtpSink {
 public:
     SmtpSink();
