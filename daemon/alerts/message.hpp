@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "alerts/spike_message.hpp"
 
 namespace newsmon::alerts {
 
@@ -25,8 +28,9 @@ struct AlertMessage {
     std::string delivery_id; // "42", or "digest-<rule id>-<last delivery id>"
     std::string rule;
     bool digest = false;
-    std::vector<AlertArticle> articles; // one, unless a digest
-    bool update = false;                // a story this rule alerted on has spread to more feeds
+    std::vector<AlertArticle> articles;  // one, unless a digest
+    bool update = false;                 // a story this rule alerted on has spread to more feeds
+    std::optional<SpikeSummary> spike{}; // a spike rule's episode: no articles, its stories
 };
 
 [[nodiscard]] std::string webhook_json(const AlertMessage& message);

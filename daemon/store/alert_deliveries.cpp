@@ -37,7 +37,8 @@ SELECT d.id, d.attempts, array_to_json(d.channels_done)::text, array_to_json(d.m
        coalesce((SELECT array_to_json(array_agg(t.topic ORDER BY t.topic))
                    FROM article_topics t WHERE t.article_id = a.id)::text, '[]'),
        a.story_id, d.kind, coalesce(d.feed_count, s.feed_count, 1),
-       coalesce(to_char(s.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+       coalesce(to_char(s.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
+       coalesce(d.spike::text, '')
   FROM alert_deliveries d
   JOIN alert_rules r ON r.id = d.rule_id
   JOIN articles a ON a.id = d.article_id
@@ -90,7 +91,8 @@ ClaimedDelivery delivery_of(const pqxx::row& row) {
             row[13].as<std::int64_t>(),
             row[14].as<std::string>() == "update",
             row[15].as<int>(),
-            row[16].as<std::string>()};
+            row[16].as<std::string>(),
+            row[17].as<std::string>()};
 }
 
 std::vector<ClaimedDelivery> details_of(pqxx::work& tx, const std::vector<std::int64_t>& ids) {

@@ -37,6 +37,7 @@ struct ClaimedDelivery {
     bool update = false;             // the story spread: not a new match
     int feed_count = 1;              // feeds that carried the story when the delivery was made
     std::string story_first_seen_at; // ISO 8601, UTC
+    std::string spike;               // a spike episode's summary, JSON; empty: not a spike
 };
 
 // Claims up to a batch of due deliveries of rules without a digest, in due order.
