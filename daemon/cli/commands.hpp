@@ -77,6 +77,10 @@ struct AlertCommand {
     std::string action;
     std::string name;  // add, enable, disable, rm; retry (optional)
     std::string query; // add (--query), test (positional)
+    std::string spike; // add --spike: the query of a spike rule
+    std::string window = "1h";
+    std::string baseline = "14d";
+    int min_count = 5;
     std::vector<std::string> webhooks;
     std::vector<std::string> emails;
     bool notify = false;

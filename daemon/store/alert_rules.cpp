@@ -35,7 +35,8 @@ std::optional<std::int64_t> add_alert_rule(pqxx::connection& connection, const N
         "INSERT INTO alert_rules (name, query, channels, digest, secret, per, "
         "update_every, spike_window, spike_baseline, spike_min_count) "
         "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, ''), $6, "
-        "$7, $8 * interval '1 second', $9 * interval '1 second', $10) "
+        "$7, justify_hours($8 * interval '1 second'), "
+        "justify_hours($9 * interval '1 second'), $10) "
         "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
         rule.name, rule.query, rule.channels, rule.digest_seconds, rule.secret,
         std::string(rule.per_story ? "story" : "article"), rule.update_every,

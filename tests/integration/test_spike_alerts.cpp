@@ -2,7 +2,11 @@
 // through the store's own path, evaluations at chosen times, and the outbox they fill.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <barrier>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -12,6 +16,8 @@
 #include "alerts/rule_store.hpp"
 #include "alerts/sender.hpp"
 #include "alerts/spike_evaluator.hpp"
+#include "cli/commands.hpp"
+#include "daemon_thread.hpp"
 #include "http_test_server.hpp"
 #include "newsroom.hpp"
 #include "store/alert_rules.hpp"
@@ -265,4 +271,75 @@ TEST_F(SpikeAlertsTest, ANewRuleWithoutHistoryJudgesNothing) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM spike_hits"), 20);
     EXPECT_EQ(evaluate(now).fired, 0);
     EXPECT_EQ(spike_deliveries(), 0);
+}
+
+// `newsmon alert add --spike` fills the rule's history, and the running daemon evaluates it
+// after each poll cycle: a feed bringing a burst is alerted on at once, and only once.
+TEST_F(SpikeAlertsTest, TheDaemonEvaluatesAfterEachPollCycle) {
+    store_history();
+    HttpTestServer server;
+    std::mutex mutex;
+    std::vector<std::string> bodies;
+    auto hook = server.serve("/hook", [&](const httplib::Request& request) {
+        std::lock_guard lock(mutex);
+        bodies.push_back(request.body);
+        return Response{200, "", "text/plain", {}};
+    });
+    std::mt19937 random(7);
+    std::string feed = "<rss version=\"2.0\"><channel><title>Burst</title>"
+                       "<link>https://burst.example.test/</link>";
+    for (int i = 0; i < 20; ++i)
+        feed += "<item><guid>b" + std::to_string(i) + "</guid><title>Pipeline " +
+                made_up_words(random, 3) + "</title><link>https://burst.example.test/" +
+                std::to_string(i) + "</link><description>" + made_up_words(random, 12) +
+                "</description></item>";
+    feed += "</channel></rss>";
+    auto served = server.serve("/feed", [&](const httplib::Request&) {
+        return Response{200, feed, "application/rss+xml", {}};
+    });
+    auto unique = std::to_string(getpid());
+    auto config = std::filesystem::temp_directory_path() / ("newsmon-spiked-" + unique + ".toml");
+    auto state = std::filesystem::temp_directory_path() / ("newsmon-spiked-" + unique);
+    std::ofstream(config) << "[database]\nurl = \"" << db.url()
+                          << "\"\n[http]\nblock_private = false\n[server]\nlisten = \"off\"\n"
+                             "[log]\nlevel = \"warn\"\n[daemon]\nstate_dir = \""
+                          << state.string()
+                          << "\"\n[alerts]\nwebhook_allow = [\"127.0.0.1\"]\n[[feed]]\n"
+                             "name = \"Burst wire\"\nurl = \""
+                          << server.url("/feed") << "\"\ninterval = \"1s\"\n";
+
+    cli::AlertCommand add;
+    add.action = "add";
+    add.name = "pipeline spikes";
+    add.spike = "pipeline";
+    add.webhooks = {server.url("/hook")};
+    ::testing::internal::CaptureStdout();
+    int status = cli::command_alert({config.string(), std::nullopt}, add);
+    std::string printed = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(status, 0);
+    EXPECT_NE(printed.find("stored articles of the last 14d matched"), std::string::npos)
+        << printed;
+    EXPECT_GE(db.scalar("SELECT count(*) FROM spike_hits"), 15 * (14 * 3 + 10));
+    EXPECT_EQ(db.text("SELECT spike_window::text || ' ' || spike_baseline::text || ' ' || "
+                      "spike_min_count FROM alert_rules"),
+              "01:00:00 14 days 5");
+    {
+        testkit::DaemonThread daemon(config);
+        EXPECT_TRUE(testkit::eventually(
+            [&] {
+                std::lock_guard lock(mutex);
+                return !bodies.empty();
+            },
+            20s));
+        std::this_thread::sleep_for(2s); // more cycles, no more alerts
+        daemon.stop();
+    }
+    std::filesystem::remove(config);
+    std::filesystem::remove_all(state);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_deliveries"), 1);
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(bodies.size(), 1u);
+    auto body = nlohmann::json::parse(bodies[0]);
+    EXPECT_EQ(body["kind"], "spike");
+    EXPECT_GE(body["count"].get<double>(), 20);
 }
