@@ -28,9 +28,10 @@ struct AlertMessage {
     std::string delivery_id; // "42", or "digest-<rule id>-<last delivery id>"
     std::string rule;
     bool digest = false;
-    std::vector<AlertArticle> articles;  // one, unless a digest
-    bool update = false;                 // a story this rule alerted on has spread to more feeds
-    std::optional<SpikeSummary> spike{}; // a spike rule's episode: no articles, its stories
+    std::vector<AlertArticle> articles; // one, unless a digest
+    bool update = false;                // a story this rule alerted on has spread to more feeds
+    // A spike rule's episode: its count and stories (articles holds one representative).
+    std::optional<SpikeSummary> spike{};
 };
 
 [[nodiscard]] std::string webhook_json(const AlertMessage& message);
