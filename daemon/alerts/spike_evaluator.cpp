@@ -16,30 +16,29 @@ constexpr std::chrono::seconds k_day{86'400};
 SpikeRound evaluate_spike_rules(pqxx::connection& connection,
                                 std::optional<std::chrono::system_clock::time_point> as_of) {
     SpikeRound round;
-    for (const auto& rule : store::enabled_spike_rules(connection)) {
-        ++round.rules;
+    auto rules = store::enabled_spike_rules(connection);
+    round.rules = static_cast<int>(rules.size());
+    auto decide = [](const store::SpikeRuleRow& rule, const store::SpikeCounts& counts) {
         signals::SpikeSettings settings;
         settings.min_count = rule.min_count;
-        auto decide = [&](const store::SpikeCounts& counts) {
-            signals::SpikeSeries series{counts.counts, counts.windows_per_day,
-                                        counts.windows_into_day, counts.history_days};
-            auto verdict = signals::evaluate_spike(series, counts.in_episode, settings);
-            return store::SpikeDecision{verdict.fire,     verdict.in_episode, verdict.count,
-                                        verdict.expected, verdict.ratio,      verdict.p_value};
-        };
-        auto outcome = store::evaluate_spike_rule(connection, rule, as_of, decide);
-        if (!outcome)
-            continue;
+        signals::SpikeSeries series{counts.counts, counts.windows_per_day, counts.windows_into_day,
+                                    counts.history_days};
+        auto verdict = signals::evaluate_spike(series, counts.in_episode, settings);
+        return store::SpikeDecision{verdict.fire,     verdict.in_episode, verdict.count,
+                                    verdict.expected, verdict.ratio,      verdict.p_value};
+    };
+    for (const auto& [rule, outcome] :
+         store::evaluate_spike_rules(connection, rules, as_of, decide)) {
         ++round.evaluated;
-        if (!outcome->decision.fire)
+        if (!outcome.decision.fire)
             continue;
         ++round.fired;
         log::info("spike detected",
-                  {log::field("rule", rule.name), log::field("count", outcome->decision.count),
-                   log::field("expected", outcome->decision.expected),
-                   log::field("p_value", outcome->decision.p_value),
-                   log::field("episode", outcome->episode_key),
-                   log::field("queued", outcome->delivered)});
+                  {log::field("rule", rule.name), log::field("count", outcome.decision.count),
+                   log::field("expected", outcome.decision.expected),
+                   log::field("p_value", outcome.decision.p_value),
+                   log::field("episode", outcome.episode_key),
+                   log::field("queued", outcome.delivered)});
     }
     return round;
 }

@@ -60,11 +60,20 @@ struct SpikeOutcome {
     std::string episode_key;
 };
 
-// Evaluates one rule at `as_of` (default: the database's now) in one transaction. Returns
-// nullopt when another instance is evaluating it at the same time.
-std::optional<SpikeOutcome>
-evaluate_spike_rule(pqxx::connection& connection, const SpikeRuleRow& rule,
-                    std::optional<std::chrono::system_clock::time_point> as_of,
-                    const std::function<SpikeDecision(const SpikeCounts&)>& decide);
+struct SpikeEvaluation {
+    SpikeRuleRow rule;
+    SpikeOutcome outcome;
+};
+
+using SpikeDecide = std::function<SpikeDecision(const SpikeRuleRow&, const SpikeCounts&)>;
+
+// Evaluates the rules at `as_of` (default: the database's now) in one transaction: their
+// states locked (the rules another instance holds at the moment are skipped), every window
+// counted in one statement, `decide` asked per rule, a delivery queued per episode begun, the
+// states written. Returns the rules evaluated.
+std::vector<SpikeEvaluation>
+evaluate_spike_rules(pqxx::connection& connection, const std::vector<SpikeRuleRow>& rules,
+                     std::optional<std::chrono::system_clock::time_point> as_of,
+                     const SpikeDecide& decide);
 
 } // namespace newsmon::store
