@@ -323,6 +323,16 @@ TEST_F(SpikeAlertsTest, TheDaemonEvaluatesAfterEachPollCycle) {
     EXPECT_EQ(db.text("SELECT spike_window::text || ' ' || spike_baseline::text || ' ' || "
                       "spike_min_count FROM alert_rules"),
               "01:00:00 14 days 5");
+    cli::AlertCommand list;
+    list.action = "list";
+    list.json = true;
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(cli::command_alert({config.string(), std::nullopt}, list), 0);
+    auto listed = nlohmann::json::parse(::testing::internal::GetCapturedStdout());
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0]["query"], "pipeline");
+    EXPECT_EQ(listed[0]["spike"],
+              nlohmann::json({{"window", "01:00:00"}, {"baseline", "14 days"}, {"min_count", 5}}));
     {
         testkit::DaemonThread daemon(config);
         EXPECT_TRUE(testkit::eventually(
