@@ -11,9 +11,10 @@ forbid() {
         fi
     done
 }
-forbid base 'config|tag|rules|stories|fetch|store|alerts|pages|schedule|service|cli'
+forbid base 'config|tag|rules|stories|signals|fetch|store|alerts|pages|schedule|service|cli'
 forbid 'tag rules' 'config|stories|fetch|store|alerts|pages|schedule|service|cli'
 forbid stories 'config|rules|fetch|store|alerts|pages|schedule|service|cli'
+forbid signals 'config|tag|rules|stories|parsers|fetch|store|alerts|pages|schedule|service|cli'
 forbid config 'fetch|store|alerts|pages|schedule|service|cli'
 forbid 'fetch store' 'alerts|pages|schedule|service|cli'
 forbid 'alerts pages schedule' 'service|cli'

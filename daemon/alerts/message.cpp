@@ -64,6 +64,26 @@ nlohmann::json article_json(const AlertArticle& article) {
             {"snippet_matches", snippet_matches(article.snippet)}};
 }
 
+nlohmann::json spike_json(const SpikeSummary& spike) {
+    nlohmann::json stories = nlohmann::json::array();
+    for (const auto& story : spike.stories)
+        stories.push_back({{"story_id", story.story_id},
+                           {"title", story.title},
+                           {"feed_count", story.feed_count},
+                           {"article_count", story.article_count},
+                           {"url", story.url}});
+    return {{"count", spike.count},
+            {"expected", spike.expected},
+            {"ratio", spike.ratio},
+            {"p_value", spike.p_value},
+            {"window", duration_text(spike.window_seconds)},
+            {"window_seconds", spike.window_seconds},
+            {"baseline_seconds", spike.baseline_seconds},
+            {"window_start", spike.window_start},
+            {"window_end", spike.window_end},
+            {"stories", stories}};
+}
+
 std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -128,6 +148,8 @@ std::string article_html(const AlertArticle& article) {
 }
 
 std::string html_body(const AlertMessage& message) {
+    if (message.spike)
+        return spike_html(message.rule, *message.spike);
     std::string heading = parsers::escape_html(headline(message));
     std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + heading +
                        "</title></head><body><p>" + heading + "</p><ul>";
@@ -165,8 +187,12 @@ std::string mail_date() {
 std::string webhook_json(const AlertMessage& message) {
     nlohmann::json json = {{"delivery_id", message.delivery_id},
                            {"rule", message.rule},
-                           {"kind", message.update ? "update" : "match"}};
-    if (message.digest) {
+                           {"kind", message.spike    ? "spike"
+                                    : message.update ? "update"
+                                                     : "match"}};
+    if (message.spike) {
+        json.update(spike_json(*message.spike));
+    } else if (message.digest) {
         json["digest"] = true;
         json["articles"] = nlohmann::json::array();
         for (const auto& article : message.articles)
@@ -179,6 +205,8 @@ std::string webhook_json(const AlertMessage& message) {
 }
 
 std::string plain_text(const AlertMessage& message) {
+    if (message.spike)
+        return spike_plain_text(message.rule, *message.spike);
     std::string text = headline(message) + "\n";
     for (const auto& article : message.articles) {
         text += fmt::format("{}\n{} ({}, {})\n", article.title, article.url, article.feed,
@@ -192,6 +220,8 @@ std::string plain_text(const AlertMessage& message) {
 }
 
 std::string subject_line(const AlertMessage& message) {
+    if (message.spike)
+        return spike_subject(message.rule, *message.spike);
     if (message.digest)
         return fmt::format("[newsmon] {}: {} articles", message.rule, message.articles.size());
     if (message.update && !message.articles.empty())

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "alerts/snippet.hpp"
+#include "alerts/spike_message.hpp"
 
 namespace newsmon::alerts {
 
@@ -31,6 +33,8 @@ struct AlertMessage {
     bool digest = false;
     std::vector<AlertArticle> articles; // one, unless a digest
     bool update = false;                // a story this rule alerted on has spread to more feeds
+    // A spike rule's episode: its count and stories (articles holds one representative).
+    std::optional<SpikeSummary> spike{};
 };
 
 [[nodiscard]] std::string webhook_json(const AlertMessage& message);

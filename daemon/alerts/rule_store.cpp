@@ -113,7 +113,7 @@ tl::expected<rules::CompiledRule, std::string> compile_rule(std::int64_t id,
         return tl::unexpected(parsed.error().to_string());
     if (auto checked = parse_channels(channels); !checked)
         return tl::unexpected(checked.error());
-    return rules::CompiledRule{id, name, std::move(*parsed)};
+    return rules::CompiledRule{id, name, std::move(*parsed), false};
 }
 
 LoadedRules load_rules(pqxx::connection& connection) {
@@ -123,6 +123,7 @@ LoadedRules load_rules(pqxx::connection& connection) {
         ++loaded.enabled;
         auto rule = compile_rule(stored.id, stored.name, stored.query, stored.channels);
         if (rule) {
+            rule->spike = stored.spike;
             compiled.push_back(std::move(*rule));
             return std::nullopt;
         }

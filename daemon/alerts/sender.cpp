@@ -93,9 +93,19 @@ SendReport Sender::send_singles(pqxx::connection& connection) {
                          delivery.rule,
                          false,
                          {article_of(delivery)},
-                         delivery.update}};
+                         delivery.update,
+                         std::nullopt}};
+        std::optional<std::string> error;
+        if (!delivery.spike.empty()) {
+            auto spike = parse_spike_summary(delivery.spike);
+            if (spike)
+                claimed.message.spike = std::move(*spike);
+            else
+                error = spike.error();
+        }
         std::vector<std::string> done = claimed.channels_done;
-        auto error = send(connection, claimed, done);
+        if (!error)
+            error = send(connection, claimed, done);
         record(connection, claimed.ids, claimed, done, error, report);
     }
     return report;
@@ -117,7 +127,7 @@ bool Sender::send_digest(pqxx::connection& connection, std::int64_t rule_id, Sen
                     first.channels_done,
                     first.channels,
                     first.secret,
-                    AlertMessage{"", first.rule, true, {}, false}};
+                    AlertMessage{"", first.rule, true, {}, false, std::nullopt}};
     for (const auto& delivery : deliveries) {
         claimed.ids.push_back(delivery.id);
         claimed.message.articles.push_back(article_of(delivery));

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/rule_store.hpp"
+#include "alerts/spike_evaluator.hpp"
 #include "base/log.hpp"
 #include "cli/cli.hpp"
 #include "cli/command_support.hpp"
@@ -25,6 +26,7 @@ struct NewRule {
     std::string channels;
     std::optional<long long> digest_seconds;
     std::string secret;
+    std::optional<long long> spike_window_seconds, spike_baseline_seconds;
 };
 
 // The webhook secret: the first line of --secret-file (or of standard input), else --secret,
@@ -50,11 +52,41 @@ std::optional<std::string> secret_of(const AlertCommand& command) {
     return secret;
 }
 
+// A spike rule's window and baseline; false (and said why) when they are not usable.
+bool check_spike(const AlertCommand& command, NewRule& rule) {
+    auto window = config::parse_duration(command.window);
+    auto baseline = config::parse_duration(command.baseline);
+    if (!window || !baseline) {
+        fmt::print(stderr, "error: {}: {}\n", window ? "--baseline" : "--window",
+                   window ? baseline.error() : window.error());
+        return false;
+    }
+    auto window_seconds = std::chrono::duration_cast<std::chrono::seconds>(*window);
+    auto baseline_seconds = std::chrono::duration_cast<std::chrono::seconds>(*baseline);
+    if (auto checked = alerts::check_spike_settings(window_seconds, baseline_seconds); !checked) {
+        fmt::print(stderr, "error: {}\n", checked.error());
+        return false;
+    }
+    if (!command.digest.empty() || command.per != "article" || command.updates > 0) {
+        fmt::print(stderr, "error: --spike takes no --digest, --per or --updates\n");
+        return false;
+    }
+    rule.spike_window_seconds = window_seconds.count();
+    rule.spike_baseline_seconds = baseline_seconds.count();
+    return true;
+}
+
 std::optional<NewRule> checked_rule(const AlertCommand& command) {
     alerts::Channels channels{command.webhooks, command.emails, command.notify};
-    NewRule rule{alerts::channels_json(channels), std::nullopt, {}};
-    if (auto compiled = alerts::compile_rule(0, command.name, command.query, rule.channels);
-        !compiled) {
+    NewRule rule{alerts::channels_json(channels), std::nullopt, {}, std::nullopt, std::nullopt};
+    if (command.query.empty() && command.spike.empty()) {
+        fmt::print(stderr, "error: give --query, or --spike for a spike alert\n");
+        return std::nullopt;
+    }
+    if (!command.spike.empty() && !check_spike(command, rule))
+        return std::nullopt;
+    const std::string& query = command.spike.empty() ? command.query : command.spike;
+    if (auto compiled = alerts::compile_rule(0, command.name, query, rule.channels); !compiled) {
         fmt::print(stderr, "error: {}\n", compiled.error());
         return std::nullopt;
     }
@@ -77,17 +109,37 @@ std::optional<NewRule> checked_rule(const AlertCommand& command) {
     return rule;
 }
 
+// A spike rule's history from the stored articles, so that it knows what is normal at once.
+int fill_history(store::Store& store, const AlertCommand& command, const NewRule& rule,
+                 std::int64_t id) {
+    auto filled = alerts::fill_spike_history(store.connection(), id, command.name, command.spike,
+                                             std::chrono::seconds{*rule.spike_window_seconds},
+                                             std::chrono::seconds{*rule.spike_baseline_seconds});
+    if (!filled) {
+        fmt::print(stderr, "error: {}\n", filled.error());
+        return k_exit_failure;
+    }
+    fmt::print("{} stored articles of the last {} matched\n", *filled, command.baseline);
+    return k_exit_ok;
+}
+
 int add_rule(store::Store& store, const AlertCommand& command, const NewRule& rule) {
+    const bool spike = rule.spike_window_seconds.has_value();
+    const std::string& query = spike ? command.spike : command.query;
     auto id = store::add_alert_rule(
         store.connection(),
-        {command.name, command.query, rule.channels, rule.digest_seconds, rule.secret,
+        {command.name, query, rule.channels, rule.digest_seconds, rule.secret,
          command.per == "story",
-         command.updates > 0 ? std::optional<int>(command.updates) : std::nullopt});
+         command.updates > 0 ? std::optional<int>(command.updates) : std::nullopt,
+         rule.spike_window_seconds, rule.spike_baseline_seconds,
+         spike ? std::optional<int>(command.min_count) : std::nullopt});
     if (!id) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;
     }
     fmt::print("added rule \"{}\" (id {})\n", command.name, static_cast<long long>(*id));
+    if (spike)
+        return fill_history(store, command, rule, *id);
     return k_exit_ok;
 }
 
@@ -107,6 +159,11 @@ int list_rules(store::Store& store, bool json) {
                             {"per", rule.per},
                             {"updates", rule.update_every ? nlohmann::json(*rule.update_every)
                                                           : nlohmann::json()},
+                            {"spike", rule.spike_window.empty()
+                                          ? nlohmann::json()
+                                          : nlohmann::json{{"window", rule.spike_window},
+                                                           {"baseline", rule.spike_baseline},
+                                                           {"min_count", rule.spike_min_count}}},
                             {"last_error", null_if_empty(rule.last_error)},
                             {"pending_error", null_if_empty(rule.pending_error)},
                             {"sent", rule.sent},
@@ -119,6 +176,10 @@ int list_rules(store::Store& store, bool json) {
                    rule.failed,
                    (rule.digest.empty() ? "" : "  digest " + rule.digest) +
                        (rule.per == "story" ? "  per story" : "") +
+                       (rule.spike_window.empty()
+                            ? ""
+                            : fmt::format("  spike window {} baseline {} min {}", rule.spike_window,
+                                          rule.spike_baseline, rule.spike_min_count)) +
                        (rule.update_every ? " +" + std::to_string(*rule.update_every) : ""),
                    rule.query, rule.channels);
         if (!rule.last_error.empty())

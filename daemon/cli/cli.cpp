@@ -110,8 +110,22 @@ int run(int argc, char** argv) {
     AlertCommand alert;
     auto* alert_add = alert_cmd->add_subcommand("add", "Add a rule");
     alert_add->add_option("name", alert.name, "The rule's unique name")->required();
-    alert_add->add_option("--query", alert.query, "What to look for (see the README's grammar)")
-        ->required();
+    auto* query_option = alert_add->add_option("--query", alert.query,
+                                               "What to look for (see the README's grammar)");
+    alert_add
+        ->add_option("--spike", alert.spike,
+                     "Instead of --query: alert when the stories matching this query in the last "
+                     "--window are far above normal for that hour of the week")
+        ->excludes(query_option);
+    alert_add->add_option("--window", alert.window,
+                          "With --spike: the window counted, dividing a day (default 1h)");
+    alert_add->add_option("--baseline", alert.baseline,
+                          "With --spike: the history that says what is normal, whole days "
+                          "(default 14d)");
+    alert_add
+        ->add_option("--min-count", alert.min_count,
+                     "With --spike: fewer stories in the window are never a spike (default 5)")
+        ->check(CLI::Range(1, 1000000));
     alert_add->add_option("--webhook", alert.webhooks, "POST each alert as JSON to this URL");
     alert_add->add_option("--email", alert.emails, "Mail each alert to this address");
     alert_add->add_flag("--notify", alert.notify, "NOTIFY newsmon_alert with the JSON payload");

@@ -77,6 +77,10 @@ struct AlertCommand {
     std::string action;
     std::string name;  // add, enable, disable, rm; retry, log (optional)
     std::string query; // add (--query); test (positional: a saved rule's name, else a query)
+    std::string spike; // add --spike: the query of a spike rule
+    std::string window = "1h";
+    std::string baseline = "14d";
+    int min_count = 5;
     std::vector<std::string> webhooks;
     std::vector<std::string> emails;
     bool notify = false;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "rules/query.hpp"
@@ -20,6 +21,7 @@ struct CompiledRule {
     std::int64_t id = 0;
     std::string name;
     Query query;
+    bool spike = false; // its matches are counted for spike alerts, not delivered one by one
 };
 
 // What a rule is matched against.
@@ -47,6 +49,13 @@ public:
     [[nodiscard]] std::size_t size() const { return m_rules.size(); }
     [[nodiscard]] bool empty() const { return m_rules.empty(); }
     [[nodiscard]] std::size_t pattern_count() const { return m_matcher ? m_matcher->size() : 0; }
+    [[nodiscard]] std::unordered_set<std::int64_t> spike_rule_ids() const {
+        std::unordered_set<std::int64_t> ids;
+        for (const auto& rule : m_rules)
+            if (rule.spike)
+                ids.insert(rule.id);
+        return ids;
+    }
 
 private:
     struct Leaf {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "alerts/rule_store.hpp"
+#include "alerts/spike_evaluator.hpp"
 #include "base/log.hpp"
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
@@ -196,9 +197,22 @@ void Daemon::poll_due_feeds() {
     if (report.database_away) // reconnect, replay what the spool kept
         throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
+    evaluate_spikes();
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
                   std::to_string(report.articles_new) + " new articles");
+}
+
+void Daemon::evaluate_spikes() {
+    // After the cycle's articles are stored, so a burst it brought is counted at once.
+    try {
+        alerts::evaluate_spike_rules(m_store->connection());
+    } catch (const std::exception& error) {
+        if (database_is_away(error))
+            throw;
+        log::error("spike evaluation failed",
+                   {log::field("error", store::redact_passwords(error.what()))});
+    }
 }
 
 void Daemon::fetch_due_pages() {

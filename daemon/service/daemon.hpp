@@ -47,6 +47,7 @@ private:
     [[nodiscard]] bool database_is_away(const std::exception& error);
     void drop_connections();
     void poll_due_feeds();
+    void evaluate_spikes();
     void fetch_due_pages();
     std::chrono::milliseconds time_until_next_work(); // the next feed or page due
     void purge_when_due();

@@ -38,7 +38,8 @@ SELECT d.id, d.attempts, array_to_json(d.channels_done)::text, array_to_json(d.m
                    FROM article_topics t WHERE t.article_id = a.id)::text, '[]'),
        a.story_id, d.kind, coalesce(d.feed_count, s.feed_count, 1),
        coalesce(to_char(s.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ''),
-       r.query, coalesce(a.language, ''), a.summary, coalesce(a.content_text, '')
+       r.query, coalesce(a.language, ''), a.summary, coalesce(a.content_text, ''),
+       coalesce(d.spike::text, '')
   FROM alert_deliveries d
   JOIN alert_rules r ON r.id = d.rule_id
   JOIN articles a ON a.id = d.article_id
@@ -95,7 +96,8 @@ ClaimedDelivery delivery_of(const pqxx::row& row) {
             row[17].as<std::string>(),
             row[18].as<std::string>(),
             row[19].as<std::string>(),
-            row[20].as<std::string>()};
+            row[20].as<std::string>(),
+            row[21].as<std::string>()};
 }
 
 std::vector<ClaimedDelivery> details_of(pqxx::work& tx, const std::vector<std::int64_t>& ids) {

@@ -41,6 +41,7 @@ struct ClaimedDelivery {
     std::string language;            // the article's; empty: unknown
     std::string summary;
     std::string content_text; // the full text; empty: none
+    std::string spike;        // a spike episode's summary, JSON; empty: not a spike
 };
 
 // Claims up to a batch of due deliveries of rules without a digest, in due order.

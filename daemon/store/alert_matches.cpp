@@ -1,7 +1,9 @@
 #include "store/alert_matches.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
+#include "store/spike_store.hpp"
 #include "tag/article_text.hpp"
 
 namespace newsmon::store {
@@ -43,9 +45,10 @@ int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64
         return 0;
     std::string feed_name =
         tx.exec_params1("SELECT name FROM feeds WHERE id = $1", feed_id)[0].as<std::string>();
-    std::vector<std::int64_t> rule_ids, article_ids;
+    std::vector<std::int64_t> rule_ids, article_ids, spike_rule_ids, spike_article_ids;
     std::vector<std::string> terms;
     // In feed order, so that delivery ids, and a digest's list, follow the feed.
+    std::unordered_set<std::int64_t> spiking = rules.spike_rule_ids();
     std::vector<WrittenArticle> in_order = written;
     std::sort(in_order.begin(), in_order.end(),
               [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -58,6 +61,11 @@ int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64
         for (const auto& topic : article.topics)
             facts.topics.push_back(topic.topic);
         for (auto& hit : rules.match(facts)) {
+            if (spiking.contains(hit.rule_id)) { // counted, not sent
+                spike_rule_ids.push_back(hit.rule_id);
+                spike_article_ids.push_back(row.id);
+                continue;
+            }
             rule_ids.push_back(hit.rule_id);
             article_ids.push_back(row.id);
             terms.push_back(to_text_array(hit.matched_terms));
@@ -65,6 +73,7 @@ int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64
     }
     // Arrays in, one statement: the batch's matches cost one round trip. A per-story rule's
     // match of a story it has matched before conflicts with the first one and is dropped.
+    record_spike_hits(tx, spike_rule_ids, spike_article_ids);
     pqxx::result inserted;
     if (!rule_ids.empty())
         inserted = tx.exec_params(k_insert_matches, to_int_array(rule_ids),

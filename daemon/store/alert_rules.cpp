@@ -31,14 +31,16 @@ RuleTestArticle test_article_of(const pqxx::row& row) {
 
 std::optional<std::int64_t> add_alert_rule(pqxx::connection& connection, const NewAlertRule& rule) {
     pqxx::work tx{connection};
-    auto added =
-        tx.exec_params("INSERT INTO alert_rules (name, query, channels, digest, secret, per, "
-                       "update_every) "
-                       "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, ''), $6, "
-                       "$7) "
-                       "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
-                       rule.name, rule.query, rule.channels, rule.digest_seconds, rule.secret,
-                       std::string(rule.per_story ? "story" : "article"), rule.update_every);
+    auto added = tx.exec_params(
+        "INSERT INTO alert_rules (name, query, channels, digest, secret, per, "
+        "update_every, spike_window, spike_baseline, spike_min_count) "
+        "VALUES ($1, $2, $3::jsonb, $4 * interval '1 second', NULLIF($5, ''), $6, "
+        "$7, justify_hours($8 * interval '1 second'), "
+        "justify_hours($9 * interval '1 second'), $10) "
+        "ON CONFLICT ON CONSTRAINT alert_rules_name_key DO NOTHING RETURNING id",
+        rule.name, rule.query, rule.channels, rule.digest_seconds, rule.secret,
+        std::string(rule.per_story ? "story" : "article"), rule.update_every,
+        rule.spike_window_seconds, rule.spike_baseline_seconds, rule.spike_min_count);
     if (added.empty())
         return std::nullopt;
     tx.commit();
@@ -55,7 +57,9 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
        count(d.id) FILTER (WHERE d.status = 'failed'), r.per, r.update_every,
        coalesce((SELECT p.last_error FROM alert_deliveries p
                   WHERE p.rule_id = r.id AND p.status = 'pending' AND p.last_error IS NOT NULL
-                  ORDER BY p.id DESC LIMIT 1), '')
+                  ORDER BY p.id DESC LIMIT 1), ''),
+       coalesce(r.spike_window::text, ''), coalesce(r.spike_baseline::text, ''),
+       coalesce(r.spike_min_count, 0)
   FROM alert_rules r LEFT JOIN alert_deliveries d ON d.rule_id = r.id
  GROUP BY r.id ORDER BY r.name)sql");
     std::vector<AlertRuleSummary> rules;
@@ -65,7 +69,8 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
                          row[5].as<std::string>(), row[6].as<long long>(), row[7].as<long long>(),
                          row[8].as<long long>(), row[9].as<std::string>(),
                          row[10].is_null() ? std::nullopt : std::optional<int>(row[10].as<int>()),
-                         row[11].as<std::string>()});
+                         row[11].as<std::string>(), row[12].as<std::string>(),
+                         row[13].as<std::string>(), row[14].as<int>()});
     return rules;
 }
 
@@ -115,12 +120,13 @@ std::vector<AlertRuleError> check_enabled_alert_rules(
     pqxx::connection& connection,
     const std::function<std::optional<std::string>(const EnabledAlertRule&)>& check) {
     pqxx::work tx{connection};
-    auto rows = tx.exec("SELECT id, name, query, channels::text, last_error FROM alert_rules "
-                        "WHERE enabled ORDER BY id");
+    auto rows = tx.exec("SELECT id, name, query, channels::text, last_error, "
+                        "spike_window IS NOT NULL FROM alert_rules WHERE enabled ORDER BY id");
     std::vector<AlertRuleError> new_errors;
     for (const auto& row : rows) {
         EnabledAlertRule rule{row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                              row[2].as<std::string>(), row[3].as<std::string>()};
+                              row[2].as<std::string>(), row[3].as<std::string>(),
+                              row[5].as<bool>()};
         std::optional<std::string> error = check(rule);
         bool had_error = !row[4].is_null();
         if (!error && !had_error)

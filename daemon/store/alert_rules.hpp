@@ -21,6 +21,9 @@ struct NewAlertRule {
     std::string secret;              // empty: none
     bool per_story = false;          // one delivery per story, not per article
     std::optional<int> update_every; // per story: an update each time it spread to N more feeds
+    // A spike rule: its window and baseline (seconds) and minimum count; nullopt: a keyword rule
+    std::optional<long long> spike_window_seconds{}, spike_baseline_seconds{};
+    std::optional<int> spike_min_count{};
 };
 
 // The new rule's id; nullopt when a rule of that name exists already.
@@ -38,6 +41,8 @@ struct AlertRuleSummary {
     std::string per = "article"; // or "story"
     std::optional<int> update_every;
     std::string pending_error; // the newest error of a delivery still to be retried; empty: none
+    std::string spike_window, spike_baseline; // as PostgreSQL writes them; empty: not a spike rule
+    int spike_min_count = 0;
 };
 
 // Every rule with its deliveries counted, by name.
@@ -62,6 +67,7 @@ struct EnabledAlertRule {
     std::string name;
     std::string query;
     std::string channels; // JSON
+    bool spike = false;
 };
 
 // A rule whose last_error was just set to `error`.

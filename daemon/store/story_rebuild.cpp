@@ -39,11 +39,16 @@ SELECT a.id, a.title, a.summary, COALESCE(a.content_text, ''), COALESCE(a.conten
  LIMIT $4
 )sql";
 
+// A spike rule's hits count stories, so they move with their articles.
 constexpr const char* k_move_articles = R"sql(
-UPDATE articles a SET story_id = v.story_id
-  FROM unnest($1::bigint[], $2::bigint[]) AS v(id, story_id)
- WHERE a.id = v.id AND a.story_id <> v.story_id
-RETURNING a.id
+WITH moved AS (
+    UPDATE articles a SET story_id = v.story_id
+      FROM unnest($1::bigint[], $2::bigint[]) AS v(id, story_id)
+     WHERE a.id = v.id AND a.story_id <> v.story_id
+    RETURNING a.id, a.story_id),
+hits AS (
+    UPDATE spike_hits h SET story_id = m.story_id FROM moved m WHERE h.article_id = m.id)
+SELECT id FROM moved
 )sql";
 
 constexpr const char* k_write_signatures = R"sql(

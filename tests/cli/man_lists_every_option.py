@@ -52,10 +52,9 @@ def entry_of(man, path):
     # Earlier words as written; the last may be one of several ("enable|disable|rm").
     pattern = "".join(re.escape(word) + " " for word in path[:-1])
     pattern = rf"^{pattern}(?:[\w-]+\|)*{re.escape(path[-1])}(?=[|\s\[]|$)"
-    for words, paragraph in entries(man):
-        if re.match(pattern, words):
-            return paragraph
-    return None
+    # A subcommand may have several entries (alert add --query, alert add --spike).
+    found = [paragraph for words, paragraph in entries(man) if re.match(pattern, words)]
+    return "".join(found) if found else None
 
 
 def main():

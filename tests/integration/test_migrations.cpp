@@ -22,9 +22,10 @@ TEST(Migrations, ApplyAllOnceThenNothing) {
 }
 
 TEST(Migrations, VersionsAreNumberedInOrder) {
+    // A number may be left free for a migration that is on its way from another branch.
     int previous = 0;
     for (const auto& migration : embedded_migrations()) {
-        EXPECT_EQ(migration.version, previous + 1) << migration.name;
+        EXPECT_GT(migration.version, previous) << migration.name;
         previous = migration.version;
     }
 }
