@@ -1,7 +1,5 @@
 #include "store/alert_deliveries.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "store/store.hpp"
 
 namespace newsmon::store {
@@ -58,16 +56,6 @@ UPDATE alert_deliveries
  WHERE id = ANY($1::bigint[])
 RETURNING status = 'failed'
 )sql";
-
-std::vector<std::string> strings_from_json(const std::string& text) {
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    std::vector<std::string> out;
-    if (json.is_array())
-        for (const auto& element : json)
-            if (element.is_string())
-                out.push_back(element.get<std::string>());
-    return out;
-}
 
 std::vector<std::int64_t> ids_of(const pqxx::result& rows) {
     std::vector<std::int64_t> ids;

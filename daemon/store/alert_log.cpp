@@ -1,6 +1,6 @@
 #include "store/alert_log.hpp"
 
-#include <nlohmann/json.hpp>
+#include "store/store.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -22,16 +22,6 @@ SELECT d.id, r.name, d.kind, d.status, d.attempts, coalesce(d.last_error, ''),
  ORDER BY d.created_at DESC, d.id DESC
  LIMIT $3
 )sql";
-
-std::vector<std::string> strings_from_json(const std::string& text) {
-    auto json = nlohmann::json::parse(text, nullptr, false);
-    std::vector<std::string> out;
-    if (json.is_array())
-        for (const auto& element : json)
-            if (element.is_string())
-                out.push_back(element.get<std::string>());
-    return out;
-}
 
 DeliveryLogEntry entry_of(const pqxx::row& row) {
     return {row[0].as<std::int64_t>(),  row[1].as<std::string>(),

@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "base/log.hpp"
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
@@ -61,6 +63,16 @@ std::string to_int_array(const std::vector<std::int64_t>& values) {
     for (auto value : values)
         literal += (literal.size() > 1 ? "," : "") + std::to_string(value);
     return literal + "}";
+}
+
+std::vector<std::string> strings_from_json(const std::string& text) {
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    std::vector<std::string> out;
+    if (json.is_array())
+        for (const auto& element : json)
+            if (element.is_string())
+                out.push_back(element.get<std::string>());
+    return out;
 }
 
 Store::Store(const std::string& database_url) : m_connection(remember_password(database_url)) {

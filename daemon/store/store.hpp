@@ -179,5 +179,8 @@ template <typename Strings> [[nodiscard]] std::string to_text_array(const String
 }
 // The same for bigint[]: {1,2,3}.
 [[nodiscard]] std::string to_int_array(const std::vector<std::int64_t>& values);
+// The strings of a JSON array (a text[] read back through array_to_json); anything else in it,
+// or text that is not an array, gives none.
+[[nodiscard]] std::vector<std::string> strings_from_json(const std::string& text);
 
 } // namespace newsmon::store

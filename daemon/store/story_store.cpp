@@ -59,6 +59,14 @@ ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
        feed_count = EXCLUDED.feed_count, languages = EXCLUDED.languages, title = EXCLUDED.title
 )sql";
 
+// Two writers adding to one story each count its articles from their own snapshot, and the later
+// upsert would write a count without the other's article. Locking the story rows first (in id
+// order, so writers never deadlock) makes the later writer wait, and its count statement then
+// starts after the earlier one committed and sees its articles.
+constexpr const char* k_lock_stories = R"sql(
+SELECT id FROM stories WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
+)sql";
+
 // Articles of the batch being assigned stand in the index under these until stored.
 std::int64_t provisional_id(std::size_t index) {
     return -static_cast<std::int64_t>(index) - 1;
@@ -111,6 +119,7 @@ void StoryAssigner::prepare(pqxx::connection& connection) {
     connection.prepare("story_stored_guids", k_stored_guids);
     connection.prepare("story_signatures_since", k_signatures_since);
     connection.prepare("story_new_ids", k_new_story_ids);
+    connection.prepare("story_lock_rows", k_lock_stories);
     connection.prepare("story_update_rows", k_update_stories);
 }
 
@@ -197,12 +206,17 @@ void StoryAssigner::record(pqxx::work& tx, const std::vector<StoredStoryArticle>
             m_index.add({article.article_id, article.story_id, article.published,
                          m_batch_signatures[article.index]});
     }
-    if (!touched.empty())
-        tx.exec_prepared0("story_update_rows", to_int_array(touched));
+    if (touched.empty())
+        return;
+    auto ids = to_int_array(touched);
+    tx.exec_prepared("story_lock_rows", ids);
+    tx.exec_prepared0("story_update_rows", ids);
 }
 
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids) {
-    tx.exec_params0(k_update_stories, to_int_array(story_ids));
+    auto ids = to_int_array(story_ids);
+    tx.exec_params(k_lock_stories, ids);
+    tx.exec_params0(k_update_stories, ids);
 }
 
 } // namespace newsmon::store

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +16,7 @@
 #include "newsroom.hpp"
 #include "store/store.hpp"
 #include "store/story_rebuild.hpp"
+#include "store/story_store.hpp"
 #include "story_texts.hpp"
 #include "test_database.hpp"
 
@@ -136,6 +139,37 @@ TEST_F(StoryStoreTest, AnotherInstanceJoinsTheStoriesTheFirstStored) {
     store_article(other, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
                   k_english_copy, "en", today + hours{2});
     EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
+}
+
+// Two writers add an article each to one story at the same time; the later must wait and count
+// the earlier one's article too, or the story would say it has one article fewer than it has.
+TEST_F(StoryStoreTest, TwoWritersJoiningOneStoryAtOnceBothCount) {
+    long long story = story_of("g1"), other = story_of("w2");
+    long long before =
+        db.scalar("SELECT article_count FROM stories WHERE id = " + std::to_string(story));
+    auto move_into_story = [&](pqxx::work& tx, const std::string& guid) {
+        tx.exec("UPDATE articles SET story_id = " + std::to_string(story) + " WHERE guid = '" +
+                guid + "'");
+        store::update_story_rows(tx, {story, other});
+    };
+    pqxx::connection first_connection{db.url()}, second_connection{db.url()};
+    pqxx::work first{first_connection};
+    move_into_story(first, "w2");
+    auto second = std::async(std::launch::async, [&] {
+        pqxx::work tx{second_connection};
+        move_into_story(tx, "g3");
+        tx.commit();
+    });
+    // the second writer is waiting for the first's lock before the first commits
+    for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
+                                         "WHERE wait_event_type = 'Lock'") == 0;
+         ++i)
+        std::this_thread::sleep_for(milliseconds{10});
+    first.commit();
+    second.get();
+    EXPECT_EQ(db.scalar("SELECT article_count FROM stories WHERE id = " + std::to_string(story)),
+              before + 2);
+    expect_story_rows_match_articles();
 }
 
 TEST_F(StoryStoreTest, AFailedPollStoresNothingAndLeavesNoStoryBehind) {
