@@ -120,6 +120,15 @@ TEST_F(AlertMatching, InflectedWordsInFourLanguages) {
     EXPECT_TRUE(matches("BAKÜ", "", "Bakü'de toplantı"));
 }
 
+TEST_F(AlertMatching, YoAndTheTurkicIsAreOneLetter) {
+    EXPECT_TRUE(matches("Королёв", "", "КОРОЛЕВ прибыл"));
+    EXPECT_TRUE(matches("Партнерство*", "Партне\xCC\x88рство ради мира", ""));
+    EXPECT_TRUE(matches("title:партнёрство", "Партне\xCC\x88рства", "", {}, "", "ru"));
+    EXPECT_TRUE(matches("Bakı NEAR/1 NATO", "", "BAKI'DA NATO"));
+    EXPECT_TRUE(matches("ilham", "", "İLHAM ƏLİYEV"));
+    EXPECT_TRUE(matches("\"Şimali Atlantika\"", "", "S\xCC\xA7imali Atlantika"));
+}
+
 TEST_F(AlertMatching, NearCountsWordsBetweenEitherOrder) {
     EXPECT_TRUE(matches("NATO NEAR/3 Baku", "", "NATO officials arrived in Baku"));
     EXPECT_FALSE(matches("NATO NEAR/2 Baku", "", "NATO officials arrived in Baku"));
