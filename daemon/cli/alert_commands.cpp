@@ -217,6 +217,8 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
         return k_exit_usage;
     // Mistakes in the command itself are reported before the database is touched.
     std::optional<NewRule> rule;
+    if (command.action == "add" || command.action == "test")
+        print_query_warnings(command.query);
     if (command.action == "add" && !(rule = checked_rule(command)))
         return k_exit_usage;
     if (command.action == "test") {

@@ -57,7 +57,13 @@ struct QueryError {
     [[nodiscard]] std::string to_string() const;
 };
 
+// A query that cannot be read is an error naming its place; when it also holds an operator's
+// word in lower case ("nato and"), the error says operators are written in capitals.
 [[nodiscard]] tl::expected<Query, QueryError> parse_query(std::string_view text);
+
+// What a query that reads may not mean as written: each "and", "or", "not" or "near/n" not in
+// capitals, which is a word to look for ("nato and baku" needs three words).
+[[nodiscard]] std::vector<QueryError> query_warnings(std::string_view text);
 
 // The folded form metadata values are compared in: words in base form, one space apart
 // ("Today.Az" -> "today az").

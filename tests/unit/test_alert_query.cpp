@@ -57,6 +57,35 @@ TEST(AlertQueryErrors, ColumnsCountCharactersAndLines) {
     EXPECT_EQ(error_of("NATO &"), "query:1:6: & has no letters or digits to look for");
 }
 
+TEST(AlertQueryErrors, LowerCaseOperatorsGetAHint) {
+    EXPECT_EQ(error_of("(nato and baku"),
+              "query:1:1: unbalanced parenthesis: this '(' is never closed (operators are "
+              "written in capitals: AND, OR, NOT, NEAR/n)");
+    EXPECT_EQ(error_of("(NATO AND Baku"),
+              "query:1:1: unbalanced parenthesis: this '(' is never closed");
+}
+
+std::vector<std::string> warnings_of(std::string_view query) {
+    std::vector<std::string> out;
+    for (const auto& warning : query_warnings(query))
+        out.push_back(warning.to_string());
+    return out;
+}
+
+TEST(AlertQueryWarnings, LowerCaseOperatorsAreReadAsWords) {
+    EXPECT_EQ(
+        warnings_of("nato and baku"),
+        (std::vector<std::string>{"query:1:6: \"and\" is read as a word to look for, not "
+                                  "as the operator AND (operators are written in capitals)"}));
+    EXPECT_EQ(warnings_of("Rutte Or Stoltenberg not Baku near/5 Ganja").size(), 3U);
+    EXPECT_EQ(warnings_of("nato near/5 baku").front(),
+              "query:1:6: \"near/5\" is read as a word to look for, not as the operator NEAR "
+              "(operators are written in capitals)");
+    EXPECT_TRUE(warnings_of("NATO AND Baku OR NOT Ganja NEAR/2 x").empty());
+    EXPECT_TRUE(warnings_of("\"war and peace\" android notice").empty());
+    EXPECT_TRUE(parse_query("nato and baku")); // still a query: three words, all required
+}
+
 TEST(AlertQueryErrors, QueriesThatNeedNoTermAreRefused) {
     EXPECT_NE(error_of("NOT NATO").find("contain none of its terms"), std::string::npos);
     EXPECT_NE(error_of("Baku OR NOT NATO").find("contain none of its terms"), std::string::npos);
