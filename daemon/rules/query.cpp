@@ -297,27 +297,37 @@ private:
         return field == Field::text || field == Field::title;
     }
 
+    // What NEAR takes on a side: a term or a phrase, or a group that is an OR of them. Nested
+    // OR groups are flattened (the parser already merges a OR b OR c into one node).
+    bool is_near_side(std::uint32_t node) const {
+        const Node& n = m_query.nodes[node];
+        if (n.kind != Node::Kind::any)
+            return is_text_atom(node);
+        return std::all_of(n.children.begin(), n.children.end(),
+                           [&](std::uint32_t child) { return is_near_side(child); });
+    }
+
+    Result near_side_error(const Token& op) {
+        m_token = op;
+        return failed("NEAR/" + std::to_string(op.distance) +
+                      " needs a term, a phrase or an OR group of them on each side");
+    }
+
     Result parse_near() {
         Result left = parse_primary();
         if (!left)
             return left;
         while (m_token.kind == Token::Kind::near) {
             Token op = m_token;
-            if (!is_text_atom(*left)) {
-                m_token = op;
-                return failed("NEAR/" + std::to_string(op.distance) +
-                              " needs a term or a phrase on each side");
-            }
+            if (!is_near_side(*left))
+                return near_side_error(op);
             if (!operator_then_operand(op))
                 return std::nullopt;
             Result right = parse_primary();
             if (!right)
                 return right;
-            if (!is_text_atom(*right)) {
-                m_token = op;
-                return failed("NEAR/" + std::to_string(op.distance) +
-                              " needs a term or a phrase on each side");
-            }
+            if (!is_near_side(*right))
+                return near_side_error(op);
             left = add({Node::Kind::near, 0, {*left, *right}, op.distance});
         }
         return left;

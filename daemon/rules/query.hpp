@@ -6,7 +6,8 @@
 //   or      := and ( "OR" and )*
 //   and     := unary ( ["AND"] unary )*
 //   unary   := "NOT" unary | near
-//   near    := primary ( "NEAR/" n primary )*        both sides: a term or a phrase
+//   near    := primary ( "NEAR/" n primary )*        each side: a term, a phrase, or a
+//                                                    parenthesized OR of them
 //   primary := "(" or ")" | field ":" value | term | phrase
 #pragma once
 
@@ -38,7 +39,8 @@ struct Node {
     enum class Kind { atom, all, any, negate, near };
     Kind kind = Kind::atom;
     std::uint32_t atom = 0;              // Kind::atom
-    std::vector<std::uint32_t> children; // all, any: two or more; negate: one; near: two atoms
+    std::vector<std::uint32_t> children; // all, any: two or more; negate: one; near: two sides,
+                                         // each a text atom or an `any` of them
     std::uint32_t distance = 0;          // near: at most this many words between the two
 };
 

@@ -45,8 +45,12 @@ TEST(AlertQueryErrors, FieldsAndNear) {
     EXPECT_EQ(error_of("NATO NEAR/x Baku"),
               "query:1:6: expected a number after NEAR/, as in NEAR/5");
     EXPECT_EQ(error_of("NATO NEAR/3"), "query:1:6: expected a term after NEAR");
-    EXPECT_EQ(error_of("(NATO OR EU) NEAR/3 Baku"),
-              "query:1:14: NEAR/3 needs a term or a phrase on each side");
+    EXPECT_EQ(error_of("(NATO AND EU) NEAR/3 Baku"),
+              "query:1:15: NEAR/3 needs a term, a phrase or an OR group of them on each side");
+    EXPECT_EQ(error_of("Baku NEAR/3 (NATO OR NOT EU)"),
+              "query:1:6: NEAR/3 needs a term, a phrase or an OR group of them on each side");
+    EXPECT_EQ(error_of("Baku NEAR/3 (NATO OR topic:nato)"),
+              "query:1:6: NEAR/3 needs a term, a phrase or an OR group of them on each side");
     EXPECT_EQ(error_of("title:(NATO topic:nato)"), "query:1:13: field 'topic:' inside title:( )");
 }
 
@@ -236,6 +240,25 @@ TEST_F(AlertMatching, NearIsLinearInTheOccurrences) {
     auto near = time("alpha NEAR/2 beta", false);
     EXPECT_LT(near, std::chrono::seconds(2) + 2 * finding); // the quadratic walk: minutes
     EXPECT_TRUE(matches("alpha NEAR/3 beta", "", body));
+}
+
+TEST_F(AlertMatching, NearTakesAnOrGroupOnEitherSide) {
+    const char* query = "(Rutte OR Stoltenberg) NEAR/5 Baku";
+    EXPECT_TRUE(matches(query, "", "Rutte arrived in Baku"));
+    EXPECT_TRUE(matches(query, "", "Baku welcomed Jens Stoltenberg"));
+    EXPECT_FALSE(matches(query, "", "Rutte spoke. One two three four five six. Baku"));
+    EXPECT_FALSE(matches(query, "", "Stoltenberg and Rutte"));
+    EXPECT_TRUE(matches("Baku NEAR/1 (Rutte OR \"Jens Stoltenberg\" OR Aliyev)", "",
+                        "Baku: Jens Stoltenberg"));
+    EXPECT_TRUE(matches("(NATO OR OTAN) NEAR/0 (Baku OR Bakı)", "", "OTAN Bakı"));
+    EXPECT_FALSE(matches("(NATO OR OTAN) NEAR/0 (Baku OR Bakı)", "", "OTAN x Bakı"));
+    EXPECT_TRUE(matches("((NATO OR OTAN) OR НАТО) NEAR/2 Baku", "", "НАТО в Baku"));
+    // A title: member counts only in the title; the group's other members anywhere.
+    EXPECT_TRUE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "Rutte in Baku", ""));
+    EXPECT_FALSE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "", "Rutte in Baku"));
+    EXPECT_TRUE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "", "Stoltenberg in Baku"));
+    // One occurrence found by both members of a group is still one occurrence.
+    EXPECT_FALSE(matches("(NATO OR NAT*) NEAR/0 NATO", "", "NATO talks"));
 }
 
 TEST_F(AlertMatching, FieldScopes) {
