@@ -7,6 +7,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "store/article_words.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -17,7 +18,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
     published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean, story_id bigint, signature text
+    language_detected boolean, story_id bigint, signature text, words tsvector
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
@@ -44,6 +45,9 @@ WITH updated AS (
                                     ELSE i.language_detected END,
            published_at = COALESCE(i.published_at, a.published_at),
            content_hash = i.content_hash, title_key = i.title_key, updated_at = now(),
+           -- the stored text kept without its words: unknown, so search reads the article
+           words = CASE WHEN i.content_text IS NULL AND a.content_text IS NOT NULL THEN NULL
+                        ELSE i.words END,
            -- a changed item whose page matters: fetch the page again (conditionally)
            page_status = CASE WHEN i.wants_page THEN 'pending' ELSE a.page_status END,
            page_attempts = CASE WHEN i.wants_page THEN 0 ELSE a.page_attempts END,
@@ -56,7 +60,7 @@ WITH updated AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, language_detected,
                           published_at, content_hash, title_key, published_guessed, page_status,
-                          page_next_at, duplicate_of, story_id)
+                          page_next_at, duplicate_of, story_id, words)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, i.language_detected,
            COALESCE(i.published_at, now()),
@@ -64,7 +68,8 @@ WITH updated AS (
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
            r.original,
            COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original), i.story_id,
-                    nextval(pg_get_serial_sequence('stories', 'id')))
+                    nextval(pg_get_serial_sequence('stories', 'id'))),
+           i.words
       FROM incoming_articles i
       CROSS JOIN LATERAL (SELECT COALESCE(
                (SELECT min(o.id) FROM articles o
@@ -140,18 +145,20 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 18;
+constexpr std::size_t k_article_columns = 19;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
     static constexpr const char* k_casts[k_article_columns] = {
-        "::integer",     "", "", "",          "",          "",         "", "", "", "::text[]", "",
-        "::timestamptz", "", "", "::boolean", "::boolean", "::bigint", ""};
+        "::integer", "", "",          "",          "",         "",
+        "",          "", "",          "::text[]",  "",         "::timestamptz",
+        "",          "", "::boolean", "::boolean", "::bigint", "",
+        "::tsvector"};
     std::string sql =
         "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
         "author, summary, content_text, content_html, categories, language, "
         "published_at, content_hash, title_key, wants_page, language_detected, story_id, "
-        "signature) VALUES ";
+        "signature, words) VALUES ";
     std::size_t parameter = 1;
     for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ",(";
@@ -203,7 +210,8 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                        : std::nullopt,
             stories[i] && !stories[i]->signature_hex.empty()
                 ? std::optional<std::string>(stories[i]->signature_hex)
-                : std::nullopt};
+                : std::nullopt,
+            words_tsvector({item.title, item.summary, articles[i].content_text})};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));

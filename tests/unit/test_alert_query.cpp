@@ -7,6 +7,7 @@
 
 #include "rules/query.hpp"
 #include "rules/rule_set.hpp"
+#include "store/article_words.hpp"
 
 namespace newsmon::rules {
 namespace {
@@ -288,6 +289,42 @@ TEST(AlertRuleSet, SharesPatternsAndReportsMatchedTerms) {
     EXPECT_EQ(hits[1].rule_id, 2);
     EXPECT_EQ(hits[1].matched_terms, (std::vector<std::string>{"nato"}));
     EXPECT_TRUE(set.match({"Weather", "sunny", "", "", {}}).empty());
+}
+
+// What `newsmon search` asks the index for: a superset of what the query matches.
+std::optional<std::string> candidates(std::string_view query) {
+    auto parsed = parse_query(query);
+    if (!parsed) {
+        ADD_FAILURE() << query << ": " << parsed.error().to_string();
+        return "(not a query)";
+    }
+    return store::candidate_tsquery(*parsed);
+}
+
+TEST(SearchCandidates, EveryWordThatMustOccur) {
+    EXPECT_EQ(candidates("NATO!"), "'nato'");
+    EXPECT_EQ(candidates("Azerbaijan*"), "'azerbaijan':*");
+    EXPECT_EQ(candidates("\"NATO summit!\""), "('nato' & 'summit')");
+    EXPECT_EQ(candidates("(Rutte! OR Stoltenberg!) NEAR/3 Baku!"),
+              "(('rutte' | 'stoltenberg') & 'baku')");
+    EXPECT_EQ(candidates("NATO! NOT Baku!"), "'nato'");
+    EXPECT_EQ(candidates("topic:nato NATO!"), "'nato'");
+    EXPECT_EQ(candidates("title:Bakı!"), "'baki'");
+    // A term that may be stemmed: also any word beginning as one of its stems does.
+    EXPECT_EQ(candidates("NATO"), "('nat':* | 'nato' | 'nato':*)");
+}
+
+TEST(SearchCandidates, NoneWhenTheQueryNeedsNoWord) {
+    EXPECT_EQ(candidates("topic:nato"), std::nullopt);
+    EXPECT_EQ(candidates("topic:nato OR NATO"), std::nullopt);
+    EXPECT_EQ(candidates("lang:ru NOT NATO"), std::nullopt);
+}
+
+TEST(SearchCandidates, ArticleWordsInBaseForm) {
+    EXPECT_EQ(store::words_tsvector({"NATO'nun BAKI", "Bakı; Королёв", ""}),
+              "'baki' 'nato' 'nun' 'королев'");
+    EXPECT_EQ(store::words_tsvector({std::string(300, 'a')}), "'" + std::string(255, 'a') + "'");
+    EXPECT_EQ(candidates(std::string(300, 'a') + "!"), "'" + std::string(255, 'a') + "':*");
 }
 
 } // namespace
