@@ -5,7 +5,8 @@
 # key=value form), fills the articles' words with `newsmon retag`, and prints, for each
 # query, the median wall time of three runs of `newsmon search`, and of the statement the
 # search command used before it took the alert grammar (websearch_to_tsquery on the stored
-# `search` column), run by psql.
+# `search` column), run by psql. With OLD_NEWSMON set to an older binary, its `search` is
+# timed too (the old command read the query as web search syntax).
 set -eu
 newsmon=$1 admin=$2 count=${3:-100000}
 db=newsmon_bench_search
@@ -71,16 +72,21 @@ base=$(for _ in 1 2 3; do
          echo $(( ($(date +%s%N) - start) / 1000000 ))
        done | median)
 echo "process start and config (check-config): $base ms"
-printf '%-55s %10s %10s %6s\n' query "old SQL ms" "search ms" hits
+time_search() { # BINARY QUERY: median wall time in ms
+  for _ in 1 2 3; do
+    start=$(date +%s%N)
+    "$1" --config "$work/newsmon.toml" --log-level warn search "$2" >/dev/null 2>&1 || true
+    echo $(( ($(date +%s%N) - start) / 1000000 ))
+  done | median
+}
+printf '%-55s %10s %10s %10s %6s\n' query "old SQL ms" "old cmd ms" "search ms" hits
 for query in 'NATO' 'Baku' 'Bakı*' 'Azerbaijan*' 'NATO Baku' '"NATO summit"' \
   '(Rutte OR Stoltenberg) NEAR/5 Baku' 'title:NATO NOT football' 'Королёв' 'tərəfdaşlıq' \
   'topic:azerbaijan pipeline' 'Stoltenberg NEAR/0 Rutte'; do
   old=$(for _ in 1 2 3; do old_sql "$query"; done | median)
-  new=$(for _ in 1 2 3; do
-          start=$(date +%s%N)
-          "$newsmon" --config "$work/newsmon.toml" --log-level warn search "$query" >/dev/null 2>&1 || true
-          echo $(( ($(date +%s%N) - start) / 1000000 ))
-        done | median)
+  new=$(time_search "$newsmon" "$query")
+  before=-
+  [ -n "${OLD_NEWSMON:-}" ] && before=$(time_search "$OLD_NEWSMON" "$query")
   hits=$("$newsmon" --config "$work/newsmon.toml" --log-level warn search "$query" 2>/dev/null | wc -l)
-  printf '%-55s %10s %10s %6s\n' "$query" "$old" "$new" "$hits"
+  printf '%-55s %10s %10s %10s %6s\n' "$query" "$old" "$before" "$new" "$hits"
 done
