@@ -1,5 +1,6 @@
 #include "store/article_writer.hpp"
 
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -113,6 +114,12 @@ WITH updated AS (
 SELECT id, is_new, is_duplicate, ord, story_id, published FROM written
 )sql";
 
+// What the feed's articles of this batch hold now: an unchanged repeat is left alone by the
+// upsert, so its words need not be made.
+constexpr const char* k_stored_hashes = R"sql(
+SELECT guid, content_hash FROM articles WHERE feed_id = $1 AND guid = ANY ($2::text[])
+)sql";
+
 std::optional<std::string> nonempty(std::string_view text) {
     if (text.empty())
         return std::nullopt;
@@ -169,9 +176,33 @@ std::string insert_statement(std::size_t rows) {
     return sql;
 }
 
-void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+// The stored content hash of each of the batch's articles the feed has already, by guid.
+std::map<std::string, std::string, std::less<>>
+stored_hashes(pqxx::work& tx, std::int64_t feed_id, const std::vector<PolledArticle>& articles) {
+    std::vector<std::string_view> guids;
+    for (const auto& article : articles)
+        guids.emplace_back(article.item.guid);
+    std::map<std::string, std::string, std::less<>> hashes;
+    for (const auto& row : tx.exec_prepared("stored_content_hashes", feed_id, to_text_array(guids)))
+        hashes.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    return hashes;
+}
+
+// The article's words for articles.words, unless it is stored unchanged.
+std::optional<std::string>
+words_unless_unchanged(const PolledArticle& article, const std::string& hash,
+                       const std::map<std::string, std::string, std::less<>>& stored) {
+    auto found = stored.find(std::string_view(article.item.guid));
+    if (found != stored.end() && found->second == hash)
+        return std::nullopt;
+    return words_tsvector({article.item.title, article.item.summary, article.content_text});
+}
+
+void insert_articles(pqxx::work& tx, std::int64_t feed_id,
+                     const std::vector<PolledArticle>& articles,
                      const std::vector<std::optional<StoryAssignment>>& stories,
                      std::vector<int>& ords) {
+    auto stored = stored_hashes(tx, feed_id, articles);
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -189,6 +220,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
         std::optional<std::string> published;
         if (item.published)
             published = parsers::format_rfc3339(*item.published);
+        std::string hash = content_hash(articles[i]);
         std::optional<std::string> fields[k_article_columns] = {
             std::to_string(i),
             std::string(item.guid),
@@ -202,7 +234,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             to_text_array(item.categories),
             nonempty(articles[i].language),
             published,
-            content_hash(articles[i]),
+            hash,
             parsers::title_key(item.title),
             articles[i].wants_page ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
@@ -211,7 +243,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             stories[i] && !stories[i]->signature_hex.empty()
                 ? std::optional<std::string>(stories[i]->signature_hex)
                 : std::nullopt,
-            words_tsvector({item.title, item.summary, articles[i].content_text})};
+            words_unless_unchanged(articles[i], hash, stored)};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));
@@ -246,6 +278,7 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
+    connection.prepare("stored_content_hashes", k_stored_hashes);
     StoryAssigner::prepare(connection);
 }
 
@@ -256,7 +289,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         return counts;
     auto assignments = stories.assign(tx, feed_id, articles);
     std::vector<int> ords;
-    insert_articles(tx, articles, assignments, ords);
+    insert_articles(tx, feed_id, articles, assignments, ords);
     copy_topics(tx, articles, ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {

@@ -288,6 +288,35 @@ TEST_F(SearchTest, ArticlesWhoseWordsAreUnknownAreStillFound) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE words IS NULL"), 2);
 }
 
+// A repeat leaves the words alone; a changed article brings its new words.
+TEST_F(SearchTest, WordsFollowTheArticleThroughRepeatsAndChanges) {
+    auto poll = [&](const std::string& summary) {
+        store::FeedPoll feed_poll;
+        feed_poll.feed_id = m_feeds.at("Wire");
+        feed_poll.started_at = std::chrono::system_clock::now();
+        feed_poll.http_status = 200;
+        store::PolledArticle article;
+        article.item =
+            testkit::make_item("changing", "Weather report", "https://news.example.test/changing",
+                               testkit::start_of_today(), summary);
+        feed_poll.articles.push_back(std::move(article));
+        feed_poll.next_poll_in = 15min;
+        store.record_poll(feed_poll);
+    };
+    auto words = [&] {
+        return db.text("SELECT words::text FROM articles WHERE guid = 'changing'");
+    };
+    poll("Sunny over Ganja");
+    EXPECT_EQ(words(), "'ganja' 'over' 'report' 'sunny' 'weather'");
+    poll("Sunny over Ganja");
+    EXPECT_EQ(words(), "'ganja' 'over' 'report' 'sunny' 'weather'");
+    poll("Rain over Shusha");
+    EXPECT_EQ(words(), "'over' 'rain' 'report' 'shusha' 'weather'");
+    EXPECT_EQ(search_ids("Shusha"), alert_test("Shusha"));
+    EXPECT_EQ(search_ids("Shusha").size(), 1U);
+    EXPECT_TRUE(search_ids("Ganja").empty());
+}
+
 TEST_F(SearchTest, YoAndYeAndTheTurkicIsAreOneLetter) {
     auto titles = [&](const std::string& query) {
         cli::SearchCommand command;
