@@ -300,6 +300,7 @@ int test_rule_or_query(const config::Config& config, const AlertCommand& command
     std::unique_ptr<store::Store> store;
     std::optional<std::string> saved;
     if (parsed) {
+        print_query_warnings(command.query);
         if (!(store = open_store(config)))
             return k_exit_failure;
         saved = store::alert_rule_query(store->connection(), command.query);
@@ -414,6 +415,8 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
         return test_rule_or_query(*config, command);
     // Mistakes in the command itself are reported before the database is touched.
     std::optional<NewRule> rule;
+    if (command.action == "add")
+        print_query_warnings(command.query);
     if (command.action == "add" && !(rule = checked_rule(command)))
         return k_exit_usage;
     std::optional<std::string> since;

@@ -48,13 +48,13 @@ int run(int argc, char** argv) {
     parse_cmd->add_flag("--json", parse.json, "Print the normalized feed as JSON");
 
     auto* search_cmd = app.add_subcommand(
-        "search", "Search stored articles, newest first (web search syntax: words, \"phrases\", "
-                  "OR, -word)");
+        "search", "Search stored articles, newest first, with the alert query language (terms, "
+                  "\"phrases\", stem*, AND, OR, NOT, ( ), NEAR/n, title:, topic:, feed:, lang:)");
     SearchCommand search;
-    search_cmd->add_option("query", search.query, "What to look for")->required();
+    search_cmd->add_option("query", search.query, "What to look for (optional with --topic)");
     search_cmd->add_option("--topic", search.topic, "Only articles tagged with this topic");
     search_cmd->add_option("--since", search.since,
-                           "Only articles published this recently, e.g. 7d");
+                           "Only articles published since: 2025-11-01, or a duration such as 7d");
     search_cmd->add_option("--limit", search.limit, "At most this many (default 20)")
         ->check(CLI::Range(1, 100000));
     search_cmd->add_flag("--json", search.json, "Print a JSON array");

@@ -12,6 +12,7 @@
 #include "base/log.hpp"
 #include "config/units.hpp"
 #include "newsmon/parsers/dates.hpp"
+#include "rules/query.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::cli {
@@ -82,6 +83,11 @@ bool check_topic_option(const config::Config& config, const std::string& topic) 
     if (!known)
         fmt::print(stderr, "error: --topic: no topic named \"{}\" in the config\n", topic);
     return known;
+}
+
+void print_query_warnings(const std::string& query) {
+    for (const auto& warning : rules::query_warnings(query))
+        fmt::print(stderr, "warning: {}\n", warning.to_string());
 }
 
 } // namespace newsmon::cli

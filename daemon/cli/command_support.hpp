@@ -30,6 +30,9 @@ namespace newsmon::cli {
 // Whether the config has a topic of that name; false after saying it has not.
 [[nodiscard]] bool check_topic_option(const config::Config& config, const std::string& topic);
 
+// Prints on stderr what the query may not mean as written (an operator not in capitals).
+void print_query_warnings(const std::string& query);
+
 int read_input(const std::string& input, std::string& bytes);
 
 } // namespace newsmon::cli

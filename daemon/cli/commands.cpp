@@ -20,7 +20,6 @@
 #include "store/migrations.hpp"
 #include "store/redact.hpp"
 #include "store/retag.hpp"
-#include "store/search.hpp"
 #include "store/store.hpp"
 #include "tag/language_detector.hpp"
 #include "tag/tagger.hpp"
@@ -144,44 +143,6 @@ int command_parse(const ParseCommand& command) {
                    item.link);
     for (const auto& warning : feed->warnings)
         fmt::print(stderr, "warning: {}\n", warning);
-    return k_exit_ok;
-}
-
-int command_search(const GlobalOptions& options, const SearchCommand& command) {
-    auto config = load_or_report(options);
-    if (!config)
-        return k_exit_usage;
-    store::SearchQuery query;
-    query.text = command.query;
-    query.limit = command.limit;
-    if (!command.topic.empty())
-        query.topic = command.topic;
-    if (!command.since.empty()) {
-        auto since = config::parse_duration(command.since);
-        if (!since) {
-            fmt::print(stderr, "error: --since: {}\n", since.error());
-            return k_exit_usage;
-        }
-        query.since = *since;
-    }
-    auto store = open_store(*config);
-    if (!store)
-        return k_exit_failure;
-    auto hits = store::search_articles(store->connection(), query);
-    if (command.json) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& hit : hits)
-            list.push_back({{"id", hit.id},
-                            {"published_at", hit.published_at},
-                            {"feed", hit.feed},
-                            {"title", hit.title},
-                            {"url", hit.url},
-                            {"topics", hit.topics}});
-        fmt::print("{}\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-        return k_exit_ok;
-    }
-    for (const auto& hit : hits)
-        fmt::print("{}  {}  {}  {}\n", hit.published_at, hit.feed, hit.title, hit.url);
     return k_exit_ok;
 }
 

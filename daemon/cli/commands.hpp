@@ -29,9 +29,9 @@ struct ParseCommand {
 int command_parse(const ParseCommand& command);
 
 struct SearchCommand {
-    std::string query;
+    std::string query; // the alert query language; empty with --topic: the topic's articles
     std::string topic;
-    std::string since; // a duration such as "7d"; empty for no limit
+    std::string since; // a date, a time or a duration such as "7d"; empty for no limit
     int limit = 20;
     bool json = false;
 };

@@ -1,6 +1,7 @@
 #include "rules/query.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
@@ -33,6 +34,15 @@ bool is_field_name(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     });
+}
+
+// "and", "Or", "near/5": an operator's word not in capitals, which the query reads as a term.
+bool looks_like_operator(std::string_view word) {
+    std::string lower(word);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
+    return lower == "and" || lower == "or" || lower == "not" || lower.starts_with("near/");
 }
 
 QueryError error_at(std::string_view query, std::size_t offset, std::string message) {
@@ -287,27 +297,37 @@ private:
         return field == Field::text || field == Field::title;
     }
 
+    // What NEAR takes on a side: a term or a phrase, or a group that is an OR of them. Nested
+    // OR groups are flattened (the parser already merges a OR b OR c into one node).
+    bool is_near_side(std::uint32_t node) const {
+        const Node& n = m_query.nodes[node];
+        if (n.kind != Node::Kind::any)
+            return is_text_atom(node);
+        return std::all_of(n.children.begin(), n.children.end(),
+                           [&](std::uint32_t child) { return is_near_side(child); });
+    }
+
+    Result near_side_error(const Token& op) {
+        m_token = op;
+        return failed("NEAR/" + std::to_string(op.distance) +
+                      " needs a term, a phrase or an OR group of them on each side");
+    }
+
     Result parse_near() {
         Result left = parse_primary();
         if (!left)
             return left;
         while (m_token.kind == Token::Kind::near) {
             Token op = m_token;
-            if (!is_text_atom(*left)) {
-                m_token = op;
-                return failed("NEAR/" + std::to_string(op.distance) +
-                              " needs a term or a phrase on each side");
-            }
+            if (!is_near_side(*left))
+                return near_side_error(op);
             if (!operator_then_operand(op))
                 return std::nullopt;
             Result right = parse_primary();
             if (!right)
                 return right;
-            if (!is_text_atom(*right)) {
-                m_token = op;
-                return failed("NEAR/" + std::to_string(op.distance) +
-                              " needs a term or a phrase on each side");
-            }
+            if (!is_near_side(*right))
+                return near_side_error(op);
             left = add({Node::Kind::near, 0, {*left, *right}, op.distance});
         }
         return left;
@@ -464,7 +484,31 @@ std::string QueryError::to_string() const {
 }
 
 tl::expected<Query, QueryError> parse_query(std::string_view text) {
-    return Parser(text).parse();
+    auto query = Parser(text).parse();
+    if (!query && !query_warnings(text).empty())
+        query.error().message += " (operators are written in capitals: AND, OR, NOT, NEAR/n)";
+    return query;
+}
+
+std::vector<QueryError> query_warnings(std::string_view text) {
+    std::vector<QueryError> warnings;
+    if (text.size() > k_longest_query)
+        return warnings;
+    Lexer lexer(text);
+    for (auto token = lexer.next(); token && token->kind != Token::Kind::end;
+         token = lexer.next()) {
+        if (token->kind != Token::Kind::word || !looks_like_operator(token->text))
+            continue;
+        std::string upper(token->text.substr(0, token->text.find('/')));
+        std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+            return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        });
+        warnings.push_back(error_at(text, token->offset,
+                                    "\"" + std::string(token->text) +
+                                        "\" is read as a word to look for, not as the operator " +
+                                        upper + " (operators are written in capitals)"));
+    }
+    return warnings;
 }
 
 std::string fold_value(std::string_view value) {

@@ -6,7 +6,8 @@
 //   or      := and ( "OR" and )*
 //   and     := unary ( ["AND"] unary )*
 //   unary   := "NOT" unary | near
-//   near    := primary ( "NEAR/" n primary )*        both sides: a term or a phrase
+//   near    := primary ( "NEAR/" n primary )*        each side: a term, a phrase, or a
+//                                                    parenthesized OR of them
 //   primary := "(" or ")" | field ":" value | term | phrase
 #pragma once
 
@@ -38,7 +39,8 @@ struct Node {
     enum class Kind { atom, all, any, negate, near };
     Kind kind = Kind::atom;
     std::uint32_t atom = 0;              // Kind::atom
-    std::vector<std::uint32_t> children; // all, any: two or more; negate: one; near: two atoms
+    std::vector<std::uint32_t> children; // all, any: two or more; negate: one; near: two sides,
+                                         // each a text atom or an `any` of them
     std::uint32_t distance = 0;          // near: at most this many words between the two
 };
 
@@ -57,7 +59,13 @@ struct QueryError {
     [[nodiscard]] std::string to_string() const;
 };
 
+// A query that cannot be read is an error naming its place; when it also holds an operator's
+// word in lower case ("nato and"), the error says operators are written in capitals.
 [[nodiscard]] tl::expected<Query, QueryError> parse_query(std::string_view text);
+
+// What a query that reads may not mean as written: each "and", "or", "not" or "near/n" not in
+// capitals, which is a word to look for ("nato and baku" needs three words).
+[[nodiscard]] std::vector<QueryError> query_warnings(std::string_view text);
 
 // The folded form metadata values are compared in: words in base form, one space apart
 // ("Today.Az" -> "today az").

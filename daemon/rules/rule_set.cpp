@@ -175,22 +175,41 @@ private:
     }
 
     bool near_holds(std::uint32_t rule, const Node& node) const {
-        const Query& query = m_set.m_rules[rule].query;
-        std::uint32_t left_atom = query.nodes[node.children[0]].atom;
-        std::uint32_t right_atom = query.nodes[node.children[1]].atom;
-        if (!atom_holds(rule, left_atom) || !atom_holds(rule, right_atom))
-            return false;
         // Title and body are separate texts: nearness only within one of them.
         for (bool in_title : {true, false}) {
-            if (!in_title && (query.atoms[left_atom].field == Field::title ||
-                              query.atoms[right_atom].field == Field::title))
+            auto left = side_spans(rule, node.children[0], in_title);
+            auto right = side_spans(rule, node.children[1], in_title);
+            if (left.empty() || right.empty())
                 continue;
-            auto left = spans_of(m_set.m_atom_pattern[rule][left_atom], in_title);
-            auto right = spans_of(m_set.m_atom_pattern[rule][right_atom], in_title);
             if (reaches(left, right, node.distance) || reaches(right, left, node.distance))
                 return true;
         }
         return false;
+    }
+
+    // The occurrences of one side of NEAR (a text atom, or an OR of them) in the title or in
+    // the body, in order of where they end; a title: atom has none in the body.
+    std::vector<Span> side_spans(std::uint32_t rule, std::uint32_t index, bool in_title) const {
+        const Query& query = m_set.m_rules[rule].query;
+        std::vector<Span> spans;
+        std::vector<std::uint32_t> pending{index};
+        while (!pending.empty()) {
+            const Node& node = query.nodes[pending.back()];
+            pending.pop_back();
+            if (node.kind != Node::Kind::atom) {
+                pending.insert(pending.end(), node.children.begin(), node.children.end());
+                continue;
+            }
+            if (!in_title && query.atoms[node.atom].field == Field::title)
+                continue;
+            auto more = spans_of(m_set.m_atom_pattern[rule][node.atom], in_title);
+            spans.insert(spans.end(), more.begin(), more.end());
+        }
+        std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+            return std::tie(a.last, a.first) < std::tie(b.last, b.first);
+        });
+        spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+        return spans;
     }
 
     // A pattern's occurrences in the title or in the body, in order of where they end.

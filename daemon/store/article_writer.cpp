@@ -1,5 +1,6 @@
 #include "store/article_writer.hpp"
 
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -7,6 +8,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
+#include "store/article_words.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -17,7 +19,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
     published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean, story_id bigint, signature text
+    language_detected boolean, story_id bigint, signature text, words tsvector
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
@@ -44,6 +46,9 @@ WITH updated AS (
                                     ELSE i.language_detected END,
            published_at = COALESCE(i.published_at, a.published_at),
            content_hash = i.content_hash, title_key = i.title_key, updated_at = now(),
+           -- the stored text kept without its words: unknown, so search reads the article
+           words = CASE WHEN i.content_text IS NULL AND a.content_text IS NOT NULL THEN NULL
+                        ELSE i.words END,
            -- a changed item whose page matters: fetch the page again (conditionally)
            page_status = CASE WHEN i.wants_page THEN 'pending' ELSE a.page_status END,
            page_attempts = CASE WHEN i.wants_page THEN 0 ELSE a.page_attempts END,
@@ -56,7 +61,7 @@ WITH updated AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, language_detected,
                           published_at, content_hash, title_key, published_guessed, page_status,
-                          page_next_at, duplicate_of, story_id)
+                          page_next_at, duplicate_of, story_id, words)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, i.language_detected,
            COALESCE(i.published_at, now()),
@@ -64,7 +69,8 @@ WITH updated AS (
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
            r.original,
            COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original), i.story_id,
-                    nextval(pg_get_serial_sequence('stories', 'id')))
+                    nextval(pg_get_serial_sequence('stories', 'id'))),
+           i.words
       FROM incoming_articles i
       CROSS JOIN LATERAL (SELECT COALESCE(
                (SELECT min(o.id) FROM articles o
@@ -108,6 +114,12 @@ WITH updated AS (
 SELECT id, is_new, is_duplicate, ord, story_id, published FROM written
 )sql";
 
+// What the feed's articles of this batch hold now: an unchanged repeat is left alone by the
+// upsert, so its words need not be made.
+constexpr const char* k_stored_hashes = R"sql(
+SELECT guid, content_hash FROM articles WHERE feed_id = $1 AND guid = ANY ($2::text[])
+)sql";
+
 std::optional<std::string> nonempty(std::string_view text) {
     if (text.empty())
         return std::nullopt;
@@ -140,18 +152,20 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 18;
+constexpr std::size_t k_article_columns = 19;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
     static constexpr const char* k_casts[k_article_columns] = {
-        "::integer",     "", "", "",          "",          "",         "", "", "", "::text[]", "",
-        "::timestamptz", "", "", "::boolean", "::boolean", "::bigint", ""};
+        "::integer", "", "",          "",          "",         "",
+        "",          "", "",          "::text[]",  "",         "::timestamptz",
+        "",          "", "::boolean", "::boolean", "::bigint", "",
+        "::tsvector"};
     std::string sql =
         "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
         "author, summary, content_text, content_html, categories, language, "
         "published_at, content_hash, title_key, wants_page, language_detected, story_id, "
-        "signature) VALUES ";
+        "signature, words) VALUES ";
     std::size_t parameter = 1;
     for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ",(";
@@ -162,9 +176,33 @@ std::string insert_statement(std::size_t rows) {
     return sql;
 }
 
-void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+// The stored content hash of each of the batch's articles the feed has already, by guid.
+std::map<std::string, std::string, std::less<>>
+stored_hashes(pqxx::work& tx, std::int64_t feed_id, const std::vector<PolledArticle>& articles) {
+    std::vector<std::string_view> guids;
+    for (const auto& article : articles)
+        guids.emplace_back(article.item.guid);
+    std::map<std::string, std::string, std::less<>> hashes;
+    for (const auto& row : tx.exec_prepared("stored_content_hashes", feed_id, to_text_array(guids)))
+        hashes.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    return hashes;
+}
+
+// The article's words for articles.words, unless it is stored unchanged.
+std::optional<std::string>
+words_unless_unchanged(const PolledArticle& article, const std::string& hash,
+                       const std::map<std::string, std::string, std::less<>>& stored) {
+    auto found = stored.find(std::string_view(article.item.guid));
+    if (found != stored.end() && found->second == hash)
+        return std::nullopt;
+    return words_tsvector({article.item.title, article.item.summary, article.content_text});
+}
+
+void insert_articles(pqxx::work& tx, std::int64_t feed_id,
+                     const std::vector<PolledArticle>& articles,
                      const std::vector<std::optional<StoryAssignment>>& stories,
                      std::vector<int>& ords) {
+    auto stored = stored_hashes(tx, feed_id, articles);
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -182,6 +220,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
         std::optional<std::string> published;
         if (item.published)
             published = parsers::format_rfc3339(*item.published);
+        std::string hash = content_hash(articles[i]);
         std::optional<std::string> fields[k_article_columns] = {
             std::to_string(i),
             std::string(item.guid),
@@ -195,7 +234,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             to_text_array(item.categories),
             nonempty(articles[i].language),
             published,
-            content_hash(articles[i]),
+            hash,
             parsers::title_key(item.title),
             articles[i].wants_page ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
@@ -203,7 +242,8 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                        : std::nullopt,
             stories[i] && !stories[i]->signature_hex.empty()
                 ? std::optional<std::string>(stories[i]->signature_hex)
-                : std::nullopt};
+                : std::nullopt,
+            words_unless_unchanged(articles[i], hash, stored)};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));
@@ -238,6 +278,7 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
+    connection.prepare("stored_content_hashes", k_stored_hashes);
     StoryAssigner::prepare(connection);
 }
 
@@ -248,7 +289,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         return counts;
     auto assignments = stories.assign(tx, feed_id, articles);
     std::vector<int> ords;
-    insert_articles(tx, articles, assignments, ords);
+    insert_articles(tx, feed_id, articles, assignments, ords);
     copy_topics(tx, articles, ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {

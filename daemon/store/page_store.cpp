@@ -2,6 +2,7 @@
 
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
+#include "store/article_words.hpp"
 #include "store/store.hpp"
 
 namespace newsmon::store {
@@ -87,12 +88,16 @@ UPDATE articles
        published_guessed = published_guessed AND $8::timestamptz IS NULL,
        title = CASE WHEN title = '' THEN coalesce($9, '') ELSE title END,
        page_status = 'done', page_error = NULL, page_etag = $10, page_last_modified = $11,
-       page_fetched_at = now(), updated_at = now()
+       page_fetched_at = now(), updated_at = now(),
+       -- words of the title and summary the job read: unknown if they changed since
+       words = CASE WHEN title = $13 AND summary = $14 THEN $12::tsvector END
  WHERE id = $1)sql",
                     job.article_id, page.content_text, nonempty(page.content_html),
                     nonempty(page.canonical_url), nonempty(page.author), nonempty(page.language),
-                    nonempty(page.lead_image), published, nonempty(page.title), etag,
-                    last_modified);
+                    nonempty(page.lead_image), published, nonempty(page.title), etag, last_modified,
+                    // the page's title too, in case it becomes the article's
+                    words_tsvector({job.title, page.title, job.summary, page.content_text}),
+                    job.title, job.summary);
     std::vector<std::string> names, terms;
     std::vector<std::int64_t> scores, hits;
     std::vector<std::string> in_title;

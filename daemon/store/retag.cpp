@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "newsmon/parsers/html.hpp"
+#include "store/article_words.hpp"
 #include "store/store.hpp"
 #include "tag/article_text.hpp"
 #include "tag/language_detector.hpp"
@@ -12,7 +13,7 @@ namespace {
 
 constexpr const char* k_select_batch = R"sql(
 SELECT id, title, summary, coalesce(content_text, ''), coalesce(content_html, ''),
-       coalesce(language, ''), language_detected
+       coalesce(language, ''), language_detected, coalesce(updated_at::text, '')
   FROM articles
  WHERE id > $1 AND ($2::timestamptz IS NULL OR published_at >= $2::timestamptz)
  ORDER BY id
@@ -36,6 +37,15 @@ UPDATE articles a SET language = d.language, language_detected = true
   FROM unnest($1::bigint[], $2::text[]) AS d(id, language)
  WHERE a.id = d.id AND (a.language IS NULL OR a.language_detected)
    AND a.language IS DISTINCT FROM d.language
+)sql";
+
+// The words search finds the article by, written where they are unknown or changed, unless
+// the article changed since it was read.
+constexpr const char* k_set_words = R"sql(
+UPDATE articles a SET words = d.words::tsvector
+  FROM unnest($1::bigint[], $2::text[], $3::text[]) AS d(id, words, updated_at)
+ WHERE a.id = d.id AND a.updated_at IS NOT DISTINCT FROM NULLIF(d.updated_at, '')::timestamptz
+   AND a.words IS DISTINCT FROM d.words::tsvector
 )sql";
 
 constexpr const char* k_save_progress = R"sql(
@@ -77,12 +87,20 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
         std::vector<std::tuple<std::int64_t, tag::TopicMatch>> found;
         std::vector<std::int64_t> detected_ids;
         std::vector<std::string> detected_languages;
+        std::vector<std::int64_t> word_ids;
+        std::vector<std::string> word_vectors, word_times;
         for (const auto& row : rows) {
             auto id = row[0].as<std::int64_t>();
             std::string full_text = row[3].as<std::string>();
             if (full_text.empty())
                 full_text = parsers::html_to_text(row[4].as<std::string>());
             auto title = row[1].as<std::string>();
+            if (auto words = words_tsvector({title, std::string_view(row[2].c_str(), row[2].size()),
+                                             std::string_view(row[3].c_str(), row[3].size())})) {
+                word_ids.push_back(id);
+                word_vectors.push_back(std::move(*words));
+                word_times.push_back(row[7].as<std::string>());
+            }
             std::string body = tag::article_body(row[2].as<std::string>(), full_text);
             bool detected = row[6].as<bool>();
             auto language =
@@ -101,6 +119,8 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
             static_cast<std::int64_t>(tx.exec_params(k_set_languages, to_int_array(detected_ids),
                                                      to_text_array(detected_languages))
                                           .affected_rows());
+        tx.exec_params0(k_set_words, to_int_array(word_ids), to_text_array(word_vectors),
+                        to_text_array(word_times));
         tx.exec_params0(k_clear, ids + "}", options.topic);
         pqxx::stream_to writer{tx, "article_topics",
                                std::vector<std::string>{"article_id", "topic", "score", "hits",

@@ -3,49 +3,77 @@
 namespace newsmon::store {
 namespace {
 
-constexpr const char* k_search = R"sql(
-SELECT a.id, to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       f.name, a.title, coalesce(a.url, ''),
-       array_to_string(ARRAY(SELECT t.topic FROM article_topics t
-                              WHERE t.article_id = a.id ORDER BY t.topic), ',')
-  FROM articles a
-  JOIN feeds f ON f.id = a.feed_id
- WHERE (a.search @@ websearch_to_tsquery('russian', $1)
-        OR a.search @@ websearch_to_tsquery('simple', $1))
-   AND a.duplicate_of IS NULL
-   AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM article_topics t
-                                     WHERE t.article_id = a.id AND t.topic = $2))
-   AND ($3::bigint IS NULL OR a.published_at >= now() - $3::bigint * interval '1 millisecond')
+// Batches grow, so that a query whose candidates mostly match reads few rows, and one whose
+// candidates mostly do not still reads the table in few statements.
+constexpr int k_first_batch = 100;
+constexpr int k_largest_batch = 5'000;
+
+// Keyset paging on (published_at, id), newest first. `words IS NULL` has its own partial
+// index, so the two arms of the OR are a BitmapOr of index scans.
+constexpr const char* k_candidates = R"sql(
+SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(a.language, ''),
+       coalesce(a.url, ''),
+       to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       coalesce((SELECT string_agg(t.topic, ',' ORDER BY t.topic) FROM article_topics t
+                  WHERE t.article_id = a.id), ''),
+       a.published_at::text
+  FROM articles a JOIN feeds f ON f.id = a.feed_id
+ WHERE a.duplicate_of IS NULL
+   AND ($1::tsquery IS NULL OR a.words @@ $1::tsquery OR a.words IS NULL)
+   AND ($2::text[] IS NULL OR EXISTS (SELECT 1 FROM article_topics t
+                                       WHERE t.article_id = a.id AND t.topic = ANY ($2::text[])))
+   AND ($3::timestamptz IS NULL OR a.published_at >= $3::timestamptz)
+   AND ($4::timestamptz IS NULL OR (a.published_at, a.id) < ($4::timestamptz, $5::bigint))
  ORDER BY a.published_at DESC, a.id DESC
- LIMIT $4
+ LIMIT $6
 )sql";
 
-std::vector<std::string> split_topics(const std::string& joined) {
-    std::vector<std::string> topics;
-    std::size_t start = 0;
-    while (start < joined.size()) {
-        std::size_t comma = joined.find(',', start);
-        topics.push_back(joined.substr(start, comma - start));
-        if (comma == std::string::npos)
-            break;
+std::vector<std::string> split_topics(const std::string& topics) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0; start < topics.size();) {
+        std::size_t comma = std::min(topics.find(',', start), topics.size());
+        out.push_back(topics.substr(start, comma - start));
         start = comma + 1;
     }
-    return topics;
+    return out;
+}
+
+RuleTestArticle candidate_of(const pqxx::row& row) {
+    return {row[0].as<std::int64_t>(),
+            row[1].as<std::string>(),
+            row[2].as<std::string>(),
+            row[3].as<std::string>(),
+            row[4].as<std::string>(),
+            row[5].as<std::string>(),
+            row[6].as<std::string>(),
+            row[7].as<std::string>(),
+            split_topics(row[8].as<std::string>())};
 }
 
 } // namespace
 
-std::vector<SearchHit> search_articles(pqxx::connection& connection, const SearchQuery& query) {
-    std::optional<long long> since_ms;
-    if (query.since)
-        since_ms = static_cast<long long>(query.since->count());
+void for_each_search_candidate(
+    pqxx::connection& connection, const SearchFilter& filter,
+    const std::function<bool(const std::vector<RuleTestArticle>&)>& visit) {
     pqxx::read_transaction tx{connection};
-    std::vector<SearchHit> hits;
-    for (const auto& row : tx.exec_params(k_search, query.text, query.topic, since_ms, query.limit))
-        hits.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(),
-                        row[2].as<std::string>(), row[3].as<std::string>(),
-                        row[4].as<std::string>(), split_topics(row[5].as<std::string>())});
-    return hits;
+    std::optional<std::string> after_time;
+    std::optional<std::int64_t> after_id;
+    int batch_size = k_first_batch;
+    for (;;) {
+        auto rows = tx.exec_params(k_candidates, filter.words, filter.topics, filter.since,
+                                   after_time, after_id, batch_size);
+        std::vector<RuleTestArticle> batch;
+        batch.reserve(rows.size());
+        for (const auto& row : rows)
+            batch.push_back(candidate_of(row));
+        if (!batch.empty() && !visit(batch))
+            return;
+        if (rows.size() < static_cast<std::size_t>(batch_size))
+            return;
+        after_time = rows.back()[9].as<std::string>();
+        after_id = batch.back().id;
+        batch_size = std::min(batch_size * 4, k_largest_batch);
+    }
 }
 
 } // namespace newsmon::store

@@ -55,6 +55,13 @@ Language text_word_language(Language text, std::string_view source_word, std::st
     return text == Language::ru ? Language::en : text;
 }
 
+// What every word with this stem (in base form) begins with: all of the stem but the last
+// stem_slack bytes, and at least its first three (fewer for a shorter stem).
+std::string stem_beginning(Language language, std::string_view base) {
+    std::size_t sure = base.size() - std::min(base.size(), stem_slack(language, base));
+    return std::string(base.substr(0, std::min(std::clamp<std::size_t>(sure, 3, 4), base.size())));
+}
+
 std::string stem_key(Language language, std::string_view base) {
     std::string key(1, static_cast<char>(language));
     key += base;
@@ -87,18 +94,16 @@ void Matcher::build_stems() {
 void Matcher::add_stem(Language language, const std::string& stem, WordRef ref) {
     std::string base = parsers::base_word(stem);
     auto& refs = m_stems[stem_key(language, base)];
+    std::string beginning = stem_beginning(language, base);
     if (std::none_of(refs.begin(), refs.end(), [&](const StemRef& r) {
             return r.ref.pattern == ref.pattern && r.ref.position == ref.position;
         }))
-        refs.push_back({ref, parsers::fold_word(stem)});
-    // A word with this stem begins with all of it but the last stem_slack bytes.
-    std::size_t sure = base.size() - std::min(base.size(), stem_slack(language, base));
-    std::size_t start = std::min(std::clamp<std::size_t>(sure, 3, 4), base.size());
+        refs.push_back({ref, parsers::fold_word(stem), beginning});
     if (m_stem_starts.empty())
         m_stem_starts.assign(k_stem_start_bits / 64, 0);
-    std::uint32_t bit = stem_start_bit(language, std::string_view(base).substr(0, start));
+    std::uint32_t bit = stem_start_bit(language, beginning);
     m_stem_starts[bit / 64] |= std::uint64_t{1} << (bit % 64);
-    m_stem_start_lengths |= 1U << start;
+    m_stem_start_lengths |= 1U << beginning.size();
 }
 
 bool Matcher::may_have_stem(Language language, std::string_view base) const {
@@ -113,7 +118,7 @@ bool Matcher::may_have_stem(Language language, std::string_view base) const {
 }
 
 void Matcher::add_stem_candidates(Language language, std::string_view source_word,
-                                  std::vector<WordRef>& candidates) const {
+                                  std::string_view base, std::vector<WordRef>& candidates) const {
     // Words recur (a story names its subject again and again): what a word's stems matched is
     // kept per thread, in a small table by the word's bytes, for this matcher.
     struct Remembered {
@@ -135,8 +140,12 @@ void Matcher::add_stem_candidates(Language language, std::string_view source_wor
             if (found == m_stems.end())
                 continue;
             std::string folded = parsers::fold_word(stem);
+            // The word begins as the stem does (what the bit table let through is checked):
+            // `newsmon search` finds candidates by these beginnings.
             for (const StemRef& stem_ref : found->second)
-                if (m_patterns[stem_ref.ref.pattern].ignore_diacritics || stem_ref.folded == folded)
+                if ((m_patterns[stem_ref.ref.pattern].ignore_diacritics ||
+                     stem_ref.folded == folded) &&
+                    base.starts_with(stem_ref.beginning))
                     entry.matched.push_back(stem_ref.ref);
         }
     }
@@ -246,7 +255,7 @@ void Matcher::find(std::string_view source, const parsers::WordList& words,
         if (!m_stem_starts.empty() && base.size() >= k_min_stem_letters) {
             Language word_language = text_word_language(language, source_word, base);
             if (word_language != Language::none && may_have_stem(word_language, base))
-                add_stem_candidates(word_language, source_word, accepted);
+                add_stem_candidates(word_language, source_word, base, accepted);
         }
         advanced.clear();
         for (std::size_t i = 0; i < accepted.size(); ++i) {
@@ -275,6 +284,17 @@ void Matcher::find(std::string_view source, const parsers::WordList& words,
         }
         active.swap(advanced);
     }
+}
+
+std::vector<std::string> stem_beginnings(const Term& term, std::size_t position) {
+    std::vector<std::string> beginnings;
+    const TermWord& word = term.words[position];
+    if (term.case_sensitive || word.prefix)
+        return beginnings;
+    for (Language language : term_word_languages(word.original))
+        for (const std::string& stem : term_stems(word.original, language))
+            beginnings.push_back(stem_beginning(language, parsers::base_word(stem)));
+    return beginnings;
 }
 
 } // namespace newsmon::tag

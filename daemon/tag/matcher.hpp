@@ -58,7 +58,8 @@ private:
     // A term word's stem in one language, kept under its base form.
     struct StemRef {
         WordRef ref;
-        std::string folded; // the stem case-folded, diacritics kept
+        std::string folded;    // the stem case-folded, diacritics kept
+        std::string beginning; // what a word with this stem begins with, in base form
     };
 
     void build();
@@ -67,7 +68,7 @@ private:
     [[nodiscard]] std::uint32_t child(std::uint32_t node, unsigned char byte) const;
     [[nodiscard]] bool verify(const WordRef& ref, std::string_view source_word) const;
     [[nodiscard]] bool may_have_stem(Language language, std::string_view base) const;
-    void add_stem_candidates(Language language, std::string_view source_word,
+    void add_stem_candidates(Language language, std::string_view source_word, std::string_view base,
                              std::vector<WordRef>& candidates) const;
 
     std::vector<Term> m_patterns;
@@ -81,5 +82,11 @@ private:
     std::vector<std::uint64_t> m_stem_starts;
     std::uint32_t m_stem_start_lengths = 0; // bit n: some stem is known by its first n bytes
 };
+
+// What a word of the text that matches `term`'s word at `position` through a stem begins
+// with, in base form: one beginning per stem (the matcher checks it). None when the word is
+// never stemmed (stem*, exact-case terms). A word that matches otherwise has the term word's
+// base form (or begins with it, for stem*).
+[[nodiscard]] std::vector<std::string> stem_beginnings(const Term& term, std::size_t position);
 
 } // namespace newsmon::tag

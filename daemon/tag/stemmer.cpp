@@ -49,8 +49,10 @@ std::string lower_case(std::string_view word, Language language) {
         }
         return out;
     }
+    // Composed first: е + U+0308 is ё, and so becomes е below.
+    std::string whole = parsers::composed(word);
     icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(word.data(), static_cast<std::int32_t>(word.size())));
+        icu::StringPiece(whole.data(), static_cast<std::int32_t>(whole.size())));
     icu::UnicodeString lower;
     for (std::int32_t i = 0; i < text.length();) {
         UChar32 c = text.char32At(i);

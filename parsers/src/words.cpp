@@ -285,7 +285,27 @@ const char* az_latin_of(char32_t c) {
     }
 }
 
+// Whether the text holds a combining mark of U+0300-U+036F (UTF-8 CC 80 to CD AF).
+bool has_combining_mark(std::string_view text) {
+    for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+        auto lead = static_cast<unsigned char>(text[i]);
+        auto next = static_cast<unsigned char>(text[i + 1]);
+        if (lead == 0xCC || (lead == 0xCD && next <= 0xAF))
+            return true;
+    }
+    return false;
+}
+
 template <Form form> std::string word_form(std::string_view word) {
+    if constexpr (form == Form::folded) {
+        // е + U+0308 folds as ё does, and so is е; Ş written S + U+0327 as Ş. (Base forms
+        // drop the marks anyway.)
+        if (has_combining_mark(word)) {
+            std::string whole = composed(word);
+            if (whole != word)
+                return word_form<form>(whole);
+        }
+    }
     const auto& table = folding_table();
     if (has_az_cyrillic(word)) {
         std::string latin = latin_azerbaijani(word);
@@ -405,6 +425,21 @@ std::string latin_azerbaijani(std::string_view word) {
         else
             out.append(word.substr(start, i - start));
     }
+    return out;
+}
+
+std::string composed(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status))
+        return std::string(text);
+    icu::UnicodeString source = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
+    icu::UnicodeString result = nfc->normalize(source, status);
+    if (U_FAILURE(status))
+        return std::string(text);
+    std::string out;
+    result.toUTF8String(out);
     return out;
 }
 

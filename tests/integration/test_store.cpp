@@ -29,11 +29,30 @@ protected:
     long long id_of(const std::string& guid) {
         return db.scalar("SELECT id FROM articles WHERE guid = '" + guid + "'");
     }
-    std::vector<std::string> titles(const std::vector<store::SearchHit>& hits) {
+    // `newsmon search` with the newsroom's topics in its config, as JSON.
+    nlohmann::json search(cli::SearchCommand command) {
+        auto path = std::filesystem::temp_directory_path() /
+                    ("newsmon-store-search-" + std::to_string(getpid()) + ".toml");
+        std::ofstream(path) << "[database]\nurl = \"" << db.url()
+                            << "\"\n[[topic]]\nname = \"nato\"\nterms = [\"NATO\"]\n"
+                            << "[[topic]]\nname = \"azerbaijan\"\nterms = [\"Azerbaijan*\"]\n";
+        command.json = true;
+        ::testing::internal::CaptureStdout();
+        cli::command_search({path.string(), "warn"}, command);
+        std::string printed = ::testing::internal::GetCapturedStdout();
+        std::filesystem::remove(path);
+        return printed.empty() ? nlohmann::json::array() : nlohmann::json::parse(printed);
+    }
+    std::vector<std::string> titles(const nlohmann::json& hits) {
         std::vector<std::string> out;
         for (const auto& hit : hits)
-            out.push_back(hit.title);
+            out.push_back(hit["title"].get<std::string>());
         return out;
+    }
+    std::vector<std::string> search_titles(const std::string& query) {
+        cli::SearchCommand command;
+        command.query = query;
+        return titles(search(command));
     }
 
     testkit::TestDatabase db;
@@ -143,37 +162,32 @@ TEST_F(StoreTest, PublishedAtFallsBackToFirstSeen) {
               1);
 }
 
-TEST_F(StoreTest, SearchFindsEnglishAndRussianInflectionsAndExactAzerbaijaniWords) {
-    store::SearchQuery query;
-    query.text = "envoy";
-    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+TEST_F(StoreTest, SearchFindsRussianInflectionsAndAzerbaijaniWordsAsWritten) {
+    EXPECT_EQ(search_titles("envoy*"),
               std::vector<std::string>{"NATO envoys meet the president in Baku"});
-    query.text = "Азербайджан";
-    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+    EXPECT_EQ(search_titles("Азербайджан"),
               std::vector<std::string>{"Азербайджан и НАТО обсудили сотрудничество"});
-    query.text = "сотрудничества"; // another case form of a word in the text
-    EXPECT_EQ(store::search_articles(store.connection(), query).size(), 1u);
-    query.text = "Bakı";
-    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
-              std::vector<std::string>{"Caspian energy talks in Baku"});
+    // another case form of a word in the text
+    EXPECT_EQ(search_titles("сотрудничества").size(), 1u);
+    EXPECT_EQ(search_titles("Bakı"), std::vector<std::string>{"Caspian energy talks in Baku"});
 }
 
 TEST_F(StoreTest, SearchFiltersByTopicAndAgeNewestFirstWithoutRepublications) {
-    store::SearchQuery query;
-    query.text = "NATO OR Baku OR ministers";
-    auto all = store::search_articles(store.connection(), query);
+    cli::SearchCommand command;
+    command.query = "NATO OR Baku OR ministers";
+    auto all = search(command);
     EXPECT_EQ(titles(all), (std::vector<std::string>{"NATO envoys meet the president in Baku",
                                                      "Alliance ministers gather in Brussels",
                                                      "Caspian energy talks in Baku"}));
-    EXPECT_EQ(all[0].topics, (std::vector<std::string>{"azerbaijan", "nato"}));
-    query.topic = "azerbaijan";
-    query.since = hours{24 * 5};
-    EXPECT_EQ(titles(store::search_articles(store.connection(), query)),
+    EXPECT_EQ(all[0]["topics"], nlohmann::json({"azerbaijan", "nato"}));
+    command.topic = "azerbaijan";
+    command.since = "120h";
+    EXPECT_EQ(titles(search(command)),
               std::vector<std::string>{"NATO envoys meet the president in Baku"});
-    query.topic.reset();
-    query.since.reset();
-    query.limit = 1;
-    EXPECT_EQ(store::search_articles(store.connection(), query).size(), 1u);
+    command.topic.clear();
+    command.since.clear();
+    command.limit = 1;
+    EXPECT_EQ(search(command).size(), 1u);
 }
 
 TEST_F(StoreTest, ViewsShowTaggedStoriesOnceAndFeedHealth) {
@@ -230,7 +244,8 @@ TEST_F(StoreTest, TopicsFollowTheConfig) {
 TEST_F(StoreTest, SearchCommandPrintsNewestFirstAsTextOrJson) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-search-" + std::to_string(getpid()) + ".toml");
-    std::ofstream(path) << "[database]\nurl = \"" << db.url() << "\"\n";
+    std::ofstream(path) << "[database]\nurl = \"" << db.url()
+                        << "\"\n[[topic]]\nname = \"nato\"\nterms = [\"NATO\"]\n";
     cli::SearchCommand command;
     command.query = "Baku";
     ::testing::internal::CaptureStdout();

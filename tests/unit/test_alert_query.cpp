@@ -7,6 +7,7 @@
 
 #include "rules/query.hpp"
 #include "rules/rule_set.hpp"
+#include "store/article_words.hpp"
 
 namespace newsmon::rules {
 namespace {
@@ -45,8 +46,12 @@ TEST(AlertQueryErrors, FieldsAndNear) {
     EXPECT_EQ(error_of("NATO NEAR/x Baku"),
               "query:1:6: expected a number after NEAR/, as in NEAR/5");
     EXPECT_EQ(error_of("NATO NEAR/3"), "query:1:6: expected a term after NEAR");
-    EXPECT_EQ(error_of("(NATO OR EU) NEAR/3 Baku"),
-              "query:1:14: NEAR/3 needs a term or a phrase on each side");
+    EXPECT_EQ(error_of("(NATO AND EU) NEAR/3 Baku"),
+              "query:1:15: NEAR/3 needs a term, a phrase or an OR group of them on each side");
+    EXPECT_EQ(error_of("Baku NEAR/3 (NATO OR NOT EU)"),
+              "query:1:6: NEAR/3 needs a term, a phrase or an OR group of them on each side");
+    EXPECT_EQ(error_of("Baku NEAR/3 (NATO OR topic:nato)"),
+              "query:1:6: NEAR/3 needs a term, a phrase or an OR group of them on each side");
     EXPECT_EQ(error_of("title:(NATO topic:nato)"), "query:1:13: field 'topic:' inside title:( )");
 }
 
@@ -55,6 +60,35 @@ TEST(AlertQueryErrors, ColumnsCountCharactersAndLines) {
     EXPECT_EQ(error_of("NATO\nAND"), "query:2:1: expected a term after AND");
     EXPECT_EQ(error_of("NATO Az*rb"), "query:1:6: * may only end a word (\"stem*\")");
     EXPECT_EQ(error_of("NATO &"), "query:1:6: & has no letters or digits to look for");
+}
+
+TEST(AlertQueryErrors, LowerCaseOperatorsGetAHint) {
+    EXPECT_EQ(error_of("(nato and baku"),
+              "query:1:1: unbalanced parenthesis: this '(' is never closed (operators are "
+              "written in capitals: AND, OR, NOT, NEAR/n)");
+    EXPECT_EQ(error_of("(NATO AND Baku"),
+              "query:1:1: unbalanced parenthesis: this '(' is never closed");
+}
+
+std::vector<std::string> warnings_of(std::string_view query) {
+    std::vector<std::string> out;
+    for (const auto& warning : query_warnings(query))
+        out.push_back(warning.to_string());
+    return out;
+}
+
+TEST(AlertQueryWarnings, LowerCaseOperatorsAreReadAsWords) {
+    EXPECT_EQ(
+        warnings_of("nato and baku"),
+        (std::vector<std::string>{"query:1:6: \"and\" is read as a word to look for, not "
+                                  "as the operator AND (operators are written in capitals)"}));
+    EXPECT_EQ(warnings_of("Rutte Or Stoltenberg not Baku near/5 Ganja").size(), 3U);
+    EXPECT_EQ(warnings_of("nato near/5 baku").front(),
+              "query:1:6: \"near/5\" is read as a word to look for, not as the operator NEAR "
+              "(operators are written in capitals)");
+    EXPECT_TRUE(warnings_of("NATO AND Baku OR NOT Ganja NEAR/2 x").empty());
+    EXPECT_TRUE(warnings_of("\"war and peace\" android notice").empty());
+    EXPECT_TRUE(parse_query("nato and baku")); // still a query: three words, all required
 }
 
 TEST(AlertQueryErrors, QueriesThatNeedNoTermAreRefused) {
@@ -118,6 +152,15 @@ TEST_F(AlertMatching, InflectedWordsInFourLanguages) {
     EXPECT_TRUE(matches("НАТО", "", "ВСТРЕЧА С НАТО"));
     EXPECT_TRUE(matches("Azerbaijan*", "", "Azerbaijani diplomats"));
     EXPECT_TRUE(matches("BAKÜ", "", "Bakü'de toplantı"));
+}
+
+TEST_F(AlertMatching, YoAndTheTurkicIsAreOneLetter) {
+    EXPECT_TRUE(matches("Королёв", "", "КОРОЛЕВ прибыл"));
+    EXPECT_TRUE(matches("Партнерство*", "Партне\xCC\x88рство ради мира", ""));
+    EXPECT_TRUE(matches("title:партнёрство", "Партне\xCC\x88рства", "", {}, "", "ru"));
+    EXPECT_TRUE(matches("Bakı NEAR/1 NATO", "", "BAKI'DA NATO"));
+    EXPECT_TRUE(matches("ilham", "", "İLHAM ƏLİYEV"));
+    EXPECT_TRUE(matches("\"Şimali Atlantika\"", "", "S\xCC\xA7imali Atlantika"));
 }
 
 TEST_F(AlertMatching, NearCountsWordsBetweenEitherOrder) {
@@ -200,6 +243,25 @@ TEST_F(AlertMatching, NearIsLinearInTheOccurrences) {
     EXPECT_TRUE(matches("alpha NEAR/3 beta", "", body));
 }
 
+TEST_F(AlertMatching, NearTakesAnOrGroupOnEitherSide) {
+    const char* query = "(Rutte OR Stoltenberg) NEAR/5 Baku";
+    EXPECT_TRUE(matches(query, "", "Rutte arrived in Baku"));
+    EXPECT_TRUE(matches(query, "", "Baku welcomed Jens Stoltenberg"));
+    EXPECT_FALSE(matches(query, "", "Rutte spoke. One two three four five six. Baku"));
+    EXPECT_FALSE(matches(query, "", "Stoltenberg and Rutte"));
+    EXPECT_TRUE(matches("Baku NEAR/1 (Rutte OR \"Jens Stoltenberg\" OR Aliyev)", "",
+                        "Baku: Jens Stoltenberg"));
+    EXPECT_TRUE(matches("(NATO OR OTAN) NEAR/0 (Baku OR Bakı)", "", "OTAN Bakı"));
+    EXPECT_FALSE(matches("(NATO OR OTAN) NEAR/0 (Baku OR Bakı)", "", "OTAN x Bakı"));
+    EXPECT_TRUE(matches("((NATO OR OTAN) OR НАТО) NEAR/2 Baku", "", "НАТО в Baku"));
+    // A title: member counts only in the title; the group's other members anywhere.
+    EXPECT_TRUE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "Rutte in Baku", ""));
+    EXPECT_FALSE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "", "Rutte in Baku"));
+    EXPECT_TRUE(matches("(title:Rutte OR Stoltenberg) NEAR/2 Baku", "", "Stoltenberg in Baku"));
+    // One occurrence found by both members of a group is still one occurrence.
+    EXPECT_FALSE(matches("(NATO OR NAT*) NEAR/0 NATO", "", "NATO talks"));
+}
+
 TEST_F(AlertMatching, FieldScopes) {
     EXPECT_TRUE(matches("title:NATO", "NATO meets", "nothing"));
     EXPECT_FALSE(matches("title:NATO", "Meeting", "NATO in the body"));
@@ -227,6 +289,42 @@ TEST(AlertRuleSet, SharesPatternsAndReportsMatchedTerms) {
     EXPECT_EQ(hits[1].rule_id, 2);
     EXPECT_EQ(hits[1].matched_terms, (std::vector<std::string>{"nato"}));
     EXPECT_TRUE(set.match({"Weather", "sunny", "", "", {}}).empty());
+}
+
+// What `newsmon search` asks the index for: a superset of what the query matches.
+std::optional<std::string> candidates(std::string_view query) {
+    auto parsed = parse_query(query);
+    if (!parsed) {
+        ADD_FAILURE() << query << ": " << parsed.error().to_string();
+        return "(not a query)";
+    }
+    return store::candidate_tsquery(*parsed);
+}
+
+TEST(SearchCandidates, EveryWordThatMustOccur) {
+    EXPECT_EQ(candidates("NATO!"), "'nato'");
+    EXPECT_EQ(candidates("Azerbaijan*"), "'azerbaijan':*");
+    EXPECT_EQ(candidates("\"NATO summit!\""), "('nato' & 'summit')");
+    EXPECT_EQ(candidates("(Rutte! OR Stoltenberg!) NEAR/3 Baku!"),
+              "(('rutte' | 'stoltenberg') & 'baku')");
+    EXPECT_EQ(candidates("NATO! NOT Baku!"), "'nato'");
+    EXPECT_EQ(candidates("topic:nato NATO!"), "'nato'");
+    EXPECT_EQ(candidates("title:Bakı!"), "'baki'");
+    // A term that may be stemmed: also any word beginning as one of its stems does.
+    EXPECT_EQ(candidates("NATO"), "('nat':* | 'nato' | 'nato':*)");
+}
+
+TEST(SearchCandidates, NoneWhenTheQueryNeedsNoWord) {
+    EXPECT_EQ(candidates("topic:nato"), std::nullopt);
+    EXPECT_EQ(candidates("topic:nato OR NATO"), std::nullopt);
+    EXPECT_EQ(candidates("lang:ru NOT NATO"), std::nullopt);
+}
+
+TEST(SearchCandidates, ArticleWordsInBaseForm) {
+    EXPECT_EQ(store::words_tsvector({"NATO'nun BAKI", "Bakı; Королёв", ""}),
+              "'baki' 'nato' 'nun' 'королев'");
+    EXPECT_EQ(store::words_tsvector({std::string(300, 'a')}), "'" + std::string(255, 'a') + "'");
+    EXPECT_EQ(candidates(std::string(300, 'a') + "!"), "'" + std::string(255, 'a') + "':*");
 }
 
 } // namespace

@@ -268,3 +268,35 @@ TEST(LanguageDetection, TheFeedsLanguageWins) {
     EXPECT_EQ(tag::language_of("ru-RU"), tag::Language::ru);
     EXPECT_EQ(tag::language_of("de"), tag::Language::none);
 }
+// However ё and the Turkic i are written (precomposed, or a letter and a combining mark),
+// they match as README says, in plain terms, stem* terms and inflected forms.
+TEST(Matching, YoIsYeWhateverWayItIsWritten) {
+    const char* decomposed = "Партне\xCC\x88рство"; // е + U+0308
+    EXPECT_TRUE(matches("Партнёрство", decomposed));
+    EXPECT_TRUE(matches("партнерство", decomposed));
+    EXPECT_TRUE(matches(decomposed, "Партнерство"));
+    EXPECT_TRUE(matches(decomposed, "ПАРТНЁРСТВО"));
+    EXPECT_TRUE(matches("Партнёрство", "партнерства", tag::Language::ru));
+    EXPECT_TRUE(matches("партнерство", "Партнёрства", tag::Language::ru));
+    EXPECT_TRUE(matches("партнерство", "партне\xCC\x88рствами", tag::Language::ru));
+    EXPECT_TRUE(matches("Пётр*", "Петру"));
+    EXPECT_TRUE(matches("Петр*", "Пе\xCC\x88тру"));
+    EXPECT_TRUE(matches("Королёв", "КОРОЛЕВ"));
+    EXPECT_FALSE(matches("партнёрство!", decomposed)); // exact letters stay exact
+}
+
+TEST(Matching, DottedAndDotlessIWhateverWayTheyAreWritten) {
+    EXPECT_TRUE(matches("Şərqi", "S\xCC\xA7\xC9\x99rqi")); // Ş as S + U+0327
+    EXPECT_TRUE(matches("İstanbul", "I\xCC\x87STANBUL"));  // İ as I + U+0307
+    EXPECT_TRUE(matches("İstanbul*", "I\xCC\x87stanbul'da"));
+    EXPECT_TRUE(matches("Bakı", "BAKIDA", tag::Language::az));
+    EXPECT_TRUE(matches("Baki", "Bakıda", tag::Language::az));
+    EXPECT_TRUE(matches("BAKI", "bakıda", tag::Language::az));
+    EXPECT_TRUE(matches("İlham", "ILHAMIN", tag::Language::az));
+    EXPECT_TRUE(matches("Ilham", "İlhamın", tag::Language::az));
+    EXPECT_TRUE(matches("İrtibat", "IRTIBATI", tag::Language::tr));
+    EXPECT_TRUE(matches("ırtibat", "İRTİBATI", tag::Language::tr));
+    EXPECT_TRUE(matches("İrtibat", "I\xCC\x87rtibatı", tag::Language::tr));
+    EXPECT_TRUE(matches("Bakı*", "BAKIDA"));
+    EXPECT_TRUE(matches("Baki*", "Bakıda"));
+}

@@ -74,6 +74,13 @@ TEST(Words, YoIsYeInFoldedFormsToo) {
     EXPECT_EQ(fold_word("ЁЛКА"), "елка");
 }
 
+TEST(Words, CombiningMarksFoldAsTheComposedLetter) {
+    EXPECT_EQ(fold_word("Партне\xCC\x88рство"), "партнерство"); // е + U+0308
+    EXPECT_EQ(fold_word("S\xCC\xA7\xC9\x99rqi"), "şərqi");      // S + U+0327
+    EXPECT_EQ(fold_word("e\xCC\x81te"), "\xC3\xA9te");          // é kept, composed
+    EXPECT_EQ(composed("I\xCC\x87"), "\xC4\xB0");               // İ
+}
+
 TEST(Words, DotAboveLeftByLowerCasingIsDropped) {
     // "İSTANBUL" lower-cased outside Turkish is i + U+0307 ...
     EXPECT_EQ(fold_word("i\xCC\x87stanbul"), "istanbul");

@@ -39,7 +39,11 @@ struct WordList {
 // (Азәрбајҹан -> azerbaycan). Appends to `out`; offsets are bytes.
 void split_words(std::string_view text, WordList& out);
 
-// One word case-folded as above, diacritics kept ("Azərbaycan" -> "azərbaycan", "BAKI" -> "baki").
+// The text in Unicode's composed form (NFC): "е" + U+0308 is "ё", "S" + U+0327 is "Ş".
+[[nodiscard]] std::string composed(std::string_view text);
+
+// One word case-folded as above, diacritics kept ("Azərbaycan" -> "azərbaycan", "BAKI" -> "baki");
+// a letter written with combining marks folds as the composed letter does.
 [[nodiscard]] std::string fold_word(std::string_view word);
 
 // One word in base form ("Azərbaycan" -> "azerbaycan").
