@@ -2,7 +2,6 @@
 // with plain SQL on alert_rules as the daemon's role; these commands check the query and
 // channels first.
 #include <algorithm>
-#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,13 +9,13 @@
 #include "alerts/rule_store.hpp"
 #include "alerts/spike_evaluator.hpp"
 #include "base/log.hpp"
+#include "cli/alert_test.hpp"
 #include "cli/cli.hpp"
 #include "cli/command_support.hpp"
 #include "cli/commands.hpp"
 #include "store/alert_log.hpp"
 #include "store/alert_rules.hpp"
 #include "store/redact.hpp"
-#include "tag/article_text.hpp"
 
 namespace newsmon::cli {
 namespace {
@@ -216,105 +215,6 @@ int retry_failed(store::Store& store, const std::string& name) {
     }
     fmt::print("{} failed deliveries queued again\n", *retried);
     return k_exit_ok;
-}
-
-// The rule's first hit on `article`, as `alert test` prints it; null when it does not match.
-nlohmann::json test_hit(const rules::RuleSet& rules, const store::RuleTestArticle& article) {
-    std::string body = tag::article_body(article.summary, article.content_text);
-    rules::ArticleFacts facts{article.title, body, article.feed, article.language, {}};
-    facts.topics.assign(article.topics.begin(), article.topics.end());
-    auto hits = rules.match(facts);
-    if (hits.empty())
-        return nullptr;
-    return {{"article_id", static_cast<long long>(article.id)},
-            {"published_at", article.published_at},
-            {"feed", article.feed},
-            {"title", article.title},
-            {"url", article.url},
-            {"matched_terms", hits.front().matched_terms}};
-}
-
-// Runs the query over stored articles published within `since`, a batch at a time, as the
-// daemon would have.
-int test_query(store::Store& store, const std::string& query, std::chrono::milliseconds since,
-               const AlertCommand& command) {
-    auto rule = alerts::compile_rule(0, "test", query, R"({"notify": true})");
-    if (!rule) {
-        fmt::print(stderr, "error: {}\n", rule.error());
-        return k_exit_usage;
-    }
-    rules::RuleSet rules({std::move(*rule)});
-    nlohmann::json found = nlohmann::json::array();
-    long long seen = 0;
-    auto limit = static_cast<std::size_t>(std::max(command.limit, 0));
-    auto visit = [&](const std::vector<store::RuleTestArticle>& batch) {
-        for (const auto& article : batch) {
-            ++seen;
-            if (found.size() >= limit)
-                continue;
-            if (auto hit = test_hit(rules, article); !hit.is_null())
-                found.push_back(std::move(hit));
-        }
-        return found.size() < limit;
-    };
-    if (limit > 0)
-        store::for_each_recent_article(store.connection(), since, visit);
-    if (command.json) {
-        fmt::print("{}\n", found.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-        return k_exit_ok;
-    }
-    for (const auto& hit : found)
-        fmt::print("{}  {}  {}  {}\n    matched: {}\n", hit["published_at"].get<std::string>(),
-                   hit["feed"].get<std::string>(), hit["title"].get<std::string>(),
-                   hit["url"].get<std::string>(),
-                   fmt::join(hit["matched_terms"].get<std::vector<std::string>>(), ", "));
-    fmt::print("{} of {} articles matched\n", found.size(), seen);
-    return k_exit_ok;
-}
-
-// A store and the query of the rule named `name`, when the database can be reached and has
-// such a rule. Used for an argument that is no valid query: whatever keeps the lookup from
-// working, the query's own error is what gets reported.
-std::pair<std::unique_ptr<store::Store>, std::optional<std::string>>
-rule_if_reachable(const config::Config& config, const std::string& name) {
-    try {
-        auto store = std::make_unique<store::Store>(config.database.url);
-        auto query = store::alert_rule_query(store->connection(), name);
-        return {std::move(store), std::move(query)};
-    } catch (const std::exception& error) {
-        log::debug("alert test: no saved rule looked up",
-                   {log::field("error", store::redact_passwords(error.what()))});
-        return {nullptr, std::nullopt};
-    }
-}
-
-// `alert test NAME|QUERY`: the name of a saved rule wins, so a rule is tried as it is stored;
-// an argument that is no valid query may still be a rule's name.
-int test_rule_or_query(const config::Config& config, const AlertCommand& command) {
-    auto since = config::parse_duration(command.since.empty() ? "7d" : command.since);
-    if (!since) {
-        fmt::print(stderr, "error: --since: {}\n", since.error());
-        return k_exit_usage;
-    }
-    auto parsed = rules::parse_query(command.query);
-    std::unique_ptr<store::Store> store;
-    std::optional<std::string> saved;
-    if (parsed) {
-        print_query_warnings(command.query);
-        if (!(store = open_store(config)))
-            return k_exit_failure;
-        saved = store::alert_rule_query(store->connection(), command.query);
-    } else {
-        std::tie(store, saved) = rule_if_reachable(config, command.query);
-        if (!saved) {
-            fmt::print(stderr, "error: {}\n", parsed.error().to_string());
-            return k_exit_usage;
-        }
-    }
-    if (saved)
-        fmt::print(stderr, "testing rule \"{}\": {}\n", command.query, *saved);
-    return test_query(*store, saved.value_or(command.query),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(*since), command);
 }
 
 // The rule's channels, each with whether the delivery reached it: "webhook", its URL, done.

@@ -81,7 +81,8 @@ int command_poll_once(const GlobalOptions& options) {
     log::info("poll done",
               {log::field("feeds", report.feeds.feeds), log::field("failed", report.feeds.failed),
                log::field("new", report.feeds.articles_new),
-               log::field("pages", report.pages.stored), log::field("alerts_sent", sent.sent),
+               log::field("pages", report.pages.stored), log::field("spikes", report.spikes.fired),
+               log::field("alerts_sent", sent.sent),
                log::field("alerts_failed", sent.retried + sent.failed)});
     return report.feeds.failed == 0 ? k_exit_ok : k_exit_failure;
 }

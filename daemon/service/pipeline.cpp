@@ -89,6 +89,8 @@ PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::str
         if (done.claimed == 0)
             break;
     }
+    if (!(cancelled && cancelled()))
+        report.spikes = alerts::evaluate_spike_rules(store.connection());
     return report;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "alerts/spike_evaluator.hpp"
 #include "base/metrics.hpp"
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
@@ -58,10 +59,12 @@ private:
 struct PollOnceReport {
     CycleReport feeds;
     PageReport pages;
+    alerts::SpikeRound spikes;
 };
 
 // `poll --once`: every enabled feed once, then the pages of teaser items until none is due (a
-// failed one waits for its retry), on `store` as `owner`. `cancelled` ends it early.
+// failed one waits for its retry), then the spike rules, as the daemon evaluates them after a
+// cycle; on `store` as `owner`. `cancelled` ends it early.
 PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::string& owner,
                          const fetch::Fetcher::Cancelled& cancelled = nullptr);
 

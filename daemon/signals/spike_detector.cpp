@@ -8,6 +8,7 @@ namespace newsmon::signals {
 namespace {
 
 constexpr int k_days_per_week = 7;
+constexpr double k_seconds_per_day = 86'400;
 constexpr int k_weeks_for_weekday_levels = 2;
 constexpr double k_lowest_level = 0.1;      // a weekday's level relative to the average day
 constexpr double k_expected_floor = 0.25;   // a topic never seen yet still has some chance
@@ -108,6 +109,21 @@ double log_poisson(double k, double mean) {
 }
 
 } // namespace
+
+SpikeSeries empty_series(std::int64_t window_seconds, int baseline_days, double now,
+                         double history_from) {
+    const auto window = static_cast<double>(window_seconds);
+    SpikeSeries series;
+    series.windows_per_day = static_cast<int>(k_seconds_per_day / window);
+    series.counts.assign(static_cast<std::size_t>((baseline_days + 1) * series.windows_per_day),
+                         0.0);
+    double time_of_day = std::fmod(now, k_seconds_per_day);
+    series.windows_into_day = static_cast<int>((time_of_day + window / 2) / window);
+    double history = (now - history_from) / k_seconds_per_day;
+    series.history_days = static_cast<int>(
+        std::clamp(std::floor(history) - 1, 0.0, static_cast<double>(baseline_days)));
+    return series;
+}
 
 SpikeBaseline baseline_of(const SpikeSeries& series) {
     SpikeBaseline baseline;

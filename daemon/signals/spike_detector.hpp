@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace newsmon::signals {
@@ -45,6 +46,13 @@ struct SpikeVerdict {
     double ratio = 0;   // count / expected (the expected count floored, so never infinite)
     double p_value = 1; // P(X >= count) under the baseline
 };
+
+// The series of an evaluation at `now` (seconds since the epoch, UTC), its counts all zero:
+// (baseline_days + 1) days of `window_seconds` windows (which divide a day), where today
+// begins in them, and the whole days of history since `history_from`, the yesterday in which
+// it began not counted.
+[[nodiscard]] SpikeSeries empty_series(std::int64_t window_seconds, int baseline_days, double now,
+                                       double history_from);
 
 // Days of history needed before anything is judged.
 constexpr int k_min_history_days = 2;

@@ -1,33 +1,6 @@
 #include "store/alert_rules.hpp"
 
 namespace newsmon::store {
-namespace {
-
-constexpr int k_test_batch = 500;
-
-std::vector<std::string> split_topics(const std::string& topics) {
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start < topics.size();) {
-        std::size_t comma = std::min(topics.find(',', start), topics.size());
-        out.push_back(topics.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return out;
-}
-
-RuleTestArticle test_article_of(const pqxx::row& row) {
-    return {row[0].as<std::int64_t>(),
-            row[1].as<std::string>(),
-            row[2].as<std::string>(),
-            row[3].as<std::string>(),
-            row[4].as<std::string>(),
-            row[5].as<std::string>(),
-            row[6].as<std::string>(),
-            row[7].as<std::string>(),
-            split_topics(row[8].as<std::string>())};
-}
-
-} // namespace
 
 std::optional<std::int64_t> add_alert_rule(pqxx::connection& connection, const NewAlertRule& rule) {
     pqxx::work tx{connection};
@@ -74,12 +47,19 @@ SELECT r.name, r.enabled, r.query, r.channels::text, coalesce(r.digest::text, ''
     return rules;
 }
 
-std::optional<std::string> alert_rule_query(pqxx::connection& connection, const std::string& name) {
+std::optional<SavedAlertRule> saved_alert_rule(pqxx::connection& connection,
+                                               const std::string& name) {
     pqxx::read_transaction tx{connection};
-    auto rows = tx.exec_params("SELECT query FROM alert_rules WHERE name = $1", name);
+    auto rows = tx.exec_params(R"sql(
+SELECT query, coalesce(extract(epoch FROM spike_window)::bigint, 0),
+       coalesce(extract(epoch FROM spike_baseline)::bigint, 0), coalesce(spike_min_count, 0)
+  FROM alert_rules WHERE name = $1)sql",
+                               name);
     if (rows.empty())
         return std::nullopt;
-    return rows[0][0].as<std::string>();
+    return SavedAlertRule{rows[0][0].as<std::string>(),
+                          std::chrono::seconds{rows[0][1].as<long long>()},
+                          std::chrono::seconds{rows[0][2].as<long long>()}, rows[0][3].as<int>()};
 }
 
 bool remove_alert_rule(pqxx::connection& connection, const std::string& name) {
@@ -139,34 +119,6 @@ std::vector<AlertRuleError> check_enabled_alert_rules(
     }
     tx.commit();
     return new_errors;
-}
-
-void for_each_recent_article(
-    pqxx::connection& connection, std::chrono::milliseconds since,
-    const std::function<bool(const std::vector<RuleTestArticle>&)>& visit) {
-    pqxx::work tx{connection};
-    std::int64_t last_id = 0;
-    for (;;) {
-        auto rows = tx.exec_params(R"sql(
-SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(a.language, ''),
-       coalesce(a.url, ''),
-       to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       coalesce((SELECT string_agg(t.topic, ',') FROM article_topics t WHERE t.article_id = a.id), '')
-  FROM articles a JOIN feeds f ON f.id = a.feed_id
- WHERE a.published_at >= now() - $1 * interval '1 millisecond' AND a.id > $2
-   AND a.duplicate_of IS NULL
- ORDER BY a.id LIMIT $3)sql",
-                                   static_cast<long long>(since.count()), last_id, k_test_batch);
-        if (rows.empty())
-            return;
-        std::vector<RuleTestArticle> batch;
-        batch.reserve(rows.size());
-        for (const auto& row : rows)
-            batch.push_back(test_article_of(row));
-        last_id = batch.back().id;
-        if (!visit(batch))
-            return;
-    }
 }
 
 } // namespace newsmon::store

@@ -48,9 +48,16 @@ struct AlertRuleSummary {
 // Every rule with its deliveries counted, by name.
 [[nodiscard]] std::vector<AlertRuleSummary> list_alert_rules(pqxx::connection& connection);
 
-// The query of the rule named `name`; nullopt when no rule has that name.
-[[nodiscard]] std::optional<std::string> alert_rule_query(pqxx::connection& connection,
-                                                          const std::string& name);
+// The query (and spike settings) of the rule named `name`; nullopt when no rule has that name.
+struct SavedAlertRule {
+    std::string query;
+    // A spike rule's settings; a zero window for a keyword rule.
+    std::chrono::seconds spike_window{0};
+    std::chrono::seconds spike_baseline{0};
+    int spike_min_count = 0;
+};
+[[nodiscard]] std::optional<SavedAlertRule> saved_alert_rule(pqxx::connection& connection,
+                                                             const std::string& name);
 
 // False when no rule has that name.
 [[nodiscard]] bool remove_alert_rule(pqxx::connection& connection, const std::string& name);
@@ -82,23 +89,5 @@ struct AlertRuleError {
 std::vector<AlertRuleError> check_enabled_alert_rules(
     pqxx::connection& connection,
     const std::function<std::optional<std::string>(const EnabledAlertRule&)>& check);
-
-// An article as a rule is matched against it, with what `alert test` shows.
-struct RuleTestArticle {
-    std::int64_t id = 0;
-    std::string title;
-    std::string summary;
-    std::string content_text;
-    std::string feed; // the feed's name
-    std::string language;
-    std::string url;
-    std::string published_at; // ISO 8601, UTC
-    std::vector<std::string> topics;
-};
-
-// Gives the articles (not duplicates) published within `since`, by id, to `visit` in
-// batches, all read in one transaction, until `visit` returns false or none is left.
-void for_each_recent_article(pqxx::connection& connection, std::chrono::milliseconds since,
-                             const std::function<bool(const std::vector<RuleTestArticle>&)>& visit);
 
 } // namespace newsmon::store

@@ -16,7 +16,7 @@ SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(
        to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        coalesce((SELECT string_agg(t.topic, ',' ORDER BY t.topic) FROM article_topics t
                   WHERE t.article_id = a.id), ''),
-       a.published_at::text
+       a.published_at::text, a.story_id, extract(epoch FROM a.published_at)::bigint
   FROM articles a JOIN feeds f ON f.id = a.feed_id
  WHERE a.duplicate_of IS NULL
    AND ($1::tsquery IS NULL OR a.words @@ $1::tsquery OR a.words IS NULL)
@@ -38,7 +38,7 @@ std::vector<std::string> split_topics(const std::string& topics) {
     return out;
 }
 
-RuleTestArticle candidate_of(const pqxx::row& row) {
+SearchArticle candidate_of(const pqxx::row& row) {
     return {row[0].as<std::int64_t>(),
             row[1].as<std::string>(),
             row[2].as<std::string>(),
@@ -47,14 +47,15 @@ RuleTestArticle candidate_of(const pqxx::row& row) {
             row[5].as<std::string>(),
             row[6].as<std::string>(),
             row[7].as<std::string>(),
-            split_topics(row[8].as<std::string>())};
+            split_topics(row[8].as<std::string>()),
+            row[10].as<std::int64_t>(0),
+            row[11].as<std::int64_t>()};
 }
 
 } // namespace
 
-void for_each_search_candidate(
-    pqxx::connection& connection, const SearchFilter& filter,
-    const std::function<bool(const std::vector<RuleTestArticle>&)>& visit) {
+void for_each_search_candidate(pqxx::connection& connection, const SearchFilter& filter,
+                               const std::function<bool(std::vector<SearchArticle>&)>& visit) {
     pqxx::read_transaction tx{connection};
     std::optional<std::string> after_time;
     std::optional<std::int64_t> after_id;
@@ -62,7 +63,7 @@ void for_each_search_candidate(
     for (;;) {
         auto rows = tx.exec_params(k_candidates, filter.words, filter.topics, filter.since,
                                    after_time, after_id, batch_size);
-        std::vector<RuleTestArticle> batch;
+        std::vector<SearchArticle> batch;
         batch.reserve(rows.size());
         for (const auto& row : rows)
             batch.push_back(candidate_of(row));
@@ -71,7 +72,7 @@ void for_each_search_candidate(
         if (rows.size() < static_cast<std::size_t>(batch_size))
             return;
         after_time = rows.back()[9].as<std::string>();
-        after_id = batch.back().id;
+        after_id = rows.back()[0].as<std::int64_t>();
         batch_size = std::min(batch_size * 4, k_largest_batch);
     }
 }

@@ -11,9 +11,22 @@
 
 #include <pqxx/pqxx>
 
-#include "store/alert_rules.hpp"
-
 namespace newsmon::store {
+
+// A stored article as a query is matched against it, with what `search` and `alert test` show.
+struct SearchArticle {
+    std::int64_t id = 0;
+    std::string title;
+    std::string summary;
+    std::string content_text;
+    std::string feed; // the feed's name
+    std::string language;
+    std::string url;
+    std::string published_at; // ISO 8601, UTC
+    std::vector<std::string> topics;
+    std::int64_t story_id = 0;
+    std::int64_t published_epoch = 0; // seconds
+};
 
 struct SearchFilter {
     std::optional<std::string> words;  // a tsquery the articles' words satisfy; nullopt: any
@@ -22,10 +35,10 @@ struct SearchFilter {
 };
 
 // Gives the articles (not duplicates) that pass `filter`, newest first, to `visit` in
-// batches, all read in one transaction, until `visit` returns false or none is left.
+// batches (which it may move from), all read in one transaction, until `visit` returns false
+// or none is left.
 // An article whose words are unknown (stored before they were kept) always passes `words`.
-void for_each_search_candidate(
-    pqxx::connection& connection, const SearchFilter& filter,
-    const std::function<bool(const std::vector<RuleTestArticle>&)>& visit);
+void for_each_search_candidate(pqxx::connection& connection, const SearchFilter& filter,
+                               const std::function<bool(std::vector<SearchArticle>&)>& visit);
 
 } // namespace newsmon::store

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "signals/spike_detector.hpp"
 #include "store/store.hpp"
 #include "tag/article_text.hpp"
 
@@ -143,22 +144,22 @@ std::vector<std::string> strings_of_json_array(const std::string& json) {
 
 // The rule's windows, all zero until counted, and where its history and today begin.
 SpikeCounts counts_for(const SpikeRuleRow& rule, const pqxx::row& state, double now) {
-    const auto window = static_cast<double>(rule.window.count());
-    const long long baseline_days = rule.baseline.count() / k_seconds_per_day;
-    SpikeCounts counts;
-    counts.in_episode = state[1].as<bool>();
-    counts.windows_per_day = static_cast<int>(k_seconds_per_day / rule.window.count());
-    counts.counts.assign(static_cast<std::size_t>((baseline_days + 1) * counts.windows_per_day),
-                         0.0);
-    double time_of_day = std::fmod(now, static_cast<double>(k_seconds_per_day));
-    counts.windows_into_day = static_cast<int>((time_of_day + window / 2) / window);
-    double history = (now - state[3].as<double>()) / static_cast<double>(k_seconds_per_day);
-    counts.history_days = static_cast<int>(
-        std::clamp(std::floor(history) - 1, 0.0, static_cast<double>(baseline_days)));
-    return counts;
+    auto series = signals::empty_series(rule.window.count(),
+                                        static_cast<int>(rule.baseline.count() / k_seconds_per_day),
+                                        now, state[3].as<double>());
+    return {std::move(series.counts), series.windows_per_day, series.windows_into_day,
+            series.history_days, state[1].as<bool>()};
 }
 
 } // namespace
+
+std::optional<std::int64_t> archive_start(pqxx::connection& connection) {
+    pqxx::read_transaction tx{connection};
+    auto row = tx.exec1("SELECT extract(epoch FROM min(published_at))::bigint FROM articles");
+    if (row[0].is_null())
+        return std::nullopt;
+    return row[0].as<std::int64_t>();
+}
 
 std::vector<SpikeRuleRow> enabled_spike_rules(pqxx::connection& connection) {
     pqxx::work tx{connection};

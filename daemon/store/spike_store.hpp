@@ -38,6 +38,9 @@ void record_spike_hits(pqxx::work& tx, const std::vector<std::int64_t>& rule_ids
 long long fill_spike_hits(pqxx::connection& connection, std::int64_t rule_id,
                           const rules::RuleSet& rules, std::chrono::seconds since);
 
+// When the oldest stored article was published (seconds since the epoch); nullopt when none is.
+[[nodiscard]] std::optional<std::int64_t> archive_start(pqxx::connection& connection);
+
 // What the detector is given: distinct stories per window, newest first (see
 // signals::SpikeSeries), and the rule's state.
 struct SpikeCounts {

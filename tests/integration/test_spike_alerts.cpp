@@ -47,6 +47,63 @@ std::string made_up_words(std::mt19937& random, int count) {
     return words;
 }
 
+// A feed on 127.0.0.1 bringing twenty new "pipeline" stories at once, a webhook receiver, and
+// a config for the daemon or `poll --once` with that feed.
+class BurstFeed {
+public:
+    explicit BurstFeed(const std::string& database_url) {
+        std::mt19937 random(7);
+        m_feed = "<rss version=\"2.0\"><channel><title>Burst</title>"
+                 "<link>https://burst.example.test/</link>";
+        for (int i = 0; i < 20; ++i)
+            m_feed += "<item><guid>b" + std::to_string(i) + "</guid><title>Pipeline " +
+                      made_up_words(random, 3) + "</title><link>https://burst.example.test/" +
+                      std::to_string(i) + "</link><description>" + made_up_words(random, 12) +
+                      "</description></item>";
+        m_feed += "</channel></rss>";
+        std::ofstream(config) << "[database]\nurl = \"" << database_url
+                              << "\"\n[http]\nblock_private = false\n[server]\nlisten = \"off\"\n"
+                                 "[log]\nlevel = \"warn\"\n[daemon]\nstate_dir = \""
+                              << m_state.string()
+                              << "\"\n[alerts]\nwebhook_allow = [\"127.0.0.1\"]\n[[feed]]\n"
+                                 "name = \"Burst wire\"\nurl = \""
+                              << m_server.url("/feed") << "\"\ninterval = \"1s\"\n";
+    }
+    ~BurstFeed() {
+        std::filesystem::remove(config);
+        std::filesystem::remove_all(m_state);
+    }
+    BurstFeed(const BurstFeed&) = delete;
+    BurstFeed& operator=(const BurstFeed&) = delete;
+
+    [[nodiscard]] std::string hook_url() const { return m_server.url("/hook"); }
+    // The webhook bodies received so far.
+    [[nodiscard]] std::vector<std::string> bodies() const {
+        std::lock_guard lock(m_mutex);
+        return m_bodies;
+    }
+
+    const std::filesystem::path config = std::filesystem::temp_directory_path() /
+                                         ("newsmon-spiked-" + std::to_string(getpid()) + ".toml");
+
+private:
+    std::filesystem::path m_state =
+        std::filesystem::temp_directory_path() / ("newsmon-spiked-" + std::to_string(getpid()));
+    std::string m_feed;
+    mutable std::mutex m_mutex;
+    std::vector<std::string> m_bodies;
+    HttpTestServer m_server;
+    HttpTestServer::Endpoint m_hook =
+        m_server.serve("/hook", [this](const httplib::Request& request) {
+            std::lock_guard lock(m_mutex);
+            m_bodies.push_back(request.body);
+            return Response{200, "", "text/plain", {}};
+        });
+    HttpTestServer::Endpoint m_served = m_server.serve("/feed", [this](const httplib::Request&) {
+        return Response{200, m_feed, "application/rss+xml", {}};
+    });
+};
+
 class SpikeAlertsTest : public ::testing::Test {
 protected:
     SpikeAlertsTest() {
@@ -277,42 +334,13 @@ TEST_F(SpikeAlertsTest, ANewRuleWithoutHistoryJudgesNothing) {
 // after each poll cycle: a feed bringing a burst is alerted on at once, and only once.
 TEST_F(SpikeAlertsTest, TheDaemonEvaluatesAfterEachPollCycle) {
     store_history();
-    HttpTestServer server;
-    std::mutex mutex;
-    std::vector<std::string> bodies;
-    auto hook = server.serve("/hook", [&](const httplib::Request& request) {
-        std::lock_guard lock(mutex);
-        bodies.push_back(request.body);
-        return Response{200, "", "text/plain", {}};
-    });
-    std::mt19937 random(7);
-    std::string feed = "<rss version=\"2.0\"><channel><title>Burst</title>"
-                       "<link>https://burst.example.test/</link>";
-    for (int i = 0; i < 20; ++i)
-        feed += "<item><guid>b" + std::to_string(i) + "</guid><title>Pipeline " +
-                made_up_words(random, 3) + "</title><link>https://burst.example.test/" +
-                std::to_string(i) + "</link><description>" + made_up_words(random, 12) +
-                "</description></item>";
-    feed += "</channel></rss>";
-    auto served = server.serve("/feed", [&](const httplib::Request&) {
-        return Response{200, feed, "application/rss+xml", {}};
-    });
-    auto unique = std::to_string(getpid());
-    auto config = std::filesystem::temp_directory_path() / ("newsmon-spiked-" + unique + ".toml");
-    auto state = std::filesystem::temp_directory_path() / ("newsmon-spiked-" + unique);
-    std::ofstream(config) << "[database]\nurl = \"" << db.url()
-                          << "\"\n[http]\nblock_private = false\n[server]\nlisten = \"off\"\n"
-                             "[log]\nlevel = \"warn\"\n[daemon]\nstate_dir = \""
-                          << state.string()
-                          << "\"\n[alerts]\nwebhook_allow = [\"127.0.0.1\"]\n[[feed]]\n"
-                             "name = \"Burst wire\"\nurl = \""
-                          << server.url("/feed") << "\"\ninterval = \"1s\"\n";
-
+    BurstFeed newsroom(db.url());
+    const auto& config = newsroom.config;
     cli::AlertCommand add;
     add.action = "add";
     add.name = "pipeline spikes";
     add.spike = "pipeline";
-    add.webhooks = {server.url("/hook")};
+    add.webhooks = {newsroom.hook_url()};
     ::testing::internal::CaptureStdout();
     int status = cli::command_alert({config.string(), std::nullopt}, add);
     std::string printed = ::testing::internal::GetCapturedStdout();
@@ -335,21 +363,94 @@ TEST_F(SpikeAlertsTest, TheDaemonEvaluatesAfterEachPollCycle) {
               nlohmann::json({{"window", "01:00:00"}, {"baseline", "14 days"}, {"min_count", 5}}));
     {
         testkit::DaemonThread daemon(config);
-        EXPECT_TRUE(testkit::eventually(
-            [&] {
-                std::lock_guard lock(mutex);
-                return !bodies.empty();
-            },
-            20s));
+        EXPECT_TRUE(testkit::eventually([&] { return !newsroom.bodies().empty(); }, 20s));
         std::this_thread::sleep_for(2s); // more cycles, no more alerts
         daemon.stop();
     }
-    std::filesystem::remove(config);
-    std::filesystem::remove_all(state);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM alert_deliveries"), 1);
-    std::lock_guard lock(mutex);
+    auto bodies = newsroom.bodies();
     ASSERT_EQ(bodies.size(), 1u);
     auto body = nlohmann::json::parse(bodies[0]);
     EXPECT_EQ(body["kind"], "spike");
     EXPECT_GE(body["count"].get<double>(), 20);
+}
+
+// `alert test NAME` replays a spike rule over the stored articles: the series of its windows
+// and the one episode the burst begins, at the window the daemon fires in, on the same counts.
+TEST_F(SpikeAlertsTest, AlertTestReplaysASpikeRuleOverTheStoredHistory) {
+    store_history();
+    add_spike_rule("pipeline spikes", "pipeline");
+    Time t1 = afternoon_three_days_ago();
+    burst(t1, 20);
+    auto config = std::filesystem::temp_directory_path() /
+                  ("newsmon-spiketest-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(config) << "[database]\nurl = \"" << db.url() << "\"\n";
+    cli::AlertCommand test;
+    test.action = "test";
+    test.query = "pipeline spikes";
+    test.since = "5d";
+    test.json = true;
+    ::testing::internal::CaptureStdout();
+    ::testing::internal::CaptureStderr();
+    int status = cli::command_alert({config.string(), std::nullopt}, test);
+    auto replay = nlohmann::json::parse(::testing::internal::GetCapturedStdout());
+    std::string said = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(status, 0);
+    EXPECT_EQ(said, "testing spike rule \"pipeline spikes\": pipeline (window 1h, baseline 14d, "
+                    "min count 5)\n");
+    EXPECT_EQ(replay["window_seconds"], 3600);
+    // five days of hourly windows, each judged (the history is twenty days long)
+    EXPECT_GE(replay["series"].size(), 5u * 24 - 1);
+    EXPECT_LE(replay["series"].size(), 5u * 24 + 1);
+    for (const auto& point : replay["series"])
+        EXPECT_TRUE(point["judged"].get<bool>()) << point.dump();
+    ASSERT_EQ(replay["episodes"].size(), 1u) << replay["episodes"].dump();
+    auto t1_text = [&] {
+        auto seconds = std::chrono::floor<std::chrono::seconds>(t1).time_since_epoch().count();
+        return db.text("SELECT to_char(to_timestamp(" + std::to_string(seconds) +
+                       ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    }();
+    EXPECT_EQ(replay["episodes"][0]["began"], t1_text);
+    EXPECT_FALSE(replay["episodes"][0]["ended"].is_null());
+    EXPECT_GE(replay["episodes"][0]["peak_count"].get<double>(), 20);
+    // The window that fired, as the daemon counts and judges it at that moment.
+    for (const auto& point : replay["series"])
+        if (point["window_end"] == t1_text) {
+            auto round = evaluate(t1);
+            EXPECT_EQ(round.fired, 1);
+            EXPECT_EQ(point["count"].get<double>(),
+                      db.scalar("SELECT last_count FROM spike_state"));
+            EXPECT_NEAR(point["expected"].get<double>(),
+                        std::stod(db.text("SELECT last_expected FROM spike_state")), 1e-3);
+        }
+
+    // The text form lists the windows and the episode.
+    test.json = false;
+    ::testing::internal::CaptureStdout();
+    EXPECT_EQ(cli::command_alert({config.string(), std::nullopt}, test), 0);
+    std::string printed = ::testing::internal::GetCapturedStdout();
+    EXPECT_NE(printed.find(t1_text + "  "), std::string::npos) << printed;
+    EXPECT_NE(printed.find("SPIKE: alert"), std::string::npos);
+    EXPECT_NE(printed.find("1 episode, one alert each:\n  " + t1_text + " to "), std::string::npos)
+        << printed;
+    std::filesystem::remove(config);
+}
+
+// `poll --once` evaluates the spike rules after its poll, as the daemon does after a cycle, and
+// sends the delivery before it exits.
+TEST_F(SpikeAlertsTest, PollOnceEvaluatesSpikeRulesAfterItsPoll) {
+    store_history();
+    BurstFeed newsroom(db.url());
+    add_spike_rule("pipeline spikes", "pipeline",
+                   R"({"webhook": [")" + newsroom.hook_url() + R"("]})");
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(cli::command_poll_once({newsroom.config.string(), std::nullopt}), 0);
+    std::string said = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(spike_deliveries(), 1) << said;
+    auto bodies = newsroom.bodies();
+    ASSERT_EQ(bodies.size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(bodies[0])["kind"], "spike");
+    // Run again: the feed brings nothing new and the episode goes on; no second alert.
+    EXPECT_EQ(cli::command_poll_once({newsroom.config.string(), std::nullopt}), 0);
+    EXPECT_EQ(spike_deliveries(), 1);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "signals/spike_detector.hpp"
+#include "signals/spike_replay.hpp"
 
 using namespace newsmon::signals;
 
@@ -205,4 +206,38 @@ TEST(SpikeDetector, TailProbabilities) {
     EXPECT_NEAR(upper_tail(10, 2, 2), 4.649807e-05, 1e-9);
     // Over-dispersion makes a high count likelier.
     EXPECT_GT(upper_tail(10, 2, 6), upper_tail(10, 2, 2));
+}
+
+// The replay `alert test` prints: windows ending on the hour, stories counted once however
+// many articles they have, one episode per burst with when it began and ended.
+TEST(SpikeReplay, CountsStoriesPerWindowAndFindsTheEpisodeABurstBegins) {
+    constexpr std::int64_t hour = 3600, day = 24 * hour;
+    const std::int64_t start = 20'000 * day; // a midnight, UTC
+    std::vector<SpikeHit> hits;
+    std::int64_t story = 0;
+    for (std::int64_t at = start; at < start + 20 * day; at += hour) {
+        hits.push_back({at + 600, ++story});
+        hits.push_back({at + 1800, ++story});
+    }
+    const std::int64_t burst_end = start + 18 * day + 15 * hour;
+    for (int i = 0; i < 20; ++i)
+        hits.push_back({burst_end - 60 * i, ++story});
+    // one story with many articles, a day later: still one story
+    for (int i = 0; i < 30; ++i)
+        hits.push_back({burst_end + day - 60 * i, story});
+    ReplaySpan span{hour, 14, start, start + 17 * day, start + 20 * day};
+    auto replay = replay_spikes(hits, span, {});
+    ASSERT_EQ(replay.series.size(), 3u * 24);
+    EXPECT_EQ(replay.series.front().window_end, start + 17 * day + hour);
+    for (const auto& point : replay.series) {
+        EXPECT_TRUE(point.verdict.judged);
+        if (point.window_end == burst_end + day) {
+            EXPECT_EQ(point.verdict.count, 3);
+        }
+    }
+    ASSERT_EQ(replay.episodes.size(), 1u);
+    EXPECT_EQ(replay.episodes[0].began, burst_end);
+    EXPECT_EQ(replay.episodes[0].ended, burst_end + hour);
+    EXPECT_EQ(replay.episodes[0].peak_count, 22);
+    EXPECT_GT(replay.episodes[0].peak_ratio, 5);
 }
