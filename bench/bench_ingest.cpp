@@ -49,9 +49,8 @@ std::vector<store::PolledArticle> make_articles() {
         article.item.categories = {"Politics"};
         article.content_text = article_text(n);
         article.topics = {{"nato", 3, 2, {"NATO"}, false}, {"azerbaijan", 4, 3, {"Baku"}, true}};
-        // made beside tagging in the daemon, before the store
-        article.signature =
-            stories::make_signature(article.item.title, article.content_text, tag::Language::en);
+        article.language = "en";
+        // no signature: the store makes it for new articles, as in the daemon
     }
     return articles;
 }
@@ -170,13 +169,10 @@ SELECT a.id, a.story_id, a.published_at, decode(p.signature, 'hex')
 } // namespace
 
 int main() {
-    if (const char* count = std::getenv("NEWSMON_BENCH_ARTICLES"))
-        k_articles = std::stoul(count);
-    const char* url = std::getenv("NEWSMON_BENCH_DATABASE_URL");
-    if (!url) {
-        std::fprintf(stderr, "NEWSMON_BENCH_DATABASE_URL is not set; run bench/run\n");
+    k_articles = bench::bench_article_count(k_articles);
+    const char* url = bench::bench_database_url();
+    if (!url)
         return 2;
-    }
     store::Store store{url};
     store::migrate(store.connection());
     config::Config config;

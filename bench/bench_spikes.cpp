@@ -84,14 +84,10 @@ double plain_scan(pqxx::connection& connection) {
 } // namespace
 
 int main() {
-    long long articles = 20'000;
-    if (const char* count = std::getenv("NEWSMON_BENCH_ARTICLES"))
-        articles = std::stoll(count);
-    const char* url = std::getenv("NEWSMON_BENCH_DATABASE_URL");
-    if (!url) {
-        std::fprintf(stderr, "NEWSMON_BENCH_DATABASE_URL is not set; run bench/run\n");
+    auto articles = static_cast<long long>(bench::bench_article_count(20'000));
+    const char* url = bench::bench_database_url();
+    if (!url)
         return 2;
-    }
     store::Store store{url};
     store::migrate(store.connection());
     config::Config config;

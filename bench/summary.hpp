@@ -7,6 +7,21 @@
 
 namespace newsmon::bench {
 
+// The database a benchmark stores into: $NEWSMON_BENCH_DATABASE_URL, which bench/run sets;
+// nullptr after saying so when it is not set.
+inline const char* bench_database_url() {
+    const char* url = std::getenv("NEWSMON_BENCH_DATABASE_URL");
+    if (!url)
+        std::fprintf(stderr, "NEWSMON_BENCH_DATABASE_URL is not set; run bench/run\n");
+    return url;
+}
+
+// $NEWSMON_BENCH_ARTICLES when set, else `fallback`.
+inline unsigned long long bench_article_count(unsigned long long fallback) {
+    const char* count = std::getenv("NEWSMON_BENCH_ARTICLES");
+    return count ? std::strtoull(count, nullptr, 10) : fallback;
+}
+
 inline void summary_row(const char* workload, double figure, const char* unit,
                         const char* reference, double reference_figure, const char* target) {
     const char* path = std::getenv("NEWSMON_BENCH_SUMMARY");

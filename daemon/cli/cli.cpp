@@ -160,16 +160,19 @@ int run(int argc, char** argv) {
         change->add_option("name", alert.name, "The rule's name")->required();
     }
     auto* alert_test = alert_cmd->add_subcommand(
-        "test", "Show the stored articles a saved rule or a query would have matched");
+        "test", "Show the stored articles a saved rule or a query would have matched, newest "
+                "first; replay a spike rule's windows and episodes");
     alert_test
         ->add_option("query", alert.query,
                      "A saved rule's name (a name wins), else a query; write '(NATO)' to test the "
                      "query NATO when a rule is named NATO")
         ->required();
-    alert_test->add_option("--since", alert.since, "How far back, e.g. 7d (default 7d)");
+    alert_test->add_option("--since", alert.since,
+                           "How far back: a duration such as 30d (default 7d), or 2025-11-01");
     alert_test->add_option("--limit", alert.limit, "At most this many matches (default 50)")
         ->check(CLI::Range(1, 100000));
-    alert_test->add_flag("--json", alert.json, "Print a JSON array");
+    alert_test->add_flag("--json", alert.json,
+                         "Print a JSON array (a spike rule: an object with series and episodes)");
     auto* alert_retry = alert_cmd->add_subcommand(
         "retry", "Queue failed deliveries again (of one rule, or of all)");
     alert_retry->add_option("name", alert.name, "Only this rule's");

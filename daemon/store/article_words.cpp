@@ -1,7 +1,6 @@
 #include "store/article_words.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "newsmon/parsers/words.hpp"
 #include "tag/matcher.hpp"
@@ -112,11 +111,15 @@ std::optional<std::string> words_tsvector(const std::vector<std::string_view>& t
     parsers::WordList words;
     for (std::string_view text : texts)
         parsers::split_words(text, words);
-    std::set<std::string_view> distinct;
+    std::vector<std::string_view> distinct;
+    distinct.reserve(words.words.size());
     for (const auto& word : words.words)
         if (word.base_end > word.base_begin)
-            distinct.insert(cut(words.base_of(word)));
+            distinct.push_back(cut(words.base_of(word)));
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     std::string out;
+    out.reserve(words.base.size() + 3 * distinct.size());
     for (std::string_view word : distinct) {
         if (!out.empty())
             out += ' ';

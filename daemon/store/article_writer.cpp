@@ -177,32 +177,31 @@ std::string insert_statement(std::size_t rows) {
 }
 
 // The stored content hash of each of the batch's articles the feed has already, by guid.
-std::map<std::string, std::string, std::less<>>
-stored_hashes(pqxx::work& tx, std::int64_t feed_id, const std::vector<PolledArticle>& articles) {
+StoredHashes stored_hashes(pqxx::work& tx, std::int64_t feed_id,
+                           const std::vector<PolledArticle>& articles) {
     std::vector<std::string_view> guids;
     for (const auto& article : articles)
         guids.emplace_back(article.item.guid);
-    std::map<std::string, std::string, std::less<>> hashes;
+    StoredHashes hashes;
     for (const auto& row : tx.exec_prepared("stored_content_hashes", feed_id, to_text_array(guids)))
         hashes.emplace(row[0].as<std::string>(), row[1].as<std::string>());
     return hashes;
 }
 
 // The article's words for articles.words, unless it is stored unchanged.
-std::optional<std::string>
-words_unless_unchanged(const PolledArticle& article, const std::string& hash,
-                       const std::map<std::string, std::string, std::less<>>& stored) {
+std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
+                                                  const std::string& hash,
+                                                  const StoredHashes& stored) {
     auto found = stored.find(std::string_view(article.item.guid));
     if (found != stored.end() && found->second == hash)
         return std::nullopt;
     return words_tsvector({article.item.title, article.item.summary, article.content_text});
 }
 
-void insert_articles(pqxx::work& tx, std::int64_t feed_id,
-                     const std::vector<PolledArticle>& articles,
+void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+                     const StoredHashes& stored,
                      const std::vector<std::optional<StoryAssignment>>& stories,
                      std::vector<int>& ords) {
-    auto stored = stored_hashes(tx, feed_id, articles);
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -287,9 +286,10 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     WriteCounts counts;
     if (articles.empty())
         return counts;
-    auto assignments = stories.assign(tx, feed_id, articles);
+    auto already_stored = stored_hashes(tx, feed_id, articles);
+    auto assignments = stories.assign(tx, articles, already_stored);
     std::vector<int> ords;
-    insert_articles(tx, feed_id, articles, assignments, ords);
+    insert_articles(tx, articles, already_stored, assignments, ords);
     copy_topics(tx, articles, ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {

@@ -15,10 +15,6 @@ constexpr std::int64_t k_seq_lookback = 64;
 // archive, or a hostile one) each opens a story of its own, which `newsmon restory` can group.
 constexpr std::size_t k_max_compared_per_batch = 2000;
 
-constexpr const char* k_stored_guids = R"sql(
-SELECT guid FROM articles WHERE feed_id = $1 AND guid = ANY($2::text[])
-)sql";
-
 constexpr const char* k_signatures_since = R"sql(
 SELECT article_id, story_id, extract(epoch FROM published_at)::bigint, encode(signature, 'hex'),
        seq
@@ -116,7 +112,6 @@ stories::Signature signature_of(const PolledArticle& article) {
 }
 
 void StoryAssigner::prepare(pqxx::connection& connection) {
-    connection.prepare("story_stored_guids", k_stored_guids);
     connection.prepare("story_signatures_since", k_signatures_since);
     connection.prepare("story_new_ids", k_new_story_ids);
     connection.prepare("story_lock_rows", k_lock_stories);
@@ -142,16 +137,10 @@ void StoryAssigner::refresh(pqxx::work& tx) {
 }
 
 std::vector<std::optional<StoryAssignment>>
-StoryAssigner::assign(pqxx::work& tx, std::int64_t feed_id,
-                      const std::vector<PolledArticle>& articles) {
+StoryAssigner::assign(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+                      const StoredHashes& stored) {
     std::vector<std::optional<StoryAssignment>> assignments(articles.size());
     m_batch_signatures.assign(articles.size(), {});
-    std::vector<std::string> guids;
-    for (const auto& article : articles)
-        guids.emplace_back(article.item.guid);
-    std::set<std::string, std::less<>> stored;
-    for (const auto& row : tx.exec_prepared("story_stored_guids", feed_id, to_text_array(guids)))
-        stored.insert(row[0].as<std::string>());
     std::vector<std::size_t> fresh;
     std::set<std::string_view> seen;
     for (std::size_t i = 0; i < articles.size(); ++i)

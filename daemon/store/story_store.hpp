@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct StoredStoryArticle {
     std::size_t index = 0; // into the batch
 };
 
+// The content hash of each article of a batch the feed has stored already, by guid.
+using StoredHashes = std::map<std::string, std::string, std::less<>>;
+
 class StoryAssigner {
 public:
     explicit StoryAssigner(std::chrono::seconds window) : m_index(window) {}
@@ -39,9 +43,9 @@ public:
     static void prepare(pqxx::connection& connection);
 
     // One entry per article of the batch: a story for each one not stored yet, nullopt for the
-    // ones the feed already has (they keep theirs).
+    // ones the feed already has (`stored`: they keep theirs).
     [[nodiscard]] std::vector<std::optional<StoryAssignment>>
-    assign(pqxx::work& tx, std::int64_t feed_id, const std::vector<PolledArticle>& articles);
+    assign(pqxx::work& tx, const std::vector<PolledArticle>& articles, const StoredHashes& stored);
 
     // After the batch is written: its new articles enter the index with the stories they got,
     // and the stories they joined or opened get their counts, languages and first article.
