@@ -12,11 +12,13 @@
 
 #include "feed_generator.hpp"
 #include "newsmon/parsers/dates.hpp"
+#include "store/article_words.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "store/story_store.hpp"
 #include "stories/signature.hpp"
 #include "summary.hpp"
+#include "tag/article_text.hpp"
 
 namespace {
 
@@ -50,7 +52,12 @@ std::vector<store::PolledArticle> make_articles() {
         article.content_text = article_text(n);
         article.topics = {{"nato", 3, 2, {"NATO"}, false}, {"azerbaijan", 4, 3, {"Baku"}, true}};
         article.language = "en";
-        // no signature: the store makes it for new articles, as in the daemon
+        // made beside tagging in the daemon (PollCycle::read_feed), before the store
+        article.signature = stories::make_signature(
+            article.item.title, tag::article_body(article.item.summary, article.content_text),
+            tag::Language::en);
+        article.words = store::PolledArticle::Words{store::words_tsvector(
+            {article.item.title, article.item.summary, article.content_text})};
     }
     return articles;
 }

@@ -10,7 +10,9 @@
 #include "newsmon/parsers/text.hpp"
 #include "pages/page_policy.hpp"
 #include "schedule/schedule.hpp"
+#include "store/article_words.hpp"
 #include "store/redact.hpp"
+#include "stories/signature.hpp"
 #include "tag/article_text.hpp"
 #include "tag/language_detector.hpp"
 
@@ -94,12 +96,19 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
         std::string body = tag::article_body(item.summary, full_text);
         // Detected from the text when the feed declares none: it chooses the stemmer.
         auto article_language = tag::article_language(language, item.title, body);
-        auto topics = m_tagger.topics_of(item.title, body, tag::language_of(article_language.code));
+        auto text_language = tag::language_of(article_language.code);
+        auto topics = m_tagger.topics_of(item.title, body, text_language);
         std::string_view own_text = full_text.empty() ? std::string_view(item.summary) : full_text;
         bool page = pages::wants_page(item, own_text, mode, min_chars);
+        // Made here rather than in the store's transaction, which would hold its connection
+        // while the client computes: a few items of a changed feed are repeats, which cost
+        // about what tagging them did.
+        auto signature = stories::make_signature(item.title, body, text_language);
+        store::PolledArticle::Words words{
+            store::words_tsvector({item.title, item.summary, full_text})};
         poll.articles.push_back({std::move(item), std::move(topics), std::move(full_text),
-                                 std::move(article_language.code), page,
-                                 article_language.detected});
+                                 std::move(article_language.code), page, article_language.detected,
+                                 std::move(signature), std::move(words)});
     }
     if (!parsed->link.empty())
         poll.site_url = parsed->link;

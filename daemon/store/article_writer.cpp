@@ -195,6 +195,8 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
     auto found = stored.find(std::string_view(article.item.guid));
     if (found != stored.end() && found->second == hash)
         return std::nullopt;
+    if (article.words)
+        return article.words->tsvector;
     return words_tsvector({article.item.title, article.item.summary, article.content_text});
 }
 

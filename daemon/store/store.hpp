@@ -42,9 +42,15 @@ struct PolledArticle {
     std::string language;           // empty when unknown
     bool wants_page = false;        // the feed's text is a teaser: fetch the article page
     bool language_detected = false; // the language comes from the text, not the feed
-    // What story assignment compares; the store makes it for new articles when it is absent,
-    // so that repeated items never pay for it.
+    // What story assignment compares, made beside tagging (PollCycle); the store makes it for
+    // new articles when it is absent.
     std::optional<stories::Signature> signature{};
+    // articles.words (see store/article_words.hpp), made beside tagging; the store makes them
+    // for new and changed articles when absent.
+    struct Words {
+        std::optional<std::string> tsvector; // nullopt: too many to keep
+    };
+    std::optional<Words> words{};
 };
 
 // The outcome of one poll of one feed, stored in a single transaction.

@@ -96,6 +96,20 @@ TEST_F(PollOnce, StoresTheFieldsAnAnalystReads) {
     EXPECT_EQ(db.text("SELECT site_url FROM feeds"), "https://wire.example.test/");
 }
 
+// The words search reads and the signature stories compare are made beside tagging and stored
+// with every new article.
+TEST_F(PollOnce, EveryArticleGetsItsWordsAndStorySignature) {
+    auto wire = server.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    poll(configure({{"Wire", server.url("/rss.php"), ""}}));
+    long long articles = db.scalar("SELECT count(*) FROM articles");
+    EXPECT_GT(articles, 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE words IS NULL"), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures"), articles);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid LIKE '%1001.html' "
+                        "AND words @@ 'baku & envoys'::tsquery"),
+              1);
+}
+
 TEST_F(PollOnce, ConditionalGetMakesTheSecondPollA304) {
     auto endpoint = server.serve("/feed", [](const httplib::Request& request) {
         if (request.get_header_value("If-None-Match") == "\"abc\"")
