@@ -124,7 +124,7 @@ void print_replay(const signals::SpikeReplay& replay, const store::SavedAlertRul
 
 // A spike rule run over the stored articles: the detector asked at the end of each window
 // since `since`, on the same counts (distinct stories of the matching articles, not
-// republications) and history as the daemon would have had.
+// republications) as the daemon's; the history is every stored day before each window.
 int test_spike(store::Store& store, const config::Config& config, const store::SavedAlertRule& rule,
                std::int64_t since, bool json) {
     const std::int64_t window = rule.spike_window.count();
