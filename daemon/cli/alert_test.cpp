@@ -21,6 +21,9 @@ namespace newsmon::cli {
 namespace {
 
 constexpr std::int64_t k_seconds_per_day = 86'400;
+// Each window judged reads the baseline's windows: a replay is refused past this many reads
+// (1-minute windows over a year would take hours), which 1-hour windows reach after 700 years.
+constexpr double k_most_window_reads = 100e6;
 
 std::string time_text(std::int64_t epoch) {
     return parsers::format_rfc3339(std::chrono::sys_seconds{std::chrono::seconds{epoch}});
@@ -131,6 +134,16 @@ int test_spike(store::Store& store, const config::Config& config, const store::S
     const int baseline_days = static_cast<int>(rule.spike_baseline.count() / k_seconds_per_day);
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const std::int64_t to = now.time_since_epoch().count();
+    const double reads = static_cast<double>(std::max<std::int64_t>(to - since, 0) / window) *
+                         static_cast<double>((baseline_days + 1) * (k_seconds_per_day / window));
+    if (reads > k_most_window_reads) {
+        fmt::print(stderr,
+                   "error: --since: too long a replay for {} windows and a {} baseline; give a "
+                   "later --since\n",
+                   config::format_duration(rule.spike_window),
+                   config::format_duration(rule.spike_baseline));
+        return k_exit_usage;
+    }
     // the baseline of the first window judged, and the day before it its weekdays read
     const std::int64_t read_from = since - (baseline_days + 1) * k_seconds_per_day - window;
     auto plan = plan_matches(config, rule.query, "", time_text(read_from));

@@ -453,6 +453,13 @@ TEST_F(SpikeAlertsTest, AlertTestReplaysASpikeRuleOverTheStoredHistory) {
     EXPECT_NE(printed.find("SPIKE: alert"), std::string::npos);
     EXPECT_NE(printed.find("1 episode, one alert each:\n  " + t1_text + " to "), std::string::npos)
         << printed;
+
+    // A replay that would judge more windows than a command can in reasonable time is refused.
+    test.since = "1900-01-01";
+    ::testing::internal::CaptureStderr();
+    EXPECT_EQ(cli::command_alert({config.string(), std::nullopt}, test), 2);
+    EXPECT_NE(::testing::internal::GetCapturedStderr().find("error: --since: too long a replay"),
+              std::string::npos);
     std::filesystem::remove(config);
 }
 
