@@ -30,6 +30,12 @@ ConvertError positive_duration(const Duration& value) {
     return std::nullopt;
 }
 
+ConvertError not_negative_duration(const Duration& value) {
+    if (value.count() < 0)
+        return std::string("must not be negative");
+    return std::nullopt;
+}
+
 ConvertError http_url(const std::string& url) {
     if (!url.starts_with("http://") && !url.starts_with("https://"))
         return "expected an http:// or https:// URL, got \"" + url + "\"";
@@ -196,8 +202,9 @@ const std::vector<KeySpec<StorySettings>>& story_keys() {
         key<StorySettings, Duration>(
             "window", &StorySettings::window,
             "a new article joins a story only if its report of the same event was published "
-            "within this time of it",
-            positive_duration),
+            "within this time of it; `\"0s\"` turns clustering off (every article a story of its "
+            "own, no signatures kept)",
+            not_negative_duration),
     };
     return k_keys;
 }

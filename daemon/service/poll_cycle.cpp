@@ -103,7 +103,9 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
         // Made here rather than in the store's transaction, which would hold its connection
         // while the client computes: a few items of a changed feed are repeats, which cost
         // about what tagging them did.
-        auto signature = stories::make_signature(item.title, body, text_language);
+        std::optional<stories::Signature> signature;
+        if (m_config.stories.window.count() > 0)
+            signature = stories::make_signature(item.title, body, text_language);
         store::PolledArticle::Words words{
             store::words_tsvector({item.title, item.summary, full_text})};
         poll.articles.push_back({std::move(item), std::move(topics), std::move(full_text),

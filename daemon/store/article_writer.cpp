@@ -35,8 +35,19 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // generated search column. The time window is written so that only the title_key index can
 // serve it (a fresh table's statistics would otherwise pick the published_at index), and
 // o.title_key <> '' is spelled out so that the partial index qualifies.
+//
+// A new article's story_id is its story's, or, negative, the batch's number for a story it opens:
+// one id is drawn per such number. The touched stories' rows are kept by adding the new
+// articles to their counts; the story row's lock (ON CONFLICT DO UPDATE) orders two writers
+// joining one story, and each adds to the count the other committed. A feed is polled by one
+// writer at a time, so whether it already had an article in the story is read from the snapshot.
 constexpr const char* k_upsert = R"sql(
-WITH updated AS (
+WITH opened AS (
+    -- ids drawn in the order of the batch, as the stories' first articles come
+    SELECT g.number, nextval(pg_get_serial_sequence('stories', 'id')) AS id
+      FROM (SELECT story_id AS number, min(ord) AS first_ord FROM incoming_articles
+             WHERE story_id < 0 GROUP BY story_id ORDER BY first_ord) g
+), updated AS (
     UPDATE articles a
        SET url = i.url, canonical_url = i.canonical_url, title = i.title, author = i.author,
            summary = i.summary, content_text = COALESCE(i.content_text, a.content_text),
@@ -68,10 +79,12 @@ WITH updated AS (
            i.content_hash, i.title_key, i.published_at IS NULL,
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
            r.original,
-           COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original), i.story_id,
+           COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original),
+                    CASE WHEN i.story_id < 0 THEN op.id ELSE i.story_id END,
                     nextval(pg_get_serial_sequence('stories', 'id'))),
            i.words
       FROM incoming_articles i
+      LEFT JOIN opened op ON op.number = i.story_id
       CROSS JOIN LATERAL (SELECT COALESCE(
                (SELECT min(o.id) FROM articles o
                  WHERE o.canonical_url = i.canonical_url AND o.feed_id <> $1
@@ -85,12 +98,46 @@ WITH updated AS (
      WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
      ORDER BY i.ord
     ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
-    RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate, story_id, published_at
+    RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate, story_id, published_at,
+              language, title
 ), signatures_written AS (
     INSERT INTO story_signatures (article_id, story_id, published_at, signature)
     SELECT n.id, n.story_id, n.published_at, decode(i.signature, 'hex')
       FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
      WHERE i.signature IS NOT NULL
+    RETURNING article_id, seq
+), story_additions AS (
+    SELECT n.story_id, count(*)::integer AS article_count,
+           (array_agg(n.id ORDER BY n.published_at, n.id))[1] AS first_article_id,
+           min(n.published_at) AS first_seen_at, max(n.published_at) AS last_seen_at,
+           COALESCE(array_agg(DISTINCT n.language ORDER BY n.language)
+                        FILTER (WHERE n.language IS NOT NULL AND n.language <> ''), '{}')
+               AS languages,
+           (array_agg(n.title ORDER BY n.published_at, n.id))[1] AS title,
+           CASE WHEN EXISTS (SELECT 1 FROM articles o
+                              WHERE o.story_id = n.story_id AND o.feed_id = $1)
+                THEN 0 ELSE 1 END AS new_feeds
+      FROM inserted n
+     GROUP BY n.story_id
+), stories_written AS (
+    INSERT INTO stories AS s (id, first_article_id, first_seen_at, last_seen_at, article_count,
+                              feed_count, languages, title)
+    SELECT story_id, first_article_id, first_seen_at, last_seen_at, article_count, new_feeds,
+           languages, title
+      FROM story_additions
+    ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
+       SET article_count = s.article_count + EXCLUDED.article_count,
+           feed_count = s.feed_count + EXCLUDED.feed_count,
+           first_article_id = CASE WHEN (EXCLUDED.first_seen_at, EXCLUDED.first_article_id)
+                                        < (s.first_seen_at, s.first_article_id)
+                                   THEN EXCLUDED.first_article_id ELSE s.first_article_id END,
+           title = CASE WHEN (EXCLUDED.first_seen_at, EXCLUDED.first_article_id)
+                             < (s.first_seen_at, s.first_article_id)
+                        THEN EXCLUDED.title ELSE s.title END,
+           first_seen_at = least(s.first_seen_at, EXCLUDED.first_seen_at),
+           last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
+           languages = ARRAY(SELECT DISTINCT l FROM unnest(s.languages || EXCLUDED.languages) l
+                              ORDER BY l)
 ), written AS (
     SELECT u.id, u.ord, false AS is_new, u.is_duplicate, NULL::bigint AS story_id,
            NULL::bigint AS published
@@ -111,7 +158,8 @@ WITH updated AS (
        SET score = EXCLUDED.score, hits = EXCLUDED.hits,
            matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
 )
-SELECT id, is_new, is_duplicate, ord, story_id, published FROM written
+SELECT w.id, w.is_new, w.is_duplicate, w.ord, w.story_id, w.published, sw.seq
+  FROM written w LEFT JOIN signatures_written sw ON sw.article_id = w.id
 )sql";
 
 // What the feed's articles of this batch hold now: an unchanged repeat is left alone by the
@@ -301,7 +349,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
             stored.push_back(
                 {written.id, row[4].as<std::int64_t>(),
                  std::chrono::sys_seconds{std::chrono::seconds{row[5].as<long long>()}},
-                 written.index});
+                 written.index, row[6].is_null() ? 0 : row[6].as<std::int64_t>()});
         counts.inserted += written.is_new ? 1 : 0;
         counts.updated += written.is_new ? 0 : 1;
         counts.duplicates += written.is_new && written.is_duplicate ? 1 : 0;
@@ -309,7 +357,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         for (const auto& match : articles[written.index].topics)
             ++counts.topic_hits[match.topic];
     }
-    stories.record(tx, stored);
+    stories.record(stored);
     return counts;
 }
 

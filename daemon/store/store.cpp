@@ -84,6 +84,12 @@ Store::Store(const std::string& database_url) : m_connection(remember_password(d
 
 Store::~Store() = default;
 
+void Store::use_story_window(std::chrono::seconds window) {
+    m_story_window = window;
+    if (m_stories)
+        m_stories = std::make_unique<StoryAssigner>(window);
+}
+
 void Store::prepare_writer() {
     if (!m_writer_ready) {
         prepare_article_writer(m_connection);

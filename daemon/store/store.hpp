@@ -133,8 +133,8 @@ public:
     PollOutcome record_poll(const FeedPoll& poll);
 
     // New articles join a story only with reports published within `window` of them (72 h
-    // unless set); call before the first record_poll.
-    void use_story_window(std::chrono::seconds window) { m_story_window = window; }
+    // unless set); zero turns clustering off.
+    void use_story_window(std::chrono::seconds window);
 
     // Match what record_poll stores against these rules (read at each poll: they may be
     // replaced while the store is in use). Null: no alert matching.

@@ -15,16 +15,21 @@ constexpr std::int64_t k_seq_lookback = 64;
 // archive, or a hostile one) each opens a story of its own, which `newsmon restory` can group.
 constexpr std::size_t k_max_compared_per_batch = 2000;
 
-constexpr const char* k_signatures_since = R"sql(
+// The window's signatures, read once by a process; then, before each batch, the rows written
+// since (by seq alone: with the window's condition too, the planner may walk the window).
+// This instance's own rows ($2) are read without their signature, which it holds already.
+constexpr const char* k_signatures_of_window = R"sql(
 SELECT article_id, story_id, extract(epoch FROM published_at)::bigint, encode(signature, 'hex'),
        seq
   FROM story_signatures
- WHERE seq > $1 AND published_at > now() - $2::bigint * interval '1 second'
- ORDER BY seq
+ WHERE published_at > now() - $1::bigint * interval '1 second'
 )sql";
 
-constexpr const char* k_new_story_ids = R"sql(
-SELECT nextval(pg_get_serial_sequence('stories', 'id')) FROM generate_series(1, $1)
+constexpr const char* k_signatures_since = R"sql(
+SELECT article_id, story_id, extract(epoch FROM published_at)::bigint,
+       CASE WHEN article_id = ANY($2::bigint[]) THEN NULL ELSE encode(signature, 'hex') END, seq
+  FROM story_signatures
+ WHERE seq > $1
 )sql";
 
 constexpr const char* k_update_stories = R"sql(
@@ -112,26 +117,36 @@ stories::Signature signature_of(const PolledArticle& article) {
 }
 
 void StoryAssigner::prepare(pqxx::connection& connection) {
+    connection.prepare("story_signatures_of_window", k_signatures_of_window);
     connection.prepare("story_signatures_since", k_signatures_since);
-    connection.prepare("story_new_ids", k_new_story_ids);
-    connection.prepare("story_lock_rows", k_lock_stories);
-    connection.prepare("story_update_rows", k_update_stories);
 }
 
 void StoryAssigner::refresh(pqxx::work& tx) {
-    auto horizon_seconds = static_cast<long long>(m_index.window().count());
-    std::int64_t from = m_loaded ? m_cursor - k_seq_lookback : 0;
-    for (const auto& row : tx.exec_prepared("story_signatures_since", from, horizon_seconds)) {
+    pqxx::result rows;
+    if (m_loaded) {
+        std::vector<std::int64_t> own_ids;
+        own_ids.reserve(m_own_rows.size());
+        for (const auto& [seq, article_id] : m_own_rows)
+            own_ids.push_back(article_id);
+        rows = tx.exec_prepared("story_signatures_since", m_cursor - k_seq_lookback,
+                                to_int_array(own_ids));
+    } else {
+        rows = tx.exec_prepared("story_signatures_of_window",
+                                static_cast<long long>(m_index.window().count()));
+    }
+    for (const auto& row : rows) {
         auto article_id = row[0].as<std::int64_t>();
         auto story_id = row[1].as<std::int64_t>();
         m_cursor = std::max(m_cursor, row[4].as<std::int64_t>());
-        if (m_index.story_of(article_id) == story_id)
+        if (m_index.story_of(article_id) == story_id || row[3].is_null())
             continue;
         m_index.add({article_id, story_id,
                      std::chrono::sys_seconds{std::chrono::seconds{row[2].as<long long>()}},
                      stories::from_bytes(from_hex(row[3].as<std::string>()))});
     }
     m_loaded = true;
+    // own rows the next read can no longer reach need not be named in it
+    m_own_rows.erase(m_own_rows.begin(), m_own_rows.upper_bound({m_cursor - k_seq_lookback, 0}));
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     m_index.forget_before(now - m_index.window());
 }
@@ -149,10 +164,15 @@ StoryAssigner::assign(pqxx::work& tx, const std::vector<PolledArticle>& articles
             fresh.push_back(i);
     if (fresh.empty())
         return assignments;
+    if (m_index.window().count() <= 0) { // clustering off: each article a story of its own
+        for (std::size_t n = 0; n < fresh.size(); ++n)
+            assignments[fresh[n]] = StoryAssignment{-static_cast<std::int64_t>(n) - 1, ""};
+        return assignments;
+    }
     refresh(tx);
     // Each new article is compared with the stored ones and with those of the batch before it,
     // which enter the index under provisional ids (negative, as are the stories they open
-    // until real ids are drawn) and leave it again: record() adds them as stored.
+    // until the insert draws real ids) and leave it again: record() adds them as stored.
     auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     std::vector<std::int64_t> story_of(articles.size());
     std::int64_t opened = 0;
@@ -168,38 +188,27 @@ StoryAssigner::assign(pqxx::work& tx, const std::vector<PolledArticle>& articles
         story_of[i] = match ? match->story_id : -(++opened);
         m_index.add({provisional_id(i), story_of[i], published, m_batch_signatures[i]});
     }
-    std::vector<std::int64_t> new_ids;
-    if (opened > 0)
-        for (const auto& row : tx.exec_prepared("story_new_ids", static_cast<long long>(opened)))
-            new_ids.push_back(row[0].as<std::int64_t>());
     for (std::size_t i : fresh) {
         m_index.remove(provisional_id(i));
-        std::int64_t story =
-            story_of[i] > 0 ? story_of[i] : new_ids.at(static_cast<std::size_t>(-story_of[i] - 1));
         // an article past the comparison limit has no signature to store
         bool compared_article =
             !m_batch_signatures[i].words.empty() || !m_batch_signatures[i].names.empty() ||
             !m_batch_signatures[i].numbers.empty() || !m_batch_signatures[i].years.empty();
         assignments[i] = StoryAssignment{
-            story, compared_article ? to_hex(stories::to_bytes(m_batch_signatures[i])) : ""};
+            story_of[i], compared_article ? to_hex(stories::to_bytes(m_batch_signatures[i])) : ""};
     }
     return assignments;
 }
 
-void StoryAssigner::record(pqxx::work& tx, const std::vector<StoredStoryArticle>& stored) {
-    std::vector<std::int64_t> touched;
+void StoryAssigner::record(const std::vector<StoredStoryArticle>& stored) {
     for (const auto& article : stored) {
-        touched.push_back(article.story_id);
+        if (article.signature_seq > 0)
+            m_own_rows.insert({article.signature_seq, article.article_id});
         if (article.index < m_batch_signatures.size() &&
             !m_batch_signatures[article.index].words.empty())
             m_index.add({article.article_id, article.story_id, article.published,
                          m_batch_signatures[article.index]});
     }
-    if (touched.empty())
-        return;
-    auto ids = to_int_array(touched);
-    tx.exec_prepared("story_lock_rows", ids);
-    tx.exec_prepared0("story_update_rows", ids);
 }
 
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids) {

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -20,6 +22,8 @@ namespace newsmon::store {
 
 // The story a new article goes into, decided before it is inserted.
 struct StoryAssignment {
+    // an existing story, or (negative) the batch's number for a story it opens: the articles
+    // given one number go into one new story, whose id the insert draws
     std::int64_t story_id = 0;
     std::string signature_hex; // its signature, for story_signatures
 };
@@ -29,7 +33,8 @@ struct StoredStoryArticle {
     std::int64_t article_id = 0;
     std::int64_t story_id = 0;
     std::chrono::sys_seconds published{};
-    std::size_t index = 0; // into the batch
+    std::size_t index = 0;          // into the batch
+    std::int64_t signature_seq = 0; // its story_signatures row's seq; 0 when it has none
 };
 
 // The content hash of each article of a batch the feed has stored already, by guid.
@@ -47,9 +52,9 @@ public:
     [[nodiscard]] std::vector<std::optional<StoryAssignment>>
     assign(pqxx::work& tx, const std::vector<PolledArticle>& articles, const StoredHashes& stored);
 
-    // After the batch is written: its new articles enter the index with the stories they got,
-    // and the stories they joined or opened get their counts, languages and first article.
-    void record(pqxx::work& tx, const std::vector<StoredStoryArticle>& stored);
+    // After the batch is written (the insert keeps the stories' rows): its new articles enter
+    // the index with the stories they got.
+    void record(const std::vector<StoredStoryArticle>& stored);
 
 private:
     void refresh(pqxx::work& tx);
@@ -58,6 +63,8 @@ private:
     std::vector<stories::Signature> m_batch_signatures; // of the last assign(), by batch index
     std::int64_t m_cursor = 0;                          // highest story_signatures.seq read
     bool m_loaded = false;
+    // (seq, article id) of the rows this instance wrote that the next read may still reach
+    std::set<std::pair<std::int64_t, std::int64_t>> m_own_rows;
 };
 
 // Brings the named stories' rows in line with their articles: inserted when missing, counts,

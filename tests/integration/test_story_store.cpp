@@ -14,6 +14,7 @@
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
 #include "newsroom.hpp"
+#include "store/article_writer.hpp"
 #include "store/store.hpp"
 #include "store/story_rebuild.hpp"
 #include "store/story_store.hpp"
@@ -57,6 +58,17 @@ protected:
                             "(SELECT count(*) FROM articles a WHERE a.story_id = s.id) "
                             "OR s.feed_count <> (SELECT count(DISTINCT feed_id) FROM articles a "
                             "WHERE a.story_id = s.id)"),
+                  0);
+        // first article, times and languages as a count from scratch gives them
+        EXPECT_EQ(db.scalar("SELECT count(*) FROM stories s WHERE "
+                            "s.first_article_id <> (SELECT a.id FROM articles a WHERE a.story_id "
+                            "= s.id ORDER BY a.published_at, a.id LIMIT 1) "
+                            "OR s.first_seen_at <> (SELECT min(published_at) FROM articles a "
+                            "WHERE a.story_id = s.id) "
+                            "OR s.last_seen_at <> (SELECT max(published_at) FROM articles a "
+                            "WHERE a.story_id = s.id) "
+                            "OR s.languages <> ARRAY(SELECT DISTINCT language FROM articles a "
+                            "WHERE a.story_id = s.id AND language <> '' ORDER BY 1)"),
                   0);
     }
 
@@ -169,6 +181,85 @@ TEST_F(StoryStoreTest, TwoWritersJoiningOneStoryAtOnceBothCount) {
     second.get();
     EXPECT_EQ(db.scalar("SELECT article_count FROM stories WHERE id = " + std::to_string(story)),
               before + 2);
+    expect_story_rows_match_articles();
+}
+
+// `[stories] window = "0s"`: clustering off. Reports of one event stay stories of their own,
+// each with its row, and no signature is kept.
+TEST_F(StoryStoreTest, AZeroWindowKeepsEveryArticleAStoryOfItsOwn) {
+    store.use_story_window(seconds{0});
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                  k_english_copy, "en", today + hours{2});
+    EXPECT_NE(story_of("rail-copy"), story_of("rail-en"));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures s JOIN articles a ON a.id = "
+                        "s.article_id WHERE a.guid IN ('rail-en', 'rail-copy')"),
+              0);
+    expect_story_rows_match_articles();
+}
+
+// A report published before the story's first, stored after it, becomes its first: who broke it.
+TEST_F(StoryStoreTest, AnEarlierReportStoredLaterBecomesTheStorysFirst) {
+    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                  k_english_copy, "en", today + hours{2});
+    store_article(store, room.wire, "rail-ru",
+                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
+                  today + hours{1});
+    auto story = std::to_string(story_of("rail-copy"));
+    ASSERT_EQ(story_of("rail-ru"), story_of("rail-copy"));
+    EXPECT_EQ(db.scalar("SELECT first_article_id FROM stories WHERE id = " + story),
+              db.scalar("SELECT id FROM articles WHERE guid = 'rail-ru'"));
+    EXPECT_EQ(db.text("SELECT title FROM stories WHERE id = " + story),
+              "Азербайджан и Грузия снизят тарифы на грузоперевозки");
+    EXPECT_EQ(db.text("SELECT languages::text FROM stories WHERE id = " + story), "{en,ru}");
+    expect_story_rows_match_articles();
+}
+
+// Two feeds' writers add a report each to one stored story at the same time: the story row's
+// lock makes the later add to the count the earlier committed, so the story has all three
+// articles and all three feeds.
+TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
+    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                  k_english_report, "en", today + hours{1});
+    long long story = story_of("rail-en");
+    auto report = [&](const std::string& guid, const std::string& title, const char* body,
+                      const std::string& language, hours at) {
+        store::PolledArticle article;
+        article.item =
+            make_item(guid, title, "https://news.example.test/" + guid, today + at, body);
+        article.language = language;
+        return std::vector<store::PolledArticle>{article};
+    };
+    pqxx::connection first_connection{db.url()}, second_connection{db.url()};
+    store::prepare_article_writer(first_connection);
+    store::prepare_article_writer(second_connection);
+    store::StoryAssigner first_stories{hours{72}}, second_stories{hours{72}};
+    pqxx::work first{first_connection};
+    (void)store::write_articles(
+        first, room.agency,
+        report("rail-copy", "Rail tariffs on BTK line to fall 12%", k_english_copy, "en", hours{2}),
+        first_stories);
+    auto second = std::async(std::launch::async, [&] {
+        pqxx::work tx{second_connection};
+        (void)store::write_articles(tx, room.failing,
+                                    report("rail-ru",
+                                           "Азербайджан и Грузия снизят тарифы на грузоперевозки",
+                                           k_russian_report, "ru", hours{3}),
+                                    second_stories);
+        tx.commit();
+    });
+    for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
+                                         "WHERE wait_event_type = 'Lock'") == 0;
+         ++i)
+        std::this_thread::sleep_for(milliseconds{10});
+    first.commit();
+    second.get();
+    EXPECT_EQ(story_of("rail-copy"), story);
+    EXPECT_EQ(story_of("rail-ru"), story);
+    EXPECT_EQ(db.scalar("SELECT article_count FROM stories WHERE id = " + std::to_string(story)),
+              3);
+    EXPECT_EQ(db.scalar("SELECT feed_count FROM stories WHERE id = " + std::to_string(story)), 3);
     expect_story_rows_match_articles();
 }
 

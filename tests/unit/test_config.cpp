@@ -455,3 +455,13 @@ TEST(DocumentedDefaults, DefaultsAreWrittenAsTheyAreRead) {
     ASSERT_TRUE(loaded.config);
     EXPECT_EQ(loaded.config->http.max_body.bytes, 16ULL << 20);
 }
+
+// "0s" turns clustering off; a window below zero means nothing and is refused.
+TEST_F(ConfigTest, AStoryWindowOfZeroTurnsClusteringOffAndANegativeOneIsRefused) {
+    auto off = load("[stories]\nwindow = \"0s\"\n");
+    ASSERT_TRUE(off.config) << all_messages(off);
+    EXPECT_EQ(off.config->stories.window.count(), 0);
+    auto negative = load("[stories]\nwindow = \"-1h\"\n");
+    EXPECT_FALSE(negative.config);
+    EXPECT_NE(all_messages(negative).find("window"), std::string::npos) << all_messages(negative);
+}
