@@ -3,6 +3,14 @@
 // against what the server answers, and the analyst role it reads with.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <httplib.h>
@@ -355,6 +363,53 @@ TEST_F(WebApi, StopsWhileAClientHoldsAConnection) {
     m_server->stop();
     EXPECT_LT(std::chrono::steady_clock::now() - started, web::ApiServer::k_io_timeout * 2);
     EXPECT_FALSE(m_client->Get("/api/v1/feeds"));
+}
+
+// `newsmon web` as systemd runs it: it serves on the port it logs, and SIGTERM ends it with
+// status 0.
+TEST_F(WebApi, TheBinaryServesUntilSigtermAndStopsCleanly) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-web-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << "[web]\nlisten = \"127.0.0.1:0\"\n";
+    int output[2];
+    ASSERT_EQ(pipe(output), 0);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        dup2(output[1], STDERR_FILENO);
+        close(output[0]);
+        setenv("NEWSMON_DATABASE_URL", m_database.url().c_str(), 1);
+        execl(NEWSMON_BINARY, "newsmon", "--config", path.c_str(), "web", nullptr);
+        _exit(127);
+    }
+    close(output[1]);
+    // The port it listens on, from "web listening listen=127.0.0.1:0 port=N".
+    auto logged_port = [](const std::string& text) {
+        auto line = text.find("web listening");
+        auto at = line == std::string::npos ? line : text.find("port=", line);
+        auto end = at == std::string::npos ? at : text.find_first_not_of("0123456789", at + 5);
+        return end == std::string::npos ? 0 : std::atoi(text.substr(at + 5, end - at - 5).c_str());
+    };
+    std::string log;
+    while (logged_port(log) == 0) {
+        pollfd waiting{output[0], POLLIN, 0};
+        ASSERT_GT(::poll(&waiting, 1, 20'000), 0) << log;
+        char buffer[512];
+        auto got = read(output[0], buffer, sizeof buffer);
+        ASSERT_GT(got, 0) << log;
+        log.append(buffer, static_cast<std::size_t>(got));
+    }
+    httplib::Client client("127.0.0.1", logged_port(log));
+    auto reply = client.Get("/api/v1/feeds");
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+    EXPECT_EQ(json::parse(reply->body)["items"].size(), 3u);
+    kill(child, SIGTERM);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    close(output[0]);
+    std::filesystem::remove(path);
 }
 
 } // namespace
