@@ -16,7 +16,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "http_test_server.hpp"
 #include "newsroom.hpp"
+#include "service/pipeline.hpp"
 #include "test_database.hpp"
 #include "web/api_server.hpp"
 
@@ -363,6 +365,57 @@ TEST_F(WebApi, StopsWhileAClientHoldsAConnection) {
     m_server->stop();
     EXPECT_LT(std::chrono::steady_clock::now() - started, web::ApiServer::k_io_timeout * 2);
     EXPECT_FALSE(m_client->Get("/api/v1/feeds"));
+}
+
+// Articles stored by a real poll of a fixture feed (the pipeline `poll --once` runs), read
+// back through the API page by page.
+TEST(WebApiAfterAPoll, ServesWhatThePollStored) {
+    testkit::TestDatabase database;
+    testkit::HttpTestServer feeds;
+    auto served = feeds.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    auto loaded = config::load_config_text(
+        "[database]\nurl = \"" + database.url() +
+            "\"\n[http]\nblock_private = false\n[web]\nlisten = \"127.0.0.1:0\"\n"
+            "[[feed]]\nname = \"Wire\"\nurl = \"" +
+            feeds.url("/rss.php") +
+            "\"\nfull_text = \"never\"\n[[topic]]\nname = \"diplomacy\"\n"
+            "terms = [\"envoys\", \"ambassadors\"]\n",
+        "poll.toml");
+    ASSERT_TRUE(loaded.config);
+    {
+        service::Pipeline pipeline(*loaded.config);
+        auto store = pipeline.open_store();
+        ASSERT_EQ(service::poll_once(pipeline, *store, "test").feeds.failed, 0);
+    }
+    auto server = web::ApiServer::start(*loaded.config);
+    ASSERT_TRUE(server) << server.error();
+    httplib::Client client("127.0.0.1", (*server)->port());
+    std::set<std::string> titles;
+    std::string path = "/api/v1/articles?limit=2";
+    for (int pages = 0; pages < 5 && !path.empty(); ++pages) {
+        auto reply = client.Get(path);
+        ASSERT_TRUE(reply && reply->status == 200);
+        auto page = json::parse(reply->body);
+        for (const auto& item : page["items"]) {
+            EXPECT_EQ(item["feed"], "Wire");
+            EXPECT_TRUE(titles.insert(item["title"].get<std::string>()).second);
+        }
+        path = page["next_cursor"].is_null()
+                   ? ""
+                   : "/api/v1/articles?limit=2&cursor=" + page["next_cursor"].get<std::string>();
+    }
+    EXPECT_EQ(titles.size(), 5u);
+    EXPECT_TRUE(titles.contains("Foreign minister meets alliance envoys in Baku"));
+    auto tagged = json::parse(client.Get("/api/v1/articles?topic=diplomacy")->body)["items"];
+    ASSERT_EQ(tagged.size(), 2u);
+    auto article = json::parse(
+        client.Get("/api/v1/articles/" + std::to_string(tagged[0]["id"].get<long long>()))->body);
+    EXPECT_EQ(article["topics"][0]["topic"], "diplomacy");
+    EXPECT_FALSE(article["topics"][0]["matched_terms"].empty());
+    auto feed_list = json::parse(client.Get("/api/v1/feeds")->body)["items"];
+    ASSERT_EQ(feed_list.size(), 1u);
+    EXPECT_EQ(feed_list[0]["last_http_status"], 200);
+    EXPECT_EQ(feed_list[0]["health"]["failing"], false);
 }
 
 // `newsmon web` as systemd runs it: it serves on the port it logs, and SIGTERM ends it with
