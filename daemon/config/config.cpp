@@ -682,6 +682,11 @@ LoadResult load_config(const std::filesystem::path& path) {
         (permissions & std::filesystem::perms::others_read) != std::filesystem::perms::none;
     if (result.config && !result.config->smtp.password_file.empty())
         check_password_file(path, result.config->smtp.password_file, result.diagnostics);
+    if (result.config && holds_password(result.config->web.database_url) && others_may_read)
+        result.diagnostics.push_back(
+            {path.string(), 0, 0, Severity::warning,
+             "[web] database_url holds a password and others may read this file: use "
+             "~/.pgpass (PGPASSFILE) for the web process's login, or chmod o-r the file"});
     if (result.file_holds_password && others_may_read)
         result.diagnostics.push_back(
             {path.string(), 0, 0, Severity::warning,

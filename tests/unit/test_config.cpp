@@ -424,6 +424,23 @@ TEST_F(ConfigTest, WebListensBeyondLoopbackOnlyWithATokenOrPublicRead) {
     }
 }
 
+TEST_F(ConfigTest, AWebDatabasePasswordInAFileOthersMayReadIsAWarning) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-web-password-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << "[web]\ndatabase_url = \"postgresql://reader:secret@db/newsmon\"\n";
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto result = load_config(path);
+    EXPECT_TRUE(result.config);
+    EXPECT_NE(all_messages(result).find("warning: [web] database_url holds a password"),
+              std::string::npos)
+        << all_messages(result);
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    EXPECT_EQ(all_messages(load_config(path)).find("[web] database_url"), std::string::npos);
+    std::filesystem::remove(path);
+}
+
 TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-secret-" + std::to_string(getpid()) + ".toml");
