@@ -127,6 +127,15 @@ void ApiServer::route() {
             reply_error(request, response, response.status,
                         response.status == 404 ? "no such path" : "the request was refused");
     });
+    // The API only reads; other methods are told so rather than "no such path".
+    auto read_only = [](const httplib::Request& request, httplib::Response& response) {
+        response.set_header("Allow", "GET, HEAD");
+        reply_error(request, response, 405, "the API only reads: use GET");
+    };
+    server.Post(".*", read_only);
+    server.Put(".*", read_only);
+    server.Patch(".*", read_only);
+    server.Delete(".*", read_only);
     for (auto& route : api_routes(*m_config)) {
         server.Get(route.pattern, [this, endpoint = std::move(route.endpoint)](
                                       const httplib::Request& request,

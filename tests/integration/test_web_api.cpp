@@ -277,6 +277,11 @@ TEST_F(WebApi, ErrorsNameTheParameter) {
     EXPECT_EQ(unknown["error"], "unknown parameter");
     EXPECT_EQ(get("/api/v1/feeds?x=1", 400)["parameter"], "x");
     EXPECT_EQ(get("/api/v1/nothing", 404)["error"], "no such path");
+    auto post = m_client->Post("/api/v1/articles", "{}", "application/json");
+    ASSERT_TRUE(post);
+    EXPECT_EQ(post->status, 405);
+    EXPECT_EQ(json::parse(post->body)["error"], "the API only reads: use GET");
+    EXPECT_EQ(m_client->Delete("/api/v1/alerts/desk")->status, 405);
     // A cursor whose time has the right shape but no such day reaches PostgreSQL, and is
     // still a 400 of the cursor.
     std::string bogus = "MXwyMDI2LTEzLTQwIDAwOjAwOjAwKzAwfDE"; // "1|2026-13-40 00:00:00+00|1"
