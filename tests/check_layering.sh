@@ -11,14 +11,16 @@ forbid() {
         fi
     done
 }
-forbid base 'config|tag|rules|stories|signals|fetch|store|alerts|pages|schedule|service|cli'
-forbid 'tag rules' 'config|stories|fetch|store|alerts|pages|schedule|service|cli'
-forbid stories 'config|rules|fetch|store|alerts|pages|schedule|service|cli'
-forbid signals 'config|tag|rules|stories|parsers|fetch|store|alerts|pages|schedule|service|cli'
-forbid config 'fetch|store|alerts|pages|schedule|service|cli'
-forbid 'fetch store' 'alerts|pages|schedule|service|cli'
-forbid 'alerts pages schedule' 'service|cli'
-forbid service 'cli'
+forbid base 'config|tag|rules|stories|signals|fetch|store|alerts|pages|schedule|service|web|cli'
+forbid 'tag rules' 'config|stories|fetch|store|alerts|pages|schedule|service|web|cli'
+forbid stories 'config|rules|fetch|store|alerts|pages|schedule|service|web|cli'
+forbid signals 'config|tag|rules|stories|parsers|fetch|store|alerts|pages|schedule|service|web|cli'
+forbid config 'fetch|store|alerts|pages|schedule|service|web|cli'
+forbid 'fetch store' 'alerts|pages|schedule|service|web|cli'
+forbid 'alerts pages schedule' 'service|web|cli'
+# service/ and web/ are one layer, two processes: neither uses the other.
+forbid service 'web|cli'
+forbid web 'service|cli'
 if grep -rnE '\.exec(_params|_prepared)?[01]?\(|pqxx::(work|nontransaction)\b' daemon \
     --include='*.cpp' --include='*.hpp' | grep -v '^daemon/store/'; then
     status=1

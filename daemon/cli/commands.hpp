@@ -17,6 +17,7 @@ int command_poll_once(const GlobalOptions& options);
 int command_migrate(const GlobalOptions& options, bool status_only);
 int command_check_config(const GlobalOptions& options);
 int command_print_defaults();
+int command_web(const GlobalOptions& options);
 int command_version();
 
 struct ParseCommand {

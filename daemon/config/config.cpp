@@ -124,6 +124,33 @@ const std::vector<KeySpec<ServerSettings>>& server_keys() {
     return k_keys;
 }
 
+// [web] listen: host:port as [server] listen takes it, but never "off" (the process exists to
+// serve).
+ConvertError web_listen_address(const std::string& listen) {
+    if (listen == "off")
+        return std::string("expected host:port; to serve nothing, do not start `newsmon web`");
+    return listen_address(listen);
+}
+
+const std::vector<KeySpec<WebSettings>>& web_keys() {
+    static const std::vector<KeySpec<WebSettings>> k_keys = {
+        key<WebSettings, std::string>(
+            "listen", &WebSettings::listen,
+            "address of `newsmon web` (`host:port`); another than loopback needs `token_file` "
+            "or `public_read = true`",
+            web_listen_address),
+        noted_key("database_url", &WebSettings::database_url,
+                  "`[database] url` as `newsmon_analyst`",
+                  "database the web process reads; it switches to the `newsmon_analyst` role "
+                  "when that role exists"),
+        noted_key("token_file", &WebSettings::token_file, "none",
+                  "file holding the bearer token that web clients must send"),
+        key("public_read", &WebSettings::public_read,
+            "serve reads to anyone who reaches `listen`, without a token"),
+    };
+    return k_keys;
+}
+
 ConvertError positive_interval(const PollInterval& value) {
     return value.automatic ? std::nullopt : positive_duration(value.fixed);
 }
@@ -407,8 +434,8 @@ public:
 
     Config read(const toml::table& root) {
         static const std::vector<std::string_view> k_sections = {
-            "database", "http", "server", "defaults", "log",  "retention",
-            "daemon",   "smtp", "alerts", "stories",  "feed", "topic"};
+            "database", "http",   "server",  "defaults", "log",  "retention", "daemon",
+            "smtp",     "alerts", "stories", "web",      "feed", "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -423,11 +450,25 @@ public:
         read_section(root, "smtp", smtp_keys(), config.smtp);
         read_section(root, "alerts", alert_keys(), config.alerts);
         read_section(root, "stories", story_keys(), config.stories);
+        read_section(root, "web", web_keys(), config.web);
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);
         check_topics(root, config);
+        check_web_exposure(root, config.web);
         return config;
+    }
+
+    // The API reads everything analysts read, so it leaves this machine only when the
+    // operator said how: a token, or reads open to all.
+    void check_web_exposure(const toml::table& root, const WebSettings& web) {
+        if (is_loopback_listen(web.listen) || !web.token_file.empty() || web.public_read)
+            return;
+        const toml::node* where = root["web"]["listen"].node();
+        error_at(where ? where->source() : root.source(),
+                 "[web] listen: \"" + web.listen +
+                     "\" is not a loopback address; set [web] token_file, or [web] public_read = "
+                     "true to serve it to anyone who can reach it");
     }
 
     void check_unique_feeds(const toml::table& root, const Config& config) {
@@ -486,6 +527,7 @@ std::vector<KeyDescription> describe_keys() {
     describe(keys, "[alerts]", alert_keys());
     describe(keys, "[smtp]", smtp_keys());
     describe(keys, "[stories]", story_keys());
+    describe(keys, "[web]", web_keys());
     describe(keys, "[[feed]]", feed_keys());
     describe(keys, "[[topic]]", topic_keys());
     return keys;
@@ -500,6 +542,20 @@ std::string keys_as_markdown() {
         table += "| `" + key.key + "` | " + default_cell + " | " + key.help + " |\n";
     }
     return table;
+}
+
+bool is_loopback_listen(const std::string& listen) {
+    auto colon = listen.rfind(':');
+    std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host == "localhost" || host == "::1")
+        return true;
+    // 127.0.0.0/8, written as a dotted quad
+    if (!host.starts_with("127."))
+        return false;
+    return host.find_first_not_of("0123456789.") == std::string::npos &&
+           std::count(host.begin(), host.end(), '.') == 3;
 }
 
 std::string Diagnostic::to_string() const {
@@ -633,6 +689,11 @@ LoadResult load_config(const std::filesystem::path& path) {
         (permissions & std::filesystem::perms::others_read) != std::filesystem::perms::none;
     if (result.config && !result.config->smtp.password_file.empty())
         check_password_file(path, result.config->smtp.password_file, result.diagnostics);
+    if (result.config && holds_password(result.config->web.database_url) && others_may_read)
+        result.diagnostics.push_back(
+            {path.string(), 0, 0, Severity::warning,
+             "[web] database_url holds a password and others may read this file: use "
+             "~/.pgpass (PGPASSFILE) for the web process's login, or chmod o-r the file"});
     if (result.file_holds_password && others_may_read)
         result.diagnostics.push_back(
             {path.string(), 0, 0, Severity::warning,

@@ -82,6 +82,15 @@ struct SmtpSettings {
     std::string password; // resolved at load, never read from the TOML file itself
 };
 
+// The read-side web process (`newsmon web`). It binds loopback unless told otherwise: another
+// address needs a token_file or an explicit public_read, which the loader checks.
+struct WebSettings {
+    std::string listen = "127.0.0.1:8080";
+    std::string database_url; // empty: [database] url, switched to the newsmon_analyst role
+    std::string token_file;
+    bool public_read = false;
+};
+
 struct AlertSettings {
     int max_attempts = 8;                              // then a delivery is failed
     Duration retry_delay = std::chrono::seconds{30};   // first retry; doubles each time
@@ -117,6 +126,7 @@ struct Config {
     SmtpSettings smtp;
     AlertSettings alerts;
     StorySettings stories;
+    WebSettings web;
     std::vector<FeedConfig> feeds;
     std::vector<TopicConfig> topics;
 
@@ -142,6 +152,9 @@ struct KeyDescription {
     std::string note;         // empty unless the default is decided at run time
     std::string help;
 };
+
+// Whether a listen address ("host:port") only accepts connections from this machine.
+[[nodiscard]] bool is_loopback_listen(const std::string& listen);
 
 // Every key newsmon reads, in the order of the file.
 [[nodiscard]] std::vector<KeyDescription> describe_keys();

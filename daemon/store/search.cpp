@@ -24,6 +24,9 @@ SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(
                                        WHERE t.article_id = a.id AND t.topic = ANY ($2::text[])))
    AND ($3::timestamptz IS NULL OR a.published_at >= $3::timestamptz)
    AND ($4::timestamptz IS NULL OR (a.published_at, a.id) < ($4::timestamptz, $5::bigint))
+   AND ($7::text IS NULL OR f.name = $7::text)
+   AND ($8::text IS NULL OR a.language = $8::text)
+   AND ($9::timestamptz IS NULL OR a.published_at < $9::timestamptz)
  ORDER BY a.published_at DESC, a.id DESC
  LIMIT $6
 )sql";
@@ -49,7 +52,8 @@ SearchArticle candidate_of(const pqxx::row& row) {
             row[7].as<std::string>(),
             split_topics(row[8].as<std::string>()),
             row[10].as<std::int64_t>(0),
-            row[11].as<std::int64_t>()};
+            row[11].as<std::int64_t>(),
+            row[9].as<std::string>()};
 }
 
 } // namespace
@@ -57,12 +61,13 @@ SearchArticle candidate_of(const pqxx::row& row) {
 void for_each_search_candidate(pqxx::connection& connection, const SearchFilter& filter,
                                const std::function<bool(std::vector<SearchArticle>&)>& visit) {
     pqxx::read_transaction tx{connection};
-    std::optional<std::string> after_time;
-    std::optional<std::int64_t> after_id;
+    std::optional<std::string> after_time = filter.after_published;
+    std::optional<std::int64_t> after_id = filter.after_id;
     int batch_size = k_first_batch;
     for (;;) {
-        auto rows = tx.exec_params(k_candidates, filter.words, filter.topics, filter.since,
-                                   after_time, after_id, batch_size);
+        auto rows =
+            tx.exec_params(k_candidates, filter.words, filter.topics, filter.since, after_time,
+                           after_id, batch_size, filter.feed, filter.language, filter.until);
         std::vector<SearchArticle> batch;
         batch.reserve(rows.size());
         for (const auto& row : rows)

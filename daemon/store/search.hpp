@@ -26,12 +26,19 @@ struct SearchArticle {
     std::vector<std::string> topics;
     std::int64_t story_id = 0;
     std::int64_t published_epoch = 0; // seconds
+    std::string published_key;        // published_at as PostgreSQL writes it: a paging key
 };
 
 struct SearchFilter {
     std::optional<std::string> words;  // a tsquery the articles' words satisfy; nullopt: any
     std::optional<std::string> topics; // text[] literal: tagged with one of these; nullopt: any
     std::optional<std::string> since;  // RFC 3339: published then or later
+    std::optional<std::string> until;  // RFC 3339: published before then
+    std::optional<std::string> feed;   // the feed's name
+    std::optional<std::string> language;
+    // Start after this article: its published_key and id (keyset paging, newest first).
+    std::optional<std::string> after_published;
+    std::optional<std::int64_t> after_id;
 };
 
 // Gives the articles (not duplicates) that pass `filter`, newest first, to `visit` in

@@ -385,6 +385,62 @@ TEST_F(ConfigTest, ServerListenIsHostPortOrOff) {
     }
 }
 
+TEST_F(ConfigTest, WebSettingsHaveLoopbackDefaults) {
+    auto result = load("");
+    ASSERT_TRUE(result.config);
+    EXPECT_EQ(result.config->web.listen, "127.0.0.1:8080");
+    EXPECT_TRUE(result.config->web.database_url.empty());
+    EXPECT_FALSE(result.config->web.public_read);
+    auto set = load("[web]\nlisten = \"[::1]:0\"\ndatabase_url = \"postgresql:///news\"\n"
+                    "token_file = \"/etc/newsmon/web_token\"\npublic_read = true\n");
+    ASSERT_TRUE(set.config) << all_messages(set);
+    EXPECT_EQ(set.config->web.listen, "[::1]:0");
+    EXPECT_EQ(set.config->web.database_url, "postgresql:///news");
+    EXPECT_EQ(set.config->web.token_file, "/etc/newsmon/web_token");
+    EXPECT_TRUE(set.config->web.public_read);
+    EXPECT_FALSE(load("[web]\nlisten = \"off\"\n").config);
+    EXPECT_FALSE(load("[web]\nlisten = \"8080\"\n").config);
+}
+
+// The API shows what analysts read: off this machine only with a token or said to be public.
+TEST_F(ConfigTest, WebListensBeyondLoopbackOnlyWithATokenOrPublicRead) {
+    for (const char* loopback : {"127.0.0.1:8080", "127.1.2.3:0", "localhost:8080", "[::1]:8080"})
+        EXPECT_TRUE(load(std::string("[web]\nlisten = \"") + loopback + "\"\n").config) << loopback;
+    for (const char* exposed : {"0.0.0.0:8080", ":8080", "[::]:8080", "192.0.2.7:8080",
+                                "web.example.test:8080", "127.0.0.1.example.test:80"}) {
+        auto result = load(std::string("[web]\nlisten = \"") + exposed + "\"\n");
+        EXPECT_FALSE(result.config) << exposed;
+        EXPECT_NE(all_messages(result).find("test.toml:2:10: error: [web] listen: \"" +
+                                            std::string(exposed) +
+                                            "\" is not a loopback address; set [web] token_file, "
+                                            "or [web] public_read = true"),
+                  std::string::npos)
+            << all_messages(result);
+        EXPECT_TRUE(load(std::string("[web]\nlisten = \"") + exposed +
+                         "\"\ntoken_file = \"/etc/newsmon/web_token\"\n")
+                        .config);
+        EXPECT_TRUE(
+            load(std::string("[web]\nlisten = \"") + exposed + "\"\npublic_read = true\n").config);
+    }
+}
+
+TEST_F(ConfigTest, AWebDatabasePasswordInAFileOthersMayReadIsAWarning) {
+    auto path = std::filesystem::temp_directory_path() /
+                ("newsmon-web-password-" + std::to_string(getpid()) + ".toml");
+    std::ofstream(path) << "[web]\ndatabase_url = \"postgresql://reader:secret@db/newsmon\"\n";
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::add);
+    auto result = load_config(path);
+    EXPECT_TRUE(result.config);
+    EXPECT_NE(all_messages(result).find("warning: [web] database_url holds a password"),
+              std::string::npos)
+        << all_messages(result);
+    std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                                 std::filesystem::perm_options::remove);
+    EXPECT_EQ(all_messages(load_config(path)).find("[web] database_url"), std::string::npos);
+    std::filesystem::remove(path);
+}
+
 TEST_F(ConfigTest, APasswordInAFileOthersMayReadIsAWarning) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-secret-" + std::to_string(getpid()) + ".toml");

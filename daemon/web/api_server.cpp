@@ -1,0 +1,173 @@
+#include "web/api_server.hpp"
+
+#include <openssl/crypto.h>
+
+#include <charconv>
+#include <fstream>
+
+#include <httplib.h>
+
+#include "base/log.hpp"
+#include "store/redact.hpp"
+#include "web/api_handlers.hpp"
+#include "web/bounded_task_queue.hpp"
+#include "web/connection_pool.hpp"
+#include "web/json_reply.hpp"
+
+namespace newsmon::web {
+namespace {
+
+struct HostPort {
+    std::string host;
+    int port = -1;
+};
+
+// "127.0.0.1:8080" or "[::1]:8080", already checked by the config loader.
+HostPort split_listen(const std::string& listen) {
+    HostPort where;
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+        return where;
+    std::from_chars(listen.data() + colon + 1, listen.data() + listen.size(), where.port);
+    where.host = listen.substr(0, colon);
+    if (where.host.size() > 2 && where.host.front() == '[' && where.host.back() == ']')
+        where.host = where.host.substr(1, where.host.size() - 2);
+    if (where.host.empty())
+        where.host = "0.0.0.0";
+    return where;
+}
+
+tl::expected<std::string, std::string> read_token(const std::string& file) {
+    std::ifstream in(file);
+    std::string token;
+    if (!in || !std::getline(in, token))
+        return tl::unexpected("[web] token_file " + file + ": cannot read the file");
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
+        token.pop_back();
+    if (token.size() < 16)
+        return tl::unexpected("[web] token_file " + file +
+                              ": the token on its first line is shorter than 16 characters");
+    return token;
+}
+
+bool bearer_matches(const httplib::Request& request, const std::string& token) {
+    std::string header = request.get_header_value("Authorization");
+    constexpr std::string_view k_scheme = "Bearer ";
+    if (!header.starts_with(k_scheme) || header.size() - k_scheme.size() != token.size())
+        return false;
+    return CRYPTO_memcmp(header.data() + k_scheme.size(), token.data(), token.size()) == 0;
+}
+
+} // namespace
+
+ApiServer::ApiServer(const config::Config& config)
+    : m_config(&config), m_server(std::make_unique<httplib::Server>()) {}
+
+ApiServer::~ApiServer() {
+    stop();
+}
+
+tl::expected<std::unique_ptr<ApiServer>, std::string>
+ApiServer::start(const config::Config& config) {
+    std::unique_ptr<ApiServer> server(new ApiServer(config));
+    if (!config.web.token_file.empty()) {
+        auto token = read_token(config.web.token_file);
+        if (!token)
+            return tl::unexpected(token.error());
+        server->m_token = std::move(*token);
+    }
+    const std::string& url =
+        config.web.database_url.empty() ? config.database.url : config.web.database_url;
+    try {
+        server->m_pool = std::make_unique<ConnectionPool>(url, k_workers);
+    } catch (const std::exception& error) {
+        return tl::unexpected("cannot connect to the database: " +
+                              store::redact_passwords(error.what()));
+    }
+    server->route();
+    auto where = split_listen(config.web.listen);
+    server->m_port = where.port == 0 ? server->m_server->bind_to_any_port(where.host)
+                     : server->m_server->bind_to_port(where.host, where.port) ? where.port
+                                                                              : -1;
+    if (server->m_port <= 0)
+        return tl::unexpected("cannot listen on " + config.web.listen +
+                              " ([web] listen): the address is in use or not available");
+    server->m_thread = std::thread([raw = server->m_server.get()] { raw->listen_after_bind(); });
+    // httplib's stop() does nothing until the loop runs; waiting here makes stop() certain.
+    for (int waited = 0; waited < 5000 && !server->m_server->is_running(); ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    return server;
+}
+
+void ApiServer::stop() {
+    if (!m_thread.joinable())
+        return;
+    m_server->stop();
+    m_thread.join();
+}
+
+void ApiServer::route() {
+    auto& server = *m_server;
+    server.new_task_queue = [] { return new BoundedTaskQueue(k_workers, k_backlog); };
+    server.set_read_timeout(k_io_timeout);
+    server.set_write_timeout(k_io_timeout);
+    server.set_keep_alive_timeout(k_io_timeout.count());
+    server.set_keep_alive_max_count(100);
+    server.set_payload_max_length(k_max_body);
+    server.set_pre_routing_handler(
+        [this](const httplib::Request& request, httplib::Response& response) {
+            if (!m_token || m_config->web.public_read || bearer_matches(request, *m_token))
+                return httplib::Server::HandlerResponse::Unhandled;
+            response.set_header("WWW-Authenticate", "Bearer");
+            reply_error(request, response, 401, "a bearer token is required", "Authorization");
+            return httplib::Server::HandlerResponse::Handled;
+        });
+    server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
+        if (response.body.empty())
+            reply_error(request, response, response.status,
+                        response.status == 404 ? "no such path" : "the request was refused");
+    });
+    // The API only reads; other methods are told so rather than "no such path".
+    auto read_only = [](const httplib::Request& request, httplib::Response& response) {
+        response.set_header("Allow", "GET, HEAD");
+        reply_error(request, response, 405, "the API only reads: use GET");
+    };
+    server.Post(".*", read_only);
+    server.Put(".*", read_only);
+    server.Patch(".*", read_only);
+    server.Delete(".*", read_only);
+    for (auto& route : api_routes(*m_config)) {
+        server.Get(route.pattern, [this, endpoint = std::move(route.endpoint)](
+                                      const httplib::Request& request,
+                                      httplib::Response& response) {
+            std::vector<std::string> captures(request.matches.begin() + 1, request.matches.end());
+            try {
+                auto lease = m_pool->acquire();
+                try {
+                    reply_json(request, response, 200,
+                               endpoint(lease.connection(), captures, request.params));
+                } catch (const pqxx::broken_connection&) {
+                    lease.discard();
+                    throw;
+                }
+            } catch (const ParamError& error) {
+                reply_error(request, response, 400, error.message, error.parameter);
+            } catch (const NotFound& error) {
+                reply_error(request, response, 404, error.message, error.parameter);
+            } catch (const pqxx::data_exception&) {
+                // The one value PostgreSQL parses itself is a cursor's time.
+                reply_error(request, response, 400, "not a cursor this server gave", "cursor");
+            } catch (const pqxx::broken_connection& error) {
+                log::warn("web database away",
+                          {log::field("error", store::redact_passwords(error.what()))});
+                reply_error(request, response, 503, "the database cannot be reached");
+            } catch (const std::exception& error) {
+                log::error("web request failed",
+                           {log::field("path", request.path), log::field("error", error.what())});
+                reply_error(request, response, 500, "the request failed; the log says why");
+            }
+        });
+    }
+}
+
+} // namespace newsmon::web
