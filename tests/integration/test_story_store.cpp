@@ -46,6 +46,20 @@ protected:
         poll.articles.push_back(std::move(article));
         into.record_poll(poll);
     }
+    // One event in three reports (story_texts.hpp): the English original, an English copy and a
+    // Russian report.
+    void store_rail_report(store::Store& into, std::int64_t feed, hours after_midnight) {
+        store_article(into, feed, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                      k_english_report, "en", today + after_midnight);
+    }
+    void store_rail_copy(store::Store& into, std::int64_t feed, hours after_midnight) {
+        store_article(into, feed, "rail-copy", "Rail tariffs on BTK line to fall 12%",
+                      k_english_copy, "en", today + after_midnight);
+    }
+    void store_rail_russian(store::Store& into, std::int64_t feed, hours after_midnight) {
+        store_article(into, feed, "rail-ru", "Азербайджан и Грузия снизят тарифы на грузоперевозки",
+                      k_russian_report, "ru", today + after_midnight);
+    }
     long long story_of(const std::string& guid) {
         return db.scalar("SELECT story_id FROM articles WHERE guid = '" + guid + "'");
     }
@@ -89,13 +103,9 @@ TEST_F(StoryStoreTest, EveryArticleHasAStoryAndARepublicationSharesItsOriginals)
 }
 
 TEST_F(StoryStoreTest, ACopyAndATranslationFromOtherFeedsJoinTheStoryAndAnotherEventDoesNot) {
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
-    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
-                  k_english_copy, "en", today + hours{2});
-    store_article(store, room.agency, "rail-ru",
-                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
-                  today + hours{3});
+    store_rail_report(store, room.wire, hours{1});
+    store_rail_copy(store, room.agency, hours{2});
+    store_rail_russian(store, room.agency, hours{3});
     store_article(store, room.wire, "ferry-en", "Azerbaijan and Kazakhstan discuss ferries",
                   k_other_event, "en", today + hours{4});
     EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
@@ -146,10 +156,8 @@ TEST_F(StoryStoreTest, TopStoriesRankByFeedsAndCarryTheirTopics) {
 TEST_F(StoryStoreTest, AnotherInstanceJoinsTheStoriesTheFirstStored) {
     store::Store other{db.url()};
     store_article(other, room.wire, "warm", "Warm-up", "Nothing at all.", "en", today);
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
-    store_article(other, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
-                  k_english_copy, "en", today + hours{2});
+    store_rail_report(store, room.wire, hours{1});
+    store_rail_copy(other, room.agency, hours{2});
     EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
 }
 
@@ -188,10 +196,8 @@ TEST_F(StoryStoreTest, TwoWritersJoiningOneStoryAtOnceBothCount) {
 // each with its row, and no signature is kept.
 TEST_F(StoryStoreTest, AZeroWindowKeepsEveryArticleAStoryOfItsOwn) {
     store.use_story_window(seconds{0});
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
-    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
-                  k_english_copy, "en", today + hours{2});
+    store_rail_report(store, room.wire, hours{1});
+    store_rail_copy(store, room.agency, hours{2});
     EXPECT_NE(story_of("rail-copy"), story_of("rail-en"));
     EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures s JOIN articles a ON a.id = "
                         "s.article_id WHERE a.guid IN ('rail-en', 'rail-copy')"),
@@ -201,11 +207,8 @@ TEST_F(StoryStoreTest, AZeroWindowKeepsEveryArticleAStoryOfItsOwn) {
 
 // A report published before the story's first, stored after it, becomes its first: who broke it.
 TEST_F(StoryStoreTest, AnEarlierReportStoredLaterBecomesTheStorysFirst) {
-    store_article(store, room.agency, "rail-copy", "Rail tariffs on BTK line to fall 12%",
-                  k_english_copy, "en", today + hours{2});
-    store_article(store, room.wire, "rail-ru",
-                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
-                  today + hours{1});
+    store_rail_copy(store, room.agency, hours{2});
+    store_rail_russian(store, room.wire, hours{1});
     auto story = std::to_string(story_of("rail-copy"));
     ASSERT_EQ(story_of("rail-ru"), story_of("rail-copy"));
     EXPECT_EQ(db.scalar("SELECT first_article_id FROM stories WHERE id = " + story),
@@ -220,8 +223,7 @@ TEST_F(StoryStoreTest, AnEarlierReportStoredLaterBecomesTheStorysFirst) {
 // lock makes the later add to the count the earlier committed, so the story has all three
 // articles and all three feeds.
 TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
+    store_rail_report(store, room.wire, hours{1});
     long long story = story_of("rail-en");
     auto report = [&](const std::string& guid, const std::string& title, const char* body,
                       const std::string& language, hours at) {
@@ -264,26 +266,20 @@ TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
 }
 
 TEST_F(StoryStoreTest, AFailedPollStoresNothingAndLeavesNoStoryBehind) {
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
+    store_rail_report(store, room.wire, hours{1});
     // A feed that does not exist: the articles' insert is refused and the transaction undone.
     EXPECT_THROW(store_article(store, 999999, "rail-copy", "Rail tariffs on BTK line to fall 12%",
                                k_english_copy, "en", today + hours{2}),
                  std::exception);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'rail-copy'"), 0);
-    store_article(store, room.agency, "rail-ru",
-                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
-                  today + hours{3});
+    store_rail_russian(store, room.agency, hours{3});
     EXPECT_EQ(story_of("rail-ru"), story_of("rail-en"));
     expect_story_rows_match_articles();
 }
 
 TEST_F(StoryStoreTest, RestoryGroupsArticlesStoredBeforeStoriesAndASecondRunChangesNothing) {
-    store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                  k_english_report, "en", today + hours{1});
-    store_article(store, room.agency, "rail-ru",
-                  "Азербайджан и Грузия снизят тарифы на грузоперевозки", k_russian_report, "ru",
-                  today + hours{3});
+    store_rail_report(store, room.wire, hours{1});
+    store_rail_russian(store, room.agency, hours{3});
     // As the migration leaves a database of older articles: each its own story, no signatures.
     db.execute("DELETE FROM story_signatures");
     db.execute("DELETE FROM stories");
