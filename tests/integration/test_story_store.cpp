@@ -60,6 +60,13 @@ protected:
         store_article(into, feed, "rail-ru", "Азербайджан и Грузия снизят тарифы на грузоперевозки",
                       k_russian_report, "ru", today + after_midnight);
     }
+    // Up to 5 s, until some connection waits on a lock (the second of two writers).
+    void wait_until_a_writer_waits_on_a_lock() {
+        for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
+                                             "WHERE wait_event_type = 'Lock'") == 0;
+             ++i)
+            std::this_thread::sleep_for(milliseconds{10});
+    }
     long long story_of(const std::string& guid) {
         return db.scalar("SELECT story_id FROM articles WHERE guid = '" + guid + "'");
     }
@@ -181,10 +188,7 @@ TEST_F(StoryStoreTest, TwoWritersJoiningOneStoryAtOnceBothCount) {
         tx.commit();
     });
     // the second writer is waiting for the first's lock before the first commits
-    for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
-                                         "WHERE wait_event_type = 'Lock'") == 0;
-         ++i)
-        std::this_thread::sleep_for(milliseconds{10});
+    wait_until_a_writer_waits_on_a_lock();
     first.commit();
     second.get();
     EXPECT_EQ(db.scalar("SELECT article_count FROM stories WHERE id = " + std::to_string(story)),
@@ -251,10 +255,7 @@ TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
                                     second_stories);
         tx.commit();
     });
-    for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
-                                         "WHERE wait_event_type = 'Lock'") == 0;
-         ++i)
-        std::this_thread::sleep_for(milliseconds{10});
+    wait_until_a_writer_waits_on_a_lock();
     first.commit();
     second.get();
     EXPECT_EQ(story_of("rail-copy"), story);
