@@ -10,7 +10,7 @@ SELECT a.id, a.title, coalesce(a.url, ''), f.name, coalesce(a.language, ''),
        to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        to_char(a.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        coalesce(a.author, ''), a.summary, coalesce(a.content_text, ''), a.story_id,
-       a.duplicate_of
+       a.duplicate_of, coalesce(a.content_html, '')
   FROM articles a JOIN feeds f ON f.id = a.feed_id
  WHERE a.id = $1
 )sql";
@@ -20,6 +20,14 @@ SELECT t.topic, t.score, t.hits, t.in_title, coalesce(array_to_json(t.matched_te
   FROM article_topics t
  WHERE t.article_id = $1
  ORDER BY t.topic
+)sql";
+
+// The alert rules that delivered (or will deliver) this article, by name.
+constexpr const char* k_rules = R"sql(
+SELECT DISTINCT r.name
+  FROM alert_deliveries d JOIN alert_rules_public r ON r.id = d.rule_id
+ WHERE d.article_id = $1
+ ORDER BY r.name
 )sql";
 
 nlohmann::json topics_of(pqxx::read_transaction& tx, std::int64_t id) {
@@ -50,7 +58,12 @@ std::optional<nlohmann::json> web_article(pqxx::connection& connection, std::int
         {"story_id", row[10].as<std::int64_t>()},    {"duplicate_of", nullptr}};
     if (!row[11].is_null())
         article["duplicate_of"] = row[11].as<std::int64_t>();
+    // As stored: sanitized when the page was read, and again by whatever renders it.
+    article["content_html"] = row[12].as<std::string>();
     article["topics"] = topics_of(tx, id);
+    article["alert_rules"] = nlohmann::json::array();
+    for (const auto& rule : tx.exec_params(k_rules, id))
+        article["alert_rules"].push_back(rule[0].as<std::string>());
     return article;
 }
 

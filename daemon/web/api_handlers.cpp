@@ -9,6 +9,7 @@
 #include "store/web_counts.hpp"
 #include "store/web_feeds.hpp"
 #include "store/web_stories.hpp"
+#include "web/article_search.hpp"
 #include "web/cursor.hpp"
 #include "web/openapi.hpp"
 
@@ -17,7 +18,6 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-constexpr std::size_t k_max_query = 500;
 constexpr std::size_t k_max_name = 200;
 constexpr int k_max_limit = 100;
 
@@ -66,40 +66,11 @@ nlohmann::json article_summary(const store::StoredMatch& match) {
 
 nlohmann::json list_articles(const config::Config& config, pqxx::connection& connection,
                              const RequestParams& params) {
-    auto topic = topic_param(config, params);
-    auto query = params.text("q", k_max_query).value_or("");
-    auto plan = store::plan_matches(config, query, topic.value_or(""),
-                                    rfc3339(params.time("since", now())));
-    if (!plan)
-        throw ParamError{plan.error(), "q"};
-    auto& filter = plan->filter;
-    filter.until = rfc3339(params.time("until", now()));
-    filter.feed = params.text("feed", k_max_name);
-    if (filter.feed && !has_name(config.feeds, *filter.feed))
-        throw ParamError{"no feed named \"" + *filter.feed + "\" in the config", "feed"};
-    filter.language = params.text("lang", 16);
-    if (auto after = params.cursor()) {
-        if (after->sort.empty())
-            throw ParamError{"not a cursor of this list", "cursor"};
-        filter.after_published = after->sort;
-        filter.after_id = after->id;
-    }
-    auto limit = static_cast<std::size_t>(params.number("limit", 1, k_max_limit, 20));
-    store::WebPage page;
-    store::for_each_match(connection, *plan, [&](store::StoredMatch&& match) {
-        if (page.items.size() == limit) {
-            page.next = store::PageKey{page.items.back()["published_key"].get<std::string>(),
-                                       page.items.back()["id"].get<std::int64_t>()};
-            return false;
-        }
-        auto item = article_summary(match);
-        item["published_key"] = match.article.published_key;
-        page.items.push_back(std::move(item));
-        return true;
-    });
-    for (auto& item : page.items)
-        item.erase("published_key");
-    return page_json(std::move(page));
+    auto page = search_articles(config, connection, params);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& match : page.matches)
+        items.push_back(article_summary(match));
+    return page_json({std::move(items), page.next});
 }
 
 nlohmann::json list_stories(const config::Config& config, pqxx::connection& connection,
@@ -159,8 +130,7 @@ std::vector<Route> api_routes(const config::Config& config) {
          }},
         {R"(/api/v1/articles)",
          [cfg](pqxx::connection& connection, const Captures&, const QueryParams& query) {
-             RequestParams params(
-                 query, {"q", "topic", "feed", "lang", "since", "until", "cursor", "limit"});
+             RequestParams params(query, article_search_params());
              return list_articles(*cfg, connection, params);
          }},
         {R"(/api/v1/articles/([^/]+))",

@@ -12,7 +12,9 @@
 #include "web/api_handlers.hpp"
 #include "web/bounded_task_queue.hpp"
 #include "web/connection_pool.hpp"
+#include "web/html_page.hpp"
 #include "web/json_reply.hpp"
+#include "web/page_routes.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -123,9 +125,13 @@ void ApiServer::route() {
             return httplib::Server::HandlerResponse::Handled;
         });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-        if (response.body.empty())
-            reply_error(request, response, response.status,
-                        response.status == 404 ? "no such path" : "the request was refused");
+        if (!response.body.empty())
+            return;
+        std::string message = response.status == 404 ? "no such path" : "the request was refused";
+        if (request.path.starts_with("/api/"))
+            reply_error(request, response, response.status, message);
+        else
+            reply_html_error(request, response, response.status, message);
     });
     // The API only reads; other methods are told so rather than "no such path".
     auto read_only = [](const httplib::Request& request, httplib::Response& response) {
@@ -136,6 +142,7 @@ void ApiServer::route() {
     server.Put(".*", read_only);
     server.Patch(".*", read_only);
     server.Delete(".*", read_only);
+    add_page_routes(server, *m_config, *m_pool);
     for (auto& route : api_routes(*m_config)) {
         server.Get(route.pattern, [this, endpoint = std::move(route.endpoint)](
                                       const httplib::Request& request,

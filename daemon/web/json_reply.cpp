@@ -47,7 +47,13 @@ std::string etag_of(const std::string& body) {
 
 void reply_json(const httplib::Request& request, httplib::Response& response, int status,
                 const nlohmann::json& body) {
-    std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    reply_body(request, response, status,
+               body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+               "application/json; charset=utf-8");
+}
+
+void reply_body(const httplib::Request& request, httplib::Response& response, int status,
+                const std::string& text, const char* content_type) {
     std::string etag = etag_of(text);
     response.set_header("ETag", etag);
     response.set_header("Cache-Control", "no-cache");
@@ -57,7 +63,7 @@ void reply_json(const httplib::Request& request, httplib::Response& response, in
         return;
     }
     response.status = status;
-    response.set_content(text, "application/json; charset=utf-8");
+    response.set_content(text, content_type);
 }
 
 void reply_error(const httplib::Request& request, httplib::Response& response, int status,

@@ -17,6 +17,10 @@ namespace newsmon::web {
 void reply_json(const httplib::Request& request, httplib::Response& response, int status,
                 const nlohmann::json& body);
 
+// The same for any body: `text` sent as `content_type`, with its ETag.
+void reply_body(const httplib::Request& request, httplib::Response& response, int status,
+                const std::string& text, const char* content_type);
+
 void reply_error(const httplib::Request& request, httplib::Response& response, int status,
                  const std::string& message, const std::string& parameter = "");
 

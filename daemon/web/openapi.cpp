@@ -31,7 +31,7 @@ constexpr const char* k_document = R"json({
     },
     "/articles/{id}": {
       "get": {
-        "summary": "One article: text, topics with matched terms, story",
+        "summary": "One article: text, its sanitized HTML, topics with matched terms, the alert rules it matched, story",
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}, "example": 1}],
         "responses": {"200": {"description": "The article"}, "400": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}}
       }

@@ -471,3 +471,83 @@ TEST_F(WebApi, TheBinaryServesUntilSigtermAndStopsCleanly) {
 }
 
 } // namespace
+
+// The dashboard's pages, served by the same process: HTML with a policy that runs no script.
+class WebPages : public WebApi {
+protected:
+    // GET `path`, expecting `status` and an HTML page; its body.
+    std::string page(const std::string& path, int status = 200) {
+        auto reply = m_client->Get(path);
+        EXPECT_TRUE(reply) << path;
+        if (!reply)
+            return "";
+        EXPECT_EQ(reply->status, status) << path;
+        EXPECT_EQ(reply->get_header_value("Content-Type"), "text/html; charset=utf-8") << path;
+        EXPECT_NE(reply->get_header_value("Content-Security-Policy").find("default-src 'none'"),
+                  std::string::npos)
+            << path;
+        EXPECT_FALSE(reply->get_header_value("ETag").empty()) << path;
+        return reply->body;
+    }
+};
+
+TEST_F(WebPages, TheDashboardShowsEverySection) {
+    auto html = page("/");
+    for (const char* section : {"volume", "top-stories", "latest", "spikes", "feeds", "alerts"})
+        EXPECT_NE(html.find(std::string("<section id=\"") + section + "\""), std::string::npos)
+            << section;
+    EXPECT_NE(html.find(R"(data-topic="nato")"), std::string::npos);
+    EXPECT_NE(html.find(R"(data-points="30")"), std::string::npos);
+    EXPECT_NE(html.find(R"(data-points="168")"), std::string::npos);
+    EXPECT_NE(html.find("NATO envoys meet the president in Baku"), std::string::npos);
+    EXPECT_NE(html.find("<td>desk</td>"), std::string::npos);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+}
+
+TEST_F(WebPages, SearchMarksWhatMatchedAndExplainsABrokenQuery) {
+    auto html = page("/search?q=NATO%20AND%20Baku");
+    EXPECT_NE(html.find(R"(<ol class="items" id="results">)"), std::string::npos) << html;
+    EXPECT_NE(html.find("<mark>NATO</mark> envoys meet the president in <mark>Baku</mark>"),
+              std::string::npos)
+        << html;
+    EXPECT_EQ(html.find("Caspian energy talks"), std::string::npos);
+    auto broken = page("/search?q=NATO%20AND");
+    EXPECT_NE(broken.find("expected a term after AND"), std::string::npos) << broken;
+    EXPECT_NE(page("/search?topic=weather").find("no topic named"), std::string::npos);
+    EXPECT_NE(page("/search").find("as in alert rules"), std::string::npos);
+}
+
+TEST_F(WebPages, ArticleAndStoryPagesAndTheirErrors) {
+    auto id = article_id("NATO envoys meet the president in Baku");
+    auto article = page("/articles/" + std::to_string(id));
+    EXPECT_NE(article.find("<h1>NATO envoys meet the president in Baku</h1>"), std::string::npos);
+    EXPECT_NE(article.find("Matched: desk"), std::string::npos);
+    auto story_id =
+        m_database.scalar("SELECT story_id FROM articles WHERE id = " + std::to_string(id));
+    auto story = page("/stories/" + std::to_string(story_id));
+    EXPECT_NE(story.find(R"(<table id="outlets">)"), std::string::npos);
+    EXPECT_NE(story.find("First published by"), std::string::npos);
+    EXPECT_NE(page("/articles/999999", 404).find("no article with id 999999"), std::string::npos);
+    EXPECT_NE(page("/stories/x", 400).find("id:"), std::string::npos);
+    EXPECT_NE(page("/no/such/page", 404).find("no such path"), std::string::npos);
+    EXPECT_EQ(get("/api/v1/no-such-endpoint", 404)["error"], "no such path");
+}
+
+TEST_F(WebPages, TheArticleApiCarriesItsHtmlAndTheRulesItMatched) {
+    auto id = article_id("NATO envoys meet the president in Baku");
+    auto article = get("/api/v1/articles/" + std::to_string(id));
+    EXPECT_EQ(article["alert_rules"], json({"desk"}));
+    EXPECT_TRUE(article["content_html"].is_string());
+}
+
+TEST_F(WebPages, TheStylesheetIsServedAndCached) {
+    auto reply = m_client->Get("/static/newsmon.css");
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+    EXPECT_EQ(reply->get_header_value("Content-Type"), "text/css; charset=utf-8");
+    EXPECT_NE(reply->body.find("prefers-color-scheme: dark"), std::string::npos);
+    auto again =
+        m_client->Get("/static/newsmon.css", {{"If-None-Match", reply->get_header_value("ETag")}});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 304);
+}
