@@ -47,8 +47,14 @@ std::string etag_of(const std::string& body) {
 
 void reply_json(const httplib::Request& request, httplib::Response& response, int status,
                 const nlohmann::json& body) {
-    std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::string etag = etag_of(text);
+    reply_body(request, response, status,
+               body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+               "application/json; charset=utf-8");
+}
+
+void reply_body(const httplib::Request& request, httplib::Response& response, int status,
+                const std::string& body, const std::string& content_type) {
+    std::string etag = etag_of(body);
     response.set_header("ETag", etag);
     response.set_header("Cache-Control", "no-cache");
     response.set_header("X-Content-Type-Options", "nosniff");
@@ -57,7 +63,7 @@ void reply_json(const httplib::Request& request, httplib::Response& response, in
         return;
     }
     response.status = status;
-    response.set_content(text, "application/json; charset=utf-8");
+    response.set_content(body, content_type);
 }
 
 void reply_error(const httplib::Request& request, httplib::Response& response, int status,
