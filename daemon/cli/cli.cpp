@@ -106,6 +106,22 @@ int run(int argc, char** argv) {
                             "The HTTP Content-Type, for its charset");
     extract_cmd->add_flag("--json", extract.json, "Print JSON");
 
+    auto* feeds_cmd = app.add_subcommand(
+        "feeds", "List the configured feeds with their health (failing, silent, overdue), or "
+                 "export or import them as OPML");
+    FeedsCommand feeds;
+    feeds_cmd->require_subcommand(0, 1);
+    feeds_cmd->add_flag("--json", feeds.json, "Print a JSON array");
+    feeds_cmd->add_subcommand("export", "Print the configured feeds as OPML 2.0, a folder per "
+                                        "category");
+    auto* feeds_import = feeds_cmd->add_subcommand(
+        "import", "Read an OPML file and print a [[feed]] entry for each feed not yet configured, "
+                  "to append to the config");
+    feeds_import->add_option("input", feeds.input, "OPML file, or - for standard input")
+        ->required();
+    feeds_import->add_option("--output", feeds.output,
+                             "Write the entries to this new file instead of standard output");
+
     auto* alert_cmd = app.add_subcommand(
         "alert", "Keyword alerts: rules in alert_rules, each matching article delivered once");
     alert_cmd->require_subcommand(1);
@@ -226,6 +242,11 @@ int run(int argc, char** argv) {
             return command_retag(options, retag_options);
         if (*extract_cmd)
             return command_extract(options, extract);
+        if (*feeds_cmd) {
+            if (!feeds_cmd->get_subcommands().empty())
+                feeds.action = feeds_cmd->get_subcommands().front()->get_name();
+            return command_feeds(options, feeds);
+        }
         if (*alert_cmd) {
             alert.action = alert_cmd->get_subcommands().front()->get_name();
             return command_alert(options, alert);

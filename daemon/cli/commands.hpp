@@ -73,6 +73,15 @@ struct ExtractCommand {
 };
 int command_extract(const GlobalOptions& options, const ExtractCommand& command);
 
+// `feeds [--json]`, `feeds export`, `feeds import FILE [--output FILE]`.
+struct FeedsCommand {
+    std::string action; // empty: list; "export", "import"
+    bool json = false;
+    std::string input;  // import: an OPML file, or "-" for standard input
+    std::string output; // import: write the [[feed]] blocks here (a new file), not to stdout
+};
+int command_feeds(const GlobalOptions& options, const FeedsCommand& command);
+
 // `alert add|list|enable|disable|rm|test|retry|log`.
 struct AlertCommand {
     std::string action;

@@ -290,6 +290,20 @@ const std::vector<KeySpec<AlertSettings>>& alert_keys() {
     return k_keys;
 }
 
+// A folder path as OPML nests it: names joined by "/", none empty, no control character.
+ConvertError folder_path(const std::string& path) {
+    if (path.size() > 200)
+        return "longer than 200 bytes";
+    if (path.empty() || path.front() == '/' || path.back() == '/' ||
+        path.find("//") != std::string::npos)
+        return "expected folder names joined by \"/\" (\"News/World\"), got \"" + path + "\"";
+    if (std::any_of(path.begin(), path.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) == 0x7F;
+        }))
+        return std::string("contains a control character");
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<FeedConfig>>& feed_keys() {
     static const std::vector<KeySpec<FeedConfig>> k_keys = {
         required_key("name", &FeedConfig::name, "a feed's name, shown in logs and views"),
@@ -316,6 +330,11 @@ const std::vector<KeySpec<FeedConfig>>& feed_keys() {
                   "this feed's encoding (`\"windows-1251\"`), over its HTTP charset and XML "
                   "declaration (a byte order mark still wins); for feeds that declare none or "
                   "the wrong one"),
+        noted_key<FeedConfig, std::optional<std::string>>(
+            "category", &FeedConfig::category, "none",
+            "the feed's folder in `feeds export` (OPML), nested with `/` (`\"News/World\"`); "
+            "it changes nothing else",
+            [](const std::optional<std::string>& path) { return folder_path(*path); }),
     };
     return k_keys;
 }

@@ -109,7 +109,8 @@ struct FeedConfig {
     std::optional<std::string> user_agent;
     std::optional<std::string> full_text;
     std::optional<int> full_text_min_chars;
-    std::optional<std::string> charset; // the feed's encoding, over what it declares
+    std::optional<std::string> charset;  // the feed's encoding, over what it declares
+    std::optional<std::string> category; // "News/World": its folder in OPML, nothing else
 };
 
 using TopicConfig = tag::TopicConfig; // kept with the tagger, which compiles it

@@ -49,11 +49,20 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 } // namespace
 
 std::string toml_text(const std::string& value) {
+    constexpr std::string_view k_hex = "0123456789ABCDEF";
     std::string out = "\"";
     for (char c : value) {
-        if (c == '"' || c == '\\')
+        auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
             out += '\\';
-        out += c;
+            out += c;
+        } else if (byte < 0x20 || byte == 0x7F) { // TOML allows no control character as it is
+            out += "\\u00";
+            out += k_hex[byte >> 4];
+            out += k_hex[byte & 0x0F];
+        } else {
+            out += c;
+        }
     }
     return out + "\"";
 }

@@ -10,6 +10,7 @@
 #include "base/log.hpp"
 #include "store/redact.hpp"
 #include "web/api_handlers.hpp"
+#include "web/atom_feeds.hpp"
 #include "web/bounded_task_queue.hpp"
 #include "web/connection_pool.hpp"
 #include "web/html_page.hpp"
@@ -175,6 +176,7 @@ void ApiServer::route() {
             }
         });
     }
+    add_atom_routes(server, *m_config, *m_pool);
 }
 
 } // namespace newsmon::web

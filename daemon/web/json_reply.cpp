@@ -53,8 +53,8 @@ void reply_json(const httplib::Request& request, httplib::Response& response, in
 }
 
 void reply_body(const httplib::Request& request, httplib::Response& response, int status,
-                const std::string& text, const char* content_type) {
-    std::string etag = etag_of(text);
+                const std::string& body, const std::string& content_type) {
+    std::string etag = etag_of(body);
     response.set_header("ETag", etag);
     response.set_header("Cache-Control", "no-cache");
     response.set_header("X-Content-Type-Options", "nosniff");
@@ -63,7 +63,7 @@ void reply_body(const httplib::Request& request, httplib::Response& response, in
         return;
     }
     response.status = status;
-    response.set_content(text, content_type);
+    response.set_content(body, content_type);
 }
 
 void reply_error(const httplib::Request& request, httplib::Response& response, int status,

@@ -17,9 +17,9 @@ namespace newsmon::web {
 void reply_json(const httplib::Request& request, httplib::Response& response, int status,
                 const nlohmann::json& body);
 
-// The same for any body: `text` sent as `content_type`, with its ETag.
+// The same for a body of another type (`content_type` as sent, with its charset).
 void reply_body(const httplib::Request& request, httplib::Response& response, int status,
-                const std::string& text, const char* content_type);
+                const std::string& body, const std::string& content_type);
 
 void reply_error(const httplib::Request& request, httplib::Response& response, int status,
                  const std::string& message, const std::string& parameter = "");

@@ -39,7 +39,7 @@ protected:
             }));
         config.database.url = db.url();
         config.http.block_private = false;
-        config.feeds = {{"Teasers", server.url("/feed"), {}, {}, {}, {}, {}, {}, {}}};
+        config.feeds = {{"Teasers", server.url("/feed"), {}, {}, {}, {}, {}, {}, {}, {}}};
         config.topics = {
             {"nato", "", {"NATO", "North Atlantic", "НАТО", "Североатлантическ*"}, {}, 1}};
         store::migrate(store.connection());

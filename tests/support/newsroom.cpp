@@ -28,9 +28,10 @@ tag::TopicMatch topic(const std::string& name, int score, bool in_title) {
 config::Config newsroom_config(const std::string& database_url) {
     config::Config config;
     config.database.url = database_url;
-    config.feeds = {{"Wire", "https://wire.example.test/rss", {}, "en", {}, {}, {}, {}, {}},
-                    {"Agency", "https://agency.example.test/rss", {}, "en", {}, {}, {}, {}, {}},
-                    {"Failing", "https://failing.example.test/rss", {}, "en", {}, {}, {}, {}, {}}};
+    config.feeds = {
+        {"Wire", "https://wire.example.test/rss", {}, "en", {}, {}, {}, {}, {}, {}},
+        {"Agency", "https://agency.example.test/rss", {}, "en", {}, {}, {}, {}, {}, {}},
+        {"Failing", "https://failing.example.test/rss", {}, "en", {}, {}, {}, {}, {}, {}}};
     config.topics = {{"nato", "The alliance", {"NATO"}, {}, 1},
                      {"azerbaijan", "The country", {"Azerbaijan*"}, {}, 1}};
     return config;
