@@ -129,7 +129,8 @@ void ApiServer::route() {
         if (!response.body.empty())
             return;
         std::string message = response.status == 404 ? "no such path" : "the request was refused";
-        if (request.path.starts_with("/api/"))
+        // Programs (the API, the Atom feeds) get JSON; people get a page.
+        if (request.path.starts_with("/api/") || request.path.starts_with("/feeds/"))
             reply_error(request, response, response.status, message);
         else
             reply_html_error(request, response, response.status, message);

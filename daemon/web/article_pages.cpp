@@ -4,6 +4,7 @@
 
 #include "newsmon/parsers/html.hpp"
 #include "web/html_page.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -42,7 +43,7 @@ std::string topics_table(const nlohmann::json& topics) {
             terms += (terms.empty() ? "" : ", ") + html_text(json_text(term));
         html += fmt::format(
             R"(<tr><td><a class="chip" href="/search?topic={}">{}</a></td><td>{}{}</td><td>{}</td></tr>)",
-            url_component(json_text(topic["topic"])), html_text(json_text(topic["topic"])),
+            percent_encoded(json_text(topic["topic"])), html_text(json_text(topic["topic"])),
             topic.value("score", 0), topic.value("in_title", false) ? " (in title)" : "", terms);
     }
     return html + "</tbody></table>";

@@ -17,6 +17,7 @@
 #include "web/connection_pool.hpp"
 #include "web/json_reply.hpp"
 #include "web/request_params.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -37,24 +38,6 @@ struct Selection {
 
 using FeedEndpoint =
     std::function<Selection(pqxx::connection&, const std::string& capture, const RequestParams&)>;
-
-std::string percent_encoded(std::string_view text) {
-    constexpr std::string_view k_hex = "0123456789ABCDEF";
-    std::string out;
-    for (char c : text) {
-        auto byte = static_cast<unsigned char>(c);
-        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += c;
-        } else {
-            out += '%';
-            out += k_hex[byte >> 4];
-            out += k_hex[byte & 0x0F];
-        }
-    }
-    return out;
-}
 
 // The path, and the query sorted by name: the document's address, whatever order or encoding
 // the request used. `skip` leaves a parameter out (limit, from the id).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "web/html_page.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -26,7 +27,7 @@ std::string volume_section(const std::vector<TopicVolume>& volumes) {
     html += R"(<div class="grid">)";
     for (const auto& volume : volumes) {
         html += R"(<div class="topic" data-topic=")" + html_text(volume.topic) + "\">";
-        html += "<h3><a href=\"/search?topic=" + url_component(volume.topic) + "\">" +
+        html += "<h3><a href=\"/search?topic=" + percent_encoded(volume.topic) + "\">" +
                 html_text(volume.topic) + "</a></h3>";
         html += "<div class=\"days\">" +
                 svg_volume_chart(volume.days, volume.topic + ", 30 days per day") + "</div>";
@@ -147,7 +148,7 @@ std::string alerts_section(const nlohmann::json& rules) {
         html += fmt::format(
             R"(<tr><td>{}{}</td><td><a href="/search?q={}"><code>{}</code></a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="error">{}</td></tr>)",
             html_text(json_text(rule["name"])), rule.value("enabled", true) ? "" : " (disabled)",
-            url_component(json_text(rule["query"])), html_text(json_text(rule["query"])),
+            percent_encoded(json_text(rule["query"])), html_text(json_text(rule["query"])),
             deliveries.value("sent", 0LL), deliveries.value("pending", 0LL),
             deliveries.value("failed", 0LL),
             rule["last_delivery_at"].is_string() ? time_element(json_text(rule["last_delivery_at"]))

@@ -4,6 +4,7 @@
 
 #include "newsmon/parsers/html.hpp"
 #include "web/json_reply.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -22,25 +23,6 @@ std::string html_text(std::string_view text) {
 
 std::string json_text(const nlohmann::json& value) {
     return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-std::string url_component(std::string_view value) {
-    constexpr std::string_view k_hex = "0123456789ABCDEF";
-    std::string encoded;
-    for (char character : value) {
-        auto byte = static_cast<unsigned char>(character);
-        bool plain = (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-                     (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' || byte == '.' ||
-                     byte == '~';
-        if (plain) {
-            encoded += static_cast<char>(byte);
-        } else {
-            encoded += '%';
-            encoded += k_hex[byte >> 4];
-            encoded += k_hex[byte & 0x0F];
-        }
-    }
-    return encoded;
 }
 
 std::string html_document(const std::string& title, const std::string& main,
@@ -75,7 +57,7 @@ std::string html_document(const std::string& title, const std::string& main,
 std::string topic_chips(const std::vector<std::string>& topics) {
     std::string html;
     for (const auto& topic : topics)
-        html += R"(<a class="chip" href="/search?topic=)" + url_component(topic) + "\">" +
+        html += R"(<a class="chip" href="/search?topic=)" + percent_encoded(topic) + "\">" +
                 html_text(topic) + "</a> ";
     return html;
 }

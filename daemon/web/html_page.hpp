@@ -22,9 +22,6 @@ namespace newsmon::web {
 // A JSON value that should be a string; "" when it is null or not a string.
 [[nodiscard]] std::string json_text(const nlohmann::json& value);
 
-// A query-string value, percent-encoded.
-[[nodiscard]] std::string url_component(std::string_view value);
-
 struct PageLink {
     std::string title;
     std::string href; // an Atom feed of what the page shows

@@ -4,6 +4,7 @@
 
 #include "web/highlight.hpp"
 #include "web/html_page.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -60,15 +61,15 @@ std::string result(const store::StoredMatch& match) {
 }
 
 std::string next_link(const SearchForm& form, const std::string& cursor) {
-    std::string href = "/search?q=" + url_component(form.query);
+    std::string href = "/search?q=" + percent_encoded(form.query);
     for (const auto& [name, value] :
          std::vector<std::pair<std::string, std::string>>{{"topic", form.topic},
                                                           {"feed", form.feed},
                                                           {"lang", form.language},
                                                           {"since", form.since}})
         if (!value.empty())
-            href += "&" + name + "=" + url_component(value);
-    href += "&cursor=" + url_component(cursor);
+            href += "&" + name + "=" + percent_encoded(value);
+    href += "&cursor=" + percent_encoded(cursor);
     return R"(<p class="pager"><a rel="next" href=")" + html_text(href) +
            R"(">Older results →</a></p>)";
 }

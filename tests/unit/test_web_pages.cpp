@@ -9,6 +9,7 @@
 #include "web/highlight.hpp"
 #include "web/html_page.hpp"
 #include "web/svg_chart.hpp"
+#include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -153,7 +154,7 @@ TEST(DashboardPageTest, EverySectionAndNoStoredMarkup) {
 
 TEST(HtmlPageTest, UrlComponentsAndTimes) {
     EXPECT_EQ(
-        url_component("NATO AND Азербайджан&x=1"),
+        percent_encoded("NATO AND Азербайджан&x=1"),
         "NATO%20AND%20%D0%90%D0%B7%D0%B5%D1%80%D0%B1%D0%B0%D0%B9%D0%B4%D0%B6%D0%B0%D0%BD%26x%3D1");
     EXPECT_EQ(time_element("2026-12-02T09:30:00Z"),
               R"(<time datetime="2026-12-02T09:30:00Z">2026-12-02 09:30 UTC</time>)");
