@@ -91,9 +91,9 @@ std::string plain_text(pugi::xml_node node) {
     case TextKind::text:
         break;
     }
-    // Plain text by declaration: what looks like a tag is text; references are still decoded,
-    // since feeds escape twice.
-    return decode_text(text_of(node));
+    // Plain text by declaration (RFC 4287 3.1.1.1): the characters as the XML gives them, so
+    // "&amp;amp;" is the text "&amp;" and "&lt;cat&gt;" is "<cat>", as other readers keep them.
+    return collapse_whitespace(text_of(node));
 }
 
 std::optional<std::string> html_of(pugi::xml_node node, const std::string& base) {
@@ -137,7 +137,8 @@ template <typename Strings> void read_authors(pugi::xml_node parent, Ns ns, Stri
     for (pugi::xml_node node : parent.children()) {
         if (!is(node, ns, "author"))
             continue;
-        add_author(authors, format_person(html_to_text(text_of(child(node, ns, "name"))),
+        // A person's name is plain text: "<Press Office>" is a name, not a tag.
+        add_author(authors, format_person(collapse_whitespace(text_of(child(node, ns, "name"))),
                                           text_of(child(node, ns, "email"))));
     }
 }
@@ -181,9 +182,9 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
             std::string term = collapse_whitespace(node.attribute("term").value());
             if (term.empty())
                 term = node.attribute("label").value();
-            add_unique(item.categories, html_to_text(term));
+            add_unique(item.categories, collapse_whitespace(term));
         } else if (is(node, Ns::dc, "subject")) {
-            add_unique(item.categories, html_to_text(text_of(node)));
+            add_unique(item.categories, collapse_whitespace(text_of(node)));
         }
     }
     pugi::xml_node summary = child(entry, ns, "summary");
