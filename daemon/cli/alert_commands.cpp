@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "alerts/new_rule.hpp"
 #include "alerts/rule_store.hpp"
 #include "alerts/spike_evaluator.hpp"
 #include "base/log.hpp"
@@ -19,14 +20,6 @@
 
 namespace newsmon::cli {
 namespace {
-
-// The rule as `alert add` would store it, checked before the database is touched.
-struct NewRule {
-    std::string channels;
-    std::optional<long long> digest_seconds;
-    std::string secret;
-    std::optional<long long> spike_window_seconds, spike_baseline_seconds;
-};
 
 // The webhook secret: the first line of --secret-file (or of standard input), else --secret,
 // which other users can read in ps while the command runs.
@@ -52,7 +45,7 @@ std::optional<std::string> secret_of(const AlertCommand& command) {
 }
 
 // A spike rule's window and baseline; false (and said why) when they are not usable.
-bool check_spike(const AlertCommand& command, NewRule& rule) {
+bool check_spike(const AlertCommand& command, store::NewAlertRule& rule) {
     auto window = config::parse_duration(command.window);
     auto baseline = config::parse_duration(command.baseline);
     if (!window || !baseline) {
@@ -75,41 +68,46 @@ bool check_spike(const AlertCommand& command, NewRule& rule) {
     return true;
 }
 
-std::optional<NewRule> checked_rule(const AlertCommand& command) {
-    alerts::Channels channels{command.webhooks, command.emails, command.notify};
-    NewRule rule{alerts::channels_json(channels), std::nullopt, {}, std::nullopt, std::nullopt};
+// The rule as `alert add` stores it, checked (by alerts::check_rule, as the web API's rules
+// are) before the database is touched.
+std::optional<store::NewAlertRule> checked_rule(const AlertCommand& command) {
     if (command.query.empty() && command.spike.empty()) {
         fmt::print(stderr, "error: give --query, or --spike for a spike alert\n");
         return std::nullopt;
     }
-    if (!command.spike.empty() && !check_spike(command, rule))
+    store::NewAlertRule spike;
+    if (!command.spike.empty() && !check_spike(command, spike))
         return std::nullopt;
-    const std::string& query = command.spike.empty() ? command.query : command.spike;
-    if (auto compiled = alerts::compile_rule(0, command.name, query, rule.channels); !compiled) {
-        fmt::print(stderr, "error: {}\n", compiled.error());
-        return std::nullopt;
-    }
-    if (!command.digest.empty()) {
-        auto digest = alerts::parse_digest(command.digest);
-        if (!digest) {
-            fmt::print(stderr, "error: --digest: {}\n", digest.error());
-            return std::nullopt;
-        }
-        rule.digest_seconds = digest->count();
-    }
-    if (command.updates > 0 && command.per != "story") {
-        fmt::print(stderr, "error: --updates needs --per story\n");
-        return std::nullopt;
-    }
+    alerts::RuleDraft draft{
+        command.name,
+        command.spike.empty() ? command.query : command.spike,
+        alerts::channels_json({command.webhooks, command.emails, command.notify}),
+        command.digest,
+        command.per,
+        command.updates,
+        {}};
     auto secret = secret_of(command);
     if (!secret)
         return std::nullopt;
-    rule.secret = std::move(*secret);
-    return rule;
+    draft.secret = std::move(*secret);
+    auto rule = alerts::check_rule(draft);
+    if (!rule) {
+        // The command's options are named as written; the query's message names its place.
+        const auto& field = rule.error().field;
+        bool option = field == "digest" || field == "per" || field == "updates";
+        fmt::print(stderr, "error: {}{}\n", option ? "--" + field + ": " : "",
+                   rule.error().message);
+        return std::nullopt;
+    }
+    rule->spike_window_seconds = spike.spike_window_seconds;
+    rule->spike_baseline_seconds = spike.spike_baseline_seconds;
+    if (rule->spike_window_seconds)
+        rule->spike_min_count = command.min_count;
+    return std::move(*rule);
 }
 
 // A spike rule's history from the stored articles, so that it knows what is normal at once.
-int fill_history(store::Store& store, const AlertCommand& command, const NewRule& rule,
+int fill_history(store::Store& store, const AlertCommand& command, const store::NewAlertRule& rule,
                  std::int64_t id) {
     auto filled = alerts::fill_spike_history(store.connection(), id, command.name, command.spike,
                                              std::chrono::seconds{*rule.spike_window_seconds},
@@ -122,22 +120,14 @@ int fill_history(store::Store& store, const AlertCommand& command, const NewRule
     return k_exit_ok;
 }
 
-int add_rule(store::Store& store, const AlertCommand& command, const NewRule& rule) {
-    const bool spike = rule.spike_window_seconds.has_value();
-    const std::string& query = spike ? command.spike : command.query;
-    auto id = store::add_alert_rule(
-        store.connection(),
-        {command.name, query, rule.channels, rule.digest_seconds, rule.secret,
-         command.per == "story",
-         command.updates > 0 ? std::optional<int>(command.updates) : std::nullopt,
-         rule.spike_window_seconds, rule.spike_baseline_seconds,
-         spike ? std::optional<int>(command.min_count) : std::nullopt});
+int add_rule(store::Store& store, const AlertCommand& command, const store::NewAlertRule& rule) {
+    auto id = store::add_alert_rule(store.connection(), rule);
     if (!id) {
         fmt::print(stderr, "error: a rule named \"{}\" exists already\n", command.name);
         return k_exit_usage;
     }
     fmt::print("added rule \"{}\" (id {})\n", command.name, static_cast<long long>(*id));
-    if (spike)
+    if (rule.spike_window_seconds)
         return fill_history(store, command, rule, *id);
     return k_exit_ok;
 }
@@ -314,7 +304,7 @@ int command_alert(const GlobalOptions& options, const AlertCommand& command) {
     if (command.action == "test")
         return test_rule_or_query(*config, command);
     // Mistakes in the command itself are reported before the database is touched.
-    std::optional<NewRule> rule;
+    std::optional<store::NewAlertRule> rule;
     if (command.action == "add")
         print_query_warnings(command.query);
     if (command.action == "add" && !(rule = checked_rule(command)))

@@ -35,8 +35,10 @@ int run(int argc, char** argv) {
     check_cmd->add_flag("--defaults", print_defaults,
                         "Print every key with its default and meaning (Markdown) instead");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
-    auto* web_cmd = app.add_subcommand("web", "Serve the dashboard (/) and the read-only JSON API "
-                                              "(/api/v1/) on [web] listen until SIGTERM or SIGINT");
+    auto* web_cmd = app.add_subcommand(
+        "web", "Serve the dashboard (/), the JSON API (/api/v1/) and Atom feeds (/feeds/) on [web] "
+               "listen until SIGTERM or SIGINT; it writes only alert rules, for clients with the "
+               "bearer token");
     auto* parse_cmd = app.add_subcommand(
         "parse", "Parse a feed file (RSS, RDF, Atom or JSON Feed) and print what newsmon reads "
                  "from it; exit status 2 when it is not a feed");

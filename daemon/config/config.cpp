@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -132,6 +133,40 @@ ConvertError web_listen_address(const std::string& listen) {
     return listen_address(listen);
 }
 
+// The first line of a file, trailing blanks dropped; nullopt when unreadable or empty.
+std::optional<std::string> first_line_of(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    if (!in)
+        return std::nullopt;
+    std::string value;
+    std::getline(in, value);
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
+        value.pop_back();
+    return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<std::string> credential(const char* name) {
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (!directory || !*directory)
+        return std::nullopt;
+    return first_line_of(std::filesystem::path(directory) / name);
+}
+
+// A PostgreSQL role as it is written without quotes, which is how the migrations create theirs.
+ConvertError role_name(const std::string& role) {
+    bool plain = !role.empty() && role.size() <= 63 &&
+                 (std::islower(static_cast<unsigned char>(role[0])) || role[0] == '_') &&
+                 std::all_of(role.begin(), role.end(), [](char c) {
+                     return std::islower(static_cast<unsigned char>(c)) ||
+                            std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+                 });
+    if (!plain)
+        return "expected a role name such as \"newsmon_alert_writer\" (lower-case letters, digits "
+               "and _), got \"" +
+               role + "\"";
+    return std::nullopt;
+}
+
 const std::vector<KeySpec<WebSettings>>& web_keys() {
     static const std::vector<KeySpec<WebSettings>> k_keys = {
         key<WebSettings, std::string>(
@@ -146,7 +181,12 @@ const std::vector<KeySpec<WebSettings>>& web_keys() {
         noted_key("token_file", &WebSettings::token_file, "none",
                   "file holding the bearer token that web clients must send"),
         key("public_read", &WebSettings::public_read,
-            "serve reads to anyone who reaches `listen`, without a token"),
+            "serve reads to anyone who reaches `listen`, without a token; never writes"),
+        key<WebSettings, std::string>(
+            "write_role", &WebSettings::write_role,
+            "role the write endpoints (adding, enabling, disabling alert rules) switch to, on a "
+            "connection of their own; writes also need a bearer token",
+            role_name),
     };
     return k_keys;
 }
@@ -470,6 +510,9 @@ public:
         read_section(root, "alerts", alert_keys(), config.alerts);
         read_section(root, "stories", story_keys(), config.stories);
         read_section(root, "web", web_keys(), config.web);
+        // Before the exposure check, which a token from the credential satisfies as well.
+        if (auto token = credential("web-token"))
+            config.web.token = *token;
         read_array(root, "feed", feed_keys(), config.feeds);
         read_array(root, "topic", topic_keys(), config.topics);
         check_unique_feeds(root, config);
@@ -481,7 +524,8 @@ public:
     // The API reads everything analysts read, so it leaves this machine only when the
     // operator said how: a token, or reads open to all.
     void check_web_exposure(const toml::table& root, const WebSettings& web) {
-        if (is_loopback_listen(web.listen) || !web.token_file.empty() || web.public_read)
+        if (is_loopback_listen(web.listen) || !web.token_file.empty() || !web.token.empty() ||
+            web.public_read)
             return;
         const toml::node* where = root["web"]["listen"].node();
         error_at(where ? where->source() : root.source(),
@@ -598,25 +642,6 @@ bool holds_password(const std::string& url) {
             return true;
     }
     return url.find("password=") != std::string::npos;
-}
-
-// The first line of a file, trailing blanks dropped; nullopt when unreadable or empty.
-std::optional<std::string> first_line_of(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in)
-        return std::nullopt;
-    std::string value;
-    std::getline(in, value);
-    while (!value.empty() && (value.back() == '\r' || value.back() == ' '))
-        value.pop_back();
-    return value.empty() ? std::nullopt : std::optional<std::string>(value);
-}
-
-std::optional<std::string> credential(const char* name) {
-    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-    if (!directory || !*directory)
-        return std::nullopt;
-    return first_line_of(std::filesystem::path(directory) / name);
 }
 
 std::optional<std::string> environment(const char* name) {

@@ -84,11 +84,15 @@ struct SmtpSettings {
 
 // The read-side web process (`newsmon web`). It binds loopback unless told otherwise: another
 // address needs a token_file or an explicit public_read, which the loader checks.
+// Writes (alert rules) need a bearer token, from the credential web-token or token_file, and go
+// through write_role on a connection of their own; public_read never opens them.
 struct WebSettings {
     std::string listen = "127.0.0.1:8080";
     std::string database_url; // empty: [database] url, switched to the newsmon_analyst role
     std::string token_file;
     bool public_read = false;
+    std::string write_role = "newsmon_alert_writer";
+    std::string token; // the credential web-token, resolved at load; never read from the file
 };
 
 struct AlertSettings {

@@ -15,6 +15,7 @@ SELECT r.name, r.query, r.enabled, r.per, coalesce(r.digest::text, ''),
          WHERE e.rule_id = r.id AND e.last_error IS NOT NULL
          ORDER BY e.id DESC LIMIT 1)
   FROM alert_rules_public r LEFT JOIN alert_deliveries d ON d.rule_id = r.id
+ WHERE $1::text IS NULL OR r.name = $1::text
  GROUP BY r.id, r.name, r.query, r.enabled, r.per, r.digest, r.spike_window, r.signed,
           r.last_error, r.channels
  ORDER BY r.name
@@ -82,9 +83,18 @@ nlohmann::json delivery_of(const pqxx::row& row) {
 nlohmann::json web_alert_rules(pqxx::connection& connection) {
     pqxx::read_transaction tx{connection};
     nlohmann::json rules = nlohmann::json::array();
-    for (const auto& row : tx.exec(k_rules))
+    for (const auto& row : tx.exec_params(k_rules, std::optional<std::string>()))
         rules.push_back(rule_of(row));
     return rules;
+}
+
+std::optional<nlohmann::json> web_alert_rule(pqxx::connection& connection,
+                                             const std::string& name) {
+    pqxx::read_transaction tx{connection};
+    auto rows = tx.exec_params(k_rules, name);
+    if (rows.empty())
+        return std::nullopt;
+    return rule_of(rows[0]);
 }
 
 std::optional<WebPage> web_alert_deliveries(pqxx::connection& connection,

@@ -15,6 +15,10 @@ namespace newsmon::store {
 // Every rule by name, with its delivery counts, last delivery and error.
 [[nodiscard]] nlohmann::json web_alert_rules(pqxx::connection& connection);
 
+// The rule named `name` as web_alert_rules shows it; nullopt when there is none.
+[[nodiscard]] std::optional<nlohmann::json> web_alert_rule(pqxx::connection& connection,
+                                                           const std::string& name);
+
 struct DeliveryPageQuery {
     std::string rule;
     std::optional<PageKey> after; // the previous page's last delivery

@@ -1,9 +1,6 @@
 #include "web/api_server.hpp"
 
-#include <openssl/crypto.h>
-
 #include <charconv>
-#include <fstream>
 
 #include <httplib.h>
 
@@ -11,11 +8,13 @@
 #include "store/redact.hpp"
 #include "web/api_handlers.hpp"
 #include "web/atom_feeds.hpp"
+#include "web/bearer_token.hpp"
 #include "web/bounded_task_queue.hpp"
 #include "web/connection_pool.hpp"
 #include "web/html_page.hpp"
 #include "web/json_reply.hpp"
 #include "web/page_routes.hpp"
+#include "web/write_handlers.hpp"
 
 namespace newsmon::web {
 namespace {
@@ -40,27 +39,6 @@ HostPort split_listen(const std::string& listen) {
     return where;
 }
 
-tl::expected<std::string, std::string> read_token(const std::string& file) {
-    std::ifstream in(file);
-    std::string token;
-    if (!in || !std::getline(in, token))
-        return tl::unexpected("[web] token_file " + file + ": cannot read the file");
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' '))
-        token.pop_back();
-    if (token.size() < 16)
-        return tl::unexpected("[web] token_file " + file +
-                              ": the token on its first line is shorter than 16 characters");
-    return token;
-}
-
-bool bearer_matches(const httplib::Request& request, const std::string& token) {
-    std::string header = request.get_header_value("Authorization");
-    constexpr std::string_view k_scheme = "Bearer ";
-    if (!header.starts_with(k_scheme) || header.size() - k_scheme.size() != token.size())
-        return false;
-    return CRYPTO_memcmp(header.data() + k_scheme.size(), token.data(), token.size()) == 0;
-}
-
 } // namespace
 
 ApiServer::ApiServer(const config::Config& config)
@@ -73,12 +51,10 @@ ApiServer::~ApiServer() {
 tl::expected<std::unique_ptr<ApiServer>, std::string>
 ApiServer::start(const config::Config& config) {
     std::unique_ptr<ApiServer> server(new ApiServer(config));
-    if (!config.web.token_file.empty()) {
-        auto token = read_token(config.web.token_file);
-        if (!token)
-            return tl::unexpected(token.error());
-        server->m_token = std::move(*token);
-    }
+    auto token = configured_token(config.web);
+    if (!token)
+        return tl::unexpected(token.error());
+    server->m_token = std::move(*token);
     const std::string& url =
         config.web.database_url.empty() ? config.database.url : config.web.database_url;
     try {
@@ -135,10 +111,12 @@ void ApiServer::route() {
         else
             reply_html_error(request, response, response.status, message);
     });
-    // The API only reads; other methods are told so rather than "no such path".
+    // Before the catch-alls below: httplib takes the first pattern that matches.
+    add_write_routes(server, *m_config, m_token);
+    // Other paths only read; other methods are told so rather than "no such path".
     auto read_only = [](const httplib::Request& request, httplib::Response& response) {
         response.set_header("Allow", "GET, HEAD");
-        reply_error(request, response, 405, "the API only reads: use GET");
+        reply_error(request, response, 405, "this path only reads: use GET");
     };
     server.Post(".*", read_only);
     server.Put(".*", read_only);

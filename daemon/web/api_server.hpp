@@ -1,5 +1,6 @@
 // `newsmon web`'s HTTP server: the JSON API on [web] listen, served by a bounded pool of
-// workers (cpp-httplib), each with its own read-only database connection.
+// workers (cpp-httplib), each with its own read-only database connection; the few writes go
+// through web/write_handlers.
 #pragma once
 
 #include <memory>
@@ -23,7 +24,7 @@ class ApiServer {
 public:
     static constexpr std::size_t k_workers = 8;
     static constexpr std::size_t k_backlog = 64;           // accepted, waiting for a worker
-    static constexpr std::size_t k_max_body = 8 * 1024;    // the API takes no bodies
+    static constexpr std::size_t k_max_body = 8 * 1024;    // a rule to add is the largest
     static constexpr std::chrono::seconds k_io_timeout{5}; // to send a request or take a reply
 
     ~ApiServer();
@@ -31,8 +32,8 @@ public:
     ApiServer& operator=(const ApiServer&) = delete;
 
     // Connects to the database (the analyst role, see store/web_connection), reads the token
-    // file, binds [web] listen and starts serving; or says why it cannot. `config` must
-    // outlive the server.
+    // (credential or file), binds [web] listen and starts serving; or says why it cannot. `config`
+    // must outlive the server.
     [[nodiscard]] static tl::expected<std::unique_ptr<ApiServer>, std::string>
     start(const config::Config& config);
 

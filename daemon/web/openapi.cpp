@@ -9,7 +9,7 @@ constexpr const char* k_document = R"json({
   "info": {
     "title": "newsmon API",
     "version": "1",
-    "description": "Read-only JSON over what newsmon stored: articles, stories, topic volume, feed health and alerts. Lists are newest first and paged by an opaque cursor (next_cursor, null on the last page). Every response has a strong ETag; If-None-Match answers 304. Errors are {\"error\": message, \"parameter\": name} with status 400 (a parameter is wrong or unknown) or 404."
+    "description": "JSON over what newsmon stored: articles, stories, topic volume, feed health and alerts. Lists are newest first and paged by an opaque cursor (next_cursor, null on the last page). Every response has a strong ETag; If-None-Match answers 304. Errors are {\"error\": message, \"parameter\": name} with status 400 (a parameter or body field is wrong or unknown) or 404. The only writes add an alert rule and switch one on or off: they need the bearer token even where reads are public, and other paths answer 405 to anything but GET."
   },
   "servers": [{"url": "/api/v1"}],
   "paths": {
@@ -76,6 +76,42 @@ constexpr const char* k_document = R"json({
       "get": {
         "summary": "Alert rules with their delivery counts and last error (no channel addresses, no secrets)",
         "responses": {"200": {"description": "{items: [...]}"}}
+      },
+      "post": {
+        "summary": "Add an alert rule, checked as `newsmon alert add` checks it",
+        "security": [{"bearer": []}],
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/new_rule"},
+            "example": {"name": "nato-baku", "query": "NATO AND (Baku OR Bakı)", "channels": {"webhook": ["https://chat.example.org/hooks/abc"], "notify": true}, "digest": "1h"}
+          }}
+        },
+        "responses": {
+          "201": {"description": "The rule as GET /alerts lists it"},
+          "400": {"$ref": "#/components/responses/error"},
+          "401": {"$ref": "#/components/responses/error"},
+          "403": {"$ref": "#/components/responses/error"},
+          "409": {"$ref": "#/components/responses/error"},
+          "413": {"$ref": "#/components/responses/error"},
+          "415": {"$ref": "#/components/responses/error"}
+        }
+      }
+    },
+    "/alerts/{name}/enable": {
+      "post": {
+        "summary": "Switch a rule on (no body)",
+        "security": [{"bearer": []}],
+        "parameters": [{"$ref": "#/components/parameters/rule"}],
+        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}}
+      }
+    },
+    "/alerts/{name}/disable": {
+      "post": {
+        "summary": "Switch a rule off (no body); its deliveries are kept",
+        "security": [{"bearer": []}],
+        "parameters": [{"$ref": "#/components/parameters/rule"}],
+        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}}
       }
     },
     "/alerts/{name}/deliveries": {
@@ -99,7 +135,30 @@ constexpr const char* k_document = R"json({
       "topic": {"name": "topic", "in": "query", "description": "A configured topic's name", "schema": {"type": "string", "maxLength": 200}, "example": "nato"},
       "since": {"name": "since", "in": "query", "description": "Published since: a date (2025-11-01), an RFC 3339 time or a duration back from now (7d)", "schema": {"type": "string"}, "example": "30d"},
       "cursor": {"name": "cursor", "in": "query", "description": "next_cursor of the previous page, as it was given", "schema": {"type": "string", "maxLength": 128}},
-      "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "example": 5}
+      "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "example": 5},
+      "rule": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}, "example": "desk"}
+    },
+    "schemas": {
+      "new_rule": {
+        "type": "object",
+        "required": ["name", "query", "channels"],
+        "additionalProperties": false,
+        "properties": {
+          "name": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Unique; no / and no control characters"},
+          "query": {"type": "string", "description": "The query language of GET /articles?q="},
+          "channels": {"type": "object", "additionalProperties": false, "properties": {
+            "webhook": {"type": "array", "items": {"type": "string", "format": "uri"}},
+            "email": {"type": "array", "items": {"type": "string", "format": "email"}},
+            "notify": {"type": "boolean"}}},
+          "digest": {"type": "string", "description": "One message per period (1h, 1d) instead of one per article"},
+          "per": {"type": "string", "enum": ["article", "story"], "default": "article"},
+          "updates": {"type": "integer", "minimum": 1, "maximum": 100000, "description": "With per story: an update each time the story has spread to this many more feeds"},
+          "secret": {"type": "string", "minLength": 1, "description": "Signs webhook bodies; it is stored and never shown again (signed: true)"}
+        }
+      }
+    },
+    "securitySchemes": {
+      "bearer": {"type": "http", "scheme": "bearer", "description": "[web] token_file or the credential web-token; writes always need it"}
     },
     "responses": {
       "page": {"description": "{items: [...], next_cursor: string or null}"},

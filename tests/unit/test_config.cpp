@@ -424,6 +424,38 @@ TEST_F(ConfigTest, WebListensBeyondLoopbackOnlyWithATokenOrPublicRead) {
     }
 }
 
+// Writes go through a role set by name; the name is checked as the migrations write roles.
+TEST_F(ConfigTest, WebWriteRoleIsAPlainRoleName) {
+    EXPECT_EQ(load("").config->web.write_role, "newsmon_alert_writer");
+    EXPECT_EQ(load("[web]\nwrite_role = \"desk_writer2\"\n").config->web.write_role,
+              "desk_writer2");
+    for (const char* bad : {"", "Desk", "desk writer", "desk;drop", "2desk"}) {
+        auto result = load(std::string("[web]\nwrite_role = \"") + bad + "\"\n");
+        EXPECT_FALSE(result.config) << bad;
+        EXPECT_NE(all_messages(result).find("[web] write_role: expected a role name"),
+                  std::string::npos)
+            << all_messages(result);
+    }
+}
+
+// The web token may come from the systemd credential web-token instead of token_file; it then
+// opens a non-loopback listen as token_file does.
+TEST_F(ConfigTest, TheWebTokenMayComeFromTheCredential) {
+    auto directory =
+        std::filesystem::temp_directory_path() / ("newsmon-web-cred-" + std::to_string(getpid()));
+    std::filesystem::create_directories(directory);
+    std::ofstream(directory / "web-token") << "from-the-credential-0123 \n";
+    auto without = load("[web]\nlisten = \"0.0.0.0:8080\"\n");
+    setenv("CREDENTIALS_DIRECTORY", directory.c_str(), 1);
+    auto with = load("[web]\nlisten = \"0.0.0.0:8080\"\n");
+    unsetenv("CREDENTIALS_DIRECTORY");
+    std::filesystem::remove_all(directory);
+    EXPECT_FALSE(without.config);
+    ASSERT_TRUE(with.config) << all_messages(with);
+    EXPECT_EQ(with.config->web.token, "from-the-credential-0123");
+    EXPECT_TRUE(load("").config->web.token.empty());
+}
+
 TEST_F(ConfigTest, AWebDatabasePasswordInAFileOthersMayReadIsAWarning) {
     auto path = std::filesystem::temp_directory_path() /
                 ("newsmon-web-password-" + std::to_string(getpid()) + ".toml");
