@@ -18,6 +18,7 @@
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "store/story_store.hpp"
+#include "store/topic_rollups.hpp"
 #include "stories/signature.hpp"
 #include "summary.hpp"
 #include "tag/article_text.hpp"
@@ -209,6 +210,7 @@ INSERT INTO story_signatures (article_id, story_id, published_at, signature)
 SELECT a.id, a.story_id, a.published_at, decode(p.signature, 'hex')
   FROM preload_signatures p JOIN articles a ON a.id = p.article_id)sql");
     tx.commit();
+    (void)store::rebuild_topic_rollups(connection); // rows loaded behind the ingest upsert
     // as a grown database is: vacuumed, so that autovacuum does not run through the timed ingest
     pqxx::nontransaction vacuum{connection};
     vacuum.exec0("VACUUM ANALYZE");

@@ -15,6 +15,7 @@
 #include "config/config.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "store/topic_rollups.hpp"
 #include "summary.hpp"
 
 namespace {
@@ -56,6 +57,7 @@ SELECT r.id, a.id, a.story_id, a.published_at
     tx.exec0("INSERT INTO spike_state (rule_id, history_from) "
              "SELECT id, now() - interval '30 days' FROM alert_rules");
     tx.commit();
+    (void)store::rebuild_topic_rollups(connection); // rows loaded behind the ingest upsert
     pqxx::nontransaction analyze{connection};
     analyze.exec0("VACUUM ANALYZE");
 }

@@ -80,6 +80,14 @@ int run(int argc, char** argv) {
     restory_cmd->add_option("--since", restory.since,
                             "Only articles published since: 2025-11-01, or a duration such as 30d");
 
+    auto* rollups_cmd = app.add_subcommand(
+        "rollups", "The per-topic hourly counts behind topic_daily and the web API's topic counts, "
+                   "kept at ingest");
+    rollups_cmd->require_subcommand(1);
+    rollups_cmd->add_subcommand(
+        "rebuild", "Recount them from the stored articles (after a bulk load, or a topic renamed "
+                   "in the database); writers wait until it commits");
+
     auto* tag_cmd = app.add_subcommand(
         "tag", "Tag a text with the configured topics: scores, matched terms and where they stand");
     TagCommand tag_options;
@@ -242,6 +250,8 @@ int run(int argc, char** argv) {
             return command_restory(options, restory);
         if (*retag_cmd)
             return command_retag(options, retag_options);
+        if (*rollups_cmd)
+            return command_rollups_rebuild(options);
         if (*extract_cmd)
             return command_extract(options, extract);
         if (*feeds_cmd) {

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -21,6 +22,7 @@
 #include "store/redact.hpp"
 #include "store/retag.hpp"
 #include "store/store.hpp"
+#include "store/topic_rollups.hpp"
 #include "tag/language_detector.hpp"
 #include "tag/tagger.hpp"
 
@@ -223,6 +225,21 @@ int command_retag(const GlobalOptions& options, const RetagCommand& command) {
                        progress.total, progress.last_id, progress.resumed ? " (resumed)" : "");
         });
     fmt::print("retagged {} articles\n", done.done);
+    return k_exit_ok;
+}
+
+int command_rollups_rebuild(const GlobalOptions& options) {
+    auto config = load_or_report(options);
+    if (!config)
+        return k_exit_usage;
+    auto store = open_store(*config);
+    if (!store)
+        return k_exit_failure;
+    store::migrate(store->connection());
+    auto started = std::chrono::steady_clock::now();
+    auto rows = store::rebuild_topic_rollups(store->connection());
+    fmt::print("rebuilt the topic rollups: {} rows in {:.1f} s\n", rows,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return k_exit_ok;
 }
 

@@ -65,6 +65,9 @@ struct RetagCommand {
 };
 int command_retag(const GlobalOptions& options, const RetagCommand& command);
 
+// `rollups rebuild`.
+int command_rollups_rebuild(const GlobalOptions& options);
+
 struct ExtractCommand {
     std::string input;    // a file, "-" for standard input, or an http(s) URL to fetch
     std::string page_url; // base for relative links (defaults to the URL fetched)

@@ -15,6 +15,7 @@
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
 #include "store/redact.hpp"
+#include "store/topic_rollups.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -198,6 +199,7 @@ void Daemon::poll_due_feeds() {
         throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
     evaluate_spikes();
+    fold_rollups();
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
                   std::to_string(report.articles_new) + " new articles");
@@ -211,6 +213,19 @@ void Daemon::evaluate_spikes() {
         if (database_is_away(error))
             throw;
         log::error("spike evaluation failed",
+                   {log::field("error", store::redact_passwords(error.what()))});
+    }
+}
+
+void Daemon::fold_rollups() {
+    // Readers add the deltas up themselves; folding keeps what they add up small.
+    try {
+        auto written = store::fold_topic_rollups(m_store->connection());
+        log::debug("topic rollups folded", {log::field("rows", written)});
+    } catch (const std::exception& error) {
+        if (database_is_away(error))
+            throw;
+        log::error("topic rollups fold failed",
                    {log::field("error", store::redact_passwords(error.what()))});
     }
 }

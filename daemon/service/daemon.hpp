@@ -48,6 +48,7 @@ private:
     void drop_connections();
     void poll_due_feeds();
     void evaluate_spikes();
+    void fold_rollups();
     void fetch_due_pages();
     std::chrono::milliseconds time_until_next_work(); // the next feed or page due
     void purge_when_due();

@@ -6,6 +6,8 @@
 #include "alerts/rule_store.hpp"
 #include "base/log.hpp"
 #include "store/migrations.hpp"
+#include "store/redact.hpp"
+#include "store/topic_rollups.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -91,6 +93,13 @@ PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::str
     }
     if (!(cancelled && cancelled()))
         report.spikes = alerts::evaluate_spike_rules(store.connection());
+    try {
+        (void)store::fold_topic_rollups(store.connection());
+    } catch (const std::exception& error) {
+        // the deltas stay, and readers count them; the next fold takes them
+        log::error("topic rollups fold failed",
+                   {log::field("error", store::redact_passwords(error.what()))});
+    }
     return report;
 }
 

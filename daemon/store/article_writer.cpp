@@ -41,6 +41,15 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // articles to their counts; the story row's lock (ON CONFLICT DO UPDATE) orders two writers
 // joining one story, and each adds to the count the other committed. A feed is polled by one
 // writer at a time, so whether it already had an article in the story is read from the snapshot.
+//
+// The batch's change to the topic rollups (0016_topic_rollups.sql) is appended to
+// topic_hourly_changes as signed deltas per topic and hour: what the updated articles, and the
+// first articles of stories that an earlier report of the batch now opens, counted before (read
+// in the statement's snapshot, as every CTE reads the tables) taken off, what they and the new
+// articles count now added. Only an append, so writers never wait on each other for it; the
+// price is that two transactions changing one story's first article, or one article, at the same
+// moment (two feeds' earlier reports, a page and its feed) each judge from their own snapshot,
+// which `newsmon rollups rebuild` corrects.
 constexpr const char* k_upsert = R"sql(
 WITH opened AS (
     -- ids drawn in the order of the batch, as the stories' first articles come
@@ -66,7 +75,8 @@ WITH opened AS (
            page_next_at = CASE WHEN i.wants_page THEN now() ELSE a.page_next_at END
       FROM incoming_articles i
      WHERE a.feed_id = $1 AND a.guid = i.guid AND a.content_hash <> i.content_hash
-    RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate
+    RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate, a.published_at,
+              a.story_id
 ), inserted AS (
     -- A republication (duplicate_of) goes into the story of the article it repeats.
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
@@ -138,6 +148,46 @@ WITH opened AS (
            last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
            languages = ARRAY(SELECT DISTINCT l FROM unnest(s.languages || EXCLUDED.languages) l
                               ORDER BY l)
+), first_replaced AS (
+    -- stored stories whose first article becomes one of the batch's, as stories_written decides
+    SELECT s.id AS story_id, s.first_article_id AS old_first
+      FROM story_additions sa JOIN stories s ON s.id = sa.story_id
+     WHERE (sa.first_seen_at, sa.first_article_id) < (s.first_seen_at, s.first_article_id)
+), rollup_changes AS (
+    INSERT INTO topic_hourly_changes (topic, hour, articles, stories)
+    SELECT d.topic, d.hour, sum(d.articles)::integer, sum(d.stories)::integer
+      FROM (-- what the updated articles and the replaced first articles counted before
+            SELECT t.topic, date_trunc('hour', a.published_at, 'UTC') AS hour,
+                   -(a.id IN (SELECT id FROM updated))::integer AS articles,
+                   -(s.first_article_id = a.id)::integer AS stories
+              FROM articles a
+              JOIN article_topics t ON t.article_id = a.id
+              JOIN stories s ON s.id = a.story_id
+             WHERE a.id IN (SELECT id FROM updated UNION ALL SELECT old_first FROM first_replaced)
+               AND a.duplicate_of IS NULL
+            UNION ALL
+            -- what the updated articles count now
+            SELECT it.topic, date_trunc('hour', u.published_at, 'UTC'), 1,
+                   (s.first_article_id = u.id
+                    AND u.id NOT IN (SELECT old_first FROM first_replaced))::integer
+              FROM updated u
+              JOIN incoming_topics it ON it.ord = u.ord
+              JOIN stories s ON s.id = u.story_id
+             WHERE NOT u.is_duplicate
+            UNION ALL
+            -- what the new articles count: a story's first when it opens or moves to it
+            SELECT it.topic, date_trunc('hour', n.published_at, 'UTC'), 1,
+                   (n.id = sa.first_article_id
+                    AND (s.id IS NULL OR f.story_id IS NOT NULL))::integer
+              FROM inserted n
+              JOIN incoming_articles i ON i.guid = n.guid
+              JOIN incoming_topics it ON it.ord = i.ord
+              JOIN story_additions sa ON sa.story_id = n.story_id
+              LEFT JOIN stories s ON s.id = n.story_id
+              LEFT JOIN first_replaced f ON f.story_id = n.story_id
+             WHERE NOT n.is_duplicate) d
+     GROUP BY d.topic, d.hour
+    HAVING sum(d.articles) <> 0 OR sum(d.stories) <> 0
 ), written AS (
     SELECT u.id, u.ord, false AS is_new, u.is_duplicate, NULL::bigint AS story_id,
            NULL::bigint AS published

@@ -4,6 +4,7 @@
 #include "store/alert_matches.hpp"
 #include "store/article_words.hpp"
 #include "store/store.hpp"
+#include "store/topic_rollups.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -77,6 +78,8 @@ void record_page(pqxx::connection& connection, const PageJob& job,
     if (page.published)
         published = parsers::format_rfc3339(*page.published);
     pqxx::work tx{connection};
+    // the article's topics and time change below
+    take_off_topic_rollups(tx, {job.article_id});
     // The page fills what the feed left out; the feed's own title, author and date stand.
     tx.exec_params0(R"sql(
 UPDATE articles
@@ -116,6 +119,7 @@ SELECT $1, t.topic, t.score, t.hits, t.terms::text[], t.in_title::boolean
        AS t(topic, score, hits, terms, in_title))sql",
                     job.article_id, to_text_array(names), to_int_array(scores), to_int_array(hits),
                     to_text_array(terms), to_text_array(in_title));
+    add_to_topic_rollups(tx, {job.article_id});
     if (rules) {
         PolledArticle article;
         article.item.title = job.title;

@@ -5,6 +5,7 @@
 #include "newsmon/parsers/html.hpp"
 #include "store/article_words.hpp"
 #include "store/store.hpp"
+#include "store/topic_rollups.hpp"
 #include "tag/article_text.hpp"
 #include "tag/language_detector.hpp"
 
@@ -135,9 +136,13 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
         if (on_batch)
             on_batch(progress);
     }
-    pqxx::work tx{connection};
-    tx.exec_params0("DELETE FROM retag_progress WHERE run_key = $1", key);
-    tx.commit();
+    {
+        pqxx::work tx{connection};
+        tx.exec_params0("DELETE FROM retag_progress WHERE run_key = $1", key);
+        tx.commit();
+    }
+    // Topics changed outside the ingest upsert, which keeps the rollups otherwise.
+    progress.rollup_rows = rebuild_topic_rollups(connection);
     return progress;
 }
 

@@ -26,11 +26,13 @@ struct RetagProgress {
     std::int64_t last_id = 0;
     std::int64_t languages_set = 0; // articles whose detected language was stored or changed
     bool resumed = false;
+    std::int64_t rollup_rows = 0; // topic_hourly rows recounted at the end
 };
 
 // Replaces the article_topics rows of the selected articles with what `tagger` finds now, and
 // detects the language of those whose feed declared none (stored, and used for stemming).
-// `on_batch` is called after each committed batch. Returns the final progress.
+// `on_batch` is called after each committed batch. At the end, the topic rollups are recounted
+// (rebuild_topic_rollups). Returns the final progress.
 RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& tagger,
                              const RetagOptions& options,
                              const std::function<void(const RetagProgress&)>& on_batch);

@@ -8,6 +8,7 @@
 #include "newsmon/parsers/html.hpp"
 #include "store/store.hpp"
 #include "store/story_store.hpp"
+#include "store/topic_rollups.hpp"
 #include "stories/story_index.hpp"
 #include "tag/article_text.hpp"
 
@@ -174,6 +175,9 @@ RestoryProgress restory_articles(pqxx::connection& connection, const RestoryOpti
         if (on_batch)
             on_batch(progress);
     }
+    // The stories' first articles moved outside the ingest upsert, which keeps the rollups
+    // otherwise.
+    progress.rollup_rows = rebuild_topic_rollups(connection);
     return progress;
 }
 

@@ -22,12 +22,15 @@ struct RestoryOptions {
 struct RestoryProgress {
     std::int64_t done = 0;
     std::int64_t total = 0;
-    std::int64_t moved = 0; // articles whose story changed
+    std::int64_t moved = 0;       // articles whose story changed
+    std::int64_t rollup_rows = 0; // topic_hourly rows recounted at the end
 };
 
 // Assigns every selected article its story again, in publication order, as ingest would have
 // with the current method; articles published in the window before `since` keep theirs and
-// may be joined. Each batch is its own transaction, so the daemon goes on storing meanwhile.
+// may be joined. Each batch is its own transaction, so the daemon goes on storing meanwhile;
+// the topic rollups, whose story counts follow the stories' first articles, are recounted at
+// the end.
 // A second run with the same method changes nothing: a story keeps the id its first article
 // had.
 RestoryProgress restory_articles(pqxx::connection& connection, const RestoryOptions& options,

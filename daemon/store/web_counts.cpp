@@ -3,23 +3,32 @@
 namespace newsmon::store {
 namespace {
 
+// From the rollups (0016_topic_rollups.sql): topic_hourly plus the deltas not folded yet. Buckets
+// are UTC hours or days, counted in timestamps without a zone, so that the session's TimeZone
+// never matters.
 constexpr const char* k_counts = R"sql(
-WITH step AS (SELECT CASE WHEN $2::bool THEN interval '1 hour' ELSE interval '1 day' END AS size,
-                     CASE WHEN $2::bool THEN 'hour' ELSE 'day' END AS unit),
+WITH step AS (SELECT CASE WHEN $2::bool THEN 'hour' ELSE 'day' END AS unit,
+                     CASE WHEN $2::bool THEN interval '1 hour' ELSE interval '1 day' END AS size),
      buckets AS (
-       SELECT generate_series(date_trunc(step.unit, $3::timestamptz), now(), step.size) AS start,
-              step.size
+       SELECT generate_series(date_trunc(step.unit, $3::timestamptz AT TIME ZONE 'UTC'),
+                              now() AT TIME ZONE 'UTC', step.size) AS start
          FROM step),
-     tagged AS (
-       SELECT a.published_at, a.story_id
-         FROM article_topics t JOIN articles a ON a.id = t.article_id
-        WHERE t.topic = $1 AND a.duplicate_of IS NULL
-          AND a.published_at >= (SELECT min(start) FROM buckets))
-SELECT to_char(b.start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-       count(g.story_id), count(DISTINCT g.story_id)
+     first AS (SELECT min(start) AT TIME ZONE 'UTC' AS hour FROM buckets),
+     hours AS (
+       SELECT hour, articles, stories FROM topic_hourly
+        WHERE topic = $1 AND hour >= (SELECT hour FROM first)
+       UNION ALL
+       SELECT hour, articles, stories FROM topic_hourly_changes
+        WHERE topic = $1 AND hour >= (SELECT hour FROM first)),
+     counted AS (
+       SELECT date_trunc((SELECT unit FROM step), h.hour AT TIME ZONE 'UTC') AS start,
+              sum(h.articles) AS articles, sum(h.stories) AS stories
+         FROM hours h
+        GROUP BY 1)
+SELECT to_char(b.start, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), COALESCE(c.articles, 0),
+       COALESCE(c.stories, 0)
   FROM buckets b
-  LEFT JOIN tagged g ON g.published_at >= b.start AND g.published_at < b.start + b.size
- GROUP BY b.start
+  LEFT JOIN counted c ON c.start = b.start
  ORDER BY b.start
 )sql";
 

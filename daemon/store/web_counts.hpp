@@ -1,4 +1,4 @@
-// A topic's volume over time for the web API: articles and stories per hour or per day.
+// A topic's volume over time for the web API: articles and stories opened per hour or per day.
 #pragma once
 
 #include <string>
@@ -15,7 +15,8 @@ struct TopicCountQuery {
 };
 
 // One entry per bucket from `since` to now, empty buckets included: {"start", "articles",
-// "stories"}; republications are not counted.
+// "stories"}: the topic's articles published in the bucket, republications not counted, and the
+// stories opened in it (their first article is one of those). Read from the topic rollups.
 [[nodiscard]] nlohmann::json web_topic_counts(pqxx::connection& connection,
                                               const TopicCountQuery& query);
 

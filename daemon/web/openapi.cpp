@@ -58,6 +58,7 @@ constexpr const char* k_document = R"json({
     "/topics/{topic}/counts": {
       "get": {
         "summary": "Articles and stories of a topic per hour or per day (UTC), empty buckets included",
+        "description": "articles: the topic's articles published in the bucket, republications left out. stories: the stories opened in the bucket, that is those whose first article is one of these; they add up across buckets. Read from the hourly rollups kept at ingest.",
         "parameters": [
           {"name": "topic", "in": "path", "required": true, "schema": {"type": "string"}, "example": "nato"},
           {"name": "interval", "in": "query", "schema": {"type": "string", "enum": ["hour", "day"], "default": "day"}, "example": "hour"},

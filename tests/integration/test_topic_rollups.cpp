@@ -1,0 +1,327 @@
+// The per-topic hourly rollups (topic_hourly plus the deltas in topic_hourly_changes) against a
+// count from scratch over the articles, after every way articles, their topics and their
+// stories' first articles change: ingest (new, republished, updated, two writers at once),
+// folds, rebuilds while writers write, pages, retag and restory.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "newsroom.hpp"
+#include "store/article_writer.hpp"
+#include "store/migrations.hpp"
+#include "store/page_store.hpp"
+#include "store/retag.hpp"
+#include "store/store.hpp"
+#include "store/story_rebuild.hpp"
+#include "store/topic_rollups.hpp"
+#include "story_texts.hpp"
+#include "test_database.hpp"
+
+using namespace newsmon;
+using namespace std::chrono;
+using testkit::make_item;
+using testkit::topic;
+using namespace testkit::story_texts;
+
+namespace {
+
+// Each (topic, hour) whose rollup differs from the count over the articles, with both; empty
+// when they agree. Hours are UTC; stories are those whose first article is the tagged one.
+constexpr const char* k_mismatches = R"sql(
+WITH kept AS (
+    SELECT topic, hour, sum(articles) AS articles, sum(stories) AS stories
+      FROM (SELECT topic, hour, articles, stories FROM topic_hourly
+            UNION ALL
+            SELECT topic, hour, articles, stories FROM topic_hourly_changes) r
+     GROUP BY 1, 2
+    HAVING sum(articles) <> 0 OR sum(stories) <> 0
+), counted AS (
+    SELECT t.topic, date_trunc('hour', a.published_at, 'UTC') AS hour, count(*) AS articles,
+           count(*) FILTER (WHERE s.first_article_id = a.id) AS stories
+      FROM article_topics t
+      JOIN articles a ON a.id = t.article_id
+      JOIN stories s ON s.id = a.story_id
+     WHERE a.duplicate_of IS NULL
+     GROUP BY 1, 2
+)
+SELECT COALESCE(string_agg(COALESCE(k.topic, c.topic) || ' '
+                           || to_char(COALESCE(k.hour, c.hour) AT TIME ZONE 'UTC', 'MM-DD HH24')
+                           || ' kept ' || COALESCE(k.articles, 0) || '/' || COALESCE(k.stories, 0)
+                           || ' counted ' || COALESCE(c.articles, 0) || '/'
+                           || COALESCE(c.stories, 0), '; '), '')
+  FROM kept k FULL JOIN counted c ON c.topic = k.topic AND c.hour = k.hour
+ WHERE k.articles IS DISTINCT FROM c.articles OR k.stories IS DISTINCT FROM c.stories
+)sql";
+
+void expect_rollups_match_articles(const testkit::TestDatabase& db) {
+    EXPECT_EQ(db.text(k_mismatches), "");
+}
+
+class TopicRollups : public ::testing::Test {
+protected:
+    void SetUp() override { room = testkit::populate_newsroom(store, db.url()); }
+
+    store::PolledArticle article(const std::string& guid, const std::string& title,
+                                 sys_seconds published, std::vector<tag::TopicMatch> topics,
+                                 const std::string& body = "") {
+        store::PolledArticle polled;
+        polled.item = make_item(guid, title, "https://news.example.test/" + guid, published, body);
+        polled.topics = std::move(topics);
+        polled.language = "en";
+        return polled;
+    }
+    void store_batch(store::Store& into, std::int64_t feed,
+                     std::vector<store::PolledArticle> articles) {
+        store::FeedPoll poll;
+        poll.feed_id = feed;
+        poll.started_at = system_clock::now();
+        poll.http_status = 200;
+        poll.next_poll_in = minutes{15};
+        poll.items_seen = articles.size();
+        poll.articles = std::move(articles);
+        (void)into.record_poll(poll);
+    }
+    // The nato articles and stories the rollups hold for the UTC hour starting at `hour`.
+    std::string nato_at(sys_seconds hour) {
+        auto at = std::to_string(hour.time_since_epoch().count());
+        return db.text(
+            "SELECT COALESCE(sum(articles), 0) || '/' || COALESCE(sum(stories), 0) FROM "
+            "(SELECT * FROM topic_hourly UNION ALL SELECT * FROM topic_hourly_changes) r "
+            "WHERE topic = 'nato' AND hour = to_timestamp(" +
+            at + ")");
+    }
+    void wait_until_a_connection_waits_on_a_lock() {
+        for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
+                                             "WHERE wait_event_type = 'Lock'") == 0;
+             ++i)
+            std::this_thread::sleep_for(milliseconds{10});
+    }
+
+    testkit::TestDatabase db;
+    store::Store store{db.url()};
+    testkit::Newsroom room;
+    sys_seconds today = testkit::start_of_today();
+};
+
+} // namespace
+
+TEST_F(TopicRollups, NewArticlesOverSeveralHoursAndTopicsAreCountedAsStored) {
+    expect_rollups_match_articles(db); // the newsroom, with its republications left out
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+    store.use_story_window(seconds{0}); // each a story of its own
+    std::vector<store::PolledArticle> batch;
+    for (int i = 0; i < 12; ++i)
+        batch.push_back(article("h" + std::to_string(i), "Report " + std::to_string(i),
+                                today - hours{i % 4} + minutes{i},
+                                i % 3 == 0 ? std::vector{topic("nato"), topic("azerbaijan")}
+                                           : std::vector{topic("nato")},
+                                "Unrelated text number " + std::to_string(i * 7919)));
+    store_batch(store, room.wire, batch);
+    expect_rollups_match_articles(db);
+    EXPECT_EQ(nato_at(today - hours{3}), "3/3");
+}
+
+TEST_F(TopicRollups, RepublicationsInABatchCountNothing) {
+    // g1 repeats w1 (same title) and g3 repeats w2 (same canonical URL): the newsroom's four nato
+    // articles are w1, w2, w3 and ... none of the agency's.
+    EXPECT_EQ(db.scalar("SELECT sum(articles) FROM topic_daily WHERE topic = 'nato'"), 3);
+    store_batch(store, room.agency,
+                {article("g4", "Alliance ministers gather in Brussels", today - days{2} + hours{2},
+                         {topic("nato")}),
+                 article("g5", "A fresh nato report", today + minutes{5}, {topic("nato")})});
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'g4' AND duplicate_of IS NOT "
+                        "NULL"),
+              1);
+    EXPECT_EQ(db.scalar("SELECT sum(articles) FROM topic_daily WHERE topic = 'nato'"), 4);
+    expect_rollups_match_articles(db);
+}
+
+TEST_F(TopicRollups, AnUpdatedArticleLeavesItsOldHourAndTopics) {
+    store_batch(store, room.wire,
+                {article("u1", "First version", today - hours{5}, {topic("nato")}, "Early text.")});
+    EXPECT_EQ(nato_at(today - hours{5}), "1/1");
+    store_batch(
+        store, room.wire,
+        {article("u1", "Second version", today - hours{2}, {topic("azerbaijan")}, "Later text.")});
+    ASSERT_EQ(db.text("SELECT title FROM articles WHERE guid = 'u1'"), "Second version");
+    EXPECT_EQ(nato_at(today - hours{5}), "0/0");
+    expect_rollups_match_articles(db);
+    // and back, with both topics
+    store_batch(store, room.wire,
+                {article("u1", "Third version", today - hours{5},
+                         {topic("nato"), topic("azerbaijan")}, "Early text.")});
+    EXPECT_EQ(nato_at(today - hours{5}), "1/1");
+    expect_rollups_match_articles(db);
+}
+
+// Reports of one event in one batch open one story: it counts once, in its first report's hour.
+TEST_F(TopicRollups, AStoryOpenedBySeveralArticlesOfOneBatchCountsOnce) {
+    store_batch(store, room.wire,
+                {article("rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                         today - hours{6} + minutes{10}, {topic("nato")}, k_english_report),
+                 article("rail-copy", "Rail tariffs on BTK line to fall 12%",
+                         today - hours{6} + minutes{40}, {topic("nato")}, k_english_copy)});
+    ASSERT_EQ(db.scalar("SELECT count(DISTINCT story_id) FROM articles WHERE guid IN ('rail-en', "
+                        "'rail-copy')"),
+              1);
+    EXPECT_EQ(nato_at(today - hours{6}), "2/1");
+    expect_rollups_match_articles(db);
+}
+
+// A report published before the story's first, stored later by another feed, becomes the first:
+// the story moves to its hour and topics.
+TEST_F(TopicRollups, AnEarlierReportStoredLaterTakesTheStorysCount) {
+    store_batch(store, room.wire,
+                {article("rail-copy", "Rail tariffs on BTK line to fall 12%", today - hours{4},
+                         {topic("nato")}, k_english_copy)});
+    EXPECT_EQ(nato_at(today - hours{4}), "1/1");
+    store_batch(
+        store, room.agency,
+        {article("rail-en", "Azerbaijan and Georgia cut rail freight tariffs", today - hours{7},
+                 {topic("nato"), topic("azerbaijan")}, k_english_report)});
+    ASSERT_EQ(db.scalar("SELECT count(DISTINCT story_id) FROM articles WHERE guid IN ('rail-en', "
+                        "'rail-copy')"),
+              1);
+    EXPECT_EQ(nato_at(today - hours{4}), "1/0");
+    EXPECT_EQ(nato_at(today - hours{7}), "1/1");
+    expect_rollups_match_articles(db);
+}
+
+// Writers only append deltas: a second writer stores and commits while the first still holds
+// its transaction open, with articles of the same topics and hours.
+TEST_F(TopicRollups, TwoWritersAtOnceNeitherWaitsAndBothCount) {
+    pqxx::connection first_connection{db.url()}, second_connection{db.url()};
+    store::prepare_article_writer(first_connection);
+    store::prepare_article_writer(second_connection);
+    store::StoryAssigner first_stories{hours{72}}, second_stories{hours{72}};
+    pqxx::work first{first_connection};
+    (void)store::write_articles(
+        first, room.wire,
+        {article("a1", "One", today + minutes{1}, {topic("nato")}, "Alpha text one."),
+         article("a2", "Two", today + minutes{2}, {topic("nato"), topic("azerbaijan")},
+                 "Beta text two.")},
+        first_stories);
+    auto second = std::async(std::launch::async, [&] {
+        pqxx::work tx{second_connection};
+        (void)store::write_articles(
+            tx, room.agency,
+            {article("b1", "Three", today + minutes{3}, {topic("nato")}, "Gamma text three."),
+             article("b2", "Four", today + minutes{4}, {topic("azerbaijan")}, "Delta text four.")},
+            second_stories);
+        tx.commit();
+    });
+    auto waited = second.wait_for(seconds{20});
+    first.commit();
+    second.get();
+    EXPECT_EQ(waited, std::future_status::ready);
+    expect_rollups_match_articles(db);
+}
+
+TEST_F(TopicRollups, AFoldMovesTheDeltasAndLaterWritesAddToIt) {
+    auto before = nato_at(today);
+    EXPECT_GT(store::fold_topic_rollups(store.connection()), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+    EXPECT_EQ(nato_at(today), before);
+    expect_rollups_match_articles(db);
+    store_batch(store, room.wire,
+                {article("f1", "After the fold", today + seconds{50}, {topic("nato")}, "Fold.")});
+    expect_rollups_match_articles(db);
+    (void)store::fold_topic_rollups(store.connection());
+    expect_rollups_match_articles(db);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+}
+
+// A rebuild waits for the writer in flight and then counts its articles; a writer that starts
+// meanwhile waits for the rebuild: nothing lost, nothing counted twice.
+TEST_F(TopicRollups, ARebuildWhileAnotherConnectionWritesLosesAndDoublesNothing) {
+    (void)store::fold_topic_rollups(store.connection());
+    pqxx::connection writer_connection{db.url()};
+    store::prepare_article_writer(writer_connection);
+    store::StoryAssigner stories{hours{72}};
+    pqxx::work writer{writer_connection};
+    (void)store::write_articles(
+        writer, room.wire, {article("r1", "In flight", today + minutes{7}, {topic("nato")}, "In.")},
+        stories);
+    auto rebuild = std::async(std::launch::async, [&] {
+        pqxx::connection connection{db.url()};
+        return store::rebuild_topic_rollups(connection);
+    });
+    wait_until_a_connection_waits_on_a_lock();
+    EXPECT_EQ(rebuild.wait_for(milliseconds{200}), std::future_status::timeout);
+    writer.commit();
+    EXPECT_GT(rebuild.get(), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+    expect_rollups_match_articles(db);
+
+    // the other way round: a writer comes while the rebuild has counted and not committed
+    pqxx::connection rebuild_connection{db.url()};
+    pqxx::work rebuilding{rebuild_connection};
+    (void)store::rebuild_topic_rollups(rebuilding);
+    auto later = std::async(std::launch::async, [&] {
+        store::Store other{db.url()};
+        store_batch(other, room.agency,
+                    {article("r2", "Later", today + minutes{8}, {topic("nato")}, "Later.")});
+    });
+    wait_until_a_connection_waits_on_a_lock();
+    EXPECT_EQ(later.wait_for(milliseconds{200}), std::future_status::timeout);
+    rebuilding.commit();
+    later.get();
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'r2'"), 1);
+    expect_rollups_match_articles(db);
+}
+
+TEST_F(TopicRollups, AFetchedPageThatReTagsItsArticleMovesItsCounts) {
+    auto id = db.scalar("SELECT id FROM articles WHERE guid = 'w2'");
+    db.execute("UPDATE articles SET published_guessed = true WHERE id = " + std::to_string(id));
+    store::PageJob job;
+    job.article_id = id;
+    job.feed_id = room.wire;
+    job.title = "Alliance ministers gather in Brussels";
+    job.summary = "Defence ministers met at headquarters.";
+    parsers::ExtractedArticle page;
+    page.content_text = "Ministers of Azerbaijan met in Brussels.";
+    page.published = today - hours{9};
+    store::record_page(store.connection(), job, page, {topic("azerbaijan")}, std::nullopt,
+                       std::nullopt, nullptr);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM article_topics WHERE article_id = " +
+                        std::to_string(id) + " AND topic = 'nato'"),
+              0);
+    expect_rollups_match_articles(db);
+}
+
+TEST_F(TopicRollups, RetagAndRestoryLeaveThemMatchingTheArticles) {
+    auto tagger = *tag::Tagger::compile({{"nato", "", {"NATO", "НАТО", "Brussels"}, {}, 1},
+                                         {"azerbaijan", "", {"Baku", "Bakı"}, {}, 1}});
+    // topics changed behind the rollups' back, as a retag does
+    (void)store::retag_articles(store.connection(), tagger, {}, nullptr);
+    expect_rollups_match_articles(db);
+    // Two reports of one event stored as stories of their own (clustering off); restory groups
+    // them, and the later one's story count goes to the earlier one's.
+    store.use_story_window(seconds{0});
+    store_batch(store, room.wire,
+                {article("rail-copy", "Rail tariffs on BTK line to fall 12%", today - hours{3},
+                         {topic("nato")}, k_english_copy)});
+    store_batch(store, room.agency,
+                {article("rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                         today - hours{6}, {topic("nato")}, k_english_report)});
+    EXPECT_EQ(nato_at(today - hours{3}), "1/1");
+    store::RestoryOptions options;
+    options.window = hours{72};
+    (void)store::restory_articles(store.connection(), options, nullptr);
+    ASSERT_EQ(db.scalar("SELECT count(DISTINCT story_id) FROM articles WHERE guid IN ('rail-en', "
+                        "'rail-copy')"),
+              1);
+    EXPECT_EQ(nato_at(today - hours{3}), "1/0");
+    expect_rollups_match_articles(db);
+}
+
+TEST_F(TopicRollups, TheMigrationFillsThemFromTheStoredArticles) {
+    db.execute("DROP TABLE topic_hourly, topic_hourly_changes CASCADE");
+    db.execute("DELETE FROM schema_migrations WHERE version = 16");
+    EXPECT_EQ(store::migrate(store.connection()), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_hourly"), 0);
+    expect_rollups_match_articles(db);
+    EXPECT_EQ(db.scalar("SELECT sum(articles) FROM topic_daily WHERE topic = 'nato'"), 3);
+}
