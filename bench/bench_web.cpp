@@ -215,8 +215,7 @@ int main() {
     std::printf("write path, 6,000 articles: %.0f articles/s alone, %.0f articles/s while %d "
                 "clients loaded %ld dashboards (%.0f per second): %.0f%%\n",
                 quiet_rate, loaded_rate, k_clients, pages.load(),
-                static_cast<double>(pages.load()) / load_seconds,
-                100 * loaded_rate / quiet_rate);
+                static_cast<double>(pages.load()) / load_seconds, 100 * loaded_rate / quiet_rate);
     bench::summary_row("web: dashboard / p95 at 1,000,000 articles", dashboard.p95, "ms",
                        "the stylesheet, no database", stylesheet.p95, "< 200 ms");
     bench::summary_row("web: /api/v1/topics/nato/counts p95 at 1,000,000", counts.p95, "ms",
