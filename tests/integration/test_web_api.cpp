@@ -3,8 +3,11 @@
 // against what the server answers, and the analyst role it reads with.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -459,6 +462,55 @@ TEST(WebApiAfterAPoll, ServesWhatThePollStored) {
     ASSERT_EQ(feed_list.size(), 1u);
     EXPECT_EQ(feed_list[0]["last_http_status"], 200);
     EXPECT_EQ(feed_list[0]["health"]["failing"], false);
+}
+
+// A hundred clients that open a connection and send half a request, and hold it, take the web
+// server's workers and its backlog; a poll of the same database meanwhile stores as fast as
+// ever, and the server answers again once they hang up.
+TEST(WebApiUnderSlowClients, AHundredSlowClientsDoNotStallAPoll) {
+    testkit::TestDatabase database;
+    testkit::HttpTestServer feeds;
+    auto served = feeds.serve_file("/rss.php", "feeds/rss20/all_sections_one_feed.xml");
+    auto loaded = config::load_config_text(
+        "[database]\nurl = \"" + database.url() +
+            "\"\n[http]\nblock_private = false\n[web]\nlisten = \"127.0.0.1:0\"\n"
+            "[[feed]]\nname = \"Wire\"\nurl = \"" +
+            feeds.url("/rss.php") + "\"\nfull_text = \"never\"\n",
+        "poll.toml");
+    ASSERT_TRUE(loaded.config);
+    service::Pipeline pipeline(*loaded.config);
+    auto store = pipeline.open_store();
+    auto server = web::ApiServer::start(*loaded.config);
+    ASSERT_TRUE(server) << server.error();
+    std::vector<int> slow;
+    for (int i = 0; i < 100; ++i) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        ASSERT_GE(fd, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(static_cast<std::uint16_t>((*server)->port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+        constexpr std::string_view k_half = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        ASSERT_EQ(send(fd, k_half.data(), k_half.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(k_half.size()));
+        slow.push_back(fd);
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto report = service::poll_once(pipeline, *store, "test");
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(report.feeds.failed, 0);
+    EXPECT_EQ(database.scalar("SELECT count(*) FROM articles"), 5);
+    EXPECT_LT(took, std::chrono::seconds{4}) << "the poll waited on the web server";
+    // They hang up: the workers they held are free again at once.
+    for (int fd : slow)
+        close(fd);
+    httplib::Client client("127.0.0.1", (*server)->port());
+    client.set_read_timeout(std::chrono::seconds{30});
+    started = std::chrono::steady_clock::now();
+    auto reply = client.Get("/api/v1/feeds");
+    EXPECT_TRUE(reply && reply->status == 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, web::ApiServer::k_io_timeout * 2);
 }
 
 // `newsmon web` as systemd runs it: it serves on the port it logs, and SIGTERM ends it with
