@@ -60,9 +60,9 @@ SELECT story_id, id, published_at, published_at, 1, 1, '{en}', title
   FROM articles WHERE guid LIKE 'archive-%')sql");
     tx.exec0(R"sql(
 INSERT INTO article_topics (article_id, topic, score, hits, matched_terms)
-SELECT id, 'nato', 3, 1, '{NATO}' FROM articles WHERE guid LIKE 'archive-%' AND id % 5 < 2
+SELECT id, 'nato', 3, 1, '{NATO}'::text[] FROM articles WHERE guid LIKE 'archive-%' AND id % 5 < 2
 UNION ALL
-SELECT id, 'azerbaijan', 4, 2, '{Baku}' FROM articles WHERE guid LIKE 'archive-%' AND id % 10 < 6)sql");
+SELECT id, 'azerbaijan', 4, 2, '{Baku}'::text[] FROM articles WHERE guid LIKE 'archive-%' AND id % 10 < 6)sql");
     tx.commit();
     store::rebuild_topic_rollups(connection);
     pqxx::nontransaction vacuum{connection};
