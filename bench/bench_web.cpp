@@ -37,16 +37,18 @@ double seconds_since(Clock::time_point started) {
 }
 
 // An archive of `count` articles over the last 30 days from the feeds, in the daemon's row
-// shape: 40% tagged nato, 60% azerbaijan, each a story of its own, with words for search.
+// shape, each seen when it was published: 40% tagged nato, 60% azerbaijan, each a story of
+// its own, with words for search.
 void preload(const std::string& url, long long count) {
     pqxx::connection connection{url};
     pqxx::work tx{connection};
     tx.exec_params0(R"sql(
-INSERT INTO articles (feed_id, guid, url, title, summary, published_at, content_hash, title_key,
-                      story_id, language, words)
+INSERT INTO articles (feed_id, guid, url, title, summary, published_at, first_seen_at,
+                      content_hash, title_key, story_id, language, words)
 SELECT f.id, 'archive-' || g, 'https://bench.example.test/archive/' || g,
        'Report ' || g || ' on regional security talks', 'Talks on transport and energy ' || g,
-       now() - g * (interval '30 days' / $1::bigint), md5(g::text), 'report ' || g,
+       now() - g * (interval '30 days' / $1::bigint), now() - g * (interval '30 days' / $1::bigint),
+       md5(g::text), 'report ' || g,
        nextval(pg_get_serial_sequence('stories', 'id')), 'en',
        to_tsvector('simple', 'report regional security talks transport energy ' || g)
   FROM generate_series(1, $1::bigint) g

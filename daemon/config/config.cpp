@@ -187,6 +187,11 @@ const std::vector<KeySpec<WebSettings>>& web_keys() {
             "role the write endpoints (adding, enabling, disabling alert rules) switch to, on a "
             "connection of their own; writes also need a bearer token",
             role_name),
+        key<WebSettings, Duration>(
+            "dashboard_cache", &WebSettings::dashboard_cache,
+            "how long one rendering of the dashboard `/` is served to every client; `\"0s\"` "
+            "renders it for each request",
+            not_negative_duration),
     };
     return k_keys;
 }

@@ -92,6 +92,7 @@ struct WebSettings {
     std::string token_file;
     bool public_read = false;
     std::string write_role = "newsmon_alert_writer";
+    Duration dashboard_cache = std::chrono::seconds{5}; // one rendering of / serves every client
     std::string token; // the credential web-token, resolved at load; never read from the file
 };
 

@@ -4,8 +4,8 @@
 
 #include <httplib.h>
 
-#include "base/log.hpp"
 #include "store/redact.hpp"
+#include "web/answer_request.hpp"
 #include "web/api_handlers.hpp"
 #include "web/atom_feeds.hpp"
 #include "web/bearer_token.hpp"
@@ -128,31 +128,15 @@ void ApiServer::route() {
                                       const httplib::Request& request,
                                       httplib::Response& response) {
             std::vector<std::string> captures(request.matches.begin() + 1, request.matches.end());
-            try {
-                auto lease = m_pool->acquire();
+            auto errors = json_error_reply(request, response);
+            answer_with_connection(*m_pool, request, errors, [&](pqxx::connection& db) {
                 try {
-                    reply_json(request, response, 200,
-                               endpoint(lease.connection(), captures, request.params));
-                } catch (const pqxx::broken_connection&) {
-                    lease.discard();
-                    throw;
+                    reply_json(request, response, 200, endpoint(db, captures, request.params));
+                } catch (const pqxx::data_exception&) {
+                    // The one value PostgreSQL parses itself is a cursor's time.
+                    throw ParamError{"not a cursor this server gave", "cursor"};
                 }
-            } catch (const ParamError& error) {
-                reply_error(request, response, 400, error.message, error.parameter);
-            } catch (const NotFound& error) {
-                reply_error(request, response, 404, error.message, error.parameter);
-            } catch (const pqxx::data_exception&) {
-                // The one value PostgreSQL parses itself is a cursor's time.
-                reply_error(request, response, 400, "not a cursor this server gave", "cursor");
-            } catch (const pqxx::broken_connection& error) {
-                log::warn("web database away",
-                          {log::field("error", store::redact_passwords(error.what()))});
-                reply_error(request, response, 503, "the database cannot be reached");
-            } catch (const std::exception& error) {
-                log::error("web request failed",
-                           {log::field("path", request.path), log::field("error", error.what())});
-                reply_error(request, response, 500, "the request failed; the log says why");
-            }
+            });
         });
     }
     add_atom_routes(server, *m_config, *m_pool);

@@ -8,10 +8,9 @@
 
 #include <httplib.h>
 
-#include "base/log.hpp"
-#include "store/redact.hpp"
 #include "store/stored_matches.hpp"
 #include "store/web_atom.hpp"
+#include "web/answer_request.hpp"
 #include "web/api_handlers.hpp"
 #include "web/atom_writer.hpp"
 #include "web/connection_pool.hpp"
@@ -178,28 +177,11 @@ std::string atom_document(pqxx::connection& connection, const httplib::Request& 
 
 void serve(const httplib::Request& request, httplib::Response& response, ConnectionPool& pool,
            const FeedRoute& route) {
-    try {
-        auto lease = pool.acquire();
-        try {
-            reply_body(request, response, 200, atom_document(lease.connection(), request, route),
+    answer_with_connection(
+        pool, request, json_error_reply(request, response), [&](pqxx::connection& connection) {
+            reply_body(request, response, 200, atom_document(connection, request, route),
                        std::string(k_content_type));
-        } catch (const pqxx::broken_connection&) {
-            lease.discard();
-            throw;
-        }
-    } catch (const ParamError& error) {
-        reply_error(request, response, 400, error.message, error.parameter);
-    } catch (const NotFound& error) {
-        reply_error(request, response, 404, error.message, error.parameter);
-    } catch (const pqxx::broken_connection& error) {
-        log::warn("web database away",
-                  {log::field("error", store::redact_passwords(error.what()))});
-        reply_error(request, response, 503, "the database cannot be reached");
-    } catch (const std::exception& error) {
-        log::error("web request failed",
-                   {log::field("path", request.path), log::field("error", error.what())});
-        reply_error(request, response, 500, "the request failed; the log says why");
-    }
+        });
 }
 
 } // namespace

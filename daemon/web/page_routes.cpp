@@ -2,18 +2,18 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include <httplib.h>
 
-#include "base/log.hpp"
 #include "newsmon/parsers/dates.hpp"
-#include "store/redact.hpp"
 #include "store/web_alerts.hpp"
 #include "store/web_articles.hpp"
 #include "store/web_counts.hpp"
 #include "store/web_dashboard.hpp"
 #include "store/web_feeds.hpp"
 #include "store/web_stories.hpp"
+#include "web/answer_request.hpp"
 #include "web/api_handlers.hpp"
 #include "web/article_pages.hpp"
 #include "web/connection_pool.hpp"
@@ -22,6 +22,7 @@
 #include "web/html_page.hpp"
 #include "web/json_reply.hpp"
 #include "web/search_page.hpp"
+#include "web/shared_page.hpp"
 #include "web/stylesheet.hpp"
 
 namespace newsmon::web {
@@ -48,9 +49,7 @@ std::vector<ChartPoint> topic_points(pqxx::connection& connection, const std::st
     return chart_points(store::web_topic_counts(connection, query));
 }
 
-std::string dashboard(const config::Config& config, pqxx::connection& connection,
-                      const httplib::Request& request) {
-    RequestParams params(request.params, {});
+std::string dashboard(const config::Config& config, pqxx::connection& connection) {
     DashboardData data;
     auto today = std::chrono::floor<std::chrono::days>(now());
     for (const auto& topic : config.topics)
@@ -127,32 +126,18 @@ std::string story(pqxx::connection& connection, const httplib::Request& request,
 
 void serve_page(ConnectionPool& pool, const PageBuilder& build, const httplib::Request& request,
                 httplib::Response& response) {
-    try {
-        auto lease = pool.acquire();
-        try {
-            std::string title;
-            auto main = build(lease.connection(), request, title);
-            std::string query;
-            if (request.path == "/search" && request.has_param("q"))
-                query = request.get_param_value("q");
-            reply_html(request, response, 200, html_document(title, main, query));
-        } catch (const pqxx::broken_connection&) {
-            lease.discard();
-            throw;
-        }
-    } catch (const ParamError& error) {
-        reply_html_error(request, response, 400, error.parameter + ": " + error.message);
-    } catch (const NotFound& error) {
-        reply_html_error(request, response, 404, error.message);
-    } catch (const pqxx::broken_connection& error) {
-        log::warn("web database away",
-                  {log::field("error", store::redact_passwords(error.what()))});
-        reply_html_error(request, response, 503, "The database cannot be reached.");
-    } catch (const std::exception& error) {
-        log::error("web page failed",
-                   {log::field("path", request.path), log::field("error", error.what())});
-        reply_html_error(request, response, 500, "The page failed; the log says why.");
-    }
+    auto errors = [&](int status, const std::string& message, const std::string& parameter) {
+        reply_html_error(request, response, status,
+                         parameter.empty() || status != 400 ? message : parameter + ": " + message);
+    };
+    answer_with_connection(pool, request, errors, [&](pqxx::connection& connection) {
+        std::string title;
+        auto main = build(connection, request, title);
+        std::string query;
+        if (request.path == "/search" && request.has_param("q"))
+            query = request.get_param_value("q");
+        reply_html(request, response, 200, html_document(title, main, query));
+    });
 }
 
 } // namespace
@@ -166,10 +151,13 @@ void add_page_routes(httplib::Server& server, const config::Config& config, Conn
             serve_page(*connections, build, request, response);
         };
     };
-    server.Get("/", page([cfg](pqxx::connection& connection, const httplib::Request& request,
-                               std::string& title) {
+    auto shared_dashboard = std::make_shared<SharedPage>(config.web.dashboard_cache);
+    server.Get("/",
+               page([cfg, shared_dashboard](pqxx::connection& connection,
+                                            const httplib::Request& request, std::string& title) {
+                   RequestParams params(request.params, {});
                    title = "Dashboard";
-                   return dashboard(*cfg, connection, request);
+                   return shared_dashboard->get([&] { return dashboard(*cfg, connection); });
                }));
     server.Get("/search", page([cfg](pqxx::connection& connection, const httplib::Request& request,
                                      std::string& title) {

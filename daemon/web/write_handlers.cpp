@@ -11,9 +11,9 @@
 #include "alerts/new_rule.hpp"
 #include "base/log.hpp"
 #include "store/alert_rules.hpp"
-#include "store/redact.hpp"
 #include "store/web_alerts.hpp"
 #include "store/web_connection.hpp"
+#include "web/answer_request.hpp"
 #include "web/api_handlers.hpp"
 #include "web/bearer_token.hpp"
 #include "web/json_reply.hpp"
@@ -179,9 +179,9 @@ WriteEndpoint switch_rule(bool enabled) {
 }
 
 // The token first, whatever the request holds; then the endpoint, its failures as answers.
-void answer(const std::optional<std::string>& token, RuleWriter& writer,
-            const WriteEndpoint& endpoint, const httplib::Request& request,
-            httplib::Response& response) {
+void answer_write(const std::optional<std::string>& token, RuleWriter& writer,
+                  const WriteEndpoint& endpoint, const httplib::Request& request,
+                  httplib::Response& response) {
     if (!token) {
         reply_error(request, response, 403, k_no_token);
         return;
@@ -191,35 +191,27 @@ void answer(const std::optional<std::string>& token, RuleWriter& writer,
         reply_error(request, response, 401, "writes need the bearer token", "Authorization");
         return;
     }
-    try {
-        // Before the parameters: httplib reads a form's body as parameters.
-        if (!request.body.empty() &&
-            !request.get_header_value("Content-Type").starts_with("application/json"))
-            throw WriteRefused{415, "send the body as JSON, with Content-Type: application/json",
-                               "Content-Type"};
-        RequestParams params(request.params, {});
-        auto name = request.matches.size() > 1 ? request.matches[1].str() : std::string();
-        auto reply = endpoint(writer, request, name);
-        reply_json(request, response, reply.status, reply.body);
-    } catch (const WriteRefused& refused) {
-        reply_error(request, response, refused.status, refused.message, refused.parameter);
-    } catch (const ParamError& error) {
-        reply_error(request, response, 400, error.message, error.parameter);
-    } catch (const NotFound& error) {
-        reply_error(request, response, 404, error.message, error.parameter);
-    } catch (const pqxx::broken_connection& error) {
-        log::warn("web database away",
-                  {log::field("error", store::redact_passwords(error.what()))});
-        reply_error(request, response, 503, "the database cannot be reached");
-    } catch (const pqxx::insufficient_privilege& error) {
-        log::error("web write refused by the database", {log::field("error", error.what())});
-        reply_error(request, response, 403,
-                    "the database refused the write: [web] write_role may not write alert rules");
-    } catch (const std::exception& error) {
-        log::error("web request failed",
-                   {log::field("path", request.path), log::field("error", error.what())});
-        reply_error(request, response, 500, "the request failed; the log says why");
-    }
+    answer(request, json_error_reply(request, response), [&] {
+        try {
+            // Before the parameters: httplib reads a form's body as parameters.
+            if (!request.body.empty() &&
+                !request.get_header_value("Content-Type").starts_with("application/json"))
+                throw WriteRefused{415,
+                                   "send the body as JSON, with Content-Type: application/json",
+                                   "Content-Type"};
+            RequestParams params(request.params, {});
+            auto name = request.matches.size() > 1 ? request.matches[1].str() : std::string();
+            auto reply = endpoint(writer, request, name);
+            reply_json(request, response, reply.status, reply.body);
+        } catch (const WriteRefused& refused) {
+            reply_error(request, response, refused.status, refused.message, refused.parameter);
+        } catch (const pqxx::insufficient_privilege& error) {
+            log::error("web write refused by the database", {log::field("error", error.what())});
+            reply_error(request, response, 403,
+                        "the database refused the write: [web] write_role may not write alert "
+                        "rules");
+        }
+    });
 }
 
 } // namespace
@@ -232,7 +224,7 @@ void add_write_routes(httplib::Server& server, const config::Config& config,
     auto route = [&server, &token, shared](const std::string& pattern, WriteEndpoint endpoint) {
         server.Post(pattern, [&token, shared, endpoint = std::move(endpoint)](
                                  const httplib::Request& request, httplib::Response& response) {
-            answer(token, *shared, endpoint, request, response);
+            answer_write(token, *shared, endpoint, request, response);
         });
     };
     route(R"(/api/v1/alerts)", [](RuleWriter& writer, const httplib::Request& request,

@@ -594,6 +594,18 @@ TEST_F(WebPages, TheDashboardShowsEverySection) {
     EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
+// One rendering of the dashboard serves every client for [web] dashboard_cache (5 s by
+// default): a title changed just after a load shows only once that copy has aged.
+TEST_F(WebPages, TheDashboardIsRenderedOnceForEveryClientWithinItsLifetime) {
+    EXPECT_NE(page("/").find("NATO envoys meet the president in Baku"), std::string::npos);
+    m_database.execute("UPDATE articles SET title = 'Renamed after the load' "
+                       "WHERE title = 'NATO envoys meet the president in Baku'");
+    auto shared = page("/");
+    EXPECT_NE(shared.find("NATO envoys meet the president in Baku"), std::string::npos);
+    EXPECT_EQ(shared.find("Renamed after the load"), std::string::npos);
+    page("/?refresh=1", 400); // parameters are still checked on every request
+}
+
 TEST_F(WebPages, SearchMarksWhatMatchedAndExplainsABrokenQuery) {
     auto html = page("/search?q=NATO%20AND%20Baku");
     EXPECT_NE(html.find(R"(<ol class="items" id="results">)"), std::string::npos) << html;

@@ -424,6 +424,19 @@ TEST_F(ConfigTest, WebListensBeyondLoopbackOnlyWithATokenOrPublicRead) {
     }
 }
 
+// The dashboard's shared copy lives 5 s unless told; "0s" renders it for every request.
+TEST_F(ConfigTest, WebDashboardCacheIsADuration) {
+    EXPECT_EQ(load("").config->web.dashboard_cache, std::chrono::seconds{5});
+    EXPECT_EQ(load("[web]\ndashboard_cache = \"0s\"\n").config->web.dashboard_cache,
+              std::chrono::seconds{0});
+    EXPECT_EQ(load("[web]\ndashboard_cache = \"1m\"\n").config->web.dashboard_cache,
+              std::chrono::minutes{1});
+    auto bad = load("[web]\ndashboard_cache = \"soon\"\n");
+    EXPECT_FALSE(bad.config);
+    EXPECT_NE(all_messages(bad).find("[web] dashboard_cache"), std::string::npos)
+        << all_messages(bad);
+}
+
 // Writes go through a role set by name; the name is checked as the migrations write roles.
 TEST_F(ConfigTest, WebWriteRoleIsAPlainRoleName) {
     EXPECT_EQ(load("").config->web.write_role, "newsmon_alert_writer");

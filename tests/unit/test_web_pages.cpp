@@ -1,5 +1,10 @@
 // The dashboard's rendering: snippets mark what matched, charts have a bar per bucket, and
 // nothing stored (titles, names, article HTML) reaches a page as markup of its own.
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +13,7 @@
 #include "web/dashboard_page.hpp"
 #include "web/highlight.hpp"
 #include "web/html_page.hpp"
+#include "web/shared_page.hpp"
 #include "web/svg_chart.hpp"
 #include "web/url_encoding.hpp"
 
@@ -161,6 +167,52 @@ TEST(HtmlPageTest, UrlComponentsAndTimes) {
     auto page = html_document("A \"title\"", "<p>x</p>", "q<\"");
     EXPECT_NE(page.find("<title>A &quot;title&quot; · newsmon</title>"), std::string::npos);
     EXPECT_NE(page.find(R"(value="q&lt;&quot;")"), std::string::npos);
+}
+
+TEST(SharedPageTest, OneRenderingServesEveryClientWithinItsLifetime) {
+    SharedPage page(std::chrono::minutes{1});
+    std::atomic<int> renders{0};
+    auto render = [&] {
+        ++renders;
+        std::this_thread::sleep_for(std::chrono::milliseconds{50}); // the others arrive meanwhile
+        return std::string("<p>dashboard</p>");
+    };
+    std::vector<std::thread> clients;
+    std::atomic<int> served{0};
+    for (int c = 0; c < 8; ++c)
+        clients.emplace_back([&] {
+            if (page.get(render) == "<p>dashboard</p>")
+                ++served;
+        });
+    for (auto& client : clients)
+        client.join();
+    EXPECT_EQ(served, 8);
+    EXPECT_EQ(renders, 1);
+}
+
+TEST(SharedPageTest, AStaleCopyIsRenderedAgain) {
+    SharedPage page(std::chrono::milliseconds{20});
+    int renders = 0;
+    auto render = [&] { return "rendering " + std::to_string(++renders); };
+    EXPECT_EQ(page.get(render), "rendering 1");
+    EXPECT_EQ(page.get(render), "rendering 1");
+    std::this_thread::sleep_for(std::chrono::milliseconds{30});
+    EXPECT_EQ(page.get(render), "rendering 2");
+}
+
+TEST(SharedPageTest, ZeroLifetimeRendersForEachRequest) {
+    SharedPage page(std::chrono::seconds{0});
+    int renders = 0;
+    auto render = [&] { return std::to_string(++renders); };
+    EXPECT_EQ(page.get(render), "1");
+    EXPECT_EQ(page.get(render), "2");
+}
+
+TEST(SharedPageTest, AFailedRenderingIsNotKept) {
+    SharedPage page(std::chrono::minutes{1});
+    EXPECT_THROW(page.get([]() -> std::string { throw std::runtime_error("database away"); }),
+                 std::runtime_error);
+    EXPECT_EQ(page.get([] { return std::string("back"); }), "back");
 }
 
 } // namespace
