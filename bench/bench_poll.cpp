@@ -83,8 +83,10 @@ int main() {
     for (int f = 0; f < k_feeds; ++f) {
         std::string feed_url =
             "http://127.0.0.1:" + std::string(port) + "/feed/" + std::to_string(f);
-        config.feeds.push_back(
-            {"Bench " + std::to_string(f), feed_url, {}, {}, {}, {}, {}, {}, {}});
+        config::FeedConfig feed;
+        feed.name = "Bench " + std::to_string(f);
+        feed.url = feed_url;
+        config.feeds.push_back(std::move(feed));
         requests.push_back({feed_url, "bench", std::nullopt, std::nullopt});
     }
     store::Store store{url};
