@@ -28,14 +28,26 @@ std::optional<config::Config> load_or_report(const GlobalOptions& options) {
     return std::move(loaded.config);
 }
 
-std::unique_ptr<store::Store> open_store(const config::Config& config) {
+namespace {
+
+std::unique_ptr<store::Store> connect(const std::string& url) {
     try {
-        return std::make_unique<store::Store>(config.database.url);
+        return std::make_unique<store::Store>(url);
     } catch (const std::exception& error) {
         fmt::print(stderr, "error: cannot connect to the database: {}\n",
                    store::redact_passwords(error.what()));
         return nullptr;
     }
+}
+
+} // namespace
+
+std::unique_ptr<store::Store> open_store(const config::Config& config) {
+    return connect(config.database.url);
+}
+
+std::unique_ptr<store::Store> open_read_store(const config::Config& config) {
+    return connect(config.database.reads());
 }
 
 // The whole of a file, or of standard input for "-".

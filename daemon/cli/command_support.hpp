@@ -17,6 +17,8 @@ namespace newsmon::cli {
 
 // Connects, or prints "cannot connect to the database" and returns null.
 [[nodiscard]] std::unique_ptr<store::Store> open_store(const config::Config& config);
+// The same for a command that only reads: to [database] read_url when it is set.
+[[nodiscard]] std::unique_ptr<store::Store> open_read_store(const config::Config& config);
 
 // The whole of a file, or of standard input for "-", into `bytes`; prints why not and returns
 // the exit status for usage errors when it cannot.

@@ -81,7 +81,7 @@ int list_feeds(const GlobalOptions& options, bool json) {
     auto config = load_or_report(options);
     if (!config)
         return k_exit_usage;
-    auto store = open_store(*config);
+    auto store = open_read_store(*config);
     if (!store)
         return k_exit_failure;
     auto rows = store::feed_health(store->connection());

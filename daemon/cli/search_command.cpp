@@ -52,7 +52,7 @@ int command_search(const GlobalOptions& options, const SearchCommand& command) {
     auto plan = plan_search(*config, command);
     if (!plan)
         return k_exit_usage;
-    auto store = open_store(*config);
+    auto store = open_read_store(*config);
     if (!store)
         return k_exit_failure;
     std::vector<StoredMatch> matches;

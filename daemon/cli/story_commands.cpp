@@ -45,7 +45,7 @@ int command_stories(const GlobalOptions& options, const StoriesCommand& command)
             return k_exit_usage;
         query.topic = command.topic;
     }
-    auto store = open_store(*config);
+    auto store = open_read_store(*config);
     if (!store)
         return k_exit_failure;
     auto stories = store::list_stories(store->connection(), query);

@@ -66,6 +66,9 @@ const std::vector<KeySpec<DatabaseSettings>>& database_keys() {
         key("url", &DatabaseSettings::url,
             "libpq URI or key=value string; `$NEWSMON_DATABASE_URL` overrides it"),
         key("migrate", &DatabaseSettings::migrate, "apply pending migrations when `run` starts"),
+        noted_key("read_url", &DatabaseSettings::read_url, "`url`",
+                  "a streaming replica for what only reads: `newsmon web` (unless `[web] "
+                  "database_url` is set), `search`, `stories`, `feeds`; writes always go to `url`"),
     };
     return k_keys;
 }

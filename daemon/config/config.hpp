@@ -16,6 +16,11 @@ namespace newsmon::config {
 struct DatabaseSettings {
     std::string url = "postgresql:///newsmon";
     bool migrate = true;
+    // A streaming replica for what only reads (newsmon web, search, stories, feeds); empty: url.
+    std::string read_url;
+
+    // Where the read side connects: read_url when set, else url.
+    [[nodiscard]] const std::string& reads() const { return read_url.empty() ? url : read_url; }
 };
 
 struct HttpSettings {

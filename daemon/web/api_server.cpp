@@ -56,7 +56,7 @@ ApiServer::start(const config::Config& config) {
         return tl::unexpected(token.error());
     server->m_token = std::move(*token);
     const std::string& url =
-        config.web.database_url.empty() ? config.database.url : config.web.database_url;
+        config.web.database_url.empty() ? config.database.reads() : config.web.database_url;
     try {
         server->m_pool = std::make_unique<ConnectionPool>(url, k_workers);
     } catch (const std::exception& error) {

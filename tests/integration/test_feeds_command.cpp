@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,11 @@ using namespace newsmon;
 using nlohmann::json;
 
 namespace {
+
+std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 class FeedsCommand : public ::testing::Test {
 protected:
@@ -100,6 +106,24 @@ TEST_F(FeedsCommand, TheTableSaysWhichFeedFailsAndWhy) {
     EXPECT_NE(failing.find("HTTP status 503"), std::string::npos) << failing;
     EXPECT_NE(output.find("\nAdded since "), std::string::npos) << output;
     EXPECT_NE(output.find("not in the database"), std::string::npos) << output;
+}
+
+// With [database] read_url set (a replica), the command reads there: here the primary cannot
+// even be reached, and the feeds and their health still come back.
+TEST_F(FeedsCommand, ReadsThroughReadUrlWhenItIsSet) {
+    std::string config = slurp(m_config);
+    std::ofstream(m_config) << "[database]\n"
+                               "url = \"host=/nonexistent/newsmon-socket port=1 dbname=none "
+                               "connect_timeout=2\"\n"
+                               "read_url = \""
+                            << m_database.url() << "\"\n"
+                            << config.substr(config.find("[[feed]]"));
+    int status = -1;
+    auto output = run("--json", status);
+    ASSERT_EQ(status, 0) << output;
+    auto feeds = json::parse(output);
+    ASSERT_EQ(feeds.size(), 4u);
+    EXPECT_EQ(feeds[0]["articles_24h"], 3);
 }
 
 } // namespace

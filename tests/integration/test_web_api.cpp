@@ -384,6 +384,21 @@ TEST_F(WebApi, ReadsWithTheAnalystRole) {
     EXPECT_EQ(m_client->Get("/api/v1/alerts")->status, 200);
 }
 
+// [database] read_url (a replica) is what the web process reads when [web] database_url is
+// not set: here the primary cannot be reached at all.
+TEST_F(WebApi, ReadsThroughReadUrlWhenItIsSet) {
+    config::Config replicated = m_config;
+    replicated.database.read_url = m_config.database.url;
+    replicated.database.url = "host=/nonexistent/newsmon-socket port=1 dbname=none";
+    auto server = web::ApiServer::start(replicated);
+    ASSERT_TRUE(server) << server.error();
+    httplib::Client client("127.0.0.1", (*server)->port());
+    auto feeds = client.Get("/api/v1/feeds");
+    ASSERT_TRUE(feeds);
+    EXPECT_EQ(feeds->status, 200);
+    EXPECT_EQ(json::parse(feeds->body)["items"].size(), 3u);
+}
+
 TEST_F(WebApi, ATokenFileMakesReadsNeedTheBearerToken) {
     auto token_file =
         std::filesystem::temp_directory_path() / ("newsmon-web-token-" + std::to_string(getpid()));
