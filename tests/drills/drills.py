@@ -122,6 +122,27 @@ class Postgres:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class Replica(Postgres):
+    """A streaming replica of `primary`, taken with pg_basebackup -R: a hot standby that
+    follows the primary and can only be read."""
+
+    def __init__(self, primary):
+        self.source = primary.source
+        self.dir = tempfile.mkdtemp(prefix="nm-drill-replica.", dir="/tmp")
+        os.chmod(self.dir, 0o755)
+        os.makedirs(os.path.join(self.dir, "run"))
+        as_owner = []
+        if os.getuid() == 0:
+            subprocess.run(["chown", "-R", "postgres:", self.dir], check=True)
+            as_owner = ["runuser", "-u", "postgres", "--"]
+        subprocess.run(as_owner + ["/usr/lib/postgresql/15/bin/pg_basebackup", "-D",
+                                   os.path.join(self.dir, "data"), "-R", "-X", "stream",
+                                   "-d", f"host={primary.dir}/run port=5433 user=newsmon"],
+                       check=True)
+        self.start()
+        self.url = f"host={self.dir}/run port=5433 user=newsmon dbname=drill"
+
+
 class Newsroom:
     """Feeds on 127.0.0.1 whose items appear over time: feed f serves items 0..n-1, item i
     from `start + i * every` on. Every (feed, guid) it serves is remembered."""
@@ -717,6 +738,74 @@ def drill_instances(args, workdir, parts):
         daemon.stop_cleanly()
 
 
+def drill_read_replica(args, workdir, parts):
+    """[database] read_url on a streaming replica: polls land on the primary and reach the
+    replica; with the primary stopped, search, stories, feeds and newsmon web still answer
+    from the replica, and a command that writes says it cannot reach the database."""
+    pg = parts.enter_context(closing(Postgres(args.source)))
+    newsroom = parts.enter_context(closing(Newsroom(feeds=5, items=4, every=1.0)))
+    newsroom.start -= 3600  # every item visible at once
+    web_port = free_port()
+    replica_url = pg.url  # until the replica exists
+    config = os.path.join(workdir, "replicated.toml")
+
+    def write_config():
+        with open(config, "w") as out:
+            out.write(f'[database]\nurl = "{pg.url}"\nread_url = "{replica_url}"\n'
+                      f'[http]\nblock_private = false\n'
+                      f'[daemon]\nstate_dir = "{workdir}/state"\n'
+                      f'[defaults]\nfull_text = "never"\n'
+                      f'[web]\nlisten = "127.0.0.1:{web_port}"\n{feeds_toml(newsroom)}')
+
+    def newsmon(*command):
+        return subprocess.run([args.binary, "--config", config, *command], capture_output=True,
+                              text=True, timeout=60)
+
+    write_config()
+    if newsmon("migrate").returncode != 0:
+        fail("migrate against the primary failed")
+    replica = parts.enter_context(closing(Replica(pg)))
+    replica_url = replica.url
+    write_config()
+    polled = newsmon("poll", "--once")
+    if polled.returncode != 0:
+        fail(f"poll --once failed: {polled.stderr[-500:]}")
+    stored = pg.count("SELECT count(*) FROM articles")
+    if stored != newsroom.feeds * newsroom.items:
+        fail(f"{stored} articles on the primary, expected {newsroom.feeds * newsroom.items}")
+    wait_for(lambda: replica.count("SELECT count(*) FROM articles") == stored, 30,
+             "the replica to have every article")
+    pg.stop()
+    log(f"primary stopped; the replica holds all {stored} articles")
+
+    found = newsmon("search", "NATO", "--limit", "100", "--json")
+    if found.returncode != 0 or len(json.loads(found.stdout)) != stored:
+        fail(f"search from the replica: exit {found.returncode}, {found.stderr[-300:]}")
+    for command in (["stories", "--json"], ["feeds", "--json"]):
+        answer = newsmon(*command)
+        if answer.returncode != 0 or not json.loads(answer.stdout):
+            fail(f"{' '.join(command)} from the replica: exit {answer.returncode}, "
+                 f"{answer.stderr[-300:]}")
+    if newsmon("migrate").returncode == 0:
+        fail("migrate succeeded with the primary stopped: it did not connect to url")
+
+    web = subprocess.Popen([args.binary, "--config", config, "web"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def articles():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/api/v1/articles"
+                                            "?limit=100", timeout=5) as reply:
+                    return len(json.loads(reply.read())["items"])
+            except OSError:
+                return -1
+        wait_for(lambda: articles() == stored, 30, "newsmon web to list every article")
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+    log("search, stories, feeds and the web API answered from the replica")
+
+
 def drill_spool_quarantine(args, workdir, parts):
     """A truncated spool file and a stale .tmp file appear in the spool of a running daemon:
     it stays up, quarantines the file (the log names it), removes the .tmp and polls on."""
@@ -901,6 +990,7 @@ DRILLS = {
     "kill_mid_cycle": drill_kill_mid_cycle,
     "reload": drill_reload,
     "spool_quarantine": drill_spool_quarantine,
+    "read_replica": drill_read_replica,
 }
 
 
