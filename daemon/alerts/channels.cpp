@@ -73,6 +73,20 @@ std::string host_of(const std::string& url) {
     return owned.get();
 }
 
+// Whom a failed delivery was for, as last_error says it. The API, the dashboard and analysts
+// read that column, and a webhook's path or credentials (a chat webhook's URL is its secret)
+// and a subscriber's mailbox are not theirs to see: the host, the mail domain.
+std::string webhook_label(const std::string& url) {
+    std::string host = host_of(url);
+    return "webhook to " + (host.empty() ? std::string("an unreadable URL") : host);
+}
+
+std::string mailbox_label(const std::string& address) {
+    auto at = address.rfind('@');
+    return "e-mail to " +
+           (at == std::string::npos ? std::string("a mailbox") : "…" + address.substr(at));
+}
+
 std::string curl_error(CURLcode code, const char* detail) {
     return *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
 }
@@ -111,26 +125,26 @@ std::optional<std::string> ChannelSender::post_webhook(const std::string& url,
         .set(CURLOPT_OPENSOCKETFUNCTION, open_allowed_socket)
         .set(CURLOPT_OPENSOCKETDATA, &target);
     if (auto error = options.error())
-        return "webhook " + url + ": " + *error;
+        return webhook_label(url) + ": " + *error;
     CURLcode code = curl_easy_perform(easy.get());
     // Only that it was refused: which address and port answered how stays out of last_error.
     if (code != CURLE_OK && target.refused)
-        return "webhook " + url +
+        return webhook_label(url) +
                ": refused: its address is private, loopback or link-local and not in [alerts] "
                "webhook_allow";
     if (code != CURLE_OK)
-        return "webhook " + url + ": " + curl_error(code, detail);
+        return webhook_label(url) + ": " + curl_error(code, detail);
     long status = 0;
     curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status > 299)
-        return "webhook " + url + ": HTTP " + std::to_string(status);
+        return webhook_label(url) + ": HTTP " + std::to_string(status);
     return std::nullopt;
 }
 
 std::optional<std::string> ChannelSender::send_mail(const std::string& address,
                                                     const std::string& message) const {
     if (m_smtp.url.empty())
-        return std::string("e-mail to " + address + ": no [smtp] url in the config");
+        return mailbox_label(address) + ": no [smtp] url in the config";
     auto easy = new_transfer(m_timeout_ms, m_stopping);
     fetch::CurlSlist recipients(curl_slist_append(nullptr, ("<" + address + ">").c_str()));
     std::string from = "<" + m_smtp.from + ">";
@@ -154,14 +168,14 @@ std::optional<std::string> ChannelSender::send_mail(const std::string& address,
         .set(CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()))
         .set(CURLOPT_ERRORBUFFER, detail);
     if (auto error = options.error())
-        return "e-mail to " + address + ": " + *error;
+        return mailbox_label(address) + ": " + *error;
     CURLcode code = curl_easy_perform(easy.get());
     if (code == CURLE_USE_SSL_FAILED)
-        return "e-mail to " + address +
+        return mailbox_label(address) +
                ": the SMTP server offers no TLS (STARTTLS), and [smtp] credentials are only sent "
                "over TLS; use smtps:// or a server with STARTTLS";
     if (code != CURLE_OK)
-        return "e-mail to " + address + ": " + curl_error(code, detail);
+        return mailbox_label(address) + ": " + curl_error(code, detail);
     return std::nullopt;
 }
 

@@ -101,6 +101,9 @@ tl::expected<std::chrono::seconds, std::string> parse_digest(std::string_view te
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*duration);
     if (seconds.count() < 1)
         return tl::unexpected(std::string("a digest period is one second or longer"));
+    // A year at most: a digest is a summary to read, and PostgreSQL's interval must hold it.
+    if (seconds > std::chrono::days{366})
+        return tl::unexpected(std::string("a digest period is a year or shorter"));
     return seconds;
 }
 

@@ -1,9 +1,11 @@
 #include "web/api_server.hpp"
 
 #include <charconv>
+#include <optional>
 
 #include <httplib.h>
 
+#include "newsmon/parsers/encoding.hpp"
 #include "store/redact.hpp"
 #include "web/answer_request.hpp"
 #include "web/api_handlers.hpp"
@@ -37,6 +39,30 @@ HostPort split_listen(const std::string& listen) {
     if (where.host.empty())
         where.host = "0.0.0.0";
     return where;
+}
+
+// Programs (the API, the Atom feeds) get JSON; people get a page.
+void reply_refusal(const httplib::Request& request, httplib::Response& response, int status,
+                   const std::string& message, const std::string& parameter) {
+    if (request.path.starts_with("/api/") || request.path.starts_with("/feeds/"))
+        reply_error(request, response, status, message, parameter);
+    else
+        reply_html_error(request, response, status,
+                         parameter.empty() ? message : parameter + ": " + message);
+}
+
+// The first part of a request that is not UTF-8 ("path", or a parameter's name), which the
+// database would refuse deep inside a query.
+std::optional<std::string> first_part_not_utf8(const httplib::Request& request) {
+    if (!parsers::is_valid_utf8(request.path))
+        return "path";
+    for (const auto& [name, value] : request.params) {
+        if (!parsers::is_valid_utf8(name))
+            return "query";
+        if (!parsers::is_valid_utf8(value))
+            return name;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -93,23 +119,31 @@ void ApiServer::route() {
     server.set_keep_alive_timeout(k_io_timeout.count());
     server.set_keep_alive_max_count(100);
     server.set_payload_max_length(k_max_body);
+    // Answers go out at once: without it, each answer after the first on a kept-alive
+    // connection waited on the client's delayed ACK (about 40 ms).
+    server.set_tcp_nodelay(true);
     server.set_pre_routing_handler(
         [this](const httplib::Request& request, httplib::Response& response) {
-            if (!m_token || m_config->web.public_read || bearer_matches(request, *m_token))
-                return httplib::Server::HandlerResponse::Unhandled;
-            response.set_header("WWW-Authenticate", "Bearer");
-            reply_error(request, response, 401, "a bearer token is required", "Authorization");
-            return httplib::Server::HandlerResponse::Handled;
+            if (m_token && !m_config->web.public_read && !bearer_matches(request, *m_token)) {
+                response.set_header("WWW-Authenticate", "Bearer");
+                reply_error(request, response, 401, "a bearer token is required", "Authorization");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            if (auto part = first_part_not_utf8(request)) {
+                reply_refusal(request, response, 400, "not UTF-8", *part);
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            // Ranges are not served: every answer is small and made afresh, and a request for
+            // thousands of ranges would turn it into a multipart reply thousands of times its
+            // size. httplib parsed them into its own Request, which only looks const here.
+            const_cast<httplib::Request&>(request).ranges.clear();
+            return httplib::Server::HandlerResponse::Unhandled;
         });
     server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
         if (!response.body.empty())
             return;
         std::string message = response.status == 404 ? "no such path" : "the request was refused";
-        // Programs (the API, the Atom feeds) get JSON; people get a page.
-        if (request.path.starts_with("/api/") || request.path.starts_with("/feeds/"))
-            reply_error(request, response, response.status, message);
-        else
-            reply_html_error(request, response, response.status, message);
+        reply_refusal(request, response, response.status, message, "");
     });
     // Before the catch-alls below: httplib takes the first pattern that matches.
     add_write_routes(server, *m_config, m_token);

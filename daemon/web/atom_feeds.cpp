@@ -8,6 +8,7 @@
 
 #include <httplib.h>
 
+#include "newsmon/parsers/url.hpp"
 #include "store/stored_matches.hpp"
 #include "store/web_atom.hpp"
 #include "web/answer_request.hpp"
@@ -73,7 +74,9 @@ AtomEntry entry_of(store::AtomArticle&& article) {
     AtomEntry entry;
     entry.id = entry_id(article);
     entry.title = std::move(article.title);
-    if (article.url.empty()) { // an alternate link is required: the API's view of it
+    // An alternate link is required: the API's view of the article when it has no web link
+    // (none, or one a row written by other means made javascript: or data:).
+    if (article.url.empty() || !parsers::is_web_link(article.url)) {
         entry.link = "/api/v1/articles/" + std::to_string(article.id);
         entry.link_type = "application/json";
     } else {

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 
+#include <cctype>
 #include <fstream>
 
 namespace newsmon::web {
@@ -42,9 +43,13 @@ configured_token(const config::WebSettings& web) {
 
 bool bearer_matches(const httplib::Request& request, const std::string& token) {
     std::string header = request.get_header_value("Authorization");
-    constexpr std::string_view k_scheme = "Bearer ";
-    if (!header.starts_with(k_scheme) || header.size() - k_scheme.size() != token.size())
+    // The scheme's name is case-insensitive (RFC 7235): "bearer " is as good.
+    constexpr std::string_view k_scheme = "bearer ";
+    if (header.size() < k_scheme.size() || header.size() - k_scheme.size() != token.size())
         return false;
+    for (std::size_t i = 0; i < k_scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != k_scheme[i])
+            return false;
     return CRYPTO_memcmp(header.data() + k_scheme.size(), token.data(), token.size()) == 0;
 }
 

@@ -101,18 +101,18 @@ constexpr const char* k_document = R"json({
     },
     "/alerts/{name}/enable": {
       "post": {
-        "summary": "Switch a rule on (no body)",
+        "summary": "Switch a rule on (no body, sent as Content-Type: application/json)",
         "security": [{"bearer": []}],
         "parameters": [{"$ref": "#/components/parameters/rule"}],
-        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}}
+        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}, "415": {"$ref": "#/components/responses/error"}}
       }
     },
     "/alerts/{name}/disable": {
       "post": {
-        "summary": "Switch a rule off (no body); its deliveries are kept",
+        "summary": "Switch a rule off (no body, sent as Content-Type: application/json); its deliveries are kept",
         "security": [{"bearer": []}],
         "parameters": [{"$ref": "#/components/parameters/rule"}],
-        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}}
+        "responses": {"200": {"description": "The rule as GET /alerts lists it"}, "401": {"$ref": "#/components/responses/error"}, "403": {"$ref": "#/components/responses/error"}, "404": {"$ref": "#/components/responses/error"}, "415": {"$ref": "#/components/responses/error"}}
       }
     },
     "/alerts/{name}/deliveries": {

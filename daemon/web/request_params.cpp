@@ -66,6 +66,12 @@ std::optional<std::chrono::sys_seconds> RequestParams::time(const std::string& n
                          "duration back from now (7d), got \"" +
                              *value + "\"",
                          name};
+    // Years PostgreSQL and the cursor's format both hold, and no archive reaches past.
+    using namespace std::chrono;
+    constexpr auto k_earliest = sys_days{year{1900} / January / 1};
+    constexpr auto k_latest = sys_days{year{9999} / December / 31};
+    if (*instant < k_earliest || *instant > k_latest)
+        throw ParamError{"a time from 1900 to 9999, got \"" + *value + "\"", name};
     return instant;
 }
 

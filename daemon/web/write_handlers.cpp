@@ -1,9 +1,11 @@
 #include "web/write_handlers.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -178,6 +180,18 @@ WriteEndpoint switch_rule(bool enabled) {
     };
 }
 
+// A Content-Type of application/json, in any case, with or without parameters.
+bool is_json(std::string_view content_type) {
+    auto media_type = content_type.substr(0, content_type.find(';'));
+    while (!media_type.empty() && (media_type.back() == ' ' || media_type.back() == '\t'))
+        media_type.remove_suffix(1);
+    constexpr std::string_view k_json = "application/json";
+    return media_type.size() == k_json.size() &&
+           std::equal(media_type.begin(), media_type.end(), k_json.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
 // The token first, whatever the request holds; then the endpoint, its failures as answers.
 void answer_write(const std::optional<std::string>& token, RuleWriter& writer,
                   const WriteEndpoint& endpoint, const httplib::Request& request,
@@ -193,12 +207,19 @@ void answer_write(const std::optional<std::string>& token, RuleWriter& writer,
     }
     answer(request, json_error_reply(request, response), [&] {
         try {
-            // Before the parameters: httplib reads a form's body as parameters.
-            if (!request.body.empty() &&
-                !request.get_header_value("Content-Type").starts_with("application/json"))
+            // Before the parameters: httplib reads a form's body as parameters. JSON even
+            // with no body: a page on another site can make a browser POST a form or plain
+            // text here unasked, never JSON, so a proxy that adds the token for its users
+            // does not hand writes to every site they visit.
+            if (!is_json(request.get_header_value("Content-Type")))
                 throw WriteRefused{415,
-                                   "send the body as JSON, with Content-Type: application/json",
+                                   "send the request as JSON, with Content-Type: "
+                                   "application/json (and no body to enable or disable)",
                                    "Content-Type"};
+            auto site = request.get_header_value("Sec-Fetch-Site");
+            if (!site.empty() && site != "same-origin" && site != "none")
+                throw WriteRefused{403, "a write from another site's page is refused",
+                                   "Sec-Fetch-Site"};
             RequestParams params(request.params, {});
             auto name = request.matches.size() > 1 ? request.matches[1].str() : std::string();
             auto reply = endpoint(writer, request, name);

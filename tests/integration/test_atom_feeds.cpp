@@ -228,6 +228,19 @@ TEST_F(AtomFeeds, HostileStoredTextStaysText) {
     EXPECT_EQ(entry["summary"], "Summary with <b>markup</b> &amp; a  escape");
 }
 
+// A link that is no web link (a row written by other means) is not written as one: the entry
+// links to the article in the API instead, as the dashboard drops it.
+TEST_F(AtomFeeds, AJavascriptLinkIsNeverWritten) {
+    m_database.execute("UPDATE articles SET url = 'javascript:alert(1)' "
+                       "WHERE title = 'NATO envoys meet the president in Baku'");
+    auto id = m_database.scalar(
+        "SELECT id FROM articles WHERE title = 'NATO envoys meet the president in Baku'");
+    std::string body = fetch("/feeds/topics/nato.atom");
+    EXPECT_EQ(body.find("javascript:"), std::string::npos) << body;
+    EXPECT_NE(body.find("href=\"/api/v1/articles/" + std::to_string(id) + "\""), std::string::npos)
+        << body;
+}
+
 TEST_F(AtomFeeds, AnArticleKeepsItsIdInEveryFeedAndOnEveryRead) {
     auto search = read_back(fetch("/feeds/search.atom?q=NATO%20AND%20Baku"));
     auto topic = read_back(fetch("/feeds/topics/nato.atom"));

@@ -326,6 +326,38 @@ TEST_F(WebApi, ErrorsNameTheParameter) {
     EXPECT_EQ(get("/api/v1/articles?cursor=" + bogus, 400)["parameter"], "cursor");
 }
 
+// What PostgreSQL would refuse deep in a query is refused at the door, naming the place:
+// bytes that are not UTF-8, and times past what a timestamp holds.
+TEST_F(WebApi, NonUtf8AndOutOfRangeTimesAreTheClientsError) {
+    EXPECT_EQ(get("/api/v1/articles?lang=%ff", 400)["parameter"], "lang");
+    EXPECT_EQ(get("/api/v1/articles?q=NATO%c3", 400)["parameter"], "q");
+    EXPECT_EQ(get("/feeds/alerts/%ff.atom", 400)["parameter"], "path");
+    EXPECT_EQ(get("/api/v1/articles?since=99999999d", 400)["parameter"], "since");
+    EXPECT_EQ(get("/api/v1/articles?until=99999-01-01", 400)["parameter"], "until");
+    auto page = m_client->Get("/search?q=NATO&lang=%ff");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 400);
+    EXPECT_NE(page->body.find("lang: not UTF-8"), std::string::npos) << page->body;
+}
+
+// Ranges are not served: thousands of them would make a small answer a multipart reply
+// thousands of times its size. The whole answer comes back, as HTTP allows.
+TEST_F(WebApi, RangeRequestsGetTheWholeAnswer) {
+    auto whole = m_client->Get("/api/v1/feeds");
+    ASSERT_TRUE(whole);
+    std::string ranges = "bytes=0-";
+    for (int i = 0; i < 500; ++i)
+        ranges += ",0-";
+    for (const char* path : {"/api/v1/feeds", "/"}) {
+        auto reply = m_client->Get(path, {{"Range", ranges}});
+        ASSERT_TRUE(reply) << path;
+        EXPECT_EQ(reply->status, 200) << path;
+        EXPECT_FALSE(reply->has_header("Content-Range")) << path;
+        EXPECT_LT(reply->body.size(), 200'000u) << path;
+    }
+    EXPECT_EQ(m_client->Get("/api/v1/feeds", {{"Range", "bytes=0-9"}})->body, whole->body);
+}
+
 // Every path the OpenAPI description documents a GET of answers 200 on the newsroom, alone and
 // with each documented parameter at its example; a parameter it does not document is refused.
 // (Its writes are checked in test_web_writes.)
@@ -412,6 +444,13 @@ TEST_F(WebApi, ATokenFileMakesReadsNeedTheBearerToken) {
     EXPECT_EQ(refused->status, 401);
     EXPECT_EQ(json::parse(refused->body)["parameter"], "Authorization");
     EXPECT_EQ(client.Get("/api/v1/feeds", {{"Authorization", "Bearer wrong"}})->status, 401);
+    // The scheme's name in any case (RFC 7235); the token itself exactly.
+    EXPECT_EQ(
+        client.Get("/api/v1/feeds", {{"Authorization", "bearer 0123456789abcdef0123"}})->status,
+        200);
+    EXPECT_EQ(
+        client.Get("/api/v1/feeds", {{"Authorization", "Bearer 0123456789ABCDEF0123"}})->status,
+        401);
     EXPECT_EQ(
         client.Get("/api/v1/feeds", {{"Authorization", "Bearer 0123456789abcdef0123"}})->status,
         200);
