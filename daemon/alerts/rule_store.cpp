@@ -29,11 +29,27 @@ tl::expected<std::vector<std::string>, std::string> strings_of(const nlohmann::j
     return out;
 }
 
+// A webhook as a message may show it: scheme and host, without a user, password or path (a
+// chat webhook's path is its secret, and a rule's last_error is read by the web API).
+std::string shown_webhook(const std::string& url) {
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos)
+        return "\u2026";
+    auto host_begin = scheme_end + 3;
+    auto path = url.find_first_of("/?#", host_begin);
+    std::string authority =
+        url.substr(host_begin, path == std::string::npos ? path : path - host_begin);
+    if (auto at = authority.rfind('@'); at != std::string::npos)
+        authority = "\u2026@" + authority.substr(at + 1);
+    std::string rest = path == std::string::npos ? "" : url.substr(path);
+    return url.substr(0, host_begin) + authority + (rest.size() > 1 ? "/\u2026" : rest);
+}
+
 std::optional<std::string> bad_webhook(const std::string& url) {
     if (!url.starts_with("http://") && !url.starts_with("https://"))
-        return "webhook \"" + url + "\" is not an http:// or https:// URL";
+        return "webhook \"" + shown_webhook(url) + "\" is not an http:// or https:// URL";
     if (url.find_first_of(" \t\r\n") != std::string::npos)
-        return "webhook \"" + url + "\" contains white space";
+        return "webhook \"" + shown_webhook(url) + "\" contains white space";
     return std::nullopt;
 }
 
