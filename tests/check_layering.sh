@@ -12,6 +12,7 @@ forbid() {
     done
 }
 forbid base 'config|tag|rules|stories|signals|fetch|store|alerts|pages|schedule|service|web|cli'
+forbid archive 'config|tag|rules|stories|signals|fetch|store|alerts|pages|schedule|service|web|cli'
 forbid 'tag rules' 'config|stories|fetch|store|alerts|pages|schedule|service|web|cli'
 forbid stories 'config|rules|fetch|store|alerts|pages|schedule|service|web|cli'
 forbid signals 'config|tag|rules|stories|parsers|fetch|store|alerts|pages|schedule|service|web|cli'

@@ -15,7 +15,7 @@ struct Declaration {
 };
 
 // Names are a public interface (dashboards and alerts use them): add, never rename.
-constexpr std::array<Declaration, 19> k_metrics = {{
+constexpr std::array<Declaration, 21> k_metrics = {{
     {"newsmon_polls_total", "counter", "Feed polls by outcome: ok, unchanged, failed"},
     {"newsmon_http_responses_total", "counter", "HTTP responses by status code"},
     {"newsmon_fetched_bytes_total", "counter", "Response body bytes fetched"},
@@ -40,6 +40,9 @@ constexpr std::array<Declaration, 19> k_metrics = {{
      "Spool files that could not be read or stored, moved to the spool's quarantine/"},
     {"newsmon_spool_write_failures_total", "counter",
      "Polls lost because the database was away and the spool could not be written"},
+    {"newsmon_archive_bytes", "gauge",
+     "Size on disk of the raw archive of fetched feed bodies and pages"},
+    {"newsmon_archive_bodies", "gauge", "Bodies in the raw archive (estimated)"},
 }};
 
 std::string escape_label(std::string_view value) {

@@ -105,6 +105,15 @@ int run(int argc, char** argv) {
                           "Only articles published since: 2025-11-01, or a duration such as 30d");
     retag_cmd->add_option("--topic", retag_options.topic, "Only replace this topic's tags");
 
+    auto* reparse_cmd = app.add_subcommand(
+        "reparse", "Read the raw archive's feed bodies and pages again with the current parser, "
+                   "extractor and tagger, and update the stored articles (batches; an "
+                   "interrupted run resumes when run again with the same options)");
+    ReparseCommand reparse;
+    reparse_cmd->add_option("--since", reparse.since,
+                            "Only bodies fetched since: 2025-11-01, or a duration such as 30d");
+    reparse_cmd->add_option("--feed", reparse.feed, "Only this feed's bodies (its name or URL)");
+
     auto* extract_cmd = app.add_subcommand(
         "extract", "Extract the story from an article page (a file, or a URL to fetch) and its "
                    "title, author, time, image, language and canonical URL");
@@ -250,6 +259,8 @@ int run(int argc, char** argv) {
             return command_restory(options, restory);
         if (*retag_cmd)
             return command_retag(options, retag_options);
+        if (*reparse_cmd)
+            return command_reparse(options, reparse);
         if (*rollups_cmd)
             return command_rollups_rebuild(options);
         if (*extract_cmd)

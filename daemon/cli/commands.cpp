@@ -18,7 +18,9 @@
 #include "newsmon/parsers/feed.hpp"
 #include "service/daemon.hpp"
 #include "service/pipeline.hpp"
+#include "service/reparse.hpp"
 #include "store/migrations.hpp"
+#include "store/raw_archive.hpp"
 #include "store/redact.hpp"
 #include "store/retag.hpp"
 #include "store/store.hpp"
@@ -225,6 +227,42 @@ int command_retag(const GlobalOptions& options, const RetagCommand& command) {
                        progress.total, progress.last_id, progress.resumed ? " (resumed)" : "");
         });
     fmt::print("retagged {} articles\n", done.done);
+    return k_exit_ok;
+}
+
+int command_reparse(const GlobalOptions& options, const ReparseCommand& command) {
+    auto loaded = load_with_topics(options);
+    if (!loaded)
+        return k_exit_usage;
+    service::ReparseOptions reparse;
+    if (!read_since_option(command.since, reparse.since))
+        return k_exit_usage;
+    auto store = open_store(loaded->config);
+    if (!store)
+        return k_exit_failure;
+    store::migrate(store->connection());
+    store->sync_topics(loaded->config);
+    if (!command.feed.empty()) {
+        reparse.feed_id = store::feed_id_named(store->connection(), command.feed);
+        if (!reparse.feed_id) {
+            fmt::print(stderr, "error: --feed: no feed named or at \"{}\"\n", command.feed);
+            return k_exit_usage;
+        }
+    }
+    auto done = service::reparse(
+        *store, loaded->config, loaded->tagger, reparse, [](const service::ReparseReport& now) {
+            fmt::print(stderr,
+                       "reparse: feed bodies {}/{}, pages {}/{}; {} articles changed, {} "
+                       "added, {} pages changed{}\n",
+                       now.feed_bodies, now.feed_bodies_total, now.pages, now.pages_total,
+                       now.changed, now.added, now.pages_changed, now.resumed ? " (resumed)" : "");
+        });
+    fmt::print("reparsed {} feed bodies and {} pages: {} articles changed, {} added, {} pages "
+               "changed, {} bodies gave nothing\n",
+               done.feed_bodies, done.pages, done.changed, done.added, done.pages_changed,
+               done.unreadable);
+    for (const auto& [field, count] : done.fields)
+        fmt::print("  {:<11} {}\n", field, count);
     return k_exit_ok;
 }
 

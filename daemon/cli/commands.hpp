@@ -65,6 +65,12 @@ struct RetagCommand {
 };
 int command_retag(const GlobalOptions& options, const RetagCommand& command);
 
+struct ReparseCommand {
+    std::string since; // bodies fetched since: a date, an RFC 3339 time, or a duration
+    std::string feed;  // a feed's name or URL
+};
+int command_reparse(const GlobalOptions& options, const ReparseCommand& command);
+
 // `rollups rebuild`.
 int command_rollups_rebuild(const GlobalOptions& options);
 

@@ -272,6 +272,17 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
     return k_keys;
 }
 
+const std::vector<KeySpec<ArchiveSettings>>& archive_keys() {
+    static const std::vector<KeySpec<ArchiveSettings>> k_keys = {
+        key<ArchiveSettings, Duration>(
+            "keep", &ArchiveSettings::keep,
+            "how long fetched feed bodies and article pages are kept, zstd-compressed, for "
+            "`newsmon reparse`; older ones are deleted hourly; `\"0s\"` archives nothing",
+            not_negative_duration),
+    };
+    return k_keys;
+}
+
 const std::vector<KeySpec<StorySettings>>& story_keys() {
     static const std::vector<KeySpec<StorySettings>> k_keys = {
         key<StorySettings, Duration>(
@@ -501,8 +512,8 @@ public:
 
     Config read(const toml::table& root) {
         static const std::vector<std::string_view> k_sections = {
-            "database", "http",   "server",  "defaults", "log",  "retention", "daemon",
-            "smtp",     "alerts", "stories", "web",      "feed", "topic"};
+            "database", "http", "server", "defaults", "log", "retention", "archive",
+            "daemon",   "smtp", "alerts", "stories",  "web", "feed",      "topic"};
         for (auto&& [name, node] : root)
             if (std::find(k_sections.begin(), k_sections.end(), name.str()) == k_sections.end())
                 report_unknown(name, k_sections, "section", "");
@@ -513,6 +524,7 @@ public:
         read_section(root, "defaults", defaults_keys(), config.defaults);
         read_section(root, "log", log_keys(), config.log);
         read_section(root, "retention", retention_keys(), config.retention);
+        read_section(root, "archive", archive_keys(), config.archive);
         read_section(root, "daemon", daemon_keys(), config.daemon);
         read_section(root, "smtp", smtp_keys(), config.smtp);
         read_section(root, "alerts", alert_keys(), config.alerts);
@@ -595,6 +607,7 @@ std::vector<KeyDescription> describe_keys() {
     describe(keys, "[daemon]", daemon_keys());
     describe(keys, "[log]", log_keys());
     describe(keys, "[retention]", retention_keys());
+    describe(keys, "[archive]", archive_keys());
     describe(keys, "[alerts]", alert_keys());
     describe(keys, "[smtp]", smtp_keys());
     describe(keys, "[stories]", story_keys());

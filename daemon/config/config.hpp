@@ -70,6 +70,12 @@ struct RetentionSettings {
     Duration fetch_log = std::chrono::hours{24 * 30};
 };
 
+// The raw archive: every feed body that changed and every article page fetched, compressed, kept
+// for `keep` so that `newsmon reparse` can read them again; zero keeps nothing.
+struct ArchiveSettings {
+    Duration keep = std::chrono::hours{24 * 90};
+};
+
 // E-mail alerts go through this server. The password never sits in the TOML file: it comes
 // from a systemd credential named smtp_password, else $NEWSMON_SMTP_PASSWORD, else the file
 // named by password_file.
@@ -133,6 +139,7 @@ struct Config {
     DefaultsSettings defaults;
     LogSettings log;
     RetentionSettings retention;
+    ArchiveSettings archive;
     DaemonSettings daemon;
     SmtpSettings smtp;
     AlertSettings alerts;

@@ -14,6 +14,7 @@
 #include "service/systemd_notify.hpp"
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
+#include "store/raw_archive.hpp"
 #include "store/redact.hpp"
 #include "store/topic_rollups.hpp"
 
@@ -133,6 +134,9 @@ void Daemon::purge_when_due() {
     int purged = m_store->purge_fetch_log(settings().retention.fetch_log);
     if (purged > 0)
         log::info("fetch_log purged", {log::field("rows", purged)});
+    auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
+    if (archived > 0)
+        log::info("raw archive purged", {log::field("bodies", archived)});
     m_last_purge = now;
 }
 
@@ -285,6 +289,9 @@ void Daemon::update_gauges() {
     m_metrics.set("newsmon_feeds_overdue", static_cast<double>(counts.overdue));
     m_metrics.set("newsmon_feeds_failing", static_cast<double>(counts.failing));
     m_metrics.set("newsmon_feeds_silent", static_cast<double>(counts.silent));
+    auto archive = store::archive_size(m_store->connection());
+    m_metrics.set("newsmon_archive_bytes", static_cast<double>(archive.disk_bytes));
+    m_metrics.set("newsmon_archive_bodies", static_cast<double>(archive.bodies));
 }
 
 void Daemon::work_once() {

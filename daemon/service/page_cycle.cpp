@@ -1,5 +1,7 @@
 #include "service/page_cycle.hpp"
 
+#include "service/archived_body.hpp"
+
 #include "base/log.hpp"
 #include "newsmon/parsers/article.hpp"
 #include "store/page_store.hpp"
@@ -77,9 +79,11 @@ void PageCycle::handle(const store::PageJob& job, fetch::FetchResult& result, Pa
              report);
         return;
     }
+    // kept even when no text is found in it: a better extractor may find some
+    auto archived = archived_body(m_config, result);
     auto page = parsers::extract_article(result.body, {result.effective_url, result.content_type});
     if (!page || page->content_text.empty()) {
-        fail(job, page ? "no article text in the page" : page.error().message, report);
+        fail(job, page ? "no article text in the page" : page.error().message, report, archived);
         return;
     }
     std::string body = tag::article_body(job.summary, page->content_text);
@@ -88,7 +92,7 @@ void PageCycle::handle(const store::PageJob& job, fetch::FetchResult& result, Pa
     auto topics = m_tagger.topics_of(job.title, body, tag::language_of(language.code));
     auto rules = m_store.alert_rules();
     store::record_page(m_store.connection(), job, *page, topics, result.etag, result.last_modified,
-                       rules.get());
+                       rules.get(), archived);
     ++report.stored;
     if (m_metrics)
         m_metrics->add("newsmon_pages_total", {{"outcome", "stored"}});
@@ -97,8 +101,10 @@ void PageCycle::handle(const store::PageJob& job, fetch::FetchResult& result, Pa
                 log::field("topics", topics.size())});
 }
 
-void PageCycle::fail(const store::PageJob& job, const std::string& error, PageReport& report) {
-    store::record_page_failure(m_store.connection(), job, error, k_max_attempts, k_first_retry);
+void PageCycle::fail(const store::PageJob& job, const std::string& error, PageReport& report,
+                     const std::optional<store::ArchivedBody>& archived) {
+    store::record_page_failure(m_store.connection(), job, error, k_max_attempts, k_first_retry,
+                               archived);
     ++report.failed;
     if (m_metrics)
         m_metrics->add("newsmon_pages_total", {{"outcome", "failed"}});

@@ -36,7 +36,8 @@ public:
 
 private:
     void handle(const store::PageJob& job, fetch::FetchResult& result, PageReport& report);
-    void fail(const store::PageJob& job, const std::string& error, PageReport& report);
+    void fail(const store::PageJob& job, const std::string& error, PageReport& report,
+              const std::optional<store::ArchivedBody>& archived = std::nullopt);
 
     const config::Config& m_config;
     store::Store& m_store;

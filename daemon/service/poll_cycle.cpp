@@ -3,18 +3,15 @@
 #include <algorithm>
 #include <thread>
 
+#include "service/archived_body.hpp"
 #include "service/bounded_queue.hpp"
+#include "service/feed_articles.hpp"
 
 #include "base/log.hpp"
 #include "newsmon/parsers/feed.hpp"
 #include "newsmon/parsers/text.hpp"
-#include "pages/page_policy.hpp"
 #include "schedule/schedule.hpp"
-#include "store/article_words.hpp"
 #include "store/redact.hpp"
-#include "stories/signature.hpp"
-#include "tag/article_text.hpp"
-#include "tag/language_detector.hpp"
 
 namespace newsmon::service {
 namespace {
@@ -62,12 +59,8 @@ const config::FeedConfig* PollCycle::configured(const std::string& url) const {
 bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* settings,
                           const fetch::FetchResult& result, store::FeedPoll& poll,
                           std::string& discovered) {
-    parsers::ParseOptions options;
-    options.feed_url = result.effective_url;
-    options.content_type = result.content_type;
-    if (settings && settings->charset)
-        options.charset = *settings->charset;
-    auto parsed = parsers::parse_feed(result.body, options);
+    auto parsed = parsers::parse_feed(
+        result.body, feed_parse_options(settings, result.effective_url, result.content_type));
     if (!parsed) {
         const auto& advertised = parsed.error().advertised_feeds;
         if (!advertised.empty() && advertised.front() != feed.fetch_url) {
@@ -82,36 +75,7 @@ bool PollCycle::read_feed(const store::FeedRow& feed, const config::FeedConfig* 
         return false;
     }
     poll.items_seen = parsed->items.size();
-    if (settings)
-        parsers::keep_categories(*parsed, settings->categories);
-    // The configured language, else the one the feed declares.
-    std::string language =
-        settings && settings->language ? *settings->language : parsed->language.value_or("");
-    poll.articles.reserve(parsed->items.size());
-    std::string mode = settings ? m_config.full_text_of(*settings) : m_config.defaults.full_text;
-    int min_chars = settings ? m_config.full_text_min_chars_of(*settings)
-                             : m_config.defaults.full_text_min_chars;
-    for (auto& item : parsed->items) {
-        std::string full_text = tag::feed_full_text(item);
-        std::string body = tag::article_body(item.summary, full_text);
-        // Detected from the text when the feed declares none: it chooses the stemmer.
-        auto article_language = tag::article_language(language, item.title, body);
-        auto text_language = tag::language_of(article_language.code);
-        auto topics = m_tagger.topics_of(item.title, body, text_language);
-        std::string_view own_text = full_text.empty() ? std::string_view(item.summary) : full_text;
-        bool page = pages::wants_page(item, own_text, mode, min_chars);
-        // Made here rather than in the store's transaction, which would hold its connection
-        // while the client computes: a few items of a changed feed are repeats, which cost
-        // about what tagging them did.
-        std::optional<stories::Signature> signature;
-        if (m_config.stories.window.count() > 0)
-            signature = stories::make_signature(item.title, body, text_language);
-        store::PolledArticle::Words words{
-            store::words_tsvector({item.title, item.summary, full_text})};
-        poll.articles.push_back({std::move(item), std::move(topics), std::move(full_text),
-                                 std::move(article_language.code), page, article_language.detected,
-                                 std::move(signature), std::move(words)});
-    }
+    poll.articles = feed_articles(*parsed, m_config, settings, m_tagger);
     if (!parsed->link.empty())
         poll.site_url = parsed->link;
     for (const auto& warning : parsed->warnings)
@@ -178,6 +142,8 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
         poll.body_hash = parsers::change_digest_hex(result.body);
         poll.unchanged = feed.body_hash && *feed.body_hash == *poll.body_hash;
         if (!poll.unchanged) { // the same bytes again are no news: no parse, no writes
+            // kept even when it reads as no feed: a better parser may read it
+            poll.archived = archived_body(m_config, result);
             if (read_feed(feed, settings, result, poll, discovered))
                 return poll; // scheduled by read_feed, or discovered (the caller goes on)
         }

@@ -72,9 +72,12 @@ WITH opened AS (
            -- a changed item whose page matters: fetch the page again (conditionally)
            page_status = CASE WHEN i.wants_page THEN 'pending' ELSE a.page_status END,
            page_attempts = CASE WHEN i.wants_page THEN 0 ELSE a.page_attempts END,
-           page_next_at = CASE WHEN i.wants_page THEN now() ELSE a.page_next_at END
+           page_next_at = CASE WHEN i.wants_page THEN now() ELSE a.page_next_at END,
+           archive_id = $2
       FROM incoming_articles i
      WHERE a.feed_id = $1 AND a.guid = i.guid AND a.content_hash <> i.content_hash
+       -- a reparse never writes an older version of an item over a newer one
+       AND (NOT $3 OR a.archive_id IS NULL OR a.archive_id <= $2)
     RETURNING a.id, i.ord, a.duplicate_of IS NOT NULL AS is_duplicate, a.published_at,
               a.story_id
 ), inserted AS (
@@ -82,7 +85,7 @@ WITH opened AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, language_detected,
                           published_at, content_hash, title_key, published_guessed, page_status,
-                          page_next_at, duplicate_of, story_id, words)
+                          page_next_at, duplicate_of, story_id, words, archive_id)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, i.language_detected,
            COALESCE(i.published_at, now()),
@@ -92,7 +95,7 @@ WITH opened AS (
            COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original),
                     CASE WHEN i.story_id < 0 THEN op.id ELSE i.story_id END,
                     nextval(pg_get_serial_sequence('stories', 'id'))),
-           i.words
+           i.words, $2
       FROM incoming_articles i
       LEFT JOIN opened op ON op.number = i.story_id
       CROSS JOIN LATERAL (SELECT COALESCE(
@@ -298,10 +301,18 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
     return words_tsvector({article.item.title, article.item.summary, article.content_text});
 }
 
+// Whether the article's page is to be fetched (again): a reparse leaves a stored article's page
+// as it is, since only its feed's body was read again.
+bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool keep_page_state) {
+    if (keep_page_state && stored.contains(std::string_view(article.item.guid)))
+        return false;
+    return article.wants_page;
+}
+
 void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                      const StoredHashes& stored,
                      const std::vector<std::optional<StoryAssignment>>& stories,
-                     std::vector<int>& ords) {
+                     std::vector<int>& ords, bool keep_page_state) {
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -335,7 +346,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             published,
             hash,
             parsers::title_key(item.title),
-            articles[i].wants_page ? "true" : "false",
+            wants_page(articles[i], stored, keep_page_state) ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
             stories[i] ? std::optional<std::string>(std::to_string(stories[i]->story_id))
                        : std::nullopt,
@@ -382,17 +393,19 @@ void prepare_article_writer(pqxx::connection& connection) {
 }
 
 WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
-                           const std::vector<PolledArticle>& articles, StoryAssigner& stories) {
+                           const std::vector<PolledArticle>& articles, StoryAssigner& stories,
+                           const WriteSource& source) {
     WriteCounts counts;
     if (articles.empty())
         return counts;
     auto already_stored = stored_hashes(tx, feed_id, articles);
     auto assignments = stories.assign(tx, articles, already_stored);
     std::vector<int> ords;
-    insert_articles(tx, articles, already_stored, assignments, ords);
+    insert_articles(tx, articles, already_stored, assignments, ords, source.reparse);
     copy_topics(tx, articles, ords);
     std::vector<StoredStoryArticle> stored;
-    for (const auto& row : tx.exec_prepared("upsert_articles", feed_id)) {
+    for (const auto& row :
+         tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse)) {
         WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
                                row[1].as<bool>(), row[2].as<bool>()};
         if (written.is_new)

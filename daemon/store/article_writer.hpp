@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,14 @@ struct WriteCounts {
     std::map<std::string, int> topic_hits; // written (new or changed) articles per topic
 };
 
+// Where a batch comes from.
+struct WriteSource {
+    std::optional<std::int64_t> archive_id; // the archived body it was read from
+    // `newsmon reparse`: an article is changed only from a body at least as new as the one it
+    // was last written from, and a stored article keeps its page's state.
+    bool reparse = false;
+};
+
 // Prepares the statements and the temporary tables on this connection; call once.
 void prepare_article_writer(pqxx::connection& connection);
 
@@ -41,6 +50,6 @@ void prepare_article_writer(pqxx::connection& connection);
 // transaction.
 [[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
                                          const std::vector<PolledArticle>& articles,
-                                         StoryAssigner& stories);
+                                         StoryAssigner& stories, const WriteSource& source = {});
 
 } // namespace newsmon::store

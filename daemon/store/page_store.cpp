@@ -3,6 +3,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
 #include "store/article_words.hpp"
+#include "store/raw_archive.hpp"
 #include "store/store.hpp"
 #include "store/topic_rollups.hpp"
 
@@ -70,14 +71,11 @@ RETURNING coalesce(url, ''))sql",
     return urls;
 }
 
-void record_page(pqxx::connection& connection, const PageJob& job,
-                 const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
-                 const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules) {
+void write_page_content(pqxx::work& tx, const PageJob& job, const parsers::ExtractedArticle& page,
+                        const std::vector<tag::TopicMatch>& topics) {
     std::optional<std::string> published;
     if (page.published)
         published = parsers::format_rfc3339(*page.published);
-    pqxx::work tx{connection};
     // the article's topics and time change below
     take_off_topic_rollups(tx, {job.article_id});
     // The page fills what the feed left out; the feed's own title, author and date stand.
@@ -90,14 +88,13 @@ UPDATE articles
                            THEN $8::timestamptz ELSE published_at END,
        published_guessed = published_guessed AND $8::timestamptz IS NULL,
        title = CASE WHEN title = '' THEN coalesce($9, '') ELSE title END,
-       page_status = 'done', page_error = NULL, page_etag = $10, page_last_modified = $11,
-       page_fetched_at = now(), updated_at = now(),
+       updated_at = now(),
        -- words of the title and summary the job read: unknown if they changed since
-       words = CASE WHEN title = $13 AND summary = $14 THEN $12::tsvector END
+       words = CASE WHEN title = $11 AND summary = $12 THEN $10::tsvector END
  WHERE id = $1)sql",
                     job.article_id, page.content_text, nonempty(page.content_html),
                     nonempty(page.canonical_url), nonempty(page.author), nonempty(page.language),
-                    nonempty(page.lead_image), published, nonempty(page.title), etag, last_modified,
+                    nonempty(page.lead_image), published, nonempty(page.title),
                     // the page's title too, in case it becomes the article's
                     words_tsvector({job.title, page.title, job.summary, page.content_text}),
                     job.title, job.summary);
@@ -120,6 +117,23 @@ SELECT $1, t.topic, t.score, t.hits, t.terms::text[], t.in_title::boolean
                     job.article_id, to_text_array(names), to_int_array(scores), to_int_array(hits),
                     to_text_array(terms), to_text_array(in_title));
     add_to_topic_rollups(tx, {job.article_id});
+}
+
+void record_page(pqxx::connection& connection, const PageJob& job,
+                 const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
+                 const std::optional<std::string>& etag,
+                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules,
+                 const std::optional<ArchivedBody>& archived) {
+    pqxx::work tx{connection};
+    if (archived)
+        archive_body(tx, ArchiveKind::page, job.feed_id, job.article_id, *archived);
+    write_page_content(tx, job, page, topics);
+    tx.exec_params0(R"sql(
+UPDATE articles
+   SET page_status = 'done', page_error = NULL, page_etag = $2, page_last_modified = $3,
+       page_fetched_at = now()
+ WHERE id = $1)sql",
+                    job.article_id, etag, last_modified);
     if (rules) {
         PolledArticle article;
         article.item.title = job.title;
@@ -150,8 +164,11 @@ void record_page_unchanged(pqxx::connection& connection, const PageJob& job) {
 }
 
 void record_page_failure(pqxx::connection& connection, const PageJob& job, const std::string& error,
-                         int max_attempts, std::chrono::milliseconds retry) {
+                         int max_attempts, std::chrono::milliseconds retry,
+                         const std::optional<ArchivedBody>& archived) {
     pqxx::work tx{connection};
+    if (archived)
+        archive_body(tx, ArchiveKind::page, job.feed_id, job.article_id, *archived);
     tx.exec_params0(R"sql(
 UPDATE articles
    SET page_error = $2,

@@ -13,6 +13,7 @@
 
 #include "newsmon/parsers/article.hpp"
 #include "rules/rule_set.hpp"
+#include "store/store.hpp"
 #include "tag/topic_match.hpp"
 
 namespace newsmon::store {
@@ -49,7 +50,13 @@ struct PageJob {
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules);
+                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules,
+                 const std::optional<ArchivedBody>& archived = std::nullopt);
+
+// What record_page writes of the page itself (text, the fields the feed left out, the topics
+// and their rollups), inside the caller's transaction: `newsmon reparse` writes it too.
+void write_page_content(pqxx::work& tx, const PageJob& job, const parsers::ExtractedArticle& page,
+                        const std::vector<tag::TopicMatch>& topics);
 
 // Pages claimed but not fetched (shutting down, reloading): due again at once, the attempt
 // not counted.
@@ -61,7 +68,8 @@ void record_page_unchanged(pqxx::connection& connection, const PageJob& job);
 // The attempt failed: retried after `retry` (doubling per attempt), or `failed` for good once
 // `max_attempts` is reached. The article keeps its feed text either way.
 void record_page_failure(pqxx::connection& connection, const PageJob& job, const std::string& error,
-                         int max_attempts, std::chrono::milliseconds retry);
+                         int max_attempts, std::chrono::milliseconds retry,
+                         const std::optional<ArchivedBody>& archived = std::nullopt);
 
 // Time until the next pending page is due; nullopt when none is pending.
 [[nodiscard]] std::optional<std::chrono::milliseconds>

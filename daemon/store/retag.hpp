@@ -37,4 +37,9 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
                              const RetagOptions& options,
                              const std::function<void(const RetagProgress&)>& on_batch);
 
+// Tags these articles again from their stored text (their page's, when it was fetched) inside
+// the caller's transaction, as retag_articles does. The topic rollups are left to the caller.
+void retag_articles_by_id(pqxx::work& tx, const tag::Tagger& tagger,
+                          const std::vector<std::int64_t>& ids);
+
 } // namespace newsmon::store

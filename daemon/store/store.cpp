@@ -6,6 +6,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
 #include "store/article_writer.hpp"
+#include "store/raw_archive.hpp"
 #include "store/redact.hpp"
 
 namespace newsmon::store {
@@ -302,7 +303,11 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
     auto next_ms = static_cast<long long>(poll.next_poll_in.count());
     PollOutcome outcome;
     pqxx::work tx{m_connection};
-    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories);
+    WriteSource source;
+    if (poll.archived)
+        source.archive_id =
+            archive_body(tx, ArchiveKind::feed, poll.feed_id, std::nullopt, *poll.archived);
+    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories, source);
     outcome.items_new = counts.inserted;
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;

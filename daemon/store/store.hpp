@@ -18,9 +18,15 @@
 #include "stories/signature.hpp"
 #include "tag/topic_match.hpp"
 
+namespace newsmon::tag {
+class Tagger;
+}
+
 namespace newsmon::store {
 
 class StoryAssigner;
+struct BodyRewrite;       // store/reparse_store.hpp
+struct ReparseCheckpoint; // store/reparse_store.hpp
 
 struct FeedRow {
     std::int64_t id = 0;
@@ -53,6 +59,18 @@ struct PolledArticle {
     std::optional<Words> words{};
 };
 
+// A fetched body for the raw archive (0018_raw_archive.sql), compressed before it reaches the
+// store.
+struct ArchivedBody {
+    std::string url; // after redirects
+    std::chrono::system_clock::time_point fetched_at;
+    long http_status = 0;
+    std::string headers_json; // the response headers newsmon reads, as a JSON object
+    std::string content_hash; // of the body as fetched
+    std::size_t size = 0;     // bytes as fetched
+    std::string frame;        // the body, one zstd frame
+};
+
 // The outcome of one poll of one feed, stored in a single transaction.
 struct FeedPoll {
     std::int64_t feed_id = 0;
@@ -70,6 +88,9 @@ struct FeedPoll {
     std::optional<std::string> body_hash; // of a 200 body
     std::optional<std::string> fetch_url; // a new place to poll the feed (301/308, discovery)
     bool unchanged = false;               // 304, or the same bytes as last time
+    // A changed 200 body, archived in the poll's transaction; its articles record its id. Not
+    // kept in the spool.
+    std::optional<ArchivedBody> archived{};
 };
 
 struct PollOutcome {
@@ -132,6 +153,13 @@ public:
     // one is updated in place), the feed's new state and a fetch_log row, in one transaction.
     PollOutcome record_poll(const FeedPoll& poll);
 
+    // `newsmon reparse`: the articles read again from an archived feed body, written through
+    // record_poll's writer (store/reparse_store.hpp says how they are treated). Defined in
+    // store/reparse_store.cpp.
+    BodyRewrite rewrite_feed_body(const tag::Tagger& tagger, std::int64_t feed_id,
+                                  std::int64_t archive_id,
+                                  const std::vector<PolledArticle>& articles,
+                                  const ReparseCheckpoint& checkpoint);
     // New articles join a story only with reports published within `window` of them (72 h
     // unless set); zero turns clustering off.
     void use_story_window(std::chrono::seconds window);
