@@ -71,10 +71,19 @@ std::string title_key(std::string_view title) {
         icu::StringPiece(title.data(), static_cast<int32_t>(title.size())));
     folded.foldCase();
     icu::UnicodeString kept;
+    bool dropped = false; // since the last character kept
     for (int32_t i = 0; i < folded.length();) {
         UChar32 c = folded.char32At(i);
-        if (u_isalnum(c))
+        if (u_isalnum(c)) {
+            // Numbers stay apart: "1/12" and "11/2" are not the same title.
+            if (dropped && u_isdigit(c) && kept.length() > 0 &&
+                u_isdigit(kept.char32At(kept.length() - 1)))
+                kept.append(UChar32{'-'});
             kept.append(c);
+            dropped = false;
+        } else {
+            dropped = true;
+        }
         i += U16_LENGTH(c);
     }
     std::string out;

@@ -297,6 +297,11 @@ TEST(Identity, TitleKeyFoldsCaseAndPunctuationInEveryScript) {
     EXPECT_EQ(title_key("АЗЕРБАЙДЖАН и НАТО"), title_key("Азербайджан и НАТО."));
     EXPECT_EQ(title_key("Azərbaycan — NATO"), "azərbaycannato");
     EXPECT_EQ(title_key("..."), "");
+    // Numbers run together would merge different reports.
+    EXPECT_NE(title_key("NATO drill report 1/12"), title_key("NATO drill report 11/2"));
+    EXPECT_EQ(title_key("Score 1-12"), "score1-12");
+    EXPECT_EQ(title_key("Oil at $81.5"), title_key("oil at 81.5"));
+    EXPECT_EQ(title_key("2025 budget"), "2025budget");
 }
 
 TEST(Identity, ChangeDigestSeesEveryByteAndEveryLength) {

@@ -13,7 +13,8 @@ namespace newsmon::parsers {
 [[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
 
 // A title reduced to what identifies a story across agencies: letters and digits only,
-// case-folded (full Unicode folding), so "NATO: Summit Opens!" and "Nato summit opens" meet.
+// case-folded (full Unicode folding), so "NATO: Summit Opens!" and "Nato summit opens" meet;
+// two numbers apart in the title stay apart ("1/12" is "1-12", never "11/2").
 [[nodiscard]] std::string title_key(std::string_view title);
 
 // A stable 64-bit FNV-1a digest as 16 hex digits; used for identities, not for security.
