@@ -32,11 +32,6 @@ struct TeaserItem {
 class Pages : public ::testing::Test {
 protected:
     Pages() {
-        m_feed = std::make_unique<HttpTestServer::Endpoint>(
-            server.serve("/feed", [this](const httplib::Request&) {
-                std::lock_guard lock(m_mutex);
-                return Response{200, m_feed_xml, "application/rss+xml", {}};
-            }));
         config.database.url = db.url();
         config.http.block_private = false;
         config.feeds = {{"Teasers", server.url("/feed"), {}, {}, {}, {}, {}, {}, {}, {}}};
@@ -59,8 +54,7 @@ protected:
                 xml += "<pubDate>" + item.date + "</pubDate>";
             xml += "</item>";
         }
-        std::lock_guard lock(m_mutex);
-        m_feed_xml = xml + "</channel></rss>";
+        feed.set(xml + "</channel></rss>");
     }
 
     // `poll --once`: the feed, then every due page.
@@ -79,8 +73,7 @@ protected:
     }
 
     std::string column(const std::string& guid, const std::string& expression) {
-        return db.text("SELECT coalesce((" + expression +
-                       ")::text, '') FROM articles WHERE guid = '" + guid + "'");
+        return db.article_column(guid, expression);
     }
 
     TestDatabase db;
@@ -88,9 +81,7 @@ protected:
     config::Config config;
     store::Store store{db.url()};
     rules::LiveRules rules;
-    std::mutex m_mutex;
-    std::string m_feed_xml;
-    std::unique_ptr<HttpTestServer::Endpoint> m_feed;
+    testkit::ChangingBody feed{server, "/feed", "application/rss+xml"};
 };
 
 TEST_F(Pages, ATeaserGetsThePagesTextAndIsTaggedAndAlertedThen) {

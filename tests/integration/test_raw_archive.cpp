@@ -37,11 +37,6 @@ struct Item {
 class RawArchive : public ::testing::Test {
 protected:
     RawArchive() {
-        m_feed = std::make_unique<HttpTestServer::Endpoint>(
-            server.serve("/feed", [this](const httplib::Request&) {
-                std::lock_guard lock(m_mutex);
-                return Response{200, m_feed_xml, "application/rss+xml", {}};
-            }));
         config.database.url = db.url();
         config.http.block_private = false;
         config.feeds = {{"Wire", server.url("/feed"), {}, {}, {}, {}, {}, {}, {}, {}}};
@@ -60,8 +55,7 @@ protected:
                    server.url(item.page_path.empty() ? "/a/" + item.guid : item.page_path) +
                    "</link><description>" + item.description +
                    "</description><pubDate>Tue, 14 Oct 2025 12:00:00 GMT</pubDate></item>";
-        std::lock_guard lock(m_mutex);
-        m_feed_xml = xml + "</channel></rss>";
+        feed.set(xml + "</channel></rss>");
     }
 
     void poll() {
@@ -77,17 +71,14 @@ protected:
     }
 
     std::string column(const std::string& guid, const std::string& expression) {
-        return db.text("SELECT coalesce((" + expression +
-                       ")::text, '') FROM articles WHERE guid = '" + guid + "'");
+        return db.article_column(guid, expression);
     }
 
     TestDatabase db;
     HttpTestServer server;
     config::Config config;
     store::Store store{db.url()};
-    std::mutex m_mutex;
-    std::string m_feed_xml;
-    std::unique_ptr<HttpTestServer::Endpoint> m_feed;
+    testkit::ChangingBody feed{server, "/feed", "application/rss+xml"};
 };
 
 TEST(ZstdFrame, ComesBackAsItWentInAndSaysWhatIsWrongWithABadFrame) {
@@ -110,12 +101,9 @@ TEST_F(RawArchive, AChangedBodyIsArchivedAsFetchedAndTheSameBytesAgainAreNot) {
     ASSERT_EQ(db.scalar("SELECT count(*) FROM raw_archive WHERE kind = 'feed'"), 1);
     auto bodies = store::archived_bodies(store.connection(), {}, 0, 10);
     ASSERT_EQ(bodies.size(), 1U);
-    {
-        std::lock_guard lock(m_mutex);
-        EXPECT_EQ(archive::decompress(bodies[0].frame, 1 << 20).value(), m_feed_xml);
-        EXPECT_EQ(db.scalar("SELECT size FROM raw_archive"),
-                  static_cast<long long>(m_feed_xml.size()));
-    }
+    std::string served = feed.get();
+    EXPECT_EQ(archive::decompress(bodies[0].frame, 1 << 20).value(), served);
+    EXPECT_EQ(db.scalar("SELECT size FROM raw_archive"), static_cast<long long>(served.size()));
     EXPECT_EQ(bodies[0].content_type, "application/rss+xml");
     EXPECT_EQ(bodies[0].url, server.url("/feed"));
     EXPECT_EQ(db.scalar("SELECT http_status FROM raw_archive"), 200);

@@ -70,6 +70,31 @@ private:
     std::map<std::string, std::vector<httplib::Headers>> m_requests;
 };
 
+// A body the test replaces between polls (a feed gaining items), served at one path with 200.
+class ChangingBody {
+public:
+    ChangingBody(HttpTestServer& server, const std::string& path, std::string content_type)
+        : m_content_type(std::move(content_type)),
+          m_endpoint(server.serve(path, [this](const httplib::Request&) {
+              return Response{200, get(), m_content_type, {}};
+          })) {}
+
+    void set(std::string body) {
+        std::lock_guard lock(m_mutex);
+        m_body = std::move(body);
+    }
+    [[nodiscard]] std::string get() const {
+        std::lock_guard lock(m_mutex);
+        return m_body;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    std::string m_body;
+    std::string m_content_type;
+    HttpTestServer::Endpoint m_endpoint; // last: it serves the members above
+};
+
 // The text of a file under tests/fixtures.
 [[nodiscard]] std::string read_fixture(const std::string& relative_path);
 

@@ -21,6 +21,12 @@ public:
     // The single value of a query that returns one row and one column.
     [[nodiscard]] long long scalar(const std::string& sql) const;
     [[nodiscard]] std::string text(const std::string& sql) const;
+    // `expression` over the columns of the article with this guid, as text ('' for NULL).
+    [[nodiscard]] std::string article_column(const std::string& guid,
+                                             const std::string& expression) const {
+        return text("SELECT coalesce((" + expression + ")::text, '') FROM articles WHERE guid = '" +
+                    guid + "'");
+    }
     // Runs a statement in autocommit mode.
     void execute(const std::string& sql) const;
 
