@@ -177,12 +177,11 @@ def articles(args):
     story_id = args.first_story
     end_id = args.first_id + args.count
     span = args.to_epoch - args.from_epoch
-    mean_per_story = 1.75
-    gap = span / (args.count / mean_per_story)
-    t = float(args.from_epoch)
     lines = []
     while article_id < end_id:
-        t += rng.expovariate(1.0 / gap)
+        # evenly over the span by article, whatever the stories' sizes come to
+        done = (article_id - args.first_id) / args.count
+        t = args.from_epoch + span * done + rng.uniform(0, 600)
         roll = rng.random()
         size = 1 if roll < 0.70 else rng.randint(2, 3) if roll < 0.92 else rng.randint(4, 12)
         size = min(size, end_id - article_id)
