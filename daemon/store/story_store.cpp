@@ -68,6 +68,12 @@ constexpr const char* k_lock_stories = R"sql(
 SELECT id FROM stories WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE
 )sql";
 
+// pg_advisory_xact_lock key, the bytes of "nmstorys": one writer assigns stories at a time, from
+// reading the signatures stored so far until its transaction commits its own. Without it two
+// writers (threads or instances) storing reports of one new event at the same instant each
+// miss the other's uncommitted report and each open a story.
+constexpr long long k_assignment_lock = 0x6e6d73746f727973;
+
 // Articles of the batch being assigned stand in the index under these until stored.
 std::int64_t provisional_id(std::size_t index) {
     return -static_cast<std::int64_t>(index) - 1;
@@ -169,6 +175,7 @@ StoryAssigner::assign(pqxx::work& tx, const std::vector<PolledArticle>& articles
             assignments[fresh[n]] = StoryAssignment{-static_cast<std::int64_t>(n) - 1, ""};
         return assignments;
     }
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", k_assignment_lock);
     refresh(tx);
     // Each new article is compared with the stored ones and with those of the batch before it,
     // which enter the index under provisional ids (negative, as are the stories they open

@@ -266,6 +266,45 @@ TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
     expect_story_rows_match_articles();
 }
 
+// Two writers store the first two reports of one event at the same instant. The later must wait
+// for the earlier to commit and join its story; reading the signatures before that, it would
+// open a second story for the same event.
+TEST_F(StoryStoreTest, TwoWritersStoringANewEventAtOnceOpenOneStory) {
+    auto report = [&](const std::string& guid, const std::string& title, const char* body,
+                      hours at) {
+        store::PolledArticle article;
+        article.item =
+            make_item(guid, title, "https://news.example.test/" + guid, today + at, body);
+        article.language = "en";
+        return std::vector<store::PolledArticle>{article};
+    };
+    pqxx::connection first_connection{db.url()}, second_connection{db.url()};
+    store::prepare_article_writer(first_connection);
+    store::prepare_article_writer(second_connection);
+    store::StoryAssigner first_stories{hours{72}}, second_stories{hours{72}};
+    pqxx::work first{first_connection};
+    (void)store::write_articles(first, room.wire,
+                                report("rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
+                                       k_english_report, hours{1}),
+                                first_stories);
+    auto second = std::async(std::launch::async, [&] {
+        pqxx::work tx{second_connection};
+        (void)store::write_articles(
+            tx, room.agency,
+            report("rail-copy", "Rail tariffs on BTK line to fall 12%", k_english_copy, hours{2}),
+            second_stories);
+        tx.commit();
+    });
+    wait_until_a_writer_waits_on_a_lock();
+    first.commit();
+    second.get();
+    EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM stories WHERE id IN (SELECT story_id FROM articles "
+                        "WHERE guid IN ('rail-en', 'rail-copy'))"),
+              1);
+    expect_story_rows_match_articles();
+}
+
 TEST_F(StoryStoreTest, AFailedPollStoresNothingAndLeavesNoStoryBehind) {
     store_rail_report(store, room.wire, hours{1});
     // A feed that does not exist: the articles' insert is refused and the transaction undone.
