@@ -117,8 +117,7 @@ int main() {
         writer_pointers.push_back(writers.back().get());
     }
     auto cycle = [&](service::CycleReport& report) {
-        service::PollCycle poll(config, store, *tagger, fetcher);
-        poll.use_writers(writer_pointers);
+        service::PollCycle poll(config, store, *tagger, fetcher, nullptr, nullptr, writer_pointers);
         report = poll.run(store.claim_feeds("bench", std::chrono::minutes{10}, k_feeds + 1, false));
     };
     auto first = measure([&] { cycle(first_report); });

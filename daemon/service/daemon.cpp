@@ -28,9 +28,6 @@ constexpr std::chrono::hours k_purge_every{1};
 // A spool file is written in milliseconds: a temporary one untouched this long was left by a
 // crash in the middle of a write.
 constexpr std::chrono::seconds k_stale_temporary{60};
-// Connections that store polls while the fetch loop goes on: the database's work per article
-// (full-text vectors, indexes) then runs on several cores.
-constexpr int k_writers = 2;
 
 } // namespace
 
@@ -66,10 +63,7 @@ Daemon::Wake Daemon::sleep_for(std::chrono::milliseconds duration) {
 void Daemon::connect() {
     // All or nothing: m_store is set last, so a connection that failed half-way is made again.
     auto main = m_pipeline.open_store();
-    std::vector<std::unique_ptr<store::Store>> writers;
-    for (int i = 0; i < k_writers; ++i)
-        writers.push_back(m_pipeline.open_writer());
-    m_writers = std::move(writers);
+    m_writers = m_pipeline.open_writers();
     m_store = std::move(main);
 }
 
@@ -188,11 +182,7 @@ void Daemon::poll_due_feeds() {
     if (due.empty())
         return;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
-    auto cycle = m_pipeline.poll_cycle(*m_store, m_spool.get());
-    std::vector<store::Store*> writers;
-    for (auto& writer : m_writers)
-        writers.push_back(writer.get());
-    cycle.use_writers(std::move(writers));
+    auto cycle = m_pipeline.poll_cycle(*m_store, m_spool.get(), m_writers);
     auto report = cycle.run(due, [this] {
         if (auto signal = m_signals.poll())
             classify(signal);

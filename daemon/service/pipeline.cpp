@@ -46,11 +46,14 @@ std::unique_ptr<store::Store> Pipeline::open_store() {
     return store;
 }
 
-std::unique_ptr<store::Store> Pipeline::open_writer() {
-    auto store = std::make_unique<store::Store>(m_config.database.url);
-    store->use_story_window(story_window());
-    store->use_alert_rules(&m_alert_rules);
-    return store;
+std::vector<std::unique_ptr<store::Store>> Pipeline::open_writers() {
+    std::vector<std::unique_ptr<store::Store>> writers;
+    for (int i = 0; i < k_writers; ++i) {
+        auto& store = writers.emplace_back(std::make_unique<store::Store>(m_config.database.url));
+        store->use_story_window(story_window());
+        store->use_alert_rules(&m_alert_rules);
+    }
+    return writers;
 }
 
 std::chrono::seconds Pipeline::story_window() const {
@@ -62,8 +65,12 @@ void Pipeline::sync_config(store::Store& store) const {
     store.sync_topics(m_config);
 }
 
-PollCycle Pipeline::poll_cycle(store::Store& store, store::Spool* spool) {
-    return PollCycle(m_config, store, m_tagger, m_fetcher, m_metrics, spool);
+PollCycle Pipeline::poll_cycle(store::Store& store, store::Spool* spool,
+                               const std::vector<std::unique_ptr<store::Store>>& writers) {
+    std::vector<store::Store*> borrowed;
+    for (const auto& writer : writers)
+        borrowed.push_back(writer.get());
+    return PollCycle(m_config, store, m_tagger, m_fetcher, m_metrics, spool, std::move(borrowed));
 }
 
 PageCycle Pipeline::page_cycle(store::Store& store) {
@@ -76,7 +83,8 @@ PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::str
     PollOnceReport report;
     auto feeds = store.claim_feeds(owner, config.daemon.lease,
                                    static_cast<int>(config.feeds.size()) + 1, false);
-    report.feeds = pipeline.poll_cycle(store).run(feeds, cancelled);
+    auto writers = pipeline.open_writers();
+    report.feeds = pipeline.poll_cycle(store, nullptr, writers).run(feeds, cancelled);
     store.release_feeds(owner, report.feeds.cancelled);
     auto pages = pipeline.page_cycle(store);
     int batch = std::max(config.http.concurrency * 2, 32);

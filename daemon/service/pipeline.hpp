@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "alerts/spike_evaluator.hpp"
 #include "base/metrics.hpp"
@@ -20,6 +21,10 @@ namespace newsmon::service {
 
 class Pipeline {
 public:
+    // Writer connections: the database's work per article (full-text vectors, indexes) then
+    // runs on several cores while this thread fetches, parses and tags.
+    static constexpr int k_writers = 2;
+
     // `config` must have passed validation (its topics compile); `metrics` may be null (one-off
     // commands count nothing). Cycles keep references into the pipeline: it does not move.
     explicit Pipeline(config::Config config, base::Metrics* metrics = nullptr);
@@ -32,13 +37,17 @@ public:
     // A connection ready for the pipeline: migrated when the config says so, its feeds and
     // topics synced, and the alert rules loaded into the live set it matches against.
     [[nodiscard]] std::unique_ptr<store::Store> open_store();
-    // A further connection for storing in parallel, matching against the same live rules.
-    [[nodiscard]] std::unique_ptr<store::Store> open_writer();
+    // The connections that store polls in parallel with fetching and with each other, in `run`
+    // and `poll --once` alike (k_writers of them), matching against the same live rules.
+    [[nodiscard]] std::vector<std::unique_ptr<store::Store>> open_writers();
     // After a reload: the feeds and topics of the new config into the database.
     void sync_config(store::Store& store) const;
 
-    // One pass over feeds, stored on `store` (spooled to `spool` when the database goes away).
-    [[nodiscard]] PollCycle poll_cycle(store::Store& store, store::Spool* spool = nullptr);
+    // One pass over feeds, stored on `writers` while fetching goes on, or on `store` in the
+    // fetch loop when there are none (spooled to `spool` when the database goes away).
+    [[nodiscard]] PollCycle
+    poll_cycle(store::Store& store, store::Spool* spool = nullptr,
+               const std::vector<std::unique_ptr<store::Store>>& writers = {});
     // One round of article pages, stored on `store`.
     [[nodiscard]] PageCycle page_cycle(store::Store& store);
 
@@ -62,9 +71,10 @@ struct PollOnceReport {
     alerts::SpikeRound spikes;
 };
 
-// `poll --once`: every enabled feed once, then the pages of teaser items until none is due (a
-// failed one waits for its retry), then the spike rules, as the daemon evaluates them after a
-// cycle; on `store` as `owner`. `cancelled` ends it early.
+// `poll --once`: every enabled feed once, stored on the pipeline's writer connections as the
+// daemon stores them, then the pages of teaser items until none is due (a failed one waits for
+// its retry), then the spike rules, as the daemon evaluates them after a cycle; on `store` as
+// `owner`. `cancelled` ends it early.
 PollOnceReport poll_once(Pipeline& pipeline, store::Store& store, const std::string& owner,
                          const fetch::Fetcher::Cancelled& cancelled = nullptr);
 

@@ -23,9 +23,10 @@ constexpr int k_max_discovery_hops = 2;
 } // namespace
 
 PollCycle::PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
-                     fetch::Fetcher& fetcher, base::Metrics* metrics, store::Spool* spool)
+                     fetch::Fetcher& fetcher, base::Metrics* metrics, store::Spool* spool,
+                     std::vector<store::Store*> writers)
     : m_config(config), m_store(store), m_tagger(tagger), m_fetcher(fetcher), m_metrics(metrics),
-      m_spool(spool) {}
+      m_spool(spool), m_writers(std::move(writers)) {}
 
 void PollCycle::count(const store::FeedPoll& poll, const store::PollOutcome& outcome) const {
     if (!m_metrics)

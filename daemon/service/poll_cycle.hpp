@@ -32,16 +32,14 @@ struct CycleReport {
 
 class PollCycle {
 public:
-    // `metrics` may be null (one-off commands count nothing).
-    // `metrics` and `spool` may be null. With a spool, a poll that cannot be stored because
-    // the database went away is kept there, to be stored when it returns.
+    // `metrics` and `spool` may be null (one-off commands count nothing). With a spool, a poll
+    // that cannot be stored because the database went away is kept there, to be stored when it
+    // returns. With `writers`, polls are stored on them, in parallel with fetching and with each
+    // other (one thread each, fed through a bounded queue), instead of on `store` in the fetch
+    // loop.
     PollCycle(const config::Config& config, store::Store& store, const tag::Tagger& tagger,
               fetch::Fetcher& fetcher, base::Metrics* metrics = nullptr,
-              store::Spool* spool = nullptr);
-
-    // Store on these connections, in parallel with fetching and with each other (one thread
-    // each, fed through a bounded queue), instead of on the main store in the fetch loop.
-    void use_writers(std::vector<store::Store*> writers) { m_writers = std::move(writers); }
+              store::Spool* spool = nullptr, std::vector<store::Store*> writers = {});
 
     CycleReport run(const std::vector<store::FeedRow>& feeds,
                     const fetch::Fetcher::Cancelled& cancelled = nullptr);

@@ -3,9 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
@@ -83,6 +86,49 @@ TEST_F(PollOnce, StoresEveryItemOnceAndNothingOnTheSecondRun) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM feeds WHERE last_http_status = 200 "
                         "AND consecutive_failures = 0 AND next_poll_at > now()"),
               2);
+}
+
+// `poll --once` stores as the daemon does: on the pipeline's writer connections while the fetch
+// loop goes on, not on its one connection inside the loop. One transfer at a time, and the first
+// feed's row locked as it is served: its poll waits to be stored, and the second feed is fetched
+// all the same.
+TEST_F(PollOnce, FetchingGoesOnWhileAPollWaitsToBeStored) {
+    auto feed = [](const std::string& guid) {
+        return "<rss version=\"2.0\"><channel><title>Wire</title><item><guid>" + guid +
+               "</guid><title>Envoys arrive in Baku</title></item></channel></rss>";
+    };
+    auto config =
+        configure({{"First", server.url("/first"), ""}, {"Second", server.url("/second"), ""}});
+    config.http.concurrency = 1;
+    service::Pipeline pipeline(config);
+    auto store = pipeline.open_store();
+    pqxx::connection locker{db.url()};
+    pqxx::work lock{locker};
+    std::promise<void> release;
+    std::atomic<long long> stored_before_second{-1};
+    auto first = server.serve("/first", [&](const httplib::Request&) {
+        // After the feeds are claimed, which updates their rows too.
+        lock.exec("SELECT 1 FROM feeds WHERE url = " + lock.quote(server.url("/first")) +
+                  " FOR UPDATE");
+        return Response{200, feed("f1"), "application/rss+xml", {}};
+    });
+    auto second = server.serve("/second", [&](const httplib::Request&) {
+        if (stored_before_second.exchange(db.scalar("SELECT count(*) FROM articles")) == -1)
+            release.set_value();
+        return Response{200, feed("s1"), "application/rss+xml", {}};
+    });
+    // Never held past 5 s: a poll stored in the fetch loop waits for it before the second fetch.
+    std::thread holder([&] {
+        release.get_future().wait_for(std::chrono::seconds{5});
+        lock.commit();
+    });
+
+    auto report = service::poll_once(pipeline, *store, "test").feeds;
+    holder.join();
+
+    EXPECT_EQ(stored_before_second.load(), 0); // fetched while the first poll waited
+    EXPECT_EQ(report.articles_new, 2u);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 2);
 }
 
 TEST_F(PollOnce, StoresTheFieldsAnAnalystReads) {
