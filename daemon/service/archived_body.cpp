@@ -9,7 +9,8 @@
 namespace newsmon::service {
 
 std::optional<store::ArchivedBody> archived_body(const config::Config& config,
-                                                 const fetch::FetchResult& result) {
+                                                 const fetch::FetchResult& result,
+                                                 const std::optional<std::string>& content_hash) {
     if (config.archive.keep.count() <= 0)
         return std::nullopt;
     // Header values are the server's bytes: kept only when they are text JSON can carry.
@@ -30,7 +31,7 @@ std::optional<store::ArchivedBody> archived_body(const config::Config& config,
     body.fetched_at = std::chrono::system_clock::now() - result.elapsed;
     body.http_status = result.status;
     body.headers_json = headers.dump();
-    body.content_hash = parsers::change_digest_hex(result.body);
+    body.content_hash = content_hash ? *content_hash : parsers::change_digest_hex(result.body);
     body.size = result.body.size();
     body.frame = archive::compress(result.body);
     return body;

@@ -10,8 +10,9 @@
 namespace newsmon::service {
 
 // The body compressed, with its URL, status and the headers newsmon reads; nothing when
-// [archive] keep is zero.
-[[nodiscard]] std::optional<store::ArchivedBody> archived_body(const config::Config& config,
-                                                               const fetch::FetchResult& result);
+// [archive] keep is zero. `content_hash`: the body's change digest when the caller has it.
+[[nodiscard]] std::optional<store::ArchivedBody>
+archived_body(const config::Config& config, const fetch::FetchResult& result,
+              const std::optional<std::string>& content_hash = std::nullopt);
 
 } // namespace newsmon::service

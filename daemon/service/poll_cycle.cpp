@@ -144,7 +144,7 @@ store::FeedPoll PollCycle::interpret(const store::FeedRow& feed, fetch::FetchRes
         poll.unchanged = feed.body_hash && *feed.body_hash == *poll.body_hash;
         if (!poll.unchanged) { // the same bytes again are no news: no parse, no writes
             // kept even when it reads as no feed: a better parser may read it
-            poll.archived = archived_body(m_config, result);
+            poll.archived = archived_body(m_config, result, poll.body_hash);
             if (read_feed(feed, settings, result, poll, discovered))
                 return poll; // scheduled by read_feed, or discovered (the caller goes on)
         }

@@ -39,11 +39,30 @@ std::optional<std::string> body_of(const store::StoredBody& stored) {
     return std::move(*body);
 }
 
+using ApplyBody = std::function<bool(const store::StoredBody&, store::ReparseCheckpoint&)>;
+
+// False also when the database refuses what a body gave (text it cannot store, a constraint):
+// the run counts it and goes on, where stopping would stop again at the same body when resumed.
+// An unreachable or busy database stops the run, which resumes at this body.
+bool apply_once(store::Store& store, const ApplyBody& apply, const store::StoredBody& stored,
+                store::ReparseCheckpoint& checkpoint) {
+    store::ReparseCheckpoint before = checkpoint;
+    try {
+        return apply(stored, checkpoint);
+    } catch (const std::exception& error) {
+        if (store::database_is_away(store, error) || store::database_is_busy(error))
+            throw;
+        log::warn("archived body refused", {log::field("archive_id", stored.id),
+                                            log::field("error", std::string(error.what()))});
+        checkpoint = before;
+        return false;
+    }
+}
+
 // One pass over one kind of body; `apply` handles a body and saves the checkpoint it is given,
 // returning false when the body gave nothing.
 void pass(store::Store& store, const ReparseOptions& options, store::ArchiveKind kind,
-          ReparseReport& report, std::int64_t& done, std::int64_t& total,
-          const std::function<bool(const store::StoredBody&, store::ReparseCheckpoint&)>& apply,
+          ReparseReport& report, std::int64_t& done, std::int64_t& total, const ApplyBody& apply,
           const std::function<void(const ReparseReport&)>& on_progress) {
     store::ArchiveSelection selection{kind, options.since, options.feed_id};
     std::string key = run_key(options, kind);
@@ -66,7 +85,7 @@ void pass(store::Store& store, const ReparseOptions& options, store::ArchiveKind
         if (bodies.empty())
             break;
         for (const auto& stored : bodies) {
-            if (!apply(stored, *checkpoint)) {
+            if (!apply_once(store, apply, stored, *checkpoint)) {
                 ++report.unreadable;
                 checkpoint->last_id = stored.id;
                 ++checkpoint->bodies;

@@ -29,7 +29,7 @@ struct ReparseReport {
     std::int64_t changed = 0;       // articles changed by their feed's bodies
     std::int64_t added = 0;         // items no stored article had
     std::int64_t pages_changed = 0; // articles whose page text changed
-    std::int64_t unreadable = 0;    // bodies that gave nothing (damaged, no feed, no text)
+    std::int64_t unreadable = 0;    // bodies that gave nothing (damaged, no feed, no text, refused)
     std::map<std::string, std::int64_t> fields; // changed articles by what changed
     bool resumed = false;
 };

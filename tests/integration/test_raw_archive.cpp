@@ -221,6 +221,33 @@ TEST_F(RawArchive, AnInterruptedReparseResumesAfterTheLastBodyItCommitted) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM reparse_progress"), 0);
 }
 
+// A body whose reading the database refuses is counted and passed over: stopping there, every
+// resumed run would stop there again.
+TEST_F(RawArchive, ABodyTheDatabaseRefusesIsCountedAndTheRunGoesOn) {
+    for (int version = 1; version <= 3; ++version) {
+        publish({{"v" + std::to_string(version), "Report " + std::to_string(version)}});
+        poll();
+    }
+    db.execute("UPDATE articles SET title = 'garbled', content_hash = 'old'");
+    db.execute("CREATE FUNCTION refuse_report_2() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "IF NEW.title = 'Report 2' THEN RAISE check_violation USING MESSAGE = 'refused'; "
+               "END IF; RETURN NEW; END $$");
+    db.execute("CREATE TRIGGER refuse_report_2 BEFORE UPDATE ON articles FOR EACH ROW "
+               "EXECUTE FUNCTION refuse_report_2()");
+    service::ReparseOptions options;
+    options.batch_size = 2;
+    for (int run = 1; run <= 2; ++run) {
+        auto report = reparse(options);
+        EXPECT_EQ(report.feed_bodies, 3);
+        EXPECT_EQ(report.unreadable, 1);
+        EXPECT_EQ(report.changed, run == 1 ? 2 : 0);
+    }
+    EXPECT_EQ(column("v1", "title"), "Report 1");
+    EXPECT_EQ(column("v2", "title"), "garbled");
+    EXPECT_EQ(column("v3", "title"), "Report 3");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM reparse_progress"), 0);
+}
+
 TEST_F(RawArchive, ReparseReadsTheArchivedPageAgain) {
     auto page = server.serve_file("/news/1", "articles/portal_with_menus.html", "text/html");
     publish({{"p1", "Envoys arrive in Baku", "Envoys arrived on Tuesday...", "/news/1"}});
