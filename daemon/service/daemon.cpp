@@ -25,6 +25,8 @@ constexpr std::chrono::milliseconds k_longest_sleep{60'000};
 constexpr std::chrono::milliseconds k_first_retry{1'000};
 constexpr std::chrono::milliseconds k_longest_retry{60'000};
 constexpr std::chrono::hours k_purge_every{1};
+// Feed batches back to back for at most this long before the rest of the loop's work.
+constexpr std::chrono::seconds k_longest_feed_round{30};
 // A spool file is written in milliseconds: a temporary one untouched this long was left by a
 // crash in the middle of a write.
 constexpr std::chrono::seconds k_stale_temporary{60};
@@ -176,11 +178,29 @@ void Daemon::sync_reloaded_config() {
 }
 
 void Daemon::poll_due_feeds() {
+    // Batches back to back while feeds are due: the work after a round (spike rules, rollups,
+    // a page round, gauges) costs tens of milliseconds, paid once per round rather than once per
+    // batch. A round still ends after k_longest_feed_round, so pages get their turn.
+    auto started = std::chrono::steady_clock::now();
+    bool polled = false;
+    while (!m_stop_requested && !m_reload_requested && poll_due_batch()) {
+        polled = true;
+        notify_watchdog();
+        if (std::chrono::steady_clock::now() - started > k_longest_feed_round)
+            break;
+    }
+    if (!polled)
+        return;
+    evaluate_spikes();
+    fold_rollups();
+}
+
+bool Daemon::poll_due_batch() {
     // A batch at a time, so that other instances get their share of what is due.
     int batch = std::max(settings().http.concurrency * 4, 64);
     auto due = m_store->claim_feeds(m_instance, settings().daemon.lease, batch);
     if (due.empty())
-        return;
+        return false;
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, static_cast<double>(due.size()));
     auto cycle = m_pipeline.poll_cycle(*m_store, m_spool.get(), m_writers);
     auto report = cycle.run(due, [this] {
@@ -192,11 +212,10 @@ void Daemon::poll_due_feeds() {
     if (report.database_away) // reconnect, replay what the spool kept
         throw store::DatabaseAway("the database went away during a poll cycle");
     m_metrics.set("newsmon_queue_depth", {{"stage", "fetch"}}, 0);
-    evaluate_spikes();
-    fold_rollups();
     notify_status("polled " + std::to_string(report.feeds) + " feeds, " +
                   std::to_string(report.failed) + " failed, " +
                   std::to_string(report.articles_new) + " new articles");
+    return true;
 }
 
 void Daemon::evaluate_spikes() {

@@ -47,6 +47,7 @@ private:
     [[nodiscard]] bool database_is_away(const std::exception& error);
     void drop_connections();
     void poll_due_feeds();
+    bool poll_due_batch(); // false when no feed was due
     void evaluate_spikes();
     void fold_rollups();
     void fetch_due_pages();
