@@ -19,11 +19,27 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
     published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean, story_id bigint, signature text, words tsvector
+    language_detected boolean, story_id bigint, signature text, words tsvector, search tsvector
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
 ) ON COMMIT DELETE ROWS;
+)sql";
+
+// The search vectors of the batch's new articles (0019_search_written_by_the_writer.sql), computed
+// before the story lock is taken: parsing the texts is most of PostgreSQL's work on a new
+// article, and several writers do it in parallel.
+constexpr const char* k_search_vectors = R"sql(
+UPDATE incoming_articles i
+   SET search = article_search_vector(i.title, i.summary, i.content_text)
+ WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
+)sql";
+
+// The stories assigned, by the batch's order (ord).
+constexpr const char* k_set_stories = R"sql(
+UPDATE incoming_articles i SET story_id = v.story_id, signature = v.signature
+  FROM unnest($1::integer[], $2::bigint[], $3::text[]) AS v(ord, story_id, signature)
+ WHERE i.ord = v.ord
 )sql";
 
 // One statement per batch. Rows whose guid is stored with the same content hash are left
@@ -31,10 +47,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // new ones inserted. Their topics are written, and stale topics removed, in the same statement.
 //
 // A new article whose canonical URL, or normalized title within 48 hours, was seen first from
-// another feed gets duplicate_of as it is inserted: a later UPDATE would recompute the
-// generated search column. The time window is written so that only the title_key index can
-// serve it (a fresh table's statistics would otherwise pick the published_at index), and
-// o.title_key <> '' is spelled out so that the partial index qualifies.
+// another feed gets duplicate_of as it is inserted: a later UPDATE would write every index of
+// the row again. A new article's search vector comes computed (k_search_vectors); a changed
+// one's is computed by the table's trigger (0019), from the stored text the feed may lack. The time
+// window is written so that only the title_key index can serve it (a fresh table's statistics would
+// otherwise pick the published_at index), and o.title_key <> '' is spelled out so that the partial
+// index qualifies.
 //
 // A new article's story_id is its story's, or, negative, the batch's number for a story it opens:
 // one id is drawn per such number. The touched stories' rows are kept by adding the new
@@ -85,7 +103,7 @@ WITH opened AS (
     INSERT INTO articles (feed_id, guid, url, canonical_url, title, author, summary,
                           content_text, content_html, categories, language, language_detected,
                           published_at, content_hash, title_key, published_guessed, page_status,
-                          page_next_at, duplicate_of, story_id, words, archive_id)
+                          page_next_at, duplicate_of, story_id, words, archive_id, search)
     SELECT $1, i.guid, i.url, i.canonical_url, i.title, i.author, i.summary, i.content_text,
            i.content_html, i.categories, i.language, i.language_detected,
            COALESCE(i.published_at, now()),
@@ -95,7 +113,7 @@ WITH opened AS (
            COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original),
                     CASE WHEN i.story_id < 0 THEN op.id ELSE i.story_id END,
                     nextval(pg_get_serial_sequence('stories', 'id'))),
-           i.words, $2
+           i.words, $2, i.search
       FROM incoming_articles i
       LEFT JOIN opened op ON op.number = i.story_id
       CROSS JOIN LATERAL (SELECT COALESCE(
@@ -253,20 +271,17 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 19;
+constexpr std::size_t k_article_columns = 17;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
     static constexpr const char* k_casts[k_article_columns] = {
-        "::integer", "", "",          "",          "",         "",
-        "",          "", "",          "::text[]",  "",         "::timestamptz",
-        "",          "", "::boolean", "::boolean", "::bigint", "",
-        "::tsvector"};
+        "::integer",     "", "", "",          "",          "",          "", "", "", "::text[]", "",
+        "::timestamptz", "", "", "::boolean", "::boolean", "::tsvector"};
     std::string sql =
         "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
         "author, summary, content_text, content_html, categories, language, "
-        "published_at, content_hash, title_key, wants_page, language_detected, story_id, "
-        "signature, words) VALUES ";
+        "published_at, content_hash, title_key, wants_page, language_detected, words) VALUES ";
     std::size_t parameter = 1;
     for (std::size_t row = 0; row < rows; ++row) {
         sql += row == 0 ? "(" : ",(";
@@ -310,9 +325,7 @@ bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool k
 }
 
 void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
-                     const StoredHashes& stored,
-                     const std::vector<std::optional<StoryAssignment>>& stories,
-                     std::vector<int>& ords, bool keep_page_state) {
+                     const StoredHashes& stored, std::vector<int>& ords, bool keep_page_state) {
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -348,11 +361,6 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             parsers::title_key(item.title),
             wants_page(articles[i], stored, keep_page_state) ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
-            stories[i] ? std::optional<std::string>(std::to_string(stories[i]->story_id))
-                       : std::nullopt,
-            stories[i] && !stories[i]->signature_hex.empty()
-                ? std::optional<std::string>(stories[i]->signature_hex)
-                : std::nullopt,
             words_unless_unchanged(articles[i], hash, stored)};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
@@ -361,6 +369,29 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             flush();
     }
     flush();
+}
+
+void set_stories(pqxx::work& tx, const std::vector<std::optional<StoryAssignment>>& stories,
+                 const std::vector<int>& ords) {
+    std::vector<std::int64_t> story_ids;
+    std::vector<std::string> signatures;
+    std::string ord_list = "{";
+    for (int ord : ords) {
+        const auto& story = stories[static_cast<std::size_t>(ord)];
+        if (!story)
+            continue;
+        ord_list += (ord_list.size() > 1 ? "," : "") + std::to_string(ord);
+        story_ids.push_back(story->story_id);
+        signatures.push_back(story->signature_hex);
+    }
+    if (story_ids.empty())
+        return;
+    // an empty signature is none: NULL in the array literal
+    std::string signature_list = "{";
+    for (const auto& signature : signatures)
+        signature_list += (signature_list.size() > 1 ? "," : "") +
+                          (signature.empty() ? std::string("NULL") : '"' + signature + '"');
+    tx.exec_params0(k_set_stories, ord_list + "}", to_int_array(story_ids), signature_list + "}");
 }
 
 void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
@@ -388,6 +419,7 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
+    connection.prepare("search_vectors", k_search_vectors);
     connection.prepare("stored_content_hashes", k_stored_hashes);
     StoryAssigner::prepare(connection);
 }
@@ -399,10 +431,12 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     if (articles.empty())
         return counts;
     auto already_stored = stored_hashes(tx, feed_id, articles);
-    auto assignments = stories.assign(tx, articles, already_stored);
     std::vector<int> ords;
-    insert_articles(tx, articles, already_stored, assignments, ords, source.reparse);
+    insert_articles(tx, articles, already_stored, ords, source.reparse);
+    tx.exec_prepared0("search_vectors", feed_id);
     copy_topics(tx, articles, ords);
+    // the story lock is held from here to the commit
+    set_stories(tx, stories.assign(tx, articles, already_stored), ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row :
          tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse)) {

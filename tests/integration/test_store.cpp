@@ -95,6 +95,28 @@ TEST_F(StoreTest, AChangedItemIsUpdatedInPlaceKeepingItsId) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log WHERE items_updated = 1"), 1);
 }
 
+// articles.search is written with the row (0019): computed by the writer for a new article, by
+// the trigger when the text changes any other way, and left alone when it does not.
+TEST_F(StoreTest, TheSearchVectorFollowsTheTextWhateverWritesIt) {
+    auto stale = [&] {
+        return db.scalar("SELECT count(*) FROM articles WHERE search IS DISTINCT FROM "
+                         "article_search_vector(title, summary, content_text)");
+    };
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE search IS NULL"), 0);
+    EXPECT_EQ(stale(), 0);
+    // a page's text, as the page writer stores it
+    db.execute("UPDATE articles SET content_text = 'Ministers signed a pipeline accord.' "
+               "WHERE guid = 'w2'");
+    EXPECT_EQ(stale(), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'w2' AND "
+                        "search @@ websearch_to_tsquery('english', 'pipeline')"),
+              1);
+    // another column: the vector is not computed again
+    db.execute("UPDATE articles SET search = 'untouched' WHERE guid = 'w2'");
+    db.execute("UPDATE articles SET page_attempts = 1, title = title WHERE guid = 'w2'");
+    EXPECT_EQ(db.text("SELECT search::text FROM articles WHERE guid = 'w2'"), "'untouched'");
+}
+
 TEST_F(StoreTest, ChangedTopicsReplaceTheOldOnes) {
     testkit::store_items(
         store, room.wire,
