@@ -1,5 +1,7 @@
 #include "store/search.hpp"
 
+#include "store/store.hpp"
+
 namespace newsmon::store {
 namespace {
 
@@ -8,8 +10,46 @@ namespace {
 constexpr int k_first_batch = 100;
 constexpr int k_largest_batch = 5'000;
 
-// Keyset paging on (published_at, id), newest first. `words IS NULL` has its own partial
-// index, so the two arms of the OR are a BitmapOr of index scans.
+// Walking the time index newest first finds the matches of a common word at once, but reads
+// the whole table for a rare one, and PostgreSQL cannot tell the two apart for a word its
+// statistics do not track: it guesses 0.5% of the rows, and walks. So a word that does not
+// fill the first batch among the newest k_newest articles is looked up in the words index, and
+// when it has at most k_most_looked_up articles, the candidates are read among those. A common
+// word is never looked up: its posting list grows with the archive, and so would the lookup.
+constexpr int k_newest = 2'000;
+constexpr int k_most_looked_up = k_largest_batch;
+
+// How many of the newest $2 articles (republications left out) may match $1, counting up to
+// $3: it reads their words, and stops at the $3rd.
+constexpr const char* k_newest_hits = R"sql(
+SELECT count(*)
+  FROM (SELECT 1
+          FROM (SELECT words FROM articles WHERE duplicate_of IS NULL
+                 ORDER BY published_at DESC LIMIT $2) newest
+         WHERE words @@ $1::tsquery OR words IS NULL
+         LIMIT $3) hits
+)sql";
+
+// The articles that may match $1, at most $2: through the words index, and the index of those
+// whose words are unknown. A CTE is planned for all its rows, not the few the LIMIT takes, so
+// the 0.5% guessed for an untracked word makes neither a walk nor a scan look cheap. Sequential
+// scans are off because for a word the statistics call common (or did, when they are out of
+// date) PostgreSQL would scan the table, reading each article's words, a cost it does not count.
+constexpr const char* k_no_seqscan = "SET LOCAL enable_seqscan = off";
+constexpr const char* k_seqscan_again = "SET LOCAL enable_seqscan TO DEFAULT";
+constexpr const char* k_looked_up = R"sql(
+WITH matching AS MATERIALIZED (
+    SELECT id FROM articles
+     WHERE (words @@ $1::tsquery OR words IS NULL) AND duplicate_of IS NULL
+)
+SELECT id FROM matching LIMIT $2
+)sql";
+
+// Keyset paging on (published_at, id), newest first; $10, when given, the only articles to
+// read (k_looked_up's). `words IS NULL` has its own partial index, so the two arms of the OR
+// are a BitmapOr of index scans. With $10 the words condition holds anyway, and is kept: it
+// keeps the estimated rows few, so that PostgreSQL reads the ids by key (or through the words
+// index) rather than walking the time index for them.
 constexpr const char* k_candidates = R"sql(
 SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(a.language, ''),
        coalesce(a.url, ''),
@@ -27,6 +67,7 @@ SELECT a.id, a.title, a.summary, coalesce(a.content_text, ''), f.name, coalesce(
    AND ($7::text IS NULL OR f.name = $7::text)
    AND ($8::text IS NULL OR a.language = $8::text)
    AND ($9::timestamptz IS NULL OR a.published_at < $9::timestamptz)
+   AND ($10::bigint[] IS NULL OR a.id = ANY ($10::bigint[]))
  ORDER BY a.published_at DESC, a.id DESC
  LIMIT $6
 )sql";
@@ -56,6 +97,32 @@ SearchArticle candidate_of(const pqxx::row& row) {
             row[9].as<std::string>()};
 }
 
+// The articles that may match `words`, as a bigint[] literal, when there are at most
+// k_most_looked_up of them; nullopt when there are more.
+std::optional<std::string> looked_up(pqxx::read_transaction& tx, const std::string& words) {
+    tx.exec0(k_no_seqscan);
+    auto rows = tx.exec_params(k_looked_up, words, k_most_looked_up + 1);
+    tx.exec0(k_seqscan_again);
+    if (rows.size() > static_cast<std::size_t>(k_most_looked_up))
+        return std::nullopt;
+    std::vector<std::int64_t> ids;
+    ids.reserve(rows.size());
+    for (const auto& row : rows)
+        ids.push_back(row[0].as<std::int64_t>());
+    return to_int_array(ids);
+}
+
+// The only articles to read for `filter` (a bigint[] literal), or nullopt: walk them all.
+std::optional<std::string> candidate_ids(pqxx::read_transaction& tx, const SearchFilter& filter) {
+    if (!filter.words)
+        return std::nullopt;
+    auto newest_hits =
+        tx.exec_params1(k_newest_hits, *filter.words, k_newest, k_first_batch)[0].as<int>();
+    if (newest_hits == k_first_batch)
+        return std::nullopt; // common
+    return looked_up(tx, *filter.words);
+}
+
 } // namespace
 
 void for_each_search_candidate(pqxx::connection& connection, const SearchFilter& filter,
@@ -63,11 +130,12 @@ void for_each_search_candidate(pqxx::connection& connection, const SearchFilter&
     pqxx::read_transaction tx{connection};
     std::optional<std::string> after_time = filter.after_published;
     std::optional<std::int64_t> after_id = filter.after_id;
+    std::optional<std::string> among = candidate_ids(tx, filter);
     int batch_size = k_first_batch;
     for (;;) {
         auto rows =
             tx.exec_params(k_candidates, filter.words, filter.topics, filter.since, after_time,
-                           after_id, batch_size, filter.feed, filter.language, filter.until);
+                           after_id, batch_size, filter.feed, filter.language, filter.until, among);
         std::vector<SearchArticle> batch;
         batch.reserve(rows.size());
         for (const auto& row : rows)

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "newsroom.hpp"
 #include "store/migrations.hpp"
+#include "store/search.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -260,6 +261,43 @@ protected:
         return ids;
     }
 
+    // Adds `count` articles of the Wire, a day old and older, three to a publication time,
+    // whose words are `words` (an SQL expression over their number i).
+    void add_articles(int count, const std::string& words) {
+        db.execute("INSERT INTO articles (feed_id, guid, title, published_at, content_hash, "
+                   "story_id, words) SELECT " +
+                   std::to_string(m_feeds.at("Wire")) +
+                   ", 'bulk' || i, 'Bulk ' || i, now() - interval '1 day' - (i / 3) * "
+                   "interval '7 minutes', md5(i::text), 1000000 + i, " +
+                   words + " FROM generate_series(1, " + std::to_string(count) + ") i");
+    }
+
+    // The candidates' ids in the order they are given.
+    std::vector<std::int64_t> candidates(const store::SearchFilter& filter) {
+        pqxx::connection connection{db.url()};
+        std::vector<std::int64_t> ids;
+        store::for_each_search_candidate(connection, filter,
+                                         [&](std::vector<store::SearchArticle>& batch) {
+                                             for (const auto& article : batch)
+                                                 ids.push_back(article.id);
+                                             return true;
+                                         });
+        return ids;
+    }
+
+    // The ids `words` should give, newest first, as one statement says it.
+    std::vector<std::int64_t> expected_candidates(const std::string& words) {
+        pqxx::connection connection{db.url()};
+        pqxx::read_transaction tx{connection};
+        std::vector<std::int64_t> ids;
+        for (const auto& row : tx.exec_params(
+                 "SELECT id FROM articles WHERE duplicate_of IS NULL "
+                 "AND (words @@ $1::tsquery OR words IS NULL) ORDER BY published_at DESC, id DESC",
+                 words))
+            ids.push_back(row[0].as<std::int64_t>());
+        return ids;
+    }
+
     testkit::TestDatabase db;
     store::Store store{db.url()};
     std::map<std::string, std::int64_t> m_feeds;
@@ -371,6 +409,66 @@ TEST_F(SearchTest, TopicSinceLimitAndEmptyResults) {
     command = {};
     search(command, &status); // neither a query nor a topic
     EXPECT_EQ(status, cli::k_exit_usage);
+}
+
+// A word that fills the first batch among the newest 2,000 articles is common, and found
+// walking the time index; another is looked up in the words index, and its candidates read
+// among the articles it gives when they are 5,000 or fewer, else walking again. Each way gives
+// every candidate once, newest first, across batches, and from a keyset on.
+TEST_F(SearchTest, CommonRareAndOldWordsGiveTheSameCandidatesAcrossBatches) {
+    add_articles(8'000, "'common'::tsvector"
+                        " || CASE WHEN i % 40 = 0 THEN 'rare'::tsvector ELSE '' END"
+                        " || CASE WHEN i > 2400 THEN 'old'::tsvector ELSE '' END");
+    db.execute("UPDATE articles SET duplicate_of = (SELECT min(id) FROM articles) "
+               "WHERE guid LIKE 'bulk%' AND substr(guid, 5)::int % 85 = 0");
+    db.execute("UPDATE articles SET words = NULL "
+               "WHERE guid LIKE 'bulk%' AND substr(guid, 5)::int % 100 = 7");
+    db.execute("ANALYZE articles");
+    for (const char* words : {"'common'", "'rare'", "'old'", "'rare' & 'common'", "'nowhere'"}) {
+        auto expected = expected_candidates(words); // 'nowhere': the 80 whose words are unknown
+        ASSERT_GE(expected.size(), 80U) << words;
+        store::SearchFilter filter;
+        filter.words = words;
+        EXPECT_EQ(candidates(filter), expected) << words;
+
+        auto from = std::min<std::ptrdiff_t>(150, std::ssize(expected) / 2);
+        filter.after_id = expected[static_cast<std::size_t>(from - 1)];
+        filter.after_published = db.text("SELECT published_at::text FROM articles WHERE id = " +
+                                         std::to_string(*filter.after_id));
+        EXPECT_EQ(candidates(filter),
+                  std::vector<std::int64_t>(expected.begin() + from, expected.end()))
+            << words;
+    }
+}
+
+// The words index says how many articles a word is in; PostgreSQL's statistics may not know,
+// or be wrong. Here they say that every article has a word none has, and search reads only the
+// newest 2,000 articles to see that it is not common (walking the time index, or a scan, would
+// read all 6,000).
+TEST_F(SearchTest, AWordTheStatisticsCallCommonButNoArticleHasIsNotReadArticleByArticle) {
+    add_articles(6'000, "'filler'::tsvector");
+    db.execute("ANALYZE articles");
+    db.execute("ALTER TABLE articles SET (autovacuum_enabled = off)"); // keep the statistics
+    db.execute("UPDATE articles SET words = 'other' WHERE words @@ 'filler'");
+    db.execute("VACUUM articles"); // the old rows out of the words index; no ANALYZE
+
+    pqxx::connection connection{db.url()};
+    // the rows read from articles so far (in this test's database, by this connection alone)
+    auto rows_read = [&] {
+        pqxx::nontransaction tx{connection};
+        tx.exec("SELECT pg_stat_force_next_flush()"); // this backend's counts, at once
+        return tx
+            .exec1("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) "
+                   "FROM pg_stat_user_tables WHERE relname = 'articles'")[0]
+            .as<long long>();
+    };
+    long long before = rows_read();
+    store::SearchFilter filter;
+    filter.words = "'filler'";
+    bool found = false;
+    store::for_each_search_candidate(connection, filter, [&](auto&) { return found = true; });
+    EXPECT_FALSE(found);
+    EXPECT_LT(rows_read() - before, 2'500);
 }
 
 } // namespace
