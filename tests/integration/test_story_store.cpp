@@ -60,6 +60,16 @@ protected:
         store_article(into, feed, "rail-ru", "Азербайджан и Грузия снизят тарифы на грузоперевозки",
                       k_russian_report, "ru", today + after_midnight);
     }
+    // One article as a batch for write_articles.
+    std::vector<store::PolledArticle> report(const std::string& guid, const std::string& title,
+                                             const char* body, const std::string& language,
+                                             hours at) {
+        store::PolledArticle article;
+        article.item =
+            make_item(guid, title, "https://news.example.test/" + guid, today + at, body);
+        article.language = language;
+        return {article};
+    }
     // Up to 5 s, until some connection waits on a lock (the second of two writers).
     void wait_until_a_writer_waits_on_a_lock() {
         for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
@@ -229,14 +239,6 @@ TEST_F(StoryStoreTest, AnEarlierReportStoredLaterBecomesTheStorysFirst) {
 TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
     store_rail_report(store, room.wire, hours{1});
     long long story = story_of("rail-en");
-    auto report = [&](const std::string& guid, const std::string& title, const char* body,
-                      const std::string& language, hours at) {
-        store::PolledArticle article;
-        article.item =
-            make_item(guid, title, "https://news.example.test/" + guid, today + at, body);
-        article.language = language;
-        return std::vector<store::PolledArticle>{article};
-    };
     pqxx::connection first_connection{db.url()}, second_connection{db.url()};
     store::prepare_article_writer(first_connection);
     store::prepare_article_writer(second_connection);
@@ -270,14 +272,6 @@ TEST_F(StoryStoreTest, TwoFeedsJoiningOneStoryAtOnceBothCount) {
 // for the earlier to commit and join its story; reading the signatures before that, it would
 // open a second story for the same event.
 TEST_F(StoryStoreTest, TwoWritersStoringANewEventAtOnceOpenOneStory) {
-    auto report = [&](const std::string& guid, const std::string& title, const char* body,
-                      hours at) {
-        store::PolledArticle article;
-        article.item =
-            make_item(guid, title, "https://news.example.test/" + guid, today + at, body);
-        article.language = "en";
-        return std::vector<store::PolledArticle>{article};
-    };
     pqxx::connection first_connection{db.url()}, second_connection{db.url()};
     store::prepare_article_writer(first_connection);
     store::prepare_article_writer(second_connection);
@@ -285,14 +279,14 @@ TEST_F(StoryStoreTest, TwoWritersStoringANewEventAtOnceOpenOneStory) {
     pqxx::work first{first_connection};
     (void)store::write_articles(first, room.wire,
                                 report("rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
-                                       k_english_report, hours{1}),
+                                       k_english_report, "en", hours{1}),
                                 first_stories);
     auto second = std::async(std::launch::async, [&] {
         pqxx::work tx{second_connection};
-        (void)store::write_articles(
-            tx, room.agency,
-            report("rail-copy", "Rail tariffs on BTK line to fall 12%", k_english_copy, hours{2}),
-            second_stories);
+        (void)store::write_articles(tx, room.agency,
+                                    report("rail-copy", "Rail tariffs on BTK line to fall 12%",
+                                           k_english_copy, "en", hours{2}),
+                                    second_stories);
         tx.commit();
     });
     wait_until_a_writer_waits_on_a_lock();
