@@ -129,6 +129,9 @@ RestoryProgress restory_articles(pqxx::connection& connection, const RestoryOpti
     std::int64_t last_id = 0;
     while (true) {
         pqxx::work tx{connection};
+        // A writer storing new articles meanwhile waits for this batch, then assigns them from
+        // its signatures as rewritten; it takes no row lock before the same lock.
+        lock_story_assignment(tx);
         auto rows = tx.exec_params(k_select_batch, options.since, last_published, last_id,
                                    options.batch_size);
         if (rows.empty())

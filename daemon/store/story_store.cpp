@@ -175,7 +175,7 @@ StoryAssigner::assign(pqxx::work& tx, const std::vector<PolledArticle>& articles
             assignments[fresh[n]] = StoryAssignment{-static_cast<std::int64_t>(n) - 1, ""};
         return assignments;
     }
-    tx.exec_params("SELECT pg_advisory_xact_lock($1)", k_assignment_lock);
+    lock_story_assignment(tx);
     refresh(tx);
     // Each new article is compared with the stored ones and with those of the batch before it,
     // which enter the index under provisional ids (negative, as are the stories they open
@@ -216,6 +216,10 @@ void StoryAssigner::record(const std::vector<StoredStoryArticle>& stored) {
             m_index.add({article.article_id, article.story_id, article.published,
                          m_batch_signatures[article.index]});
     }
+}
+
+void lock_story_assignment(pqxx::work& tx) {
+    tx.exec_params("SELECT pg_advisory_xact_lock($1)", k_assignment_lock);
 }
 
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids) {

@@ -67,6 +67,11 @@ private:
     std::set<std::pair<std::int64_t, std::int64_t>> m_own_rows;
 };
 
+// Takes the story-assignment lock until the transaction ends: whoever assigns stories
+// (a writer storing new articles, `restory` rewriting a batch) reads the stored signatures and
+// writes its own under it, so that none assigns from a view another is about to change.
+void lock_story_assignment(pqxx::work& tx);
+
 // Brings the named stories' rows in line with their articles: inserted when missing, counts,
 // languages, first article and times recomputed; stories left without articles are deleted.
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids);

@@ -340,6 +340,35 @@ TEST_F(StoryStoreTest, RestoryGroupsArticlesStoredBeforeStoriesAndASecondRunChan
               stories_before);
 }
 
+// `restory` while the daemon stores: each batch of restory takes the writers' story lock, so it
+// waits for a writer that is assigning stories (here to a report of another event, whose new
+// story shares no row with what restory rewrites) and then reads that writer's report.
+TEST_F(StoryStoreTest, RestoryWaitsForAWriterAssigningStoriesAndThenCountsItsReport) {
+    store_rail_report(store, room.wire, hours{1});
+    store_rail_copy(store, room.agency, hours{2});
+    pqxx::connection writer_connection{db.url()}, restory_connection{db.url()};
+    store::prepare_article_writer(writer_connection);
+    store::StoryAssigner writer_stories{hours{72}};
+    pqxx::work writer{writer_connection};
+    (void)store::write_articles(
+        writer, room.agency,
+        report("ferry", "Azerbaijan and Kazakhstan discuss ferries", k_other_event, "en", hours{3}),
+        writer_stories);
+    auto restory = std::async(std::launch::async, [&] {
+        return store::restory_articles(restory_connection, {}, nullptr);
+    });
+    wait_until_a_writer_waits_on_a_lock();
+    EXPECT_EQ(restory.wait_for(milliseconds{300}), std::future_status::timeout)
+        << "restory went on while a writer held the story-assignment lock";
+    writer.commit();
+    auto rebuilt = restory.get();
+    EXPECT_EQ(rebuilt.done, db.scalar("SELECT count(*) FROM articles"));
+    EXPECT_EQ(rebuilt.moved, 0);
+    EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
+    EXPECT_NE(story_of("ferry"), story_of("rail-en"));
+    expect_story_rows_match_articles();
+}
+
 TEST_F(StoryStoreTest, StoriesCommandListsTheWidestCarriedFirstAndRefusesAnUnknownTopic) {
     auto now = floor<seconds>(system_clock::now());
     store_article(store, room.wire, "rail-en", "Azerbaijan and Georgia cut rail freight tariffs",
