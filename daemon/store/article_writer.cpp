@@ -37,7 +37,7 @@ UPDATE incoming_articles i
 
 // The stories assigned, by the batch's order (ord).
 constexpr const char* k_set_stories = R"sql(
-UPDATE incoming_articles i SET story_id = v.story_id, signature = v.signature
+UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signature, '')
   FROM unnest($1::integer[], $2::bigint[], $3::text[]) AS v(ord, story_id, signature)
  WHERE i.ord = v.ord
 )sql";
@@ -373,25 +373,17 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
 
 void set_stories(pqxx::work& tx, const std::vector<std::optional<StoryAssignment>>& stories,
                  const std::vector<int>& ords) {
-    std::vector<std::int64_t> story_ids;
-    std::vector<std::string> signatures;
-    std::string ord_list = "{";
-    for (int ord : ords) {
-        const auto& story = stories[static_cast<std::size_t>(ord)];
-        if (!story)
-            continue;
-        ord_list += (ord_list.size() > 1 ? "," : "") + std::to_string(ord);
-        story_ids.push_back(story->story_id);
-        signatures.push_back(story->signature_hex);
-    }
-    if (story_ids.empty())
-        return;
-    // an empty signature is none: NULL in the array literal
-    std::string signature_list = "{";
-    for (const auto& signature : signatures)
-        signature_list += (signature_list.size() > 1 ? "," : "") +
-                          (signature.empty() ? std::string("NULL") : '"' + signature + '"');
-    tx.exec_params0(k_set_stories, ord_list + "}", to_int_array(story_ids), signature_list + "}");
+    std::vector<std::int64_t> assigned_ords, story_ids;
+    std::vector<std::string> signatures; // empty: no signature
+    for (int ord : ords)
+        if (const auto& story = stories[static_cast<std::size_t>(ord)]) {
+            assigned_ords.push_back(ord);
+            story_ids.push_back(story->story_id);
+            signatures.push_back(story->signature_hex);
+        }
+    if (!story_ids.empty())
+        tx.exec_params0(k_set_stories, to_int_array(assigned_ords), to_int_array(story_ids),
+                        to_text_array(signatures));
 }
 
 void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
