@@ -157,8 +157,7 @@ SELECT story_id, id, published_at, published_at, 1, 1, '{en}', title FROM stored
                                  false, std::nullopt, 3600,     14 * 86'400,  5};
         auto id = store::add_alert_rule(store.connection(), rule);
         EXPECT_TRUE(id.has_value());
-        auto filled =
-            alerts::fill_spike_history(store.connection(), *id, name, query, 1h, history);
+        auto filled = alerts::fill_spike_history(store.connection(), *id, name, query, 1h, history);
         EXPECT_TRUE(filled.has_value());
         filled_hits = filled.value_or(0);
         rules.replace(alerts::load_rules(store.connection()).rules);
