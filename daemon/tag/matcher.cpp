@@ -1,6 +1,7 @@
 #include "tag/matcher.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 
 #include "tag/stemmer.hpp"
@@ -62,6 +63,8 @@ std::string stem_beginning(Language language, std::string_view base) {
     return std::string(base.substr(0, std::min(std::clamp<std::size_t>(sure, 3, 4), base.size())));
 }
 
+std::atomic<std::uint64_t> next_matcher_serial{0};
+
 std::string stem_key(Language language, std::string_view base) {
     std::string key(1, static_cast<char>(language));
     key += base;
@@ -70,7 +73,8 @@ std::string stem_key(Language language, std::string_view base) {
 
 } // namespace
 
-Matcher::Matcher(std::vector<Term> patterns) : m_patterns(std::move(patterns)) {
+Matcher::Matcher(std::vector<Term> patterns)
+    : m_patterns(std::move(patterns)), m_serial(next_matcher_serial.fetch_add(1) + 1) {
     build();
     build_stems();
 }
@@ -122,7 +126,7 @@ void Matcher::add_stem_candidates(Language language, std::string_view source_wor
     // Words recur (a story names its subject again and again): what a word's stems matched is
     // kept per thread, in a small table by the word's bytes, for this matcher.
     struct Remembered {
-        const Matcher* matcher = nullptr;
+        std::uint64_t matcher = 0; // m_serial; 0 = empty
         Language language = Language::none;
         std::string word;
         std::vector<WordRef> matched;
@@ -130,8 +134,8 @@ void Matcher::add_stem_candidates(Language language, std::string_view source_wor
     thread_local std::vector<Remembered> remembered(1024);
     std::size_t slot = std::hash<std::string_view>{}(source_word) % remembered.size();
     Remembered& entry = remembered[slot];
-    if (entry.matcher != this || entry.language != language || entry.word != source_word) {
-        entry.matcher = this;
+    if (entry.matcher != m_serial || entry.language != language || entry.word != source_word) {
+        entry.matcher = m_serial;
         entry.language = language;
         entry.word.assign(source_word);
         entry.matched.clear();

@@ -81,6 +81,9 @@ private:
     // sets no bit has no stem of a term, and is not stemmed.
     std::vector<std::uint64_t> m_stem_starts;
     std::uint32_t m_stem_start_lengths = 0; // bit n: some stem is known by its first n bytes
+    // Names this matcher in the per-thread stem cache. Not its address: a matcher rebuilt on a
+    // reload may be allocated where the previous one lived, and must not read its results.
+    std::uint64_t m_serial;
 };
 
 // What a word of the text that matches `term`'s word at `position` through a stem begins

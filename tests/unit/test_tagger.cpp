@@ -1,8 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 
+#include "newsmon/parsers/words.hpp"
 #include "tag/language_detector.hpp"
+#include "tag/matcher.hpp"
 #include "tag/stemmer.hpp"
 #include "tag/tagger.hpp"
 #include "tag/term.hpp"
@@ -224,6 +227,23 @@ TEST(Stemming, DiacriticsStillCountUnlessAsked) {
     EXPECT_FALSE(matches("Azərbaycan", "Azerbaycanın", tag::Language::az));
     EXPECT_TRUE(matches("Azərbaycan~", "Azerbaycanın", tag::Language::az));
     EXPECT_TRUE(matches("Azərbaycan", "Azərbaycanın", tag::Language::az));
+}
+
+// A matcher rebuilt on a reload of topics or rules may be allocated where the previous one
+// lived; what the previous one's stems matched must not carry over to it.
+TEST(Stemming, ARebuiltMatcherAtTheSameAddressStemsAfresh) {
+    parsers::WordList words;
+    parsers::split_words("Azerbaycanın", words);
+    std::optional<tag::Matcher> matcher; // one place in memory for both
+    auto found = [&](const char* term) {
+        matcher.emplace(std::vector<tag::Term>{*tag::parse_term(term)});
+        std::vector<tag::MatchSpan> spans;
+        matcher->find("Azerbaycanın", words, spans, tag::Language::az);
+        return !spans.empty();
+    };
+    EXPECT_FALSE(found("Azərbaycan"));
+    EXPECT_TRUE(found("Azərbaycan~"));
+    EXPECT_FALSE(found("Azərbaycan"));
 }
 
 TEST(Stemming, AzerbaijaniRules) {
