@@ -53,8 +53,14 @@ bool multiply_overflows(std::uint64_t a, std::uint64_t b) {
 } // namespace
 
 tl::expected<Duration, std::string> parse_duration(std::string_view text) {
-    static constexpr std::array<Unit, 5> k_units = {
-        {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+    // A year is 365 days and a week 7: retention is said in them ("2y", "90d").
+    static constexpr std::array<Unit, 7> k_units = {{{"ms", 1},
+                                                     {"s", 1000},
+                                                     {"m", 60'000},
+                                                     {"h", 3'600'000},
+                                                     {"d", 86'400'000},
+                                                     {"w", 7 * 86'400'000ULL},
+                                                     {"y", 365 * 86'400'000ULL}}};
     const std::string expected = "expected a duration such as \"30s\", \"15m\" or \"1h30m\"";
     if (text.empty())
         return tl::unexpected(expected + ", got an empty string");

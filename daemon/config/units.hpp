@@ -17,7 +17,8 @@ struct ByteSize {
     friend bool operator==(ByteSize, ByteSize) = default;
 };
 
-// Accepts one or more <number><unit> groups, units ms, s, m, h, d ("90s", "1h30m").
+// Accepts one or more <number><unit> groups, units ms, s, m, h, d, w (7 days) and y (365 days):
+// "90s", "1h30m", "2y".
 [[nodiscard]] tl::expected<Duration, std::string> parse_duration(std::string_view text);
 
 // Accepts <number>[unit] with B, KiB, MiB, GiB (binary) or kB, MB, GB (decimal).

@@ -11,6 +11,9 @@ TEST(Durations, AcceptEveryUnit) {
     EXPECT_EQ(parse_duration("10m").value(), 10min);
     EXPECT_EQ(parse_duration("2h").value(), 2h);
     EXPECT_EQ(parse_duration("1d").value(), 24h);
+    EXPECT_EQ(parse_duration("2w").value(), 14 * 24h);
+    EXPECT_EQ(parse_duration("2y").value(), 730 * 24h);
+    EXPECT_EQ(format_duration(parse_duration("1y12w").value()), "449d");
 }
 
 TEST(Durations, AddUpGroups) {
