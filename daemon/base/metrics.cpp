@@ -15,7 +15,7 @@ struct Declaration {
 };
 
 // Names are a public interface (dashboards and alerts use them): add, never rename.
-constexpr std::array<Declaration, 21> k_metrics = {{
+constexpr std::array<Declaration, 22> k_metrics = {{
     {"newsmon_polls_total", "counter", "Feed polls by outcome: ok, unchanged, failed"},
     {"newsmon_http_responses_total", "counter", "HTTP responses by status code"},
     {"newsmon_fetched_bytes_total", "counter", "Response body bytes fetched"},
@@ -43,6 +43,8 @@ constexpr std::array<Declaration, 21> k_metrics = {{
     {"newsmon_archive_bytes", "gauge",
      "Size on disk of the raw archive of fetched feed bodies and pages"},
     {"newsmon_archive_bodies", "gauge", "Bodies in the raw archive (estimated)"},
+    {"newsmon_articles_purged_total", "counter",
+     "Articles deleted by [retention] articles, with their stories"},
 }};
 
 std::string escape_label(std::string_view value) {

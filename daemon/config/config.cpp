@@ -31,6 +31,15 @@ ConvertError positive_duration(const Duration& value) {
     return std::nullopt;
 }
 
+// Zero keeps every article. Anything else deletes, so a slip such as "24m" (minutes, not
+// months) is refused rather than emptying the archive within the hour.
+ConvertError article_retention(const Duration& value) {
+    if (value.count() != 0 && value < std::chrono::hours{24})
+        return std::string("must be \"0s\" (keep every article) or at least \"1d\"; "
+                           "m is minutes: write months as days, e.g. \"180d\", or years, \"2y\"");
+    return std::nullopt;
+}
+
 ConvertError not_negative_duration(const Duration& value) {
     if (value.count() < 0)
         return std::string("must not be negative");
@@ -268,6 +277,12 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
         key<RetentionSettings, Duration>(
             "fetch_log", &RetentionSettings::fetch_log,
             "how long `fetch_log` rows are kept; older ones are deleted hourly", positive_duration),
+        key<RetentionSettings, Duration>(
+            "articles", &RetentionSettings::articles,
+            "how long articles are kept, by publication time; a story goes, with its articles, "
+            "their topics and alerts, when its latest report is older; hourly, in batches; an "
+            "item older than this is not stored; `\"0s\"` keeps every article",
+            article_retention),
     };
     return k_keys;
 }

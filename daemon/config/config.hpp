@@ -68,6 +68,7 @@ struct LogSettings {
 
 struct RetentionSettings {
     Duration fetch_log = std::chrono::hours{24 * 30};
+    Duration articles{0}; // zero keeps every article
 };
 
 // The raw archive: every feed body that changed and every article page fetched, compressed, kept

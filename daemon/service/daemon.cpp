@@ -12,6 +12,7 @@
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "service/systemd_notify.hpp"
+#include "store/article_retention.hpp"
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
 #include "store/raw_archive.hpp"
@@ -25,6 +26,9 @@ constexpr std::chrono::milliseconds k_longest_sleep{60'000};
 constexpr std::chrono::milliseconds k_first_retry{1'000};
 constexpr std::chrono::milliseconds k_longest_retry{60'000};
 constexpr std::chrono::hours k_purge_every{1};
+// Article retention deletes for this long per cycle at most (a first purge of years takes
+// several cycles), well inside the watchdog's interval.
+constexpr std::chrono::seconds k_purge_budget{5};
 // Feed batches back to back for at most this long before the rest of the loop's work.
 constexpr std::chrono::seconds k_longest_feed_round{30};
 // A spool file is written in milliseconds: a temporary one untouched this long was left by a
@@ -133,7 +137,16 @@ void Daemon::purge_when_due() {
     auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
     if (archived > 0)
         log::info("raw archive purged", {log::field("bodies", archived)});
-    m_last_purge = now;
+    auto expired = store::purge_expired_articles(m_store->connection(),
+                                                 settings().retention.articles, k_purge_budget);
+    if (expired.stories > 0) {
+        m_metrics.add("newsmon_articles_purged_total", {}, static_cast<double>(expired.articles));
+        log::info("expired articles purged",
+                  {log::field("stories", expired.stories), log::field("articles", expired.articles),
+                   log::field("finished", expired.finished)});
+    }
+    if (expired.finished) // else due again next cycle, until the backlog is gone
+        m_last_purge = now;
 }
 
 void Daemon::reload() {

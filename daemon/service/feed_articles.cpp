@@ -1,5 +1,7 @@
 #include "service/feed_articles.hpp"
 
+#include <chrono>
+
 #include "pages/page_policy.hpp"
 #include "store/article_words.hpp"
 #include "stories/signature.hpp"
@@ -31,7 +33,14 @@ std::vector<store::PolledArticle> feed_articles(parsers::Feed& parsed, const con
         settings ? config.full_text_min_chars_of(*settings) : config.defaults.full_text_min_chars;
     std::vector<store::PolledArticle> articles;
     articles.reserve(parsed.items.size());
+    // An item older than [retention] articles would be deleted within the hour and then stored,
+    // and alerted on, again at every poll that still lists it: it is not stored at all.
+    auto keep = std::chrono::duration_cast<std::chrono::seconds>(config.retention.articles);
+    auto oldest_kept =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - keep;
     for (auto& item : parsed.items) {
+        if (keep.count() > 0 && item.published && *item.published < oldest_kept)
+            continue;
         std::string full_text = tag::feed_full_text(item);
         std::string body = tag::article_body(item.summary, full_text);
         // Detected from the text when the feed declares none: it chooses the stemmer.

@@ -18,8 +18,9 @@ namespace newsmon::service {
                                                        const std::string& url,
                                                        const std::string& content_type);
 
-// The items of `parsed` (consumed) kept by the feed's categories, each tagged, with its
-// language, whether its page is wanted, its story signature and its search words.
+// The items of `parsed` (consumed) kept by the feed's categories and published within
+// [retention] articles, each tagged, with its language, whether its page is wanted, its story
+// signature and its search words.
 [[nodiscard]] std::vector<store::PolledArticle> feed_articles(parsers::Feed& parsed,
                                                               const config::Config& config,
                                                               const config::FeedConfig* settings,

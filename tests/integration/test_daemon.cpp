@@ -20,7 +20,10 @@
 #include "daemon_thread.hpp"
 #include "http_test_server.hpp"
 #include "log_capture.hpp"
+#include "newsroom.hpp"
 #include "service/daemon.hpp"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -176,6 +179,38 @@ std::string get(int port, const std::string& path, int* status = nullptr) {
 }
 
 } // namespace
+
+// [retention] articles = "2y": the daemon deletes a story stored long ago and does not store
+// the feed's item of 2014 (its others are of November 2025); the purge is counted.
+TEST_F(DaemonTest, ArticlesPastTheRetentionArePurgedAndOldItemsNotStored) {
+    {
+        store::Store store{db.url()};
+        (void)store::migrate(store.connection());
+        auto feed_id = db.scalar("INSERT INTO feeds (url, name) VALUES "
+                                 "('https://old.example.test/rss', 'Old') RETURNING id");
+        auto long_ago = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                        std::chrono::hours{24 * 800};
+        (void)testkit::store_items(
+            store, feed_id,
+            {testkit::make_item("ancient", "Ancient news", "https://old.example.test/a", long_ago)},
+            {{}});
+    }
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/all_sections_one_feed.xml");
+    write_config(feed("Wire", "/feed", "1h") + "[retention]\narticles = \"2y\"\n");
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(eventually([&] {
+        return count_when_ready("SELECT count(*) FROM articles WHERE guid <> 'ancient'") == 4 &&
+               count_when_ready("SELECT count(*) FROM articles WHERE guid = 'ancient'") == 0;
+    }));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE published_at < '2015-01-01'"), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM stories s WHERE NOT EXISTS "
+                        "(SELECT 1 FROM articles a WHERE a.story_id = s.id)"),
+              0);
+    ASSERT_TRUE(eventually([&] {
+        return get(daemon.port(), "/metrics").find("newsmon_articles_purged_total 1") !=
+               std::string::npos;
+    }));
+}
 
 TEST_F(DaemonTest, MetricsCountPollsArticlesAndTopics) {
     auto endpoint = server.serve_file("/feed", "feeds/rss20/all_sections_one_feed.xml");

@@ -10,9 +10,12 @@
 #include "cli/cli.hpp"
 #include "cli/commands.hpp"
 #include "newsroom.hpp"
+#include "service/feed_articles.hpp"
+#include "store/article_retention.hpp"
 #include "store/migrations.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
+#include "store/topic_rollups.hpp"
 #include "test_database.hpp"
 
 using namespace newsmon;
@@ -250,6 +253,115 @@ TEST_F(StoreTest, FetchLogOlderThanTheRetentionIsPurged) {
     long long before = db.scalar("SELECT count(*) FROM fetch_log");
     EXPECT_EQ(store.purge_fetch_log(hours{24 * 30}), 1);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), before - 1);
+}
+
+// [retention] articles: stories wholly older than the retention go with everything that hangs
+// on their articles; a story still running keeps its old reports; a copy outlives its original.
+TEST_F(StoreTest, ArticleRetentionDeletesWholeStoriesPastItAndWhatHangsOnThem) {
+    auto long_ago = floor<seconds>(system_clock::now()) - hours{24 * 800};
+    long long recent_articles = db.scalar("SELECT count(*) FROM articles");
+    (void)testkit::store_items(
+        store, room.wire,
+        {make_item("old-a", "NATO opened a liaison office in Baku", "https://wire.test/old-a",
+                   long_ago, "The office opened today."),
+         make_item("old-b", "Caspian ferry timetable changes", "https://wire.test/old-b",
+                   long_ago + hours{1}, "Ferries run twice a week."),
+         make_item("old-running", "Pipeline talks resume", "https://wire.test/old-running",
+                   long_ago + hours{2}, "The talks go on.")},
+        {{topic("nato")}, {}, {}});
+    (void)testkit::store_items(store, room.agency,
+                               {make_item("copy-of-old-a", "NATO liaison office in Baku, again",
+                                          "https://agency.test/copy", long_ago + days{10})},
+                               {{topic("nato")}});
+    // The copy (ten days later: beyond the story window) sits in a story of its own that is
+    // still running, as is the talks' story.
+    db.execute("UPDATE articles SET duplicate_of = (SELECT id FROM articles WHERE guid = 'old-a') "
+               "WHERE guid = 'copy-of-old-a'");
+    db.execute("UPDATE stories SET last_seen_at = now() WHERE id IN (SELECT story_id FROM articles "
+               "WHERE guid IN ('copy-of-old-a', 'old-running'))");
+    db.execute("INSERT INTO story_signatures (article_id, story_id, published_at, signature) "
+               "SELECT id, story_id, published_at, '\\x00' FROM articles WHERE guid = 'old-b' "
+               "ON CONFLICT DO NOTHING");
+    (void)store::fold_topic_rollups(store.connection());
+    long long counted = db.scalar("SELECT coalesce(sum(articles), 0) FROM topic_hourly");
+    long long old_a = id_of("old-a");
+
+    // One story per transaction: the loop goes on until none is left.
+    auto purged =
+        store::purge_expired_articles(store.connection(), hours{24 * 730}, seconds{30}, 1);
+    EXPECT_EQ(purged.stories, 2);
+    EXPECT_EQ(purged.articles, 2);
+    EXPECT_TRUE(purged.finished);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid IN ('old-a', 'old-b')"), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), recent_articles + 2);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM article_topics WHERE article_id = " +
+                        std::to_string(old_a)),
+              0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM stories s WHERE NOT EXISTS "
+                        "(SELECT 1 FROM articles a WHERE a.story_id = s.id)"),
+              0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures g WHERE NOT EXISTS "
+                        "(SELECT 1 FROM articles a WHERE a.id = g.article_id)"),
+              0);
+    EXPECT_EQ(db.article_column("copy-of-old-a", "duplicate_of"), "");
+    EXPECT_EQ(db.article_column("old-running", "guid"), "old-running");
+    // The rollups keep what they counted: trends reach further back than the articles.
+    EXPECT_EQ(db.scalar("SELECT coalesce(sum(articles), 0) FROM topic_hourly"), counted);
+    // Nothing is left to purge, and "0s" keeps everything.
+    auto again = store::purge_expired_articles(store.connection(), hours{24 * 730}, seconds{30});
+    EXPECT_EQ(again.stories, 0);
+    EXPECT_EQ(store::purge_expired_articles(store.connection(), hours{0}, seconds{30}).stories, 0);
+}
+
+// A first purge of years is spread over calls: each stops once its time is up.
+TEST_F(StoreTest, ArticleRetentionStopsWhenItsTimeIsUpAndTheNextCallGoesOn) {
+    auto long_ago = floor<seconds>(system_clock::now()) - hours{24 * 800};
+    std::vector<parsers::Item> items;
+    std::vector<std::vector<tag::TopicMatch>> topics;
+    for (int i = 0; i < 3; ++i) {
+        items.push_back(make_item("old-" + std::to_string(i),
+                                  "Old report number " + std::to_string(i) + " on weather",
+                                  "https://wire.test/old-" + std::to_string(i),
+                                  long_ago + days{5 * i})); // beyond the story window
+        topics.emplace_back();
+    }
+    (void)testkit::store_items(store, room.wire, items, topics);
+    auto first = store::purge_expired_articles(store.connection(), hours{24 * 730}, seconds{0}, 1);
+    EXPECT_EQ(first.stories, 1);
+    EXPECT_FALSE(first.finished);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'old-0'"), 0)
+        << "the oldest story goes first";
+    std::int64_t stories = first.stories;
+    for (int call = 0; call < 5 && stories < 3; ++call)
+        stories += store::purge_expired_articles(store.connection(), hours{24 * 730}, seconds{0}, 1)
+                       .stories;
+    EXPECT_EQ(stories, 3);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid LIKE 'old-%'"), 0);
+}
+
+// An item older than the retention would be purged within the hour and then stored (and
+// alerted on) again at every poll: it is not stored at all.
+TEST_F(StoreTest, AnItemOlderThanTheArticleRetentionIsNotStored) {
+    auto config = testkit::newsroom_config(db.url());
+    config.retention.articles = hours{24 * 730};
+    auto now = floor<seconds>(system_clock::now());
+    parsers::Feed feed;
+    feed.items = {
+        make_item("ancient", "An old item", "https://wire.test/ancient", now - hours{24 * 731}),
+        make_item("recent", "A new item", "https://wire.test/recent", now - hours{1}),
+        make_item("undated", "An undated item", "https://wire.test/undated", now)};
+    feed.items[2].published.reset();
+    auto tagger = tag::Tagger::compile(config.topics);
+    ASSERT_TRUE(tagger);
+    auto articles = service::feed_articles(feed, config, nullptr, *tagger);
+    std::vector<std::string> guids;
+    for (const auto& article : articles)
+        guids.emplace_back(article.item.guid);
+    EXPECT_EQ(guids, (std::vector<std::string>{"recent", "undated"}));
+    config.retention.articles = hours{0};
+    feed.items = {
+        make_item("ancient", "An old item", "https://wire.test/ancient", now - hours{24 * 731})};
+    EXPECT_EQ(service::feed_articles(feed, config, nullptr, *tagger).size(), 1U);
 }
 
 TEST_F(StoreTest, TopicsFollowTheConfig) {

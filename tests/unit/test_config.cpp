@@ -557,6 +557,23 @@ TEST(DocumentedDefaults, DefaultsAreWrittenAsTheyAreRead) {
     EXPECT_EQ(loaded.config->http.max_body.bytes, 16ULL << 20);
 }
 
+// Article retention deletes: "0s" (the default) keeps everything, years are a unit, and a
+// value under a day (a slip of m for months) is refused before it can empty the archive.
+TEST_F(ConfigTest, ArticleRetentionKeepsEverythingUnlessSetToADayOrMore) {
+    auto defaults = load("");
+    ASSERT_TRUE(defaults.config) << all_messages(defaults);
+    EXPECT_EQ(defaults.config->retention.articles.count(), 0);
+    auto two_years = load("[retention]\narticles = \"2y\"\n");
+    ASSERT_TRUE(two_years.config) << all_messages(two_years);
+    EXPECT_EQ(two_years.config->retention.articles, std::chrono::hours{24 * 730});
+    auto minutes = load("[retention]\narticles = \"24m\"\n");
+    EXPECT_FALSE(minutes.config);
+    EXPECT_NE(all_messages(minutes).find("test.toml:2:12: error: [retention] articles: must be"),
+              std::string::npos)
+        << all_messages(minutes);
+    EXPECT_NE(all_messages(minutes).find("m is minutes"), std::string::npos);
+}
+
 // "0s" turns clustering off; a window below zero means nothing and is refused.
 TEST_F(ConfigTest, AStoryWindowOfZeroTurnsClusteringOffAndANegativeOneIsRefused) {
     auto off = load("[stories]\nwindow = \"0s\"\n");
