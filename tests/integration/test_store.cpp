@@ -318,7 +318,8 @@ TEST_F(StoreTest, ArticleRetentionStopsWhenItsTimeIsUpAndTheNextCallGoesOn) {
     auto long_ago = floor<seconds>(system_clock::now()) - hours{24 * 800};
     std::vector<parsers::Item> items;
     std::vector<std::vector<tag::TopicMatch>> topics;
-    for (int i = 0; i < 3; ++i) {
+    // Stored newest first, so that the table's own order is not the age order.
+    for (int i = 2; i >= 0; --i) {
         items.push_back(make_item("old-" + std::to_string(i),
                                   "Old report number " + std::to_string(i) + " on weather",
                                   "https://wire.test/old-" + std::to_string(i),
