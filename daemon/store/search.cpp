@@ -2,6 +2,8 @@
 
 #include "store/store.hpp"
 
+#include <cstdlib>
+
 namespace newsmon::store {
 namespace {
 
@@ -12,12 +14,20 @@ constexpr int k_largest_batch = 5'000;
 
 // Walking the time index newest first finds the matches of a common word at once, but reads
 // the whole table for a rare one, and PostgreSQL cannot tell the two apart for a word its
-// statistics do not track: it guesses 0.5% of the rows, and walks. So a word that does not
-// fill the first batch among the newest k_newest articles is looked up in the words index, and
-// when it has at most k_most_looked_up articles, the candidates are read among those. A common
-// word is never looked up: its posting list grows with the archive, and so would the lookup.
+// statistics do not track: it guesses 0.5% of the rows, and walks. So a word that the
+// statistics call rare, or that does not fill the first batch among the newest k_newest
+// articles, is looked up in the words index, and when it has at most k_most_looked_up
+// articles, the candidates are read among those. A common word is never looked up: its
+// posting list grows with the archive, and so would the lookup.
 constexpr int k_newest = 2'000;
 constexpr int k_most_looked_up = k_largest_batch;
+
+// PostgreSQL's estimate of the articles that match $1 (from the words' statistics, or a
+// default share when it tracks none of them) and of all articles (negative when the table was
+// never analyzed). Planning only: nothing is read.
+constexpr const char* k_estimated_matches = "EXPLAIN SELECT 1 FROM articles WHERE words @@ ";
+constexpr const char* k_estimated_articles =
+    "SELECT reltuples FROM pg_class WHERE oid = 'articles'::regclass";
 
 // How many of the newest $2 articles (republications left out) may match $1, counting up to
 // $3: it reads their words, and stops at the $3rd.
@@ -112,10 +122,31 @@ std::optional<std::string> looked_up(pqxx::read_transaction& tx, const std::stri
     return to_int_array(ids);
 }
 
+// Whether the statistics put `words` in fewer than the share of articles that makes a word
+// common. They may be out of date, but only in one direction that matters: a word they call
+// rare and that has since become common is recent, so its posting list is short, and a lookup
+// that finds too many falls back to the walk. A word they call common is probed, as they may
+// be wrong (see candidate_ids).
+bool statistics_call_rare(pqxx::read_transaction& tx, const std::string& words) {
+    double articles = tx.exec1(k_estimated_articles)[0].as<double>();
+    if (articles <= 0)
+        return false; // never analyzed: no statistics
+    // The plan's first line: "<node>  (cost=a..b rows=N width=W)".
+    auto plan = tx.exec(std::string(k_estimated_matches) + tx.quote(words) + "::tsquery")[0][0]
+                    .as<std::string>();
+    auto rows_at = plan.find("rows=");
+    if (rows_at == std::string::npos)
+        return false;
+    double matches = std::strtod(plan.c_str() + rows_at + 5, nullptr);
+    return matches < articles * k_first_batch / k_newest;
+}
+
 // The only articles to read for `filter` (a bigint[] literal), or nullopt: walk them all.
 std::optional<std::string> candidate_ids(pqxx::read_transaction& tx, const SearchFilter& filter) {
     if (!filter.words)
         return std::nullopt;
+    if (statistics_call_rare(tx, *filter.words))
+        return looked_up(tx, *filter.words); // the probe below reads 2,000 articles' words
     auto newest_hits =
         tx.exec_params1(k_newest_hits, *filter.words, k_newest, k_first_batch)[0].as<int>();
     if (newest_hits == k_first_batch)

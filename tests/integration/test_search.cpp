@@ -285,6 +285,24 @@ protected:
         return ids;
     }
 
+    // The rows read from articles so far (in this test's database, by this connection alone).
+    static long long articles_rows_read(pqxx::connection& connection) {
+        pqxx::nontransaction tx{connection};
+        tx.exec("SELECT pg_stat_force_next_flush()"); // this backend's counts, at once
+        return tx
+            .exec1("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) "
+                   "FROM pg_stat_user_tables WHERE relname = 'articles'")[0]
+            .as<long long>();
+    }
+
+    static bool finds_any(pqxx::connection& connection, const std::string& words) {
+        store::SearchFilter filter;
+        filter.words = words;
+        bool found = false;
+        store::for_each_search_candidate(connection, filter, [&](auto&) { return found = true; });
+        return found;
+    }
+
     // The ids `words` should give, newest first, as one statement says it.
     std::vector<std::int64_t> expected_candidates(const std::string& words) {
         pqxx::connection connection{db.url()};
@@ -453,22 +471,25 @@ TEST_F(SearchTest, AWordTheStatisticsCallCommonButNoArticleHasIsNotReadArticleBy
     db.execute("VACUUM articles"); // the old rows out of the words index; no ANALYZE
 
     pqxx::connection connection{db.url()};
-    // the rows read from articles so far (in this test's database, by this connection alone)
-    auto rows_read = [&] {
-        pqxx::nontransaction tx{connection};
-        tx.exec("SELECT pg_stat_force_next_flush()"); // this backend's counts, at once
-        return tx
-            .exec1("SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) "
-                   "FROM pg_stat_user_tables WHERE relname = 'articles'")[0]
-            .as<long long>();
-    };
-    long long before = rows_read();
-    store::SearchFilter filter;
-    filter.words = "'filler'";
-    bool found = false;
-    store::for_each_search_candidate(connection, filter, [&](auto&) { return found = true; });
-    EXPECT_FALSE(found);
-    EXPECT_LT(rows_read() - before, 2'500);
+    long long before = articles_rows_read(connection);
+    EXPECT_FALSE(finds_any(connection, "'filler'"));
+    EXPECT_LT(articles_rows_read(connection) - before, 2'500);
+}
+
+// A word the statistics call rare is looked up at once: no article's words are read to see
+// whether it is common among the newest (that probe would read 2,000 of them).
+TEST_F(SearchTest, AWordTheStatisticsCallRareIsLookedUpWithoutReadingTheNewestArticles) {
+    add_articles(6'000, "'filler'::tsvector || CASE WHEN i % 500 = 0 THEN 'scarce'::tsvector "
+                        "ELSE '' END");
+    db.execute("ANALYZE articles");
+
+    pqxx::connection connection{db.url()};
+    for (const char* words : {"'scarce'", "'nowhere'", "'scarce' & 'filler'"}) {
+        long long before = articles_rows_read(connection);
+        bool found = finds_any(connection, words);
+        EXPECT_LT(articles_rows_read(connection) - before, 200) << words;
+        EXPECT_EQ(found, std::string(words) != "'nowhere'") << words;
+    }
 }
 
 } // namespace
