@@ -32,3 +32,15 @@ target_compile_options(newsmon_warnings INTERFACE
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
   target_compile_options(newsmon_warnings INTERFACE -Wno-restrict)
 endif()
+
+# The two libraries compile as unity builds: batches of their files as one translation unit,
+# so the heavy library headers (nlohmann/json, libpqxx, spdlog) are parsed and their templates
+# instantiated once per batch, not once per file: about half the build time. Names in a
+# file's anonymous namespace must therefore be unique within its library.
+# NEWSMON_UNITY=OFF compiles file by file (which also shows an #include a file forgot).
+option(NEWSMON_UNITY "Compile the libraries in batches of files (unity build)" ON)
+function(newsmon_unity_build target)
+  if(NEWSMON_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()

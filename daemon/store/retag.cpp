@@ -29,7 +29,7 @@ SELECT id, title, summary, coalesce(content_text, ''), coalesce(content_html, ''
  WHERE id = ANY ($1::bigint[])
 )sql";
 
-constexpr const char* k_count = R"sql(
+constexpr const char* k_count_to_retag = R"sql(
 SELECT count(*) FROM articles
  WHERE ($1::timestamptz IS NULL OR published_at >= $1::timestamptz)
 )sql";
@@ -135,7 +135,7 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
     std::string key = run_key(options);
     {
         pqxx::work tx{connection};
-        progress.total = tx.exec_params1(k_count, options.since)[0].as<std::int64_t>();
+        progress.total = tx.exec_params1(k_count_to_retag, options.since)[0].as<std::int64_t>();
         auto saved =
             tx.exec_params("SELECT last_id, done FROM retag_progress WHERE run_key = $1", key);
         if (!saved.empty()) {

@@ -15,7 +15,7 @@
 namespace newsmon::store {
 namespace {
 
-constexpr const char* k_count = R"sql(
+constexpr const char* k_count_to_restory = R"sql(
 SELECT count(*) FROM articles WHERE $1::timestamptz IS NULL OR published_at >= $1::timestamptz
 )sql";
 
@@ -113,7 +113,7 @@ RestoryProgress restory_articles(pqxx::connection& connection, const RestoryOpti
     StoryIds ids;
     {
         pqxx::work tx{connection};
-        progress.total = tx.exec_params1(k_count, options.since)[0].as<std::int64_t>();
+        progress.total = tx.exec_params1(k_count_to_restory, options.since)[0].as<std::int64_t>();
         for (const auto& row : tx.exec_params(k_earlier_signatures, options.since,
                                               static_cast<long long>(options.window.count()))) {
             auto story = row[1].as<std::int64_t>();

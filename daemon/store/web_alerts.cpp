@@ -1,5 +1,7 @@
 #include "store/web_alerts.hpp"
 
+#include "store/json_field.hpp"
+
 namespace newsmon::store {
 namespace {
 
@@ -36,12 +38,6 @@ SELECT l.delivery_id, l.status, l.kind, l.attempts, l.last_error,
  LIMIT $3
 )sql";
 
-template <class Value> nlohmann::json nullable(const pqxx::field& field) {
-    if (field.is_null())
-        return nullptr;
-    return field.as<Value>();
-}
-
 nlohmann::json rule_of(const pqxx::row& row) {
     return {{"name", row[0].as<std::string>()},
             {"query", row[1].as<std::string>()},
@@ -50,14 +46,14 @@ nlohmann::json rule_of(const pqxx::row& row) {
             {"digest", row[4].as<std::string>()},
             {"kind", row[5].as<bool>() ? "spike" : "match"},
             {"signed", row[6].as<bool>()},
-            {"last_error", nullable<std::string>(row[7])},
+            {"last_error", json_or_null<std::string>(row[7])},
             {"channels", nlohmann::json::parse(row[8].as<std::string>())},
             {"deliveries",
              {{"pending", row[9].as<std::int64_t>()},
               {"sent", row[10].as<std::int64_t>()},
               {"failed", row[11].as<std::int64_t>()}}},
-            {"last_delivery_at", nullable<std::string>(row[12])},
-            {"last_delivery_error", nullable<std::string>(row[13])}};
+            {"last_delivery_at", json_or_null<std::string>(row[12])},
+            {"last_delivery_error", json_or_null<std::string>(row[13])}};
 }
 
 nlohmann::json delivery_of(const pqxx::row& row) {
@@ -65,9 +61,9 @@ nlohmann::json delivery_of(const pqxx::row& row) {
             {"status", row[1].as<std::string>()},
             {"kind", row[2].as<std::string>()},
             {"attempts", row[3].as<int>()},
-            {"last_error", nullable<std::string>(row[4])},
+            {"last_error", json_or_null<std::string>(row[4])},
             {"created_at", row[5].as<std::string>()},
-            {"sent_at", nullable<std::string>(row[6])},
+            {"sent_at", json_or_null<std::string>(row[6])},
             {"matched_terms", nlohmann::json::parse(row[7].as<std::string>())},
             {"article",
              {{"id", row[8].as<std::int64_t>()},
@@ -75,7 +71,7 @@ nlohmann::json delivery_of(const pqxx::row& row) {
               {"url", row[10].as<std::string>()},
               {"feed", row[11].as<std::string>()},
               {"published_at", row[13].as<std::string>()}}},
-            {"story_id", nullable<std::int64_t>(row[12])}};
+            {"story_id", json_or_null<std::int64_t>(row[12])}};
 }
 
 } // namespace

@@ -23,7 +23,7 @@ SELECT t.topic, t.score, t.hits, t.in_title, coalesce(array_to_json(t.matched_te
 )sql";
 
 // The alert rules that delivered (or will deliver) this article, by name.
-constexpr const char* k_rules = R"sql(
+constexpr const char* k_delivering_rules = R"sql(
 SELECT DISTINCT r.name
   FROM alert_deliveries d JOIN alert_rules_public r ON r.id = d.rule_id
  WHERE d.article_id = $1
@@ -62,7 +62,7 @@ std::optional<nlohmann::json> web_article(pqxx::connection& connection, std::int
     article["content_html"] = row[12].as<std::string>();
     article["topics"] = topics_of(tx, id);
     article["alert_rules"] = nlohmann::json::array();
-    for (const auto& rule : tx.exec_params(k_rules, id))
+    for (const auto& rule : tx.exec_params(k_delivering_rules, id))
         article["alert_rules"].push_back(rule[0].as<std::string>());
     return article;
 }

@@ -21,7 +21,7 @@ SELECT a.id, a.title, coalesce(a.url, ''), coalesce(a.author, ''),
  ORDER BY wanted.position
 )sql";
 
-constexpr const char* k_rule_exists = "SELECT 1 FROM alert_rules_public WHERE name = $1";
+constexpr const char* k_public_rule_named = "SELECT 1 FROM alert_rules_public WHERE name = $1";
 
 constexpr const char* k_delivered = R"sql(
 SELECT l.article_id
@@ -52,7 +52,7 @@ std::vector<AtomArticle> web_atom_articles(pqxx::connection& connection,
 std::optional<std::vector<std::int64_t>> web_alert_article_ids(pqxx::connection& connection,
                                                                const std::string& rule, int limit) {
     pqxx::read_transaction tx{connection};
-    if (tx.exec_params(k_rule_exists, rule).empty())
+    if (tx.exec_params(k_public_rule_named, rule).empty())
         return std::nullopt;
     std::vector<std::int64_t> ids;
     for (const auto& row : tx.exec_params(k_delivered, rule, limit))

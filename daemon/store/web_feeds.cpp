@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "store/json_field.hpp"
+
 namespace newsmon::store {
 namespace {
 
@@ -18,12 +20,6 @@ SELECT h.feed, h.url,
  ORDER BY h.feed, h.url
 )sql";
 
-template <class Value> nlohmann::json nullable(const pqxx::field& field) {
-    if (field.is_null())
-        return nullptr;
-    return field.as<Value>();
-}
-
 } // namespace
 
 nlohmann::json web_feeds(pqxx::connection& connection) {
@@ -32,12 +28,12 @@ nlohmann::json web_feeds(pqxx::connection& connection) {
     for (const auto& row : tx.exec(k_feeds))
         feeds.push_back({{"name", row[0].as<std::string>()},
                          {"url", row[1].as<std::string>()},
-                         {"last_polled_at", nullable<std::string>(row[2])},
-                         {"last_http_status", nullable<int>(row[3])},
+                         {"last_polled_at", json_or_null<std::string>(row[2])},
+                         {"last_http_status", json_or_null<int>(row[3])},
                          {"consecutive_failures", row[4].as<int>()},
-                         {"last_error", nullable<std::string>(row[5])},
+                         {"last_error", json_or_null<std::string>(row[5])},
                          {"articles_24h", row[6].as<std::int64_t>()},
-                         {"last_article_at", nullable<std::string>(row[7])},
+                         {"last_article_at", json_or_null<std::string>(row[7])},
                          {"next_poll_at", row[11].as<std::string>()},
                          {"health",
                           {{"failing", row[9].as<bool>()},

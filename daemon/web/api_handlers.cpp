@@ -12,34 +12,14 @@
 #include "web/article_search.hpp"
 #include "web/cursor.hpp"
 #include "web/openapi.hpp"
+#include "web/request_bounds.hpp"
 
 namespace newsmon::web {
 namespace {
 
-using std::chrono::sys_seconds;
-
-constexpr std::size_t k_max_name = 200;
-constexpr int k_max_limit = 100;
-
-sys_seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-std::optional<std::string> rfc3339(const std::optional<sys_seconds>& instant) {
-    if (!instant)
-        return std::nullopt;
-    return parsers::format_rfc3339(*instant);
-}
-
-template <typename Named>
-bool has_name(const std::vector<Named>& configured, const std::string& name) {
-    return std::any_of(configured.begin(), configured.end(),
-                       [&](const auto& entry) { return entry.name == name; });
-}
-
 // A topic parameter must name a configured topic.
 std::optional<std::string> topic_param(const config::Config& config, const RequestParams& params) {
-    auto topic = params.text("topic", k_max_name);
+    auto topic = params.text("topic", k_max_name_length);
     if (topic && !has_name(config.topics, *topic))
         throw ParamError{"no topic named \"" + *topic + "\" in the config", "topic"};
     return topic;
@@ -76,12 +56,13 @@ nlohmann::json list_articles(const config::Config& config, pqxx::connection& con
 nlohmann::json list_stories(const config::Config& config, pqxx::connection& connection,
                             const RequestParams& params) {
     store::StoryPageQuery query;
-    query.since = *rfc3339(params.time("since", now()).value_or(now() - std::chrono::hours{24}));
+    query.since = parsers::format_rfc3339(
+        params.time("since", now_seconds()).value_or(now_seconds() - std::chrono::hours{24}));
     query.topic = topic_param(config, params);
     query.after = params.cursor();
     if (query.after && query.after->sort.empty())
         throw ParamError{"not a cursor of this list", "cursor"};
-    query.limit = params.number("limit", 1, k_max_limit, 20);
+    query.limit = params.number("limit", 1, k_max_page_limit, 20);
     return page_json(store::web_stories(connection, query));
 }
 
@@ -93,10 +74,10 @@ nlohmann::json topic_counts(const config::Config& config, pqxx::connection& conn
                                  ""};
     // At most a month of hours or a year of days, so an answer stays small.
     auto longest = query.hourly ? std::chrono::hours{24 * 31} : std::chrono::hours{24 * 366};
-    auto since = params.time("since", now())
-                     .value_or(now() - (query.hourly ? std::chrono::hours{48}
-                                                     : std::chrono::hours{24 * 30}));
-    if (since < now() - longest)
+    auto since = params.time("since", now_seconds())
+                     .value_or(now_seconds() - (query.hourly ? std::chrono::hours{48}
+                                                             : std::chrono::hours{24 * 30}));
+    if (since < now_seconds() - longest)
         throw ParamError{query.hourly ? "at most 31 days back with interval=hour"
                                       : "at most 366 days back with interval=day",
                          "since"};
@@ -110,7 +91,7 @@ nlohmann::json topic_counts(const config::Config& config, pqxx::connection& conn
 nlohmann::json alert_deliveries(pqxx::connection& connection, const std::string& rule,
                                 const RequestParams& params) {
     store::DeliveryPageQuery query{rule, params.cursor(),
-                                   params.number("limit", 1, k_max_limit, 50)};
+                                   params.number("limit", 1, k_max_page_limit, 50)};
     auto page = store::web_alert_deliveries(connection, query);
     if (!page)
         throw NotFound{"no alert rule named \"" + rule + "\"", "name"};

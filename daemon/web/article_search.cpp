@@ -3,33 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "newsmon/parsers/dates.hpp"
+#include "web/request_bounds.hpp"
 
 namespace newsmon::web {
-namespace {
-
-constexpr std::size_t k_max_query = 500;
-constexpr std::size_t k_max_name = 200;
-constexpr int k_max_limit = 100;
-
-std::chrono::sys_seconds now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-std::optional<std::string> rfc3339(const std::optional<std::chrono::sys_seconds>& instant) {
-    if (!instant)
-        return std::nullopt;
-    return parsers::format_rfc3339(*instant);
-}
-
-template <typename Named>
-bool has_name(const std::vector<Named>& configured, const std::string& name) {
-    return std::any_of(configured.begin(), configured.end(),
-                       [&](const auto& entry) { return entry.name == name; });
-}
-
-} // namespace
-
 const std::vector<std::string>& article_search_params() {
     static const std::vector<std::string> names{"q",     "topic", "feed",   "lang",
                                                 "since", "until", "cursor", "limit"};
@@ -38,17 +14,17 @@ const std::vector<std::string>& article_search_params() {
 
 ArticleSearchPage search_articles(const config::Config& config, pqxx::connection& connection,
                                   const RequestParams& params) {
-    auto topic = params.text("topic", k_max_name);
+    auto topic = params.text("topic", k_max_name_length);
     if (topic && !has_name(config.topics, *topic))
         throw ParamError{"no topic named \"" + *topic + "\" in the config", "topic"};
-    auto query = params.text("q", k_max_query).value_or("");
+    auto query = params.text("q", k_max_query_length).value_or("");
     auto plan = store::plan_matches(config, query, topic.value_or(""),
-                                    rfc3339(params.time("since", now())));
+                                    rfc3339_or_none(params.time("since", now_seconds())));
     if (!plan)
         throw ParamError{plan.error(), "q"};
     auto& filter = plan->filter;
-    filter.until = rfc3339(params.time("until", now()));
-    filter.feed = params.text("feed", k_max_name);
+    filter.until = rfc3339_or_none(params.time("until", now_seconds()));
+    filter.feed = params.text("feed", k_max_name_length);
     if (filter.feed && !has_name(config.feeds, *filter.feed))
         throw ParamError{"no feed named \"" + *filter.feed + "\" in the config", "feed"};
     filter.language = params.text("lang", 16);
@@ -58,7 +34,7 @@ ArticleSearchPage search_articles(const config::Config& config, pqxx::connection
         filter.after_published = after->sort;
         filter.after_id = after->id;
     }
-    auto limit = static_cast<std::size_t>(params.number("limit", 1, k_max_limit, 20));
+    auto limit = static_cast<std::size_t>(params.number("limit", 1, k_max_page_limit, 20));
     ArticleSearchPage page;
     store::for_each_match(connection, *plan, [&](store::StoredMatch&& match) {
         if (page.matches.size() == limit) {

@@ -16,15 +16,14 @@
 #include "web/atom_writer.hpp"
 #include "web/connection_pool.hpp"
 #include "web/json_reply.hpp"
+#include "web/request_bounds.hpp"
 #include "web/request_params.hpp"
 #include "web/url_encoding.hpp"
 
 namespace newsmon::web {
 namespace {
 
-constexpr std::size_t k_max_query = 500;
-constexpr std::size_t k_max_name = 200;
-constexpr int k_max_limit = 200;
+constexpr int k_max_entries = 200;
 constexpr int k_default_limit = 50;
 constexpr std::string_view k_content_type = "application/atom+xml; charset=utf-8";
 // The tagging entity of every id: the name and the year the scheme was chosen (RFC 4151).
@@ -90,14 +89,8 @@ AtomEntry entry_of(store::AtomArticle&& article) {
     return entry;
 }
 
-template <typename Named>
-bool has_name(const std::vector<Named>& configured, const std::string& name) {
-    return std::any_of(configured.begin(), configured.end(),
-                       [&](const auto& entry) { return entry.name == name; });
-}
-
 int limit_of(const RequestParams& params) {
-    return params.number("limit", 1, k_max_limit, k_default_limit);
+    return params.number("limit", 1, k_max_entries, k_default_limit);
 }
 
 // The newest articles of a search, as `articles?q=` finds them.
@@ -113,16 +106,16 @@ std::vector<std::int64_t> matching_ids(pqxx::connection& connection, const store
 
 Selection search_feed(const config::Config& config, pqxx::connection& connection,
                       const RequestParams& params) {
-    auto query = params.text("q", k_max_query).value_or("");
+    auto query = params.text("q", k_max_query_length).value_or("");
     if (query.empty())
         throw ParamError{"required: the query to follow", "q"};
-    auto topic = params.text("topic", k_max_name);
+    auto topic = params.text("topic", k_max_name_length);
     if (topic && !has_name(config.topics, *topic))
         throw ParamError{"no topic named \"" + *topic + "\" in the config", "topic"};
     auto plan = store::plan_matches(config, query, topic.value_or(""), std::nullopt);
     if (!plan)
         throw ParamError{plan.error(), "q"};
-    plan->filter.feed = params.text("feed", k_max_name);
+    plan->filter.feed = params.text("feed", k_max_name_length);
     if (plan->filter.feed && !has_name(config.feeds, *plan->filter.feed))
         throw ParamError{"no feed named \"" + *plan->filter.feed + "\" in the config", "feed"};
     plan->filter.language = params.text("lang", 16);

@@ -887,7 +887,9 @@ def drill_instances_replica(args, workdir, parts):
     its story, the caught-up replica holds the same articles, and search and feeds through
     read_url on the replica count what the primary holds."""
     pg = parts.enter_context(closing(Postgres(args.source)))
-    newsroom = parts.enter_context(closing(Newsroom(feeds=100, items=25, every=1.0)))
+    # Items for a minute: on a loaded machine catching the victim mid-store can take
+    # kill_while_storing's whole 30 s, and the feeds must still be gaining items then.
+    newsroom = parts.enter_context(closing(Newsroom(feeds=100, items=60, every=1.0)))
     feeds = feeds_toml(newsroom, interval="2s")
     survivor, victim = (parts.enter_context(closing(Daemon(args.binary, workdir, pg.url, feeds,
                                                            name=name)))
@@ -918,6 +920,7 @@ def drill_instances_replica(args, workdir, parts):
         f"{newsroom.served_count()} items served so far")
     if pollers_since(newsroom, killed + 0.5) != {"drill-a"}:
         fail("the killed instance still polled")
+    newsroom.start -= 3600  # the items still to come appear at once
     wait_for(lambda: everything_stored_once(pg, newsroom), 90, "every item to be stored")
     survivor.stop_cleanly()
     total = check_stored_exactly(pg, newsroom)
