@@ -15,7 +15,7 @@ struct Declaration {
 };
 
 // Names are a public interface (dashboards and alerts use them): add, never rename.
-constexpr std::array<Declaration, 22> k_metrics = {{
+constexpr std::array<Declaration, 23> k_metrics = {{
     {"newsmon_polls_total", "counter", "Feed polls by outcome: ok, unchanged, failed"},
     {"newsmon_http_responses_total", "counter", "HTTP responses by status code"},
     {"newsmon_fetched_bytes_total", "counter", "Response body bytes fetched"},
@@ -45,6 +45,8 @@ constexpr std::array<Declaration, 22> k_metrics = {{
     {"newsmon_archive_bodies", "gauge", "Bodies in the raw archive (estimated)"},
     {"newsmon_articles_purged_total", "counter",
      "Articles deleted by [retention] articles, with their stories"},
+    {"newsmon_alert_deliveries_purged_total", "counter",
+     "Delivered alerts deleted by [retention] alert_deliveries"},
 }};
 
 std::string escape_label(std::string_view value) {

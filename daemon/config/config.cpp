@@ -40,6 +40,13 @@ ConvertError article_retention(const Duration& value) {
     return std::nullopt;
 }
 
+ConvertError delivery_retention(const Duration& value) {
+    if (value.count() != 0 && value < std::chrono::hours{24})
+        return std::string("must be \"0s\" (keep delivered alerts with their articles) or at "
+                           "least \"1d\"; m is minutes: write months as days, e.g. \"90d\"");
+    return std::nullopt;
+}
+
 ConvertError not_negative_duration(const Duration& value) {
     if (value.count() < 0)
         return std::string("must not be negative");
@@ -283,6 +290,13 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
             "their topics and alerts, when its latest report is older; hourly, in batches; an "
             "item older than this is not stored; `\"0s\"` keeps every article",
             article_retention),
+        key<RetentionSettings, Duration>(
+            "alert_deliveries", &RetentionSettings::alert_deliveries,
+            "how long delivered alerts are kept (sent, or failed for good); older ones are "
+            "deleted hourly unless their story is still reported within it, and an article "
+            "published or first stored before it raises no alert; `\"0s\"` keeps them as long "
+            "as their articles; read at start",
+            delivery_retention),
     };
     return k_keys;
 }

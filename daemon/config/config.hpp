@@ -68,7 +68,8 @@ struct LogSettings {
 
 struct RetentionSettings {
     Duration fetch_log = std::chrono::hours{24 * 30};
-    Duration articles{0}; // zero keeps every article
+    Duration articles{0};         // zero keeps every article
+    Duration alert_deliveries{0}; // zero keeps delivered alerts as long as their articles
 };
 
 // The raw archive: every feed body that changed and every article page fetched, compressed, kept

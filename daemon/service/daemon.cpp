@@ -12,6 +12,7 @@
 #include "service/page_cycle.hpp"
 #include "service/poll_cycle.hpp"
 #include "service/systemd_notify.hpp"
+#include "store/alert_retention.hpp"
 #include "store/article_retention.hpp"
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
@@ -144,6 +145,13 @@ void Daemon::purge_when_due() {
         log::info("expired articles purged",
                   {log::field("stories", expired.stories), log::field("articles", expired.articles),
                    log::field("finished", expired.finished)});
+    }
+    // With the horizon the writers match under, so that no purged delivery is matched again.
+    auto deliveries = store::purge_delivered_alerts(m_store->connection(), m_store->alert_horizon(),
+                                                    k_purge_budget);
+    if (deliveries > 0) {
+        m_metrics.add("newsmon_alert_deliveries_purged_total", {}, static_cast<double>(deliveries));
+        log::info("delivered alerts purged", {log::field("deliveries", deliveries)});
     }
     if (expired.finished) // else due again next cycle, until the backlog is gone
         m_last_purge = now;

@@ -92,7 +92,7 @@ void PageCycle::handle(const store::PageJob& job, fetch::FetchResult& result, Pa
     auto topics = m_tagger.topics_of(job.title, body, tag::language_of(language.code));
     auto rules = m_store.alert_rules();
     store::record_page(m_store.connection(), job, *page, topics, result.etag, result.last_modified,
-                       rules.get(), archived);
+                       {rules.get(), m_store.alert_horizon()}, archived);
     ++report.stored;
     if (m_metrics)
         m_metrics->add("newsmon_pages_total", {{"outcome", "stored"}});

@@ -42,7 +42,7 @@ std::unique_ptr<store::Store> Pipeline::open_store() {
     sync_config(*store);
     // Before the first article is stored; the daemon's alert thread keeps them current after.
     m_alert_rules.replace(alerts::load_rules(store->connection()).rules);
-    store->use_alert_rules(&m_alert_rules);
+    store->use_alert_rules(&m_alert_rules, alert_horizon());
     return store;
 }
 
@@ -51,9 +51,13 @@ std::vector<std::unique_ptr<store::Store>> Pipeline::open_writers() {
     for (int i = 0; i < k_writers; ++i) {
         auto& store = writers.emplace_back(std::make_unique<store::Store>(m_config.database.url));
         store->use_story_window(story_window());
-        store->use_alert_rules(&m_alert_rules);
+        store->use_alert_rules(&m_alert_rules, alert_horizon());
     }
     return writers;
+}
+
+std::chrono::seconds Pipeline::alert_horizon() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(m_config.retention.alert_deliveries);
 }
 
 std::chrono::seconds Pipeline::story_window() const {

@@ -57,6 +57,7 @@ public:
 
 private:
     [[nodiscard]] std::chrono::seconds story_window() const;
+    [[nodiscard]] std::chrono::seconds alert_horizon() const;
     config::Config m_config;
     tag::Tagger m_tagger;
     base::Metrics* m_metrics;

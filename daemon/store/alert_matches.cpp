@@ -17,6 +17,8 @@ SELECT m.rule_id, m.article_id, m.terms::text[], a.story_id, r.per = 'story', s.
   JOIN alert_rules r ON r.id = m.rule_id
   JOIN articles a ON a.id = m.article_id
   LEFT JOIN stories s ON s.id = a.story_id
+ WHERE $4::bigint = 0 OR (a.first_seen_at >= now() - make_interval(secs => $4)
+                          AND a.published_at >= now() - make_interval(secs => $4))
  ORDER BY m.n
 ON CONFLICT DO NOTHING
 )sql";
@@ -38,11 +40,12 @@ ON CONFLICT DO NOTHING
 
 } // namespace
 
-int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64_t feed_id,
+int record_alert_matches(pqxx::work& tx, const AlertMatching& alerts, std::int64_t feed_id,
                          const std::vector<PolledArticle>& articles,
                          const std::vector<WrittenArticle>& written) {
-    if (rules.empty() || written.empty())
+    if (!alerts.rules || alerts.rules->empty() || written.empty())
         return 0;
+    const rules::RuleSet& rules = *alerts.rules;
     std::string feed_name =
         tx.exec_params1("SELECT name FROM feeds WHERE id = $1", feed_id)[0].as<std::string>();
     std::vector<std::int64_t> rule_ids, article_ids, spike_rule_ids, spike_article_ids;
@@ -76,8 +79,9 @@ int record_alert_matches(pqxx::work& tx, const rules::RuleSet& rules, std::int64
     record_spike_hits(tx, spike_rule_ids, spike_article_ids);
     pqxx::result inserted;
     if (!rule_ids.empty())
-        inserted = tx.exec_params(k_insert_matches, to_int_array(rule_ids),
-                                  to_int_array(article_ids), to_text_array(terms));
+        inserted =
+            tx.exec_params(k_insert_matches, to_int_array(rule_ids), to_int_array(article_ids),
+                           to_text_array(terms), static_cast<std::int64_t>(alerts.horizon.count()));
     std::vector<std::int64_t> new_ids;
     for (const WrittenArticle& row : written)
         if (row.is_new)

@@ -122,7 +122,7 @@ SELECT $1, t.topic, t.score, t.hits, t.terms::text[], t.in_title::boolean
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules,
+                 const std::optional<std::string>& last_modified, const AlertMatching& alerts,
                  const std::optional<ArchivedBody>& archived) {
     pqxx::work tx{connection};
     if (archived)
@@ -134,14 +134,14 @@ UPDATE articles
        page_fetched_at = now()
  WHERE id = $1)sql",
                     job.article_id, etag, last_modified);
-    if (rules) {
+    if (alerts.rules) {
         PolledArticle article;
         article.item.title = job.title;
         article.item.summary = job.summary;
         article.content_text = page.content_text;
         article.language = job.language.empty() ? page.language : job.language;
         article.topics = topics;
-        record_alert_matches(tx, *rules, job.feed_id, {article},
+        record_alert_matches(tx, alerts, job.feed_id, {article},
                              {{job.article_id, 0, false, job.is_duplicate}});
     }
     tx.commit();

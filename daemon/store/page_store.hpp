@@ -13,6 +13,7 @@
 
 #include "newsmon/parsers/article.hpp"
 #include "rules/rule_set.hpp"
+#include "store/alert_matches.hpp"
 #include "store/store.hpp"
 #include "tag/topic_match.hpp"
 
@@ -46,11 +47,11 @@ struct PageJob {
                                                              int max_attempts);
 
 // Stores the page's text and metadata (filling what the feed lacked), replaces the article's
-// topics and records alert deliveries for `rules` when given. One transaction.
+// topics and records alert deliveries for `alerts.rules` when given. One transaction.
 void record_page(pqxx::connection& connection, const PageJob& job,
                  const parsers::ExtractedArticle& page, const std::vector<tag::TopicMatch>& topics,
                  const std::optional<std::string>& etag,
-                 const std::optional<std::string>& last_modified, const rules::RuleSet* rules,
+                 const std::optional<std::string>& last_modified, const AlertMatching& alerts,
                  const std::optional<ArchivedBody>& archived = std::nullopt);
 
 // What record_page writes of the page itself (text, the fields the feed left out, the topics

@@ -312,9 +312,11 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;
     outcome.topic_hits = std::move(counts.topic_hits);
-    if (m_alert_rules)
-        outcome.alerts_matched = record_alert_matches(tx, *m_alert_rules->current(), poll.feed_id,
-                                                      poll.articles, counts.written);
+    if (m_alert_rules) {
+        auto rules = m_alert_rules->current();
+        outcome.alerts_matched = record_alert_matches(tx, {rules.get(), m_alert_horizon},
+                                                      poll.feed_id, poll.articles, counts.written);
+    }
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;

@@ -165,12 +165,18 @@ public:
     void use_story_window(std::chrono::seconds window);
 
     // Match what record_poll stores against these rules (read at each poll: they may be
-    // replaced while the store is in use). Null: no alert matching.
-    void use_alert_rules(const rules::LiveRules* rules) { m_alert_rules = rules; }
+    // replaced while the store is in use). Null: no alert matching. An article published or
+    // first stored longer than `horizon` ago raises no alert (zero: no horizon).
+    void use_alert_rules(const rules::LiveRules* rules,
+                         std::chrono::seconds horizon = std::chrono::seconds{0}) {
+        m_alert_rules = rules;
+        m_alert_horizon = horizon;
+    }
     // The rules in use now; null when alert matching is off.
     [[nodiscard]] std::shared_ptr<const rules::RuleSet> alert_rules() const {
         return m_alert_rules ? m_alert_rules->current() : nullptr;
     }
+    [[nodiscard]] std::chrono::seconds alert_horizon() const { return m_alert_horizon; }
 
 private:
     void prepare_statements();
@@ -183,6 +189,7 @@ private:
     std::chrono::seconds m_story_window = std::chrono::hours{72};
     std::unique_ptr<StoryAssigner> m_stories; // made with the writer
     const rules::LiveRules* m_alert_rules = nullptr;
+    std::chrono::seconds m_alert_horizon{0};
 };
 
 // Thrown where the database is found away other than by libpqxx: polls had to be spooled.

@@ -24,6 +24,7 @@
 #include "http_test_server.hpp"
 #include "newsroom.hpp"
 #include "smtp_sink.hpp"
+#include "store/alert_retention.hpp"
 #include "store/migrations.hpp"
 #include "story_texts.hpp"
 #include "test_database.hpp"
@@ -174,6 +175,60 @@ protected:
     config::Config settings;
     std::int64_t wire = 0, agency = 0, other = 0;
 };
+
+// [retention] alert_deliveries: a delivered alert past it goes, unless its story is still
+// reported; a pending one stays. Its article, updated later by its feed, does not alert again:
+// it is older than the horizon the writers match under.
+TEST_F(AlertsTest, DeliveredAlertsPastTheirRetentionGoAndTheirArticlesDoNotAlertAgain) {
+    add_rule("nato", "NATO");
+    ASSERT_EQ(reload().invalid, 0);
+    store.use_alert_rules(&rules, 24h * 90);
+    poll(wire,
+         {article("old-sent", "Frigates dock in Split", "NATO frigates docked in Split."),
+          article("old-failed", "Jets over Lithuania", "NATO jets patrolled Lithuania."),
+          article("old-live", "Vilnius summit dates", "NATO leaders meet in Vilnius in July."),
+          article("old-pending", "Envoy in Baku", "A NATO envoy discussed gas in Baku."),
+          article("new-sent", "Tallinn cyber drill", "NATO ran a cyber drill in Tallinn.")});
+    ASSERT_EQ(matched("nato").size(), 5u);
+    ASSERT_EQ(db.scalar("SELECT count(DISTINCT story_id) FROM articles"), 5); // five events
+    auto aged = [&](const std::string& guid, const std::string& status) {
+        std::string article = "(SELECT id FROM articles WHERE guid = '" + guid + "')";
+        db.execute("UPDATE alert_deliveries SET status = '" + status +
+                   "', created_at = now() - interval '100 days' WHERE article_id = " + article);
+        db.execute("UPDATE articles SET first_seen_at = now() - interval '100 days', "
+                   "published_at = now() - interval '100 days' WHERE id = " +
+                   article);
+        db.execute("UPDATE stories SET last_seen_at = now() - interval '100 days' WHERE id = "
+                   "(SELECT story_id FROM articles WHERE guid = '" +
+                   guid + "')");
+    };
+    aged("old-sent", "sent");
+    aged("old-failed", "failed");
+    aged("old-live", "sent");
+    aged("old-pending", "pending");
+    db.execute("UPDATE alert_deliveries SET status = 'sent' WHERE article_id = "
+               "(SELECT id FROM articles WHERE guid = 'new-sent')");
+    // A later report keeps old-live's story within the retention.
+    db.execute("UPDATE stories SET last_seen_at = now() - interval '2 days' WHERE id = "
+               "(SELECT story_id FROM articles WHERE guid = 'old-live')");
+
+    // One delivery per transaction: the loop goes on until none is left.
+    EXPECT_EQ(store::purge_delivered_alerts(store.connection(), 24h * 90, 5s, 1), 2);
+    EXPECT_EQ(matched("nato"), std::set<std::string>({"old-live", "old-pending", "new-sent"}));
+    EXPECT_EQ(store::purge_delivered_alerts(store.connection(), 24h * 90, 5s, 1), 0);
+    EXPECT_EQ(store::purge_delivered_alerts(store.connection(), 0h, 5s), 0); // "0s" keeps all
+
+    // The feed rewrites both purged articles and adds a fresh one: only the fresh one alerts.
+    poll(wire,
+         {article("old-sent", "Frigates dock in Split", "NATO frigates docked in Split, twice."),
+          article("old-failed", "Jets over Lithuania", "NATO jets patrolled Lithuania again."),
+          article("fresh", "Talks", "NATO and Azerbaijan held talks.")});
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid LIKE 'old-%' "
+                        "AND first_seen_at < now() - interval '99 days'"),
+              4);
+    EXPECT_EQ(matched("nato"),
+              std::set<std::string>({"old-live", "old-pending", "new-sent", "fresh"}));
+}
 
 TEST_F(AlertsTest, RulesMatchExactlyTheArticlesTheyShould) {
     add_rule("phrase", R"("Partnership for Peace")");

@@ -178,23 +178,25 @@ std::string get(int port, const std::string& path, int* status = nullptr) {
     return response ? response->body : std::string();
 }
 
+// Stores, before the daemon starts, one article of a feed of its own published `days` ago.
+void store_old_article(const TestDatabase& db, const std::string& guid, int days) {
+    store::Store store{db.url()};
+    (void)store::migrate(store.connection());
+    auto feed_id = db.scalar("INSERT INTO feeds (url, name) VALUES "
+                             "('https://old.example.test/rss', 'Old') RETURNING id");
+    auto long_ago = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                    std::chrono::hours{24 * days};
+    (void)testkit::store_items(
+        store, feed_id,
+        {testkit::make_item(guid, "Old news", "https://old.example.test/" + guid, long_ago)}, {{}});
+}
+
 } // namespace
 
 // [retention] articles = "2y": the daemon deletes a story stored long ago and does not store
 // the feed's item of 2014 (its others are of November 2025); the purge is counted.
 TEST_F(DaemonTest, ArticlesPastTheRetentionArePurgedAndOldItemsNotStored) {
-    {
-        store::Store store{db.url()};
-        (void)store::migrate(store.connection());
-        auto feed_id = db.scalar("INSERT INTO feeds (url, name) VALUES "
-                                 "('https://old.example.test/rss', 'Old') RETURNING id");
-        auto long_ago = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
-                        std::chrono::hours{24 * 800};
-        (void)testkit::store_items(
-            store, feed_id,
-            {testkit::make_item("ancient", "Ancient news", "https://old.example.test/a", long_ago)},
-            {{}});
-    }
+    store_old_article(db, "ancient", 800);
     auto endpoint = server.serve_file("/feed", "feeds/rss20/all_sections_one_feed.xml");
     write_config(feed("Wire", "/feed", "1h") + "[retention]\narticles = \"2y\"\n");
     DaemonThread daemon(m_path);
@@ -208,6 +210,25 @@ TEST_F(DaemonTest, ArticlesPastTheRetentionArePurgedAndOldItemsNotStored) {
               0);
     ASSERT_TRUE(eventually([&] {
         return get(daemon.port(), "/metrics").find("newsmon_articles_purged_total 1") !=
+               std::string::npos;
+    }));
+}
+
+// [retention] alert_deliveries = "90d": a delivery sent 100 days ago goes, its article stays.
+TEST_F(DaemonTest, DeliveredAlertsPastTheirRetentionArePurged) {
+    store_old_article(db, "old", 200);
+    auto rule = db.scalar("INSERT INTO alert_rules (name, query, channels) VALUES "
+                          "('rare', 'Quxbazian', '{\"notify\": true}') RETURNING id");
+    db.execute("INSERT INTO alert_deliveries (rule_id, article_id, status, created_at) SELECT " +
+               std::to_string(rule) + ", id, 'sent', now() - interval '100 days' FROM articles");
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/all_sections_one_feed.xml");
+    write_config(feed("Wire", "/feed", "1h") + "[retention]\nalert_deliveries = \"90d\"\n");
+    DaemonThread daemon(m_path);
+    ASSERT_TRUE(
+        eventually([&] { return count_when_ready("SELECT count(*) FROM alert_deliveries") == 0; }));
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'old'"), 1);
+    ASSERT_TRUE(eventually([&] {
+        return get(daemon.port(), "/metrics").find("newsmon_alert_deliveries_purged_total 1") !=
                std::string::npos;
     }));
 }

@@ -284,7 +284,7 @@ TEST_F(TopicRollups, AFetchedPageThatReTagsItsArticleMovesItsCounts) {
     page.content_text = "Ministers of Azerbaijan met in Brussels.";
     page.published = today - hours{9};
     store::record_page(store.connection(), job, page, {topic("azerbaijan")}, std::nullopt,
-                       std::nullopt, nullptr);
+                       std::nullopt, {});
     EXPECT_EQ(db.scalar("SELECT count(*) FROM article_topics WHERE article_id = " +
                         std::to_string(id) + " AND topic = 'nato'"),
               0);

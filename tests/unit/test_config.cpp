@@ -574,6 +574,22 @@ TEST_F(ConfigTest, ArticleRetentionKeepsEverythingUnlessSetToADayOrMore) {
     EXPECT_NE(all_messages(minutes).find("m is minutes"), std::string::npos);
 }
 
+// Delivered alerts stay with their articles unless set to a day or more.
+TEST_F(ConfigTest, DeliveredAlertRetentionKeepsThemUnlessSetToADayOrMore) {
+    auto defaults = load("");
+    ASSERT_TRUE(defaults.config) << all_messages(defaults);
+    EXPECT_EQ(defaults.config->retention.alert_deliveries.count(), 0);
+    auto quarter = load("[retention]\nalert_deliveries = \"90d\"\n");
+    ASSERT_TRUE(quarter.config) << all_messages(quarter);
+    EXPECT_EQ(quarter.config->retention.alert_deliveries, std::chrono::hours{24 * 90});
+    auto minutes = load("[retention]\nalert_deliveries = \"3m\"\n");
+    EXPECT_FALSE(minutes.config);
+    EXPECT_NE(
+        all_messages(minutes).find("test.toml:2:20: error: [retention] alert_deliveries: must be"),
+        std::string::npos)
+        << all_messages(minutes);
+}
+
 // "0s" turns clustering off; a window below zero means nothing and is refused.
 TEST_F(ConfigTest, AStoryWindowOfZeroTurnsClusteringOffAndANegativeOneIsRefused) {
     auto off = load("[stories]\nwindow = \"0s\"\n");
