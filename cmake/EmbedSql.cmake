@@ -13,6 +13,8 @@ function(newsmon_embed_migrations output_file)
     math(EXPR version "${CMAKE_MATCH_1}")
     set(name "${CMAKE_MATCH_2}")
     file(READ "${path}" sql)
+    # An edited migration re-runs the configure step, which embeds it again.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${path}")
     string(APPEND entries "    {${version}, \"${name}\", R\"newsmon_sql(${sql})newsmon_sql\"},\n")
   endforeach()
   file(CONFIGURE OUTPUT "${output_file}" CONTENT [=[

@@ -87,6 +87,8 @@ BEGIN
             CREATE ROLE newsmon_analyst NOLOGIN;
         EXCEPTION WHEN insufficient_privilege THEN
             RAISE NOTICE 'role newsmon_analyst not created (no CREATEROLE); as a superuser run: CREATE ROLE newsmon_analyst NOLOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO newsmon_analyst';
+        WHEN duplicate_object OR unique_violation THEN
+            NULL; -- created meanwhile by the migration of another database in the cluster
         END;
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'newsmon_analyst') THEN

@@ -12,8 +12,10 @@ BEGIN
             CREATE ROLE newsmon_alert_writer NOLOGIN;
         EXCEPTION WHEN insufficient_privilege THEN
             RAISE NOTICE 'role newsmon_alert_writer not created (no CREATEROLE); writes through newsmon web stay off until a superuser creates it (see "Web API" in the README)';
-        WHEN duplicate_object THEN
-            NULL; -- created meanwhile by the migration of another database in the cluster
+        WHEN duplicate_object OR unique_violation THEN
+            -- created meanwhile by the migration of another database in the cluster (the
+            -- loser of that race gets unique_violation from pg_authid's index)
+            NULL;
         END;
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'newsmon_alert_writer') THEN
