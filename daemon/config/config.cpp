@@ -33,18 +33,17 @@ ConvertError positive_duration(const Duration& value) {
 
 // Zero keeps every article. Anything else deletes, so a slip such as "24m" (minutes, not
 // months) is refused rather than emptying the archive within the hour.
-ConvertError article_retention(const Duration& value) {
-    if (value.count() != 0 && value < std::chrono::hours{24})
-        return std::string("must be \"0s\" (keep every article) or at least \"1d\"; "
-                           "m is minutes: write months as days, e.g. \"180d\", or years, \"2y\"");
-    return std::nullopt;
-}
-
-ConvertError delivery_retention(const Duration& value) {
-    if (value.count() != 0 && value < std::chrono::hours{24})
-        return std::string("must be \"0s\" (keep delivered alerts with their articles) or at "
-                           "least \"1d\"; m is minutes: write months as days, e.g. \"90d\"");
-    return std::nullopt;
+// A retention that deletes: "0s" (`zero_keeps` says what it keeps) or a day or more, since a
+// value under a day is a slip of m (minutes) for months that would empty the table.
+std::function<ConvertError(const Duration&)> retention_of_days(std::string zero_keeps,
+                                                               std::string example) {
+    return [zero_keeps = std::move(zero_keeps),
+            example = std::move(example)](const Duration& value) -> ConvertError {
+        if (value.count() != 0 && value < std::chrono::hours{24})
+            return "must be \"0s\" (" + zero_keeps +
+                   ") or at least \"1d\"; m is minutes: " + "write months as days, e.g. " + example;
+        return std::nullopt;
+    };
 }
 
 ConvertError not_negative_duration(const Duration& value) {
@@ -289,14 +288,14 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
             "how long articles are kept, by publication time; a story goes, with its articles, "
             "their topics and alerts, when its latest report is older; hourly, in batches; an "
             "item older than this is not stored; `\"0s\"` keeps every article",
-            article_retention),
+            retention_of_days("keep every article", "\"180d\", or years, \"2y\"")),
         key<RetentionSettings, Duration>(
             "alert_deliveries", &RetentionSettings::alert_deliveries,
             "how long delivered alerts are kept (sent, or failed for good); older ones are "
             "deleted hourly unless their story is still reported within it, and an article "
             "published or first stored before it raises no alert; `\"0s\"` keeps them as long "
             "as their articles; read at start",
-            delivery_retention),
+            retention_of_days("keep delivered alerts with their articles", "\"90d\"")),
     };
     return k_keys;
 }

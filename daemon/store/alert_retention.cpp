@@ -4,13 +4,12 @@ namespace newsmon::store {
 namespace {
 
 constexpr const char* k_delete_delivered = R"sql(
-WITH expired AS (
-  SELECT d.id FROM alert_deliveries d
-   WHERE d.status <> 'pending'
-     AND d.created_at < now() - make_interval(secs => $1::double precision / 1000)
+WITH cutoff AS (SELECT now() - $1::bigint * interval '1 millisecond' AS at),
+expired AS (
+  SELECT d.id FROM alert_deliveries d, cutoff
+   WHERE d.status <> 'pending' AND d.created_at < cutoff.at
      AND NOT EXISTS (SELECT 1 FROM stories s
-                      WHERE s.id = d.story_id
-                        AND s.last_seen_at >= now() - make_interval(secs => $1::double precision / 1000))
+                      WHERE s.id = d.story_id AND s.last_seen_at >= cutoff.at)
    LIMIT $2)
 DELETE FROM alert_deliveries d USING expired WHERE d.id = expired.id
 )sql";

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "store/json_field.hpp"
+
 namespace newsmon::store {
 namespace {
 
@@ -49,14 +51,6 @@ SELECT r.name, r.enabled, coalesce(s.in_episode, false), coalesce(s.episodes, 0)
  ORDER BY coalesce(s.in_episode, false) DESC, r.name
 )sql";
 
-nlohmann::json nullable_text(const pqxx::field& field) {
-    return field.is_null() ? nlohmann::json(nullptr) : nlohmann::json(field.as<std::string>());
-}
-
-nlohmann::json nullable_number(const pqxx::field& field) {
-    return field.is_null() ? nlohmann::json(nullptr) : nlohmann::json(field.as<double>());
-}
-
 } // namespace
 
 nlohmann::json web_top_stories(pqxx::connection& connection, int limit) {
@@ -97,10 +91,10 @@ nlohmann::json web_spike_states(pqxx::connection& connection) {
                          {"enabled", row[1].as<bool>()},
                          {"in_episode", row[2].as<bool>()},
                          {"episodes", row[3].as<int>()},
-                         {"last_count", nullable_number(row[4])},
-                         {"last_expected", nullable_number(row[5])},
-                         {"evaluated_at", nullable_text(row[6])},
-                         {"last_episode_at", nullable_text(row[7])}});
+                         {"last_count", json_or_null<double>(row[4])},
+                         {"last_expected", json_or_null<double>(row[5])},
+                         {"evaluated_at", json_or_null<std::string>(row[6])},
+                         {"last_episode_at", json_or_null<std::string>(row[7])}});
     return rules;
 }
 
