@@ -1,5 +1,7 @@
 #include "store/article_writer.hpp"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 #include <tuple>
@@ -61,7 +63,8 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 // writer at a time, so whether it already had an article in the story is read from the snapshot.
 //
 // The batch's change to the topic rollups (0016_topic_rollups.sql) is appended to
-// topic_hourly_changes as signed deltas per topic and hour: what the updated articles, and the
+// topic_hourly_changes as signed deltas per topic, feed and hour (and the pairs' to
+// topic_pair_hourly_changes, 0021_feed_and_pair_rollups.sql): what the updated articles, and the
 // first articles of stories that an earlier report of the batch now opens, counted before (read
 // in the statement's snapshot, as every CTE reads the tables) taken off, what they and the new
 // articles count now added. Only an append, so writers never wait on each other for it; the
@@ -175,10 +178,10 @@ WITH opened AS (
       FROM story_additions sa JOIN stories s ON s.id = sa.story_id
      WHERE (sa.first_seen_at, sa.first_article_id) < (s.first_seen_at, s.first_article_id)
 ), rollup_changes AS (
-    INSERT INTO topic_hourly_changes (topic, hour, articles, stories)
-    SELECT d.topic, d.hour, sum(d.articles)::integer, sum(d.stories)::integer
+    INSERT INTO topic_hourly_changes (topic, feed_id, hour, articles, stories)
+    SELECT d.topic, d.feed_id, d.hour, sum(d.articles)::integer, sum(d.stories)::integer
       FROM (-- what the updated articles and the replaced first articles counted before
-            SELECT t.topic, date_trunc('hour', a.published_at, 'UTC') AS hour,
+            SELECT t.topic, a.feed_id, date_trunc('hour', a.published_at, 'UTC') AS hour,
                    -(a.id IN (SELECT id FROM updated))::integer AS articles,
                    -(s.first_article_id = a.id)::integer AS stories
               FROM articles a
@@ -188,7 +191,7 @@ WITH opened AS (
                AND a.duplicate_of IS NULL
             UNION ALL
             -- what the updated articles count now
-            SELECT it.topic, date_trunc('hour', u.published_at, 'UTC'), 1,
+            SELECT it.topic, $1, date_trunc('hour', u.published_at, 'UTC'), 1,
                    (s.first_article_id = u.id
                     AND u.id NOT IN (SELECT old_first FROM first_replaced))::integer
               FROM updated u
@@ -197,7 +200,7 @@ WITH opened AS (
              WHERE NOT u.is_duplicate
             UNION ALL
             -- what the new articles count: a story's first when it opens or moves to it
-            SELECT it.topic, date_trunc('hour', n.published_at, 'UTC'), 1,
+            SELECT it.topic, $1, date_trunc('hour', n.published_at, 'UTC'), 1,
                    (n.id = sa.first_article_id
                     AND (s.id IS NULL OR f.story_id IS NOT NULL))::integer
               FROM inserted n
@@ -207,8 +210,30 @@ WITH opened AS (
               LEFT JOIN stories s ON s.id = n.story_id
               LEFT JOIN first_replaced f ON f.story_id = n.story_id
              WHERE NOT n.is_duplicate) d
-     GROUP BY d.topic, d.hour
+     GROUP BY d.topic, d.feed_id, d.hour
     HAVING sum(d.articles) <> 0 OR sum(d.stories) <> 0
+), pair_changes AS (
+    INSERT INTO topic_pair_hourly_changes (hour, topic_a, topic_b, articles)
+    SELECT d.hour, d.topic_a, d.topic_b, sum(d.articles)::integer
+      FROM (-- the pairs the updated articles counted before
+            SELECT date_trunc('hour', a.published_at, 'UTC') AS hour, x.topic AS topic_a,
+                   y.topic AS topic_b, -1 AS articles
+              FROM articles a
+              JOIN article_topics x ON x.article_id = a.id
+              JOIN article_topics y ON y.article_id = a.id AND x.topic < y.topic
+             WHERE a.id IN (SELECT id FROM updated) AND a.duplicate_of IS NULL
+            UNION ALL
+            -- the pairs the updated and new articles count now
+            SELECT date_trunc('hour', c.published_at, 'UTC'), x.topic, y.topic, 1
+              FROM (SELECT u.ord, u.published_at FROM updated u WHERE NOT u.is_duplicate
+                    UNION ALL
+                    SELECT i.ord, n.published_at
+                      FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
+                     WHERE NOT n.is_duplicate) c
+              JOIN incoming_topics x ON x.ord = c.ord
+              JOIN incoming_topics y ON y.ord = c.ord AND x.topic < y.topic) d
+     GROUP BY d.hour, d.topic_a, d.topic_b
+    HAVING sum(d.articles) <> 0
 ), written AS (
     SELECT u.id, u.ord, false AS is_new, u.is_duplicate, NULL::bigint AS story_id,
            NULL::bigint AS published
@@ -314,6 +339,16 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
     if (article.words)
         return article.words->tsvector;
     return words_tsvector({article.item.title, article.item.summary, article.content_text});
+}
+
+// Whether every article of the batch is stored with this content already: the upsert would
+// then change nothing, and the batch need not take the story lock nor fill the temporary
+// tables (a feed without conditional GET sends the same items at every poll).
+bool all_unchanged(const std::vector<PolledArticle>& articles, const StoredHashes& stored) {
+    return std::all_of(articles.begin(), articles.end(), [&](const PolledArticle& article) {
+        auto found = stored.find(std::string_view(article.item.guid));
+        return found != stored.end() && found->second == content_hash(article);
+    });
 }
 
 // Whether the article's page is to be fetched (again): a reparse leaves a stored article's page
@@ -423,6 +458,8 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     if (articles.empty())
         return counts;
     auto already_stored = stored_hashes(tx, feed_id, articles);
+    if (all_unchanged(articles, already_stored))
+        return counts;
     std::vector<int> ords;
     insert_articles(tx, articles, already_stored, ords, source.reparse);
     tx.exec_prepared0("search_vectors", feed_id);

@@ -1,11 +1,19 @@
--- Which feeds carry each topic most over the last 30 days (top 5 per topic).
+-- Which feeds carry each topic most over the last 30 days (top 5 per topic), republications
+-- left out. Read from the per-feed rollups (topic_feed_hourly plus the deltas not folded yet),
+-- so it never joins a month of articles to their topics; the window starts at the top of the
+-- hour 30 days ago.
 SELECT topic, feed, articles
-  FROM (SELECT t.topic, f.name AS feed, count(*) AS articles,
-               row_number() OVER (PARTITION BY t.topic ORDER BY count(*) DESC, f.name) AS rank
-          FROM article_topics t
-          JOIN articles a ON a.id = t.article_id
-          JOIN feeds f ON f.id = a.feed_id
-         WHERE a.published_at > now() - interval '30 days'
-         GROUP BY t.topic, f.name) ranked
+  FROM (SELECT r.topic, f.name AS feed, sum(r.articles)::bigint AS articles,
+               row_number() OVER (PARTITION BY r.topic
+                                  ORDER BY sum(r.articles) DESC, f.name) AS rank
+          FROM (SELECT topic, feed_id, articles FROM topic_feed_hourly
+                 WHERE hour >= date_trunc('hour', now() - interval '30 days', 'UTC')
+                UNION ALL
+                SELECT topic, feed_id, articles FROM topic_hourly_changes
+                 WHERE feed_id IS NOT NULL
+                   AND hour >= date_trunc('hour', now() - interval '30 days', 'UTC')) r
+          JOIN feeds f ON f.id = r.feed_id
+         GROUP BY r.topic, f.name
+        HAVING sum(r.articles) > 0) ranked
  WHERE rank <= 5
  ORDER BY topic, articles DESC, feed;

@@ -80,10 +80,12 @@ TEST_F(AnalystQueries, WeeklyTrendPerTopicCountsEachStoryOnce) {
     EXPECT_EQ(azerbaijan, 3);
 }
 
+// The agency's g1 and g3 repeat the wire's stories and count for no feed: its only nato
+// articles are those, so it has no nato row.
 TEST_F(AnalystQueries, TopFeedsPerTopic) {
     EXPECT_EQ(run("03_top_feeds_per_topic.sql"),
-              (std::vector<std::string>{"azerbaijan | Agency | 2", "azerbaijan | Wire | 2",
-                                        "nato | Wire | 3", "nato | Agency | 2"}));
+              (std::vector<std::string>{"azerbaijan | Wire | 2", "azerbaijan | Agency | 1",
+                                        "nato | Wire | 3"}));
 }
 
 TEST_F(AnalystQueries, TopicCooccurrence) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "store/migrations.hpp"
 #include "store/search.hpp"
 #include "store/store.hpp"
+#include "store/story_store.hpp"
 #include "store/topic_rollups.hpp"
 #include "test_database.hpp"
 
@@ -76,6 +78,40 @@ TEST_F(StoreTest, ARepeatedItemChangesNothing) {
     EXPECT_EQ(again.items_updated, 0);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE updated_at IS NOT NULL"), 0);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles"), 6);
+}
+
+// A feed without conditional GET sends the same items at every poll: such a batch changes
+// nothing and must not queue behind the story lock that new articles take.
+TEST_F(StoreTest, ABatchOfRepeatsDoesNotWaitForTheStoryLock) {
+    auto today = testkit::start_of_today();
+    auto repeat =
+        make_item("w1", "NATO envoys meet the president in Baku", "https://wire.example.test/1",
+                  today + seconds{20}, "The Partnership for Peace programme was discussed.");
+    std::vector<std::vector<tag::TopicMatch>> topics{
+        {topic("nato", 5, true), topic("azerbaijan", 4, true)}};
+    pqxx::connection holder_connection{db.url()};
+    pqxx::work holder{holder_connection};
+    store::lock_story_assignment(holder);
+
+    auto again = std::async(std::launch::async, [&] {
+        store::Store other{db.url()};
+        return testkit::store_items(other, room.wire, {repeat}, topics);
+    });
+    ASSERT_EQ(again.wait_for(seconds{10}), std::future_status::ready);
+    EXPECT_EQ(again.get().items_new, 0);
+
+    // a new article beside the repeat does wait, until the lock's holder ends
+    auto with_new = std::async(std::launch::async, [&] {
+        store::Store other{db.url()};
+        return testkit::store_items(
+            other, room.wire,
+            {repeat, make_item("w9", "A new report", "https://wire.example.test/9",
+                               today + seconds{40}, "Fresh text.")},
+            {topics[0], {}});
+    });
+    EXPECT_EQ(with_new.wait_for(milliseconds{500}), std::future_status::timeout);
+    holder.commit();
+    EXPECT_EQ(with_new.get().items_new, 1);
 }
 
 TEST_F(StoreTest, AChangedItemIsUpdatedInPlaceKeepingItsId) {

@@ -1,7 +1,7 @@
-// The per-topic hourly rollups (topic_hourly plus the deltas in topic_hourly_changes) against a
-// count from scratch over the articles, after every way articles, their topics and their
-// stories' first articles change: ingest (new, republished, updated, two writers at once),
-// folds, rebuilds while writers write, pages, retag and restory.
+// The hourly rollups (per topic, per topic and feed, per pair of topics: each table plus its
+// deltas not folded yet) against a count from scratch over the articles, after every way articles,
+// their topics and their stories' first articles change: ingest (new, republished, updated, two
+// writers at once), folds, rebuilds while writers write, pages, retag and restory.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -54,8 +54,63 @@ SELECT COALESCE(string_agg(COALESCE(k.topic, c.topic) || ' '
  WHERE k.articles IS DISTINCT FROM c.articles OR k.stories IS DISTINCT FROM c.stories
 )sql";
 
+// The same for each (topic, feed, hour) and each (pair of topics, hour), articles only.
+constexpr const char* k_feed_mismatches = R"sql(
+WITH kept AS (
+    SELECT topic, feed_id, hour, sum(articles) AS articles
+      FROM (SELECT topic, feed_id, hour, articles FROM topic_feed_hourly
+            UNION ALL
+            SELECT topic, feed_id, hour, articles FROM topic_hourly_changes
+             WHERE feed_id IS NOT NULL) r
+     GROUP BY 1, 2, 3
+    HAVING sum(articles) <> 0
+), counted AS (
+    SELECT t.topic, a.feed_id, date_trunc('hour', a.published_at, 'UTC') AS hour,
+           count(*) AS articles
+      FROM article_topics t
+      JOIN articles a ON a.id = t.article_id
+     WHERE a.duplicate_of IS NULL
+     GROUP BY 1, 2, 3
+)
+SELECT COALESCE(string_agg(COALESCE(k.topic, c.topic) || ' feed ' || COALESCE(k.feed_id, c.feed_id)
+                           || ' ' || to_char(COALESCE(k.hour, c.hour) AT TIME ZONE 'UTC', 'MM-DD HH24')
+                           || ' kept ' || COALESCE(k.articles, 0) || ' counted '
+                           || COALESCE(c.articles, 0), '; '), '')
+  FROM kept k FULL JOIN counted c
+    ON c.topic = k.topic AND c.feed_id = k.feed_id AND c.hour = k.hour
+ WHERE k.articles IS DISTINCT FROM c.articles
+)sql";
+
+constexpr const char* k_pair_mismatches = R"sql(
+WITH kept AS (
+    SELECT topic_a, topic_b, hour, sum(articles) AS articles
+      FROM (SELECT topic_a, topic_b, hour, articles FROM topic_pair_hourly
+            UNION ALL
+            SELECT topic_a, topic_b, hour, articles FROM topic_pair_hourly_changes) r
+     GROUP BY 1, 2, 3
+    HAVING sum(articles) <> 0
+), counted AS (
+    SELECT x.topic AS topic_a, y.topic AS topic_b,
+           date_trunc('hour', a.published_at, 'UTC') AS hour, count(*) AS articles
+      FROM article_topics x
+      JOIN article_topics y ON y.article_id = x.article_id AND x.topic < y.topic
+      JOIN articles a ON a.id = x.article_id
+     WHERE a.duplicate_of IS NULL
+     GROUP BY 1, 2, 3
+)
+SELECT COALESCE(string_agg(COALESCE(k.topic_a, c.topic_a) || '+' || COALESCE(k.topic_b, c.topic_b)
+                           || ' ' || to_char(COALESCE(k.hour, c.hour) AT TIME ZONE 'UTC', 'MM-DD HH24')
+                           || ' kept ' || COALESCE(k.articles, 0) || ' counted '
+                           || COALESCE(c.articles, 0), '; '), '')
+  FROM kept k FULL JOIN counted c
+    ON c.topic_a = k.topic_a AND c.topic_b = k.topic_b AND c.hour = k.hour
+ WHERE k.articles IS DISTINCT FROM c.articles
+)sql";
+
 void expect_rollups_match_articles(const testkit::TestDatabase& db) {
     EXPECT_EQ(db.text(k_mismatches), "");
+    EXPECT_EQ(db.text(k_feed_mismatches), "");
+    EXPECT_EQ(db.text(k_pair_mismatches), "");
 }
 
 class TopicRollups : public ::testing::Test {
@@ -85,11 +140,20 @@ protected:
     // The nato articles and stories the rollups hold for the UTC hour starting at `hour`.
     std::string nato_at(sys_seconds hour) {
         auto at = std::to_string(hour.time_since_epoch().count());
-        return db.text(
-            "SELECT COALESCE(sum(articles), 0) || '/' || COALESCE(sum(stories), 0) FROM "
-            "(SELECT * FROM topic_hourly UNION ALL SELECT * FROM topic_hourly_changes) r "
-            "WHERE topic = 'nato' AND hour = to_timestamp(" +
-            at + ")");
+        return db.text("SELECT COALESCE(sum(articles), 0) || '/' || COALESCE(sum(stories), 0) FROM "
+                       "(SELECT topic, hour, articles, stories FROM topic_hourly UNION ALL "
+                       "SELECT topic, hour, articles, stories FROM topic_hourly_changes) r "
+                       "WHERE topic = 'nato' AND hour = to_timestamp(" +
+                       at + ")");
+    }
+    // The articles tagged both azerbaijan and nato the pair rollups hold for that hour.
+    long long pairs_at(sys_seconds hour) {
+        auto at = std::to_string(hour.time_since_epoch().count());
+        return db.scalar("SELECT COALESCE(sum(articles), 0) FROM "
+                         "(SELECT hour, articles FROM topic_pair_hourly UNION ALL "
+                         "SELECT hour, articles FROM topic_pair_hourly_changes) r "
+                         "WHERE hour = to_timestamp(" +
+                         at + ")");
     }
     void wait_until_a_connection_waits_on_a_lock() {
         for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
@@ -152,6 +216,14 @@ TEST_F(TopicRollups, AnUpdatedArticleLeavesItsOldHourAndTopics) {
                 {article("u1", "Third version", today - hours{5},
                          {topic("nato"), topic("azerbaijan")}, "Early text.")});
     EXPECT_EQ(nato_at(today - hours{5}), "1/1");
+    EXPECT_EQ(pairs_at(today - hours{5}), 1);
+    expect_rollups_match_articles(db);
+    // and to one topic again, in another hour: the pair goes from both hours' counts
+    store_batch(
+        store, room.wire,
+        {article("u1", "Fourth version", today - hours{4}, {topic("azerbaijan")}, "Middle text.")});
+    EXPECT_EQ(pairs_at(today - hours{5}), 0);
+    EXPECT_EQ(pairs_at(today - hours{4}), 0);
     expect_rollups_match_articles(db);
 }
 
@@ -223,6 +295,9 @@ TEST_F(TopicRollups, AFoldMovesTheDeltasAndLaterWritesAddToIt) {
     auto before = nato_at(today);
     EXPECT_GT(store::fold_topic_rollups(store.connection()), 0);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_pair_hourly_changes"), 0);
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_feed_hourly"), 0);
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_pair_hourly"), 0);
     EXPECT_EQ(nato_at(today), before);
     expect_rollups_match_articles(db);
     store_batch(store, room.wire,
@@ -272,6 +347,20 @@ TEST_F(TopicRollups, ARebuildWhileAnotherConnectionWritesLosesAndDoublesNothing)
     expect_rollups_match_articles(db);
 }
 
+// A rebuild refills the tables; the planner must learn their new size at once, not when
+// autovacuum comes by, or it plans a month of topic_feed_hourly as if it were empty.
+TEST_F(TopicRollups, ARebuildLeavesThePlannerKnowingTheirSize) {
+    (void)store::rebuild_topic_rollups(store.connection());
+    for (std::string table : {"topic_hourly", "topic_feed_hourly", "topic_pair_hourly"}) {
+        auto rows = db.scalar("SELECT count(*) FROM " + table);
+        EXPECT_GT(rows, 0) << table;
+        EXPECT_EQ(
+            db.scalar("SELECT reltuples::bigint FROM pg_class WHERE relname = '" + table + "'"),
+            rows)
+            << table;
+    }
+}
+
 TEST_F(TopicRollups, AFetchedPageThatReTagsItsArticleMovesItsCounts) {
     auto id = db.scalar("SELECT id FROM articles WHERE guid = 'w2'");
     db.execute("UPDATE articles SET published_guessed = true WHERE id = " + std::to_string(id));
@@ -317,12 +406,15 @@ TEST_F(TopicRollups, RetagAndRestoryLeaveThemMatchingTheArticles) {
     expect_rollups_match_articles(db);
 }
 
-TEST_F(TopicRollups, TheMigrationFillsThemFromTheStoredArticles) {
-    db.execute("DROP TABLE topic_hourly, topic_hourly_changes CASCADE");
-    db.execute("DELETE FROM schema_migrations WHERE version = 16");
-    EXPECT_EQ(store::migrate(store.connection()), 1);
+TEST_F(TopicRollups, TheMigrationsFillThemFromTheStoredArticles) {
+    db.execute("DROP TABLE topic_hourly, topic_hourly_changes, topic_feed_hourly, "
+               "topic_pair_hourly, topic_pair_hourly_changes CASCADE");
+    db.execute("DELETE FROM schema_migrations WHERE version IN (16, 21)");
+    EXPECT_EQ(store::migrate(store.connection()), 2);
     EXPECT_EQ(db.scalar("SELECT count(*) FROM topic_hourly_changes"), 0);
     EXPECT_GT(db.scalar("SELECT count(*) FROM topic_hourly"), 0);
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_feed_hourly"), 0);
+    EXPECT_GT(db.scalar("SELECT count(*) FROM topic_pair_hourly"), 0);
     expect_rollups_match_articles(db);
     EXPECT_EQ(db.scalar("SELECT sum(articles) FROM topic_daily WHERE topic = 'nato'"), 3);
 }
