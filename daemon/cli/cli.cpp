@@ -81,8 +81,9 @@ int run(int argc, char** argv) {
                             "Only articles published since: 2025-11-01, or a duration such as 30d");
 
     auto* rollups_cmd = app.add_subcommand(
-        "rollups", "The per-topic hourly counts behind topic_daily and the web API's topic counts, "
-                   "kept at ingest");
+        "rollups",
+        "The hourly counts per topic, per topic and feed, and per pair of topics behind "
+        "topic_daily, the web API's topic counts and examples 03 and 04, kept at ingest");
     rollups_cmd->require_subcommand(1);
     rollups_cmd->add_subcommand(
         "rebuild", "Recount them from the stored articles (after a bulk load, or a topic renamed "

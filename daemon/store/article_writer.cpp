@@ -1,7 +1,5 @@
 #include "store/article_writer.hpp"
 
-#include <algorithm>
-
 #include <map>
 #include <set>
 #include <tuple>
@@ -341,14 +339,18 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
     return words_tsvector({article.item.title, article.item.summary, article.content_text});
 }
 
-// Whether every article of the batch is stored with this content already: the upsert would
-// then change nothing, and the batch need not take the story lock nor fill the temporary
-// tables (a feed without conditional GET sends the same items at every poll).
-bool all_unchanged(const std::vector<PolledArticle>& articles, const StoredHashes& stored) {
-    return std::all_of(articles.begin(), articles.end(), [&](const PolledArticle& article) {
-        auto found = stored.find(std::string_view(article.item.guid));
-        return found != stored.end() && found->second == content_hash(article);
-    });
+// Whether every article of the batch is stored with this content already (`hashes` by the
+// batch's order): the upsert would then change nothing, so the batch need not fill the
+// temporary tables nor run it, and waits on nothing that holds the tables it writes (a
+// `rollups rebuild`). A feed without conditional GET sends the same items at every poll.
+bool all_unchanged(const std::vector<PolledArticle>& articles,
+                   const std::vector<std::string>& hashes, const StoredHashes& stored) {
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        auto found = stored.find(std::string_view(articles[i].item.guid));
+        if (found == stored.end() || found->second != hashes[i])
+            return false;
+    }
+    return true;
 }
 
 // Whether the article's page is to be fetched (again): a reparse leaves a stored article's page
@@ -360,7 +362,8 @@ bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool k
 }
 
 void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
-                     const StoredHashes& stored, std::vector<int>& ords, bool keep_page_state) {
+                     const std::vector<std::string>& hashes, const StoredHashes& stored,
+                     std::vector<int>& ords, bool keep_page_state) {
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -378,7 +381,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
         std::optional<std::string> published;
         if (item.published)
             published = parsers::format_rfc3339(*item.published);
-        std::string hash = content_hash(articles[i]);
+        const std::string& hash = hashes[i];
         std::optional<std::string> fields[k_article_columns] = {
             std::to_string(i),
             std::string(item.guid),
@@ -458,10 +461,14 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     if (articles.empty())
         return counts;
     auto already_stored = stored_hashes(tx, feed_id, articles);
-    if (all_unchanged(articles, already_stored))
+    std::vector<std::string> hashes;
+    hashes.reserve(articles.size());
+    for (const auto& article : articles)
+        hashes.push_back(content_hash(article));
+    if (all_unchanged(articles, hashes, already_stored))
         return counts;
     std::vector<int> ords;
-    insert_articles(tx, articles, already_stored, ords, source.reparse);
+    insert_articles(tx, articles, hashes, already_stored, ords, source.reparse);
     tx.exec_prepared0("search_vectors", feed_id);
     copy_topics(tx, articles, ords);
     // the story lock is held from here to the commit
