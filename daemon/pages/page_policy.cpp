@@ -4,16 +4,11 @@
 #include <array>
 #include <string>
 
+#include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/words.hpp"
 
 namespace newsmon::pages {
 namespace {
-
-std::size_t characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
 
 std::string_view trim_end(std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
@@ -63,7 +58,7 @@ bool wants_page(const parsers::Item& item, std::string_view own_text, std::strin
         return false;
     if (mode == "always")
         return true;
-    return characters(own_text) < static_cast<std::size_t>(std::max(min_chars, 0)) ||
+    return parsers::utf8_length(own_text) < static_cast<std::size_t>(std::max(min_chars, 0)) ||
            looks_like_teaser(own_text);
 }
 

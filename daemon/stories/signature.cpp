@@ -7,6 +7,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/words.hpp"
 #include "stories/name_key.hpp"
 #include "tag/stemmer.hpp"
@@ -36,12 +37,6 @@ UChar32 first_code_point(std::string_view text) {
     U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), offset,
             static_cast<std::int32_t>(text.size()), c);
     return c;
-}
-
-std::size_t code_points(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
 }
 
 bool is_acronym(std::string_view word) {
@@ -222,7 +217,7 @@ Signature make_signature(std::string_view title, std::string_view body, tag::Lan
             if (std::uint32_t key = name_hash(source, language); key != 0)
                 signature.names.push_back(key);
         }
-        if (code_points(base) >= k_min_content_letters)
+        if (parsers::utf8_length(base) >= k_min_content_letters)
             signature.words.push_back(word_hash(source, base, language));
     }
     sort_unique(signature.words, k_sketch_size);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "newsmon/parsers/text.hpp"
 #include "tag/stemmer.hpp"
 
 namespace newsmon::tag {
@@ -105,13 +106,6 @@ constexpr Suffix k_suffixes[] = {
     {"dur", k_predicative, k_predicative},
     {"dür", k_predicative, k_predicative}};
 
-std::size_t letters(std::string_view text) {
-    std::size_t count = 0;
-    for (char c : text)
-        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return count;
-}
-
 bool ends_with_vowel(std::string_view word) {
     for (std::string_view vowel : {"a", "e", "i", "o", "u", "ı", "ə", "ö", "ü"})
         if (word.ends_with(vowel))
@@ -138,7 +132,7 @@ bool fits(std::string_view stem, std::string_view suffix) {
 
 // One letter more than `rest` letters must stay: three, four for a one-vowel suffix.
 bool leaves_enough(std::string_view stem, std::string_view suffix) {
-    return letters(stem) >= (letters(suffix) == 1 ? 4U : 3U);
+    return parsers::utf8_length(stem) >= (parsers::utf8_length(suffix) == 1 ? 4U : 3U);
 }
 
 std::string final_form(std::string stem) {

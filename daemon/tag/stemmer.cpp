@@ -9,6 +9,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/words.hpp"
 
 namespace newsmon::tag {
@@ -74,13 +75,6 @@ std::string lower_case(std::string_view word, Language language) {
     return out;
 }
 
-std::size_t letters(std::string_view text) {
-    std::size_t count = 0;
-    for (char c : text)
-        count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return count;
-}
-
 } // namespace
 
 namespace {
@@ -117,7 +111,7 @@ std::vector<std::string> term_stems(std::string_view word, Language language) {
     if (language != Language::az)
         return stem_word(word, language);
     std::vector<std::string> stems{azerbaijani_stems(lower_case_word(word, language)).front()};
-    if (letters(stems.front()) < k_min_stem_letters)
+    if (parsers::utf8_length(stems.front()) < k_min_stem_letters)
         stems.clear();
     return stems;
 }
@@ -134,8 +128,9 @@ std::vector<std::string> stem_word(std::string_view word, Language language) {
         if (language == Language::tr)
             add_turkish_possessive_reading(lower, stems);
     }
-    std::erase_if(stems,
-                  [](const std::string& stem) { return letters(stem) < k_min_stem_letters; });
+    std::erase_if(stems, [](const std::string& stem) {
+        return parsers::utf8_length(stem) < k_min_stem_letters;
+    });
     return stems;
 }
 

@@ -53,12 +53,6 @@ bool is_block_tag(GumboTag tag) {
     }
 }
 
-std::size_t count_characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 namespace {
 
 using NodeSet = std::unordered_set<const GumboNode*>;
@@ -427,7 +421,7 @@ private:
     Measure measured(const GumboNode* node) const {
         Measure total;
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-            total.characters = count_characters(html::trim(node->v.text.text));
+            total.characters = utf8_length(html::trim(node->v.text.text));
         } else if (counts_children(node)) {
             bool link = node->v.element.tag == GUMBO_TAG_A;
             for (const GumboNode* child : children_of(node)) {
@@ -511,7 +505,7 @@ private:
 
     // A paragraph's points to its container and the two above it, by length and commas.
     void credit(const GumboNode* container, const std::string& text) {
-        std::size_t length = count_characters(text);
+        std::size_t length = utf8_length(text);
         if (length < 25)
             return;
         double points = 1.0 + static_cast<double>(count_commas(text)) +
@@ -643,7 +637,7 @@ private:
             return false;
         std::string text;
         append_visible_text(node, text);
-        return count_characters(text) > 80 && link_density(node) < 0.25;
+        return utf8_length(text) > 80 && link_density(node) < 0.25;
     }
 
     // append_text without the boilerplate inside (an ad in the middle of a paragraph).
@@ -701,7 +695,7 @@ private:
             if (node->type != GUMBO_NODE_WHITESPACE && !html::trim(node->v.text.text).empty())
                 m_previous_break = false; // "one<br>two<br>three" is one paragraph
             if (m_in_link > 0 || m_in_emphasis > 0) {
-                std::size_t chars = count_characters(html::trim(node->v.text.text));
+                std::size_t chars = utf8_length(html::trim(node->v.text.text));
                 m_pending.link_chars += m_in_link > 0 ? chars : 0;
                 m_pending.emphasis_chars += m_in_emphasis > 0 ? chars : 0;
             }

@@ -46,12 +46,6 @@ bool is_copyright(std::string_view text) {
            text.find("Bütün hüquqlar qorunur") != std::string_view::npos;
 }
 
-std::size_t characters(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 bool starts_with_any(std::string_view text, std::initializer_list<std::string_view> prefixes) {
     return std::any_of(prefixes.begin(), prefixes.end(),
                        [&](std::string_view prefix) { return text.starts_with(prefix); });
@@ -69,7 +63,7 @@ bool is_credit(std::string_view text) {
         "Фото:",  "Foto:",   "Şəkil:",    "Источник:",   "Source:", "Mənbə:",   "Kaynak:"};
     if (text.size() > 4 * 250) // UTF-8: four bytes a character at most
         return false;
-    std::size_t length = characters(text);
+    std::size_t length = utf8_length(text);
     if (length <= 120 && (starts_with_any(text, {"Фото ", "Фото "}) ||
                           std::any_of(k_markers.begin(), k_markers.end(),
                                       [&](std::string_view m) { return text.starts_with(m); })))
@@ -87,13 +81,13 @@ bool is_update_line(std::string_view text) {
     return text.size() <= 4 * 100 &&
            starts_with_any(text, {"Updated", "Last updated", "UPDATED", "Обновлено", "Yenilənib",
                                   "Güncelleme", "Güncellendi"}) &&
-           characters(text) <= 100 && has_digit(text);
+           utf8_length(text) <= 100 && has_digit(text);
 }
 
 // A short line with a time or a date that is not a sentence: "By Jane Doe 20.11.2026 13:00
 // Print | Font size: A+ A-", the line under the headline.
 bool is_meta_line(std::string_view text) {
-    if (text.size() > 4 * 100 || text.empty() || characters(text) > 100)
+    if (text.size() > 4 * 100 || text.empty() || utf8_length(text) > 100)
         return false;
     std::string_view last = text.substr(text.size() - 1);
     if (last == "." || last == "!" || last == "?" || last == "\"" || text.ends_with("»") ||
@@ -134,7 +128,7 @@ std::string byline_author(std::string_view text) {
         "By ", "by ", "Posted by ", "Автор:", "Автор ", "Müəllif:", "Yazar:", "Yazan:"};
     auto prefix = std::find_if(k_prefixes.begin(), k_prefixes.end(),
                                [&](std::string_view each) { return text.starts_with(each); });
-    if (prefix == k_prefixes.end() || characters(text) > 60)
+    if (prefix == k_prefixes.end() || utf8_length(text) > 60)
         return {};
     std::string_view names = html::trim(text.substr(prefix->size()));
     WordList words;
@@ -213,7 +207,7 @@ std::vector<Block> story_blocks(std::vector<Block> blocks, const article::Metada
     const std::string& title = page.title;
     std::vector<Block> kept;
     for (auto& block : blocks) {
-        std::size_t length = characters(block.text);
+        std::size_t length = utf8_length(block.text);
         // The page's description set in italics above the story: its dek.
         if (!page.description.empty() && block.text == page.description &&
             block.emphasis_chars * 10 >= length * 9)
@@ -388,7 +382,7 @@ tl::expected<ExtractedArticle, ExtractError> extract_article(std::string_view by
     // Headings and scraps alone (a sitemap's section titles, a box's title and its numbers) are
     // no story: a story has a sentence.
     if (std::all_of(blocks.begin(), blocks.end(), [](const Block& block) {
-            return block.kind == Block::Kind::heading || characters(block.text) < 25;
+            return block.kind == Block::Kind::heading || utf8_length(block.text) < 25;
         }))
         blocks.clear();
     if (blocks.empty() && metadata.title.empty())

@@ -8,14 +8,12 @@
 #include <vector>
 
 #include "html_document.hpp"
+#include "newsmon/parsers/text.hpp"
 
 namespace newsmon::parsers::article {
 
 // Elements that start a block of their own: the story's paragraphs are cut at them.
 [[nodiscard]] bool is_block_tag(GumboTag tag);
-
-// Characters (not bytes) of UTF-8 text.
-[[nodiscard]] std::size_t count_characters(std::string_view text);
 
 struct Block {
     enum class Kind { paragraph, heading, quote, item };

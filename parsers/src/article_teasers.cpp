@@ -33,11 +33,11 @@ bool is_heading(GumboTag tag) {
 // Characters of the text under a node, markup aside.
 std::size_t text_characters(const GumboNode* root) {
     if (root->type == GUMBO_NODE_TEXT || root->type == GUMBO_NODE_CDATA)
-        return count_characters(html::trim(root->v.text.text));
+        return utf8_length(html::trim(root->v.text.text));
     std::size_t length = 0;
     html::walk(root, [&](const GumboNode* node) {
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA)
-            length += count_characters(html::trim(node->v.text.text));
+            length += utf8_length(html::trim(node->v.text.text));
         return html::is_element(node);
     });
     return length;
@@ -105,7 +105,7 @@ TeaserProse teaser_prose(const GumboNode* unit, const GumboNode* link) {
             return false;
         }
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-            std::size_t length = count_characters(html::trim(node->v.text.text));
+            std::size_t length = utf8_length(html::trim(node->v.text.text));
             prose.all += length;
             prose.before_headline += after ? 0 : length;
         }

@@ -1,6 +1,8 @@
 // Small text helpers shared by the format parsers: whitespace folding, tag stripping, hashing.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -9,6 +11,13 @@ namespace newsmon::parsers {
 
 // Trims and folds every run of ASCII whitespace into one space.
 [[nodiscard]] std::string collapse_whitespace(std::string_view text);
+
+// The number of code points in UTF-8 text: every byte but the continuation bytes.
+[[nodiscard]] inline std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
 
 [[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
 
