@@ -282,7 +282,9 @@ const std::vector<KeySpec<RetentionSettings>>& retention_keys() {
     static const std::vector<KeySpec<RetentionSettings>> k_keys = {
         key<RetentionSettings, Duration>(
             "fetch_log", &RetentionSettings::fetch_log,
-            "how long `fetch_log` rows are kept; older ones are deleted hourly", positive_duration),
+            "how long `fetch_log` rows are kept; hourly, each day's partition is dropped "
+            "once all of it is older",
+            positive_duration),
         key<RetentionSettings, Duration>(
             "articles", &RetentionSettings::articles,
             "how long articles are kept, by publication time; a story goes, with its articles, "
@@ -305,7 +307,8 @@ const std::vector<KeySpec<ArchiveSettings>>& archive_keys() {
         key<ArchiveSettings, Duration>(
             "keep", &ArchiveSettings::keep,
             "how long fetched feed bodies and article pages are kept, zstd-compressed, for "
-            "`newsmon reparse`; older ones are deleted hourly; `\"0s\"` archives nothing",
+            "`newsmon reparse`; hourly, each week's partition is dropped once all of it is "
+            "older; `\"0s\"` archives nothing",
             not_negative_duration),
     };
     return k_keys;

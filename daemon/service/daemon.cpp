@@ -14,6 +14,7 @@
 #include "service/systemd_notify.hpp"
 #include "store/alert_retention.hpp"
 #include "store/article_retention.hpp"
+#include "store/log_partitions.hpp"
 #include "store/migrations.hpp"
 #include "store/page_store.hpp"
 #include "store/raw_archive.hpp"
@@ -128,16 +129,26 @@ void Daemon::quarantine(const std::filesystem::path& file, const std::string& re
                 log::field("error", reason)});
 }
 
+void Daemon::maintain_log_partitions() {
+    try {
+        store::create_log_partitions(m_store->connection());
+        auto purged = m_store->purge_fetch_log(settings().retention.fetch_log);
+        if (purged > 0)
+            log::info("fetch_log purged", {log::field("rows", purged)});
+        auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
+        if (archived > 0)
+            log::info("raw archive purged", {log::field("bodies", archived)});
+    } catch (const pqxx::sql_error& error) {
+        // A partition lock not had within its timeout, behind a long query: next hour.
+        log::warn("log partitions not maintained", {log::field("error", error.what())});
+    }
+}
+
 void Daemon::purge_when_due() {
     auto now = std::chrono::steady_clock::now();
     if (m_last_purge && now - *m_last_purge < k_purge_every)
         return;
-    int purged = m_store->purge_fetch_log(settings().retention.fetch_log);
-    if (purged > 0)
-        log::info("fetch_log purged", {log::field("rows", purged)});
-    auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
-    if (archived > 0)
-        log::info("raw archive purged", {log::field("bodies", archived)});
+    maintain_log_partitions();
     auto expired = store::purge_expired_articles(m_store->connection(),
                                                  settings().retention.articles, k_purge_budget);
     if (expired.stories > 0) {

@@ -52,6 +52,7 @@ private:
     void fold_rollups();
     void fetch_due_pages();
     std::chrono::milliseconds time_until_next_work(); // the next feed or page due
+    void maintain_log_partitions();                   // fetch_log's and raw_archive's, hourly
     void purge_when_due();
     void reload();
     void apply_config(config::Config config);

@@ -3,6 +3,9 @@
 #include <map>
 #include <stdexcept>
 
+#include "base/log.hpp"
+#include "store/log_partitions.hpp"
+
 namespace newsmon::store {
 namespace {
 
@@ -77,6 +80,14 @@ int migrate(pqxx::connection& connection) {
                         migration.version, std::string(migration.name));
         tx.commit();
         ++count;
+    }
+    // Every path that migrates (daemon, poll --once, the commands) then finds today's
+    // partitions. A lock not had in time is no reason not to start: rows wait in the default
+    // partition, and the daemon tries again hourly.
+    try {
+        create_log_partitions(connection);
+    } catch (const pqxx::sql_error& error) {
+        log::warn("log partitions not created", {log::field("error", error.what())});
     }
     return count;
 }

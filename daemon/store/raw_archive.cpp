@@ -1,6 +1,7 @@
 #include "store/raw_archive.hpp"
 
 #include "newsmon/parsers/dates.hpp"
+#include "store/log_partitions.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -39,29 +40,18 @@ RETURNING id)sql",
 }
 
 std::int64_t purge_archive(pqxx::connection& connection, std::chrono::milliseconds keep) {
-    std::int64_t purged = 0;
-    // Batches, so that a first purge of a large archive never holds one long transaction.
-    while (true) {
-        pqxx::work tx{connection};
-        auto deleted = tx.exec_params(R"sql(
-DELETE FROM raw_archive WHERE id IN (
-    SELECT id FROM raw_archive
-     WHERE fetched_at < now() - $1 * interval '1 millisecond'
-     LIMIT 5000))sql",
-                                      static_cast<long long>(keep.count()))
-                           .affected_rows();
-        tx.commit();
-        purged += static_cast<std::int64_t>(deleted);
-        if (deleted < 5000)
-            return purged;
-    }
+    return purge_partitions(connection, k_raw_archive_partitions,
+                            std::chrono::system_clock::now() - keep)
+        .rows;
 }
 
 ArchiveSize archive_size(pqxx::connection& connection) {
     pqxx::work tx{connection};
-    auto row = tx.exec1("SELECT greatest(reltuples, 0)::bigint, "
-                        "pg_total_relation_size('raw_archive') FROM pg_class "
-                        "WHERE oid = 'raw_archive'::regclass");
+    auto row =
+        tx.exec1("SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint, "
+                 "coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint "
+                 "FROM pg_partition_tree('raw_archive') t JOIN pg_class c ON c.oid = t.relid "
+                 "WHERE t.isleaf");
     tx.commit();
     return {row[0].as<std::int64_t>(), row[1].as<std::int64_t>()};
 }

@@ -20,7 +20,8 @@ enum class ArchiveKind { feed, page };
 std::int64_t archive_body(pqxx::work& tx, ArchiveKind kind, std::int64_t feed_id,
                           std::optional<std::int64_t> article_id, const ArchivedBody& body);
 
-// Deletes bodies fetched longer than `keep` ago, a batch at a time; returns how many.
+// Drops the archive's partitions (a week each) wholly fetched longer than `keep` ago
+// (log_partitions.hpp); returns how many bodies went.
 std::int64_t purge_archive(pqxx::connection& connection, std::chrono::milliseconds keep);
 
 struct ArchiveSize {

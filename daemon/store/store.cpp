@@ -6,6 +6,7 @@
 #include "newsmon/parsers/dates.hpp"
 #include "store/alert_matches.hpp"
 #include "store/article_writer.hpp"
+#include "store/log_partitions.hpp"
 #include "store/raw_archive.hpp"
 #include "store/redact.hpp"
 
@@ -188,8 +189,6 @@ void Store::prepare_statements() {
                count(*) FILTER (WHERE consecutive_failures > 0),
                (SELECT count(*) FROM feed_health WHERE silent)
           FROM feeds WHERE enabled)sql");
-    m_connection.prepare("purge_fetch_log", R"sql(
-        DELETE FROM fetch_log WHERE started_at < now() - $1::bigint * interval '1 millisecond')sql");
 }
 
 void Store::sync_feeds(const config::Config& config) {
@@ -219,11 +218,10 @@ FeedCounts Store::feed_counts() {
             row[3].as<long long>(), row[4].as<long long>()};
 }
 
-int Store::purge_fetch_log(std::chrono::milliseconds age) {
-    pqxx::work tx{m_connection};
-    auto result = tx.exec_prepared0("purge_fetch_log", static_cast<long long>(age.count()));
-    tx.commit();
-    return static_cast<int>(result.affected_rows());
+std::int64_t Store::purge_fetch_log(std::chrono::milliseconds age) {
+    return purge_partitions(m_connection, k_fetch_log_partitions,
+                            std::chrono::system_clock::now() - age)
+        .rows;
 }
 
 std::vector<FeedRow> Store::feeds_from(const pqxx::result& rows) {

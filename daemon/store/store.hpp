@@ -123,8 +123,9 @@ public:
 
     [[nodiscard]] FeedCounts feed_counts();
 
-    // Deletes fetch_log rows older than `age`; returns how many.
-    int purge_fetch_log(std::chrono::milliseconds age);
+    // Drops fetch_log's partitions wholly older than `age` (log_partitions.hpp); returns how
+    // many rows went.
+    std::int64_t purge_fetch_log(std::chrono::milliseconds age);
 
     [[nodiscard]] std::vector<FeedRow> enabled_feeds();
     [[nodiscard]] std::vector<FeedRow> due_feeds();

@@ -1,0 +1,265 @@
+// fetch_log and raw_archive are partitioned by the time of the fetch (0022_partitioned_logs.sql):
+// partitions made ahead, retention dropping whole partitions and only expired ones, and the
+// migration of a populated database in place.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "store/log_partitions.hpp"
+#include "store/migrations.hpp"
+#include "store/raw_archive.hpp"
+#include "test_database.hpp"
+
+namespace {
+
+using namespace newsmon;
+using namespace std::chrono;
+using testkit::TestDatabase;
+
+constexpr days k_day{1};
+
+// The partition name of the day `offset` days from today (UTC), as the daemon names them.
+std::string day_partition(TestDatabase& db, const std::string& table, int offset) {
+    return db.text("SELECT '" + table + "_p' || to_char((now() AT TIME ZONE 'UTC') + " +
+                   std::to_string(offset) + " * interval '1 day', 'YYYYMMDD')");
+}
+
+std::vector<std::string> names(const std::vector<store::LogPartition>& partitions) {
+    std::vector<std::string> names;
+    for (const auto& partition : partitions)
+        names.push_back(partition.name);
+    return names;
+}
+
+bool has(const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+class LogPartitions : public ::testing::Test {
+protected:
+    void SetUp() override {
+        store::migrate(connection);
+        feed = std::to_string(
+            db.scalar("INSERT INTO feeds (url, name) VALUES ('http://127.0.0.1/f', 'f') "
+                      "RETURNING id"));
+    }
+
+    // Logs a fetch at `when` (an SQL expression) and returns the partition it landed in.
+    std::string log_fetch(const std::string& when) {
+        return db.text("INSERT INTO fetch_log (feed_id, started_at, duration_ms) VALUES (" + feed +
+                       ", " + when + ", 5) RETURNING tableoid::regclass::text");
+    }
+
+    void archive_body(const std::string& when) {
+        db.execute("INSERT INTO raw_archive (kind, feed_id, url, fetched_at, http_status, "
+                   "content_hash, size, body) VALUES ('feed', " +
+                   feed + ", 'http://127.0.0.1/f', " + when + ", 200, 'h', 4, 'body')");
+    }
+
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    std::string feed;
+};
+
+TEST_F(LogPartitions, MigratingMakesTheComingDaysPartitionsAndRowsLandInThem) {
+    auto partitions = names(store::log_partitions(connection, store::k_fetch_log_partitions));
+    for (int offset = 0; offset <= 7; ++offset)
+        EXPECT_TRUE(has(partitions, day_partition(db, "fetch_log", offset))) << offset;
+    EXPECT_FALSE(has(partitions, day_partition(db, "fetch_log", 9)));
+    EXPECT_EQ(log_fetch("now()"), day_partition(db, "fetch_log", 0));
+    EXPECT_EQ(log_fetch("now() + interval '3 days'"), day_partition(db, "fetch_log", 3));
+    EXPECT_EQ(log_fetch("now() - interval '40 days'"), "fetch_log_default");
+    // raw_archive by the week: the present and the two weeks ahead are covered
+    for (const char* when : {"now()", "now() + interval '14 days'"})
+        EXPECT_NE(db.text(std::string("INSERT INTO raw_archive (kind, feed_id, url, fetched_at, "
+                                      "http_status, content_hash, size, body) VALUES ('feed', ") +
+                          feed + ", 'u', " + when +
+                          ", 200, 'h', 1, 'x') RETURNING tableoid::regclass::text"),
+                  "raw_archive_default")
+            << when;
+}
+
+TEST_F(LogPartitions, CreatingAheadTakesTheDefaultPartitionsRowsAndIsIdempotent) {
+    EXPECT_EQ(log_fetch("now() - interval '40 days'"), "fetch_log_default");
+    auto past = system_clock::now() - 40 * k_day;
+    EXPECT_EQ(
+        store::create_partitions_ahead(connection, store::k_fetch_log_partitions, past, 2 * k_day),
+        3);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log_default"), 0);
+    EXPECT_EQ(db.text("SELECT tableoid::regclass::text FROM fetch_log"),
+              day_partition(db, "fetch_log", -40));
+    EXPECT_EQ(
+        store::create_partitions_ahead(connection, store::k_fetch_log_partitions, past, 2 * k_day),
+        0);
+}
+
+TEST_F(LogPartitions, InstancesCreatingTogetherDoNotCollide) {
+    std::vector<int> created(4, -1);
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < created.size(); ++i)
+        threads.emplace_back([&, i] {
+            try {
+                pqxx::connection own{db.url()};
+                created[i] =
+                    store::create_partitions_ahead(own, store::k_fetch_log_partitions,
+                                                   system_clock::now() + 30 * k_day, 5 * k_day);
+            } catch (const std::exception& error) {
+                errors[i] = error.what();
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    int total = 0;
+    for (std::size_t i = 0; i < created.size(); ++i) {
+        EXPECT_EQ(errors[i], "");
+        total += created[i];
+    }
+    EXPECT_EQ(total, 6);
+}
+
+TEST_F(LogPartitions, RetentionDropsOnlyPartitionsWhollyPastIt) {
+    log_fetch("now() - interval '50 days'"); // in the default partition
+    store::create_partitions_ahead(connection, store::k_fetch_log_partitions,
+                                   system_clock::now() - 40 * k_day, 10 * k_day);
+    for (int day = 30; day <= 40; ++day)
+        log_fetch("date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '" +
+                  std::to_string(day) + " days' + interval '12 hours'");
+    log_fetch("now()");
+    // Kept 35 days: the partitions of 36 to 40 days ago end before that and go whole; the one of
+    // 35 days ago straddles it and stays whole; the default loses its old row.
+    auto purge = store::purge_partitions(connection, store::k_fetch_log_partitions,
+                                         system_clock::now() - 35 * k_day);
+    EXPECT_EQ(purge.partitions, 5);
+    EXPECT_EQ(purge.rows, 6);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 7);
+    auto partitions = names(store::log_partitions(connection, store::k_fetch_log_partitions));
+    for (int day = 36; day <= 40; ++day)
+        EXPECT_FALSE(has(partitions, day_partition(db, "fetch_log", -day))) << day;
+    for (int day = 30; day <= 35; ++day)
+        EXPECT_TRUE(has(partitions, day_partition(db, "fetch_log", -day))) << day;
+    EXPECT_TRUE(has(partitions, "fetch_log_default"));
+    // Nothing more is past it.
+    purge = store::purge_partitions(connection, store::k_fetch_log_partitions,
+                                    system_clock::now() - 35 * k_day);
+    EXPECT_EQ(purge.partitions, 0);
+    EXPECT_EQ(purge.rows, 0);
+}
+
+TEST_F(LogPartitions, TheArchivesSizeCountsEveryPartition) {
+    auto empty = store::archive_size(connection);
+    archive_body("now()");
+    archive_body("now() - interval '100 days'");
+    db.execute("ANALYZE raw_archive");
+    auto size = store::archive_size(connection);
+    EXPECT_EQ(size.bodies, 2);
+    EXPECT_GT(size.disk_bytes, empty.disk_bytes);
+    EXPECT_EQ(store::purge_archive(connection, 90 * k_day), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM raw_archive"), 1);
+}
+
+// Where the partition made of the table from before partitioning ends.
+std::optional<system_clock::time_point> end_of(pqxx::connection& connection,
+                                               const store::PartitionedLog& log) {
+    for (const auto& partition : store::log_partitions(connection, log))
+        if (partition.name == std::string(log.table) + "_before_partitioning" && !partition.from &&
+            partition.to)
+            return system_clock::time_point{seconds{*partition.to}};
+    return std::nullopt;
+}
+
+// The schema as it was before 0022: every migration up to `last` applied as migrate() would.
+void migrate_until(pqxx::connection& connection, int last) {
+    pqxx::work tx{connection};
+    tx.exec0("CREATE TABLE schema_migrations (version integer NOT NULL, name text NOT NULL, "
+             "applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (version))");
+    for (const auto& migration : store::embedded_migrations()) {
+        if (migration.version > last)
+            break;
+        tx.exec0(std::string(migration.sql));
+        tx.exec_params0("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                        migration.version, std::string(migration.name));
+    }
+    tx.commit();
+}
+
+TEST(LogPartitionsMigration, APopulatedTableBecomesAPartitionTrimmedThenDropped) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    migrate_until(connection, 21);
+    auto feed = std::to_string(
+        db.scalar("INSERT INTO feeds (url, name) VALUES ('http://127.0.0.1/f', 'f') RETURNING id"));
+    for (const char* when : {"now() - interval '40 days'", "now() - interval '10 days'", "now()"})
+        db.execute("INSERT INTO fetch_log (feed_id, started_at, duration_ms) VALUES (" + feed +
+                   ", " + when + ", 5)");
+    for (const char* when : {"now() - interval '100 days'", "now()"})
+        db.execute("INSERT INTO raw_archive (kind, feed_id, url, fetched_at, http_status, "
+                   "content_hash, size, body) VALUES ('feed', " +
+                   feed + ", 'u', " + when + ", 200, 'h', 1, 'x')");
+    auto last_archive_id = db.scalar("SELECT max(id) FROM raw_archive");
+
+    EXPECT_EQ(store::migrate(connection), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 3);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM raw_archive"), 2);
+    EXPECT_EQ(db.text("SELECT string_agg(DISTINCT tableoid::regclass::text, ',') FROM fetch_log"),
+              "fetch_log_before_partitioning");
+    EXPECT_EQ(db.text("SELECT has_table_privilege('newsmon_analyst', 'fetch_log', 'SELECT')"), "t");
+    // ids carry on; today's fetches still go to the old table, tomorrow's to their partition
+    EXPECT_EQ(db.text("INSERT INTO fetch_log (feed_id, started_at, duration_ms) VALUES (" + feed +
+                      ", now(), 5) RETURNING id || ' ' || tableoid::regclass::text"),
+              "4 fetch_log_before_partitioning");
+    EXPECT_EQ(db.text("INSERT INTO fetch_log (feed_id, started_at, duration_ms) VALUES (" + feed +
+                      ", now() + interval '1 day', 5) RETURNING tableoid::regclass::text"),
+              day_partition(db, "fetch_log", 1));
+    EXPECT_EQ(db.scalar("INSERT INTO raw_archive (kind, feed_id, url, fetched_at, http_status, "
+                        "content_hash, size, body) VALUES ('feed', " +
+                        feed + ", 'u', now() + interval '1 day', 200, 'h', 1, 'x') RETURNING id"),
+              last_archive_id + 1);
+
+    // Until all of it is past the retention, the old table loses its expired rows one by one.
+    auto store_purge = store::purge_partitions(connection, store::k_fetch_log_partitions,
+                                               system_clock::now() - 30 * k_day);
+    EXPECT_EQ(store_purge.partitions, 0);
+    EXPECT_EQ(store_purge.rows, 1);
+    EXPECT_EQ(store::purge_archive(connection, 90 * k_day), 1);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 4);
+    // Once all of it is, it goes whole, and nothing after it.
+    auto old_fetch_log_end = end_of(connection, store::k_fetch_log_partitions);
+    ASSERT_TRUE(old_fetch_log_end);
+    store_purge =
+        store::purge_partitions(connection, store::k_fetch_log_partitions, *old_fetch_log_end);
+    EXPECT_EQ(store_purge.partitions, 1);
+    EXPECT_EQ(store_purge.rows, 3);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM fetch_log"), 1);
+    // raw_archive's week was cut where the old table ended; with that gone, the rest of the week
+    // before it gets a partition, not one overlapping the week's second part.
+    auto old_archive_end = end_of(connection, store::k_raw_archive_partitions);
+    ASSERT_TRUE(old_archive_end);
+    EXPECT_EQ(store::purge_partitions(connection, store::k_raw_archive_partitions, *old_archive_end)
+                  .partitions,
+              1);
+    EXPECT_EQ(store::create_partitions_ahead(connection, store::k_raw_archive_partitions,
+                                             system_clock::now(), 14 * k_day),
+              1);
+    EXPECT_NE(db.text("INSERT INTO raw_archive (kind, feed_id, url, fetched_at, http_status, "
+                      "content_hash, size, body) VALUES ('feed', " +
+                      feed + ", 'u', now(), 200, 'h', 1, 'x') RETURNING tableoid::regclass::text"),
+              "raw_archive_default");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_class WHERE relname = "
+                        "'fetch_log_before_partitioning'"),
+              0);
+}
+
+TEST(LogPartitionsMigration, AnEmptyTableIsDroppedRatherThanAttached) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    store::migrate(connection);
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_class WHERE relname LIKE '%_before_partitioning'"),
+              0);
+    EXPECT_EQ(db.text("SELECT relkind::text FROM pg_class WHERE relname = 'fetch_log'"), "p");
+    EXPECT_EQ(db.text("SELECT relkind::text FROM pg_class WHERE relname = 'raw_archive'"), "p");
+}
+
+} // namespace
