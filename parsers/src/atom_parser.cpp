@@ -189,6 +189,11 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
     }
     pugi::xml_node summary = child(entry, ns, "summary");
     pugi::xml_node content = child(entry, ns, "content");
+    // Atom allows one summary; a second one, in an entry without content, is kept as the
+    // content rather than dropped (its text is the entry's too), as liberal readers do.
+    for (pugi::xml_node next = summary.next_sibling(); !content && next; next = next.next_sibling())
+        if (is(next, ns, "summary"))
+            content = next;
     item.summary = plain_text(summary);
     if (item.summary.empty())
         item.summary = plain_text(content);

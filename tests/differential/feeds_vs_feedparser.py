@@ -544,9 +544,15 @@ KNOWN = [
     ("fallbacks", "item.published", lambda ours, theirs, data: ours in all_dates(data),
      "feedparser files dc:date and dcterms:modified both as updated, the later winning; "
      "newsmon reads dc:date as the publication date"),
-    ("entities", "item.link", lambda ours, theirs: ours.replace("&lang", "\u2329") == theirs,
-     "feedparser decodes '&lang' inside a query string as the entity (HTML5 decodes no "
-     "legacy entity before '=' in an attribute)"),
+    ("entities", "item.link", lambda ours, theirs: re.sub(
+        "&(lang|copy)(?==)", lambda m: {"lang": "\u2329", "copy": "\u00a9"}[m.group(1)],
+        ours) == theirs,
+     "feedparser decodes '&lang' and '&copy' inside a query string as entities (HTML5 decodes "
+     "no legacy entity before '=' in an attribute)"),
+    ("fallbacks", "item.updated", lambda ours, theirs, data: ours in all_dates(data) | {
+        utc(m.group(1)) for m in re.finditer(r"<dcterms:modified>(.*?)<", data.decode())},
+     "feedparser files dc:date as the update time, the later of it and dcterms:modified "
+     "winning; newsmon's is dcterms:modified, else the publication date"),
     ("*", "item.content", lambda ours, theirs: ours is not None and theirs is None,
      "newsmon keeps description HTML as content_html when it holds markup; feedparser only "
      "reports content elements"),
