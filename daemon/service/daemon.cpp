@@ -129,19 +129,27 @@ void Daemon::quarantine(const std::filesystem::path& file, const std::string& re
                 log::field("error", reason)});
 }
 
+// Each step on its own, so that one failing (a lock not had within its timeout, behind a long
+// query: next hour) never keeps the others from running.
 void Daemon::maintain_log_partitions() {
-    try {
-        store::create_log_partitions(m_store->connection());
-        auto purged = m_store->purge_fetch_log(settings().retention.fetch_log);
-        if (purged > 0)
+    auto attempt = [](const char* step, const auto& run) {
+        try {
+            run();
+        } catch (const pqxx::sql_error& error) {
+            log::warn("log partitions not maintained",
+                      {log::field("step", step), log::field("error", error.what())});
+        }
+    };
+    attempt("create", [&] { store::create_log_partitions(m_store->connection()); });
+    attempt("fetch_log retention", [&] {
+        if (auto purged = m_store->purge_fetch_log(settings().retention.fetch_log); purged > 0)
             log::info("fetch_log purged", {log::field("rows", purged)});
-        auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
-        if (archived > 0)
+    });
+    attempt("archive retention", [&] {
+        if (auto archived = store::purge_archive(m_store->connection(), settings().archive.keep);
+            archived > 0)
             log::info("raw archive purged", {log::field("bodies", archived)});
-    } catch (const pqxx::sql_error& error) {
-        // A partition lock not had within its timeout, behind a long query: next hour.
-        log::warn("log partitions not maintained", {log::field("error", error.what())});
-    }
+    });
 }
 
 void Daemon::purge_when_due() {

@@ -13,19 +13,28 @@ constexpr long long k_partition_lock = 0x6e6d7061727473;
 constexpr std::int64_t k_seconds_per_day = 86400;
 constexpr int k_delete_batch = 5000;
 
-// A partition's bounds as PostgreSQL prints them, in this session's time zone, read back as
-// seconds since the epoch.
+// A partition's bounds as PostgreSQL prints them, read back as seconds since the epoch. The
+// text follows the session's DateStyle and time zone, whose abbreviations ("IST") do not
+// always read back as the zone that printed them: every transaction here reads them in UTC
+// and ISO (read_bounds_plainly). No backslashes, which standard_conforming_strings=off eats.
 constexpr const char* k_partitions = R"sql(
 SELECT c.relname::text, b.bound = 'DEFAULT',
-       extract(epoch FROM substring(b.bound FROM 'FROM \(''([^'']+)''\)')::timestamptz)::bigint,
-       extract(epoch FROM substring(b.bound FROM 'TO \(''([^'']+)''\)')::timestamptz)::bigint
+       extract(epoch FROM substring(b.bound FROM 'FROM [(]''([^'']+)''[)]')::timestamptz)::bigint,
+       extract(epoch FROM substring(b.bound FROM 'TO [(]''([^'']+)''[)]')::timestamptz)::bigint
   FROM pg_inherits i
   JOIN pg_class c ON c.oid = i.inhrelid
  CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
  WHERE i.inhparent = $1::regclass
+   AND b.bound IS NOT NULL -- a partition being dropped by another instance
  ORDER BY 3 NULLS FIRST)sql";
 
+void read_bounds_plainly(pqxx::transaction_base& tx) {
+    tx.exec0("SET LOCAL datestyle = 'ISO, YMD'");
+    tx.exec0("SET LOCAL timezone = 'UTC'");
+}
+
 std::vector<LogPartition> partitions_in(pqxx::transaction_base& tx, const PartitionedLog& log) {
+    read_bounds_plainly(tx);
     std::vector<LogPartition> partitions;
     for (const auto& row : tx.exec_params(k_partitions, log.table))
         partitions.push_back(
@@ -79,10 +88,24 @@ void create_partition(pqxx::work& tx, const PartitionedLog& log, std::int64_t fr
              timestamp(from) + ") TO (" + timestamp(to) + ")");
 }
 
-void take_maintenance_lock(pqxx::work& tx) {
-    // Writers queue behind a table lock this waits for: give up soon, the next hour tries again.
-    tx.exec0("SET LOCAL lock_timeout = '5s'");
+// Writers queue behind a table lock this waits for: give up soon, the next hour tries again.
+void take_maintenance_lock(pqxx::work& tx, const char* lock_timeout) {
+    tx.exec0(std::string("SET LOCAL lock_timeout = '") + lock_timeout + "'");
     tx.exec_params1("SELECT pg_advisory_xact_lock($1)", k_partition_lock);
+}
+
+// Attaching a partition locks what its foreign keys point at (feeds; articles for the archive)
+// and the default partition. Taking them first, in the order a poll's transaction writes
+// (Store::record_poll: the archived body, the articles, the feed's row, its fetch_log row),
+// means no writer holds one while waiting for another of them (no deadlock), and no row can
+// reach the default partition between the move and the attach.
+void hold_writers(pqxx::work& tx, const PartitionedLog& log) {
+    std::string fallback = tx.quote_name(std::string(log.table) + "_default");
+    if (log.written_before_articles)
+        tx.exec0("LOCK TABLE " + fallback + " IN ACCESS EXCLUSIVE MODE");
+    tx.exec0("LOCK TABLE articles, feeds IN SHARE ROW EXCLUSIVE MODE");
+    if (!log.written_before_articles)
+        tx.exec0("LOCK TABLE " + fallback + " IN ACCESS EXCLUSIVE MODE");
 }
 
 } // namespace
@@ -99,13 +122,15 @@ int create_partitions_ahead(pqxx::connection& connection, const PartitionedLog& 
     const std::int64_t now_seconds = duration_cast<seconds>(now.time_since_epoch()).count();
     const std::int64_t until = now_seconds + duration_cast<seconds>(ahead).count();
     pqxx::work tx{connection};
-    take_maintenance_lock(tx);
+    take_maintenance_lock(tx, "5s");
     auto partitions = partitions_in(tx, log);
     int created = 0;
     for (std::int64_t start = now_seconds - now_seconds % width; start <= until; start += width) {
         auto [from, to] = first_gap(partitions, start, start + width);
         if (from >= to)
             continue;
+        if (created == 0)
+            hold_writers(tx, log);
         create_partition(tx, log, from, to);
         partitions.push_back({partition_name(log, from), false, from, to});
         ++created;
@@ -128,8 +153,13 @@ PartitionPurge purge_partitions(pqxx::connection& connection, const PartitionedL
     for (const auto& partition : log_partitions(connection, log)) {
         if (partition.is_default || !partition.to || *partition.to > cutoff_seconds)
             continue;
+        // Dropping a partition locks the whole table: writers wait at most a second for a
+        // long reader to finish, and the drop is tried again next hour.
         pqxx::work tx{connection};
-        take_maintenance_lock(tx);
+        take_maintenance_lock(tx, "1s");
+        if (tx.exec_params1("SELECT to_regclass($1) IS NULL", tx.quote_name(partition.name))[0]
+                .as<bool>())
+            continue; // another instance dropped it first
         auto name = tx.quote_name(partition.name);
         purge.rows += tx.exec1("SELECT count(*) FROM " + name)[0].as<std::int64_t>();
         tx.exec0("DROP TABLE " + name);
@@ -142,6 +172,9 @@ PartitionPurge purge_partitions(pqxx::connection& connection, const PartitionedL
             continue;
         while (true) {
             pqxx::work tx{connection};
+            if (tx.exec_params1("SELECT to_regclass($1) IS NULL", tx.quote_name(partition.name))[0]
+                    .as<bool>())
+                break; // the table from before partitioning, just dropped by another instance
             auto name = tx.quote_name(partition.name);
             auto deleted =
                 tx.exec0("DELETE FROM " + name + " WHERE ctid = ANY(ARRAY(SELECT ctid FROM " +

@@ -15,11 +15,12 @@ namespace newsmon::store {
 struct PartitionedLog {
     const char* table;
     const char* time_column;
-    int days_per_partition; // partitions start on multiples of this since 1970-01-01 UTC
+    int days_per_partition;       // partitions start on multiples of this since 1970-01-01 UTC
+    bool written_before_articles; // in a poll's transaction: the order its locks are taken in
 };
 
-inline constexpr PartitionedLog k_fetch_log_partitions{"fetch_log", "started_at", 1};
-inline constexpr PartitionedLog k_raw_archive_partitions{"raw_archive", "fetched_at", 7};
+inline constexpr PartitionedLog k_fetch_log_partitions{"fetch_log", "started_at", 1, false};
+inline constexpr PartitionedLog k_raw_archive_partitions{"raw_archive", "fetched_at", 7, true};
 
 // Creates the partitions from the one holding `now` until `ahead` past it (named after the
 // day they start: fetch_log_p20261204), moving any rows the default partition holds for them.

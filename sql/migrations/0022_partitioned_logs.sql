@@ -8,8 +8,13 @@
 --
 -- An existing table is not copied: it becomes one partition, for everything until the end of
 -- the day, trimmed by DELETE as before until all of it is past the retention and it is dropped.
--- Its id sequence carries on. Primary keys include the partition key, as PostgreSQL requires;
--- ids still come from one sequence per table.
+-- Its id sequence carries on (articles.archive_id and reparse's progress compare ids). Primary
+-- keys include the partition key, as PostgreSQL requires; ids still come from one sequence per
+-- table.
+
+-- Bounds are written as text below: in UTC and ISO, which read back as written.
+SET LOCAL timezone = 'UTC';
+SET LOCAL datestyle = 'ISO, YMD';
 
 ALTER TABLE fetch_log RENAME TO fetch_log_before_partitioning;
 ALTER INDEX fetch_log_pkey RENAME TO fetch_log_before_partitioning_pkey;
@@ -67,29 +72,36 @@ CREATE INDEX raw_archive_article_idx ON raw_archive (article_id, id) WHERE kind 
 CREATE INDEX raw_archive_article_id_idx ON raw_archive (article_id) WHERE article_id IS NOT NULL;
 CREATE TABLE raw_archive_default PARTITION OF raw_archive DEFAULT;
 
--- The old table becomes the partition up to the end of today (or of its newest row's day, when
--- a clock put one ahead), or goes when it is empty.
+-- The old table becomes the partition up to the end of today, or goes when it is empty. A row
+-- dated later (a clock far off) moves to the default partition first, so that one row from
+-- 2036 cannot keep the table the partition of everything until then.
 CREATE FUNCTION pg_temp.attach_table_before_partitioning(log text, time_column text)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     old_table text := log || '_before_partitioning';
-    last_id bigint;
-    newest timestamptz;
+    end_of_today timestamptz :=
+        date_bin('1 day', now(), timestamptz '1970-01-01 00:00+00') + interval '1 day';
+    last_value bigint;
+    is_called boolean;
+    empty boolean;
 BEGIN
-    EXECUTE format('SELECT max(id), max(%I) FROM %I', time_column, old_table)
-        INTO last_id, newest;
-    IF last_id IS NULL THEN
+    EXECUTE format('SELECT last_value, is_called FROM %s',
+                   pg_get_serial_sequence(old_table, 'id'))
+        INTO last_value, is_called;
+    PERFORM setval(pg_get_serial_sequence(log, 'id'), last_value, is_called);
+    EXECUTE format('WITH moved AS (DELETE FROM %I WHERE %I >= %L RETURNING *) '
+                   'INSERT INTO %I SELECT * FROM moved',
+                   old_table, time_column, end_of_today, log || '_default');
+    EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I)', old_table) INTO empty;
+    IF empty THEN
         EXECUTE format('DROP TABLE %I', old_table);
         RETURN;
     END IF;
     -- its key on id alone gives way to the partitioned table's (id and time), built on attach
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I, ALTER COLUMN id DROP IDENTITY',
                    old_table, old_table || '_pkey');
-    PERFORM setval(pg_get_serial_sequence(log, 'id'), last_id);
     EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES FROM (MINVALUE) TO (%L)',
-                   log, old_table,
-                   date_bin('1 day', greatest(now(), newest), timestamptz '1970-01-01 00:00+00')
-                       + interval '1 day');
+                   log, old_table, end_of_today);
 END
 $$;
 SELECT pg_temp.attach_table_before_partitioning('fetch_log', 'started_at');
