@@ -38,6 +38,28 @@ bool has(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// Runs `step` on four connections at once, as four instances would; none may fail.
+template <class Result, class Step>
+std::vector<Result> as_four_instances(TestDatabase& db, const Step& step) {
+    std::vector<Result> results(4);
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i)
+        threads.emplace_back([&, i] {
+            try {
+                pqxx::connection own{db.url()};
+                results[i] = step(own);
+            } catch (const std::exception& error) {
+                errors[i] = error.what();
+            }
+        });
+    for (auto& thread : threads)
+        thread.join();
+    for (const auto& error : errors)
+        EXPECT_EQ(error, "");
+    return results;
+}
+
 class LogPartitions : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -97,27 +119,13 @@ TEST_F(LogPartitions, CreatingAheadTakesTheDefaultPartitionsRowsAndIsIdempotent)
 }
 
 TEST_F(LogPartitions, InstancesCreatingTogetherDoNotCollide) {
-    std::vector<int> created(4, -1);
-    std::vector<std::string> errors(4);
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < created.size(); ++i)
-        threads.emplace_back([&, i] {
-            try {
-                pqxx::connection own{db.url()};
-                created[i] =
-                    store::create_partitions_ahead(own, store::k_fetch_log_partitions,
-                                                   system_clock::now() + 30 * k_day, 5 * k_day);
-            } catch (const std::exception& error) {
-                errors[i] = error.what();
-            }
-        });
-    for (auto& thread : threads)
-        thread.join();
+    auto created = as_four_instances<int>(db, [](pqxx::connection& own) {
+        return store::create_partitions_ahead(own, store::k_fetch_log_partitions,
+                                              system_clock::now() + 30 * k_day, 5 * k_day);
+    });
     int total = 0;
-    for (std::size_t i = 0; i < created.size(); ++i) {
-        EXPECT_EQ(errors[i], "");
-        total += created[i];
-    }
+    for (int each : created)
+        total += each;
     EXPECT_EQ(total, 6);
 }
 
@@ -179,27 +187,15 @@ TEST_F(LogPartitions, InstancesPurgingTogetherDoNotCollide) {
                                    system_clock::now() - 40 * k_day, 5 * k_day);
     for (int day = 35; day <= 40; ++day)
         log_fetch("now() - interval '" + std::to_string(day) + " days'");
-    std::vector<store::PartitionPurge> purges(4);
-    std::vector<std::string> errors(4);
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < purges.size(); ++i)
-        threads.emplace_back([&, i] {
-            try {
-                pqxx::connection own{db.url()};
-                purges[i] = store::purge_partitions(own, store::k_fetch_log_partitions,
-                                                    system_clock::now() - 30 * k_day);
-            } catch (const std::exception& failure) {
-                errors[i] = failure.what();
-            }
-        });
-    for (auto& thread : threads)
-        thread.join();
+    auto purges = as_four_instances<store::PartitionPurge>(db, [](pqxx::connection& own) {
+        return store::purge_partitions(own, store::k_fetch_log_partitions,
+                                       system_clock::now() - 30 * k_day);
+    });
     int partitions = 0;
     std::int64_t rows = 0;
-    for (std::size_t i = 0; i < purges.size(); ++i) {
-        EXPECT_EQ(errors[i], "");
-        partitions += purges[i].partitions;
-        rows += purges[i].rows;
+    for (const auto& purge : purges) {
+        partitions += purge.partitions;
+        rows += purge.rows;
     }
     EXPECT_EQ(partitions, 6);
     EXPECT_EQ(rows, 6);
