@@ -86,8 +86,9 @@ int run(int argc, char** argv) {
         "topic_daily, the web API's topic counts and examples 03 and 04, kept at ingest");
     rollups_cmd->require_subcommand(1);
     rollups_cmd->add_subcommand(
-        "rebuild", "Recount them from the stored articles (after a bulk load, or a topic renamed "
-                   "in the database); writers wait until it commits");
+        "rebuild", "Recount them, and each story's tags per topic, from the stored articles "
+                   "(after a bulk load, tags written by hand, or a topic renamed in the "
+                   "database); writers wait until it commits");
 
     auto* tag_cmd = app.add_subcommand(
         "tag", "Tag a text with the configured topics: scores, matched terms and where they stand");

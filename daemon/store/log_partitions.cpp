@@ -17,13 +17,16 @@ constexpr int k_delete_batch = 5000;
 // text follows the session's DateStyle and time zone, whose abbreviations ("IST") do not
 // always read back as the zone that printed them: every transaction here reads them in UTC
 // and ISO (read_bounds_plainly). No backslashes, which standard_conforming_strings=off eats.
+// OFFSET 0 keeps the bound's subquery from being merged into the outer query, which would
+// print it once for the WHERE and again for each column: a partition another instance drops
+// in between passes the test and then has a NULL bound.
 constexpr const char* k_partitions = R"sql(
 SELECT c.relname::text, b.bound = 'DEFAULT',
        extract(epoch FROM substring(b.bound FROM 'FROM [(]''([^'']+)''[)]')::timestamptz)::bigint,
        extract(epoch FROM substring(b.bound FROM 'TO [(]''([^'']+)''[)]')::timestamptz)::bigint
   FROM pg_inherits i
   JOIN pg_class c ON c.oid = i.inhrelid
- CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound) b
+ CROSS JOIN LATERAL (SELECT pg_get_expr(c.relpartbound, c.oid) AS bound OFFSET 0) b
  WHERE i.inhparent = $1::regclass
    AND b.bound IS NOT NULL -- a partition being dropped by another instance
  ORDER BY 3 NULLS FIRST)sql";
@@ -89,9 +92,12 @@ void create_partition(pqxx::work& tx, const PartitionedLog& log, std::int64_t fr
 }
 
 // Writers queue behind a table lock this waits for: give up soon, the next hour tries again.
+// The short timeout is for the tables only: another instance holding the advisory lock is
+// bounded by the same timeouts and its own work, which a loaded machine can stretch past them.
 void take_maintenance_lock(pqxx::work& tx, const char* lock_timeout) {
-    tx.exec0(std::string("SET LOCAL lock_timeout = '") + lock_timeout + "'");
+    tx.exec0("SET LOCAL lock_timeout = '60s'");
     tx.exec_params1("SELECT pg_advisory_xact_lock($1)", k_partition_lock);
+    tx.exec0(std::string("SET LOCAL lock_timeout = '") + lock_timeout + "'");
 }
 
 // Attaching a partition locks what its foreign keys point at (feeds; articles for the archive)

@@ -41,7 +41,12 @@ WITH counted AS (
            COALESCE(array_agg(DISTINCT a.language ORDER BY a.language)
                         FILTER (WHERE a.language IS NOT NULL AND a.language <> ''), '{}')
                AS languages,
-           (array_agg(a.title ORDER BY a.published_at, a.id))[1] AS title
+           (array_agg(a.title ORDER BY a.published_at, a.id))[1] AS title,
+           COALESCE((SELECT jsonb_object_agg(topic, n ORDER BY topic)
+                       FROM (SELECT t.topic, count(*) AS n
+                               FROM articles m JOIN article_topics t ON t.article_id = m.id
+                              WHERE m.story_id = a.story_id
+                              GROUP BY t.topic) per_topic), '{}') AS topic_articles
       FROM articles a
      WHERE a.story_id = ANY($1::bigint[])
      GROUP BY a.story_id
@@ -50,14 +55,15 @@ WITH counted AS (
      WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.story_id = s.id)
 )
 INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
-                     languages, title)
+                     languages, title, topic_articles)
 SELECT story_id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
-       languages, title
+       languages, title, topic_articles
   FROM counted
 ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
    SET first_article_id = EXCLUDED.first_article_id, first_seen_at = EXCLUDED.first_seen_at,
        last_seen_at = EXCLUDED.last_seen_at, article_count = EXCLUDED.article_count,
-       feed_count = EXCLUDED.feed_count, languages = EXCLUDED.languages, title = EXCLUDED.title
+       feed_count = EXCLUDED.feed_count, languages = EXCLUDED.languages, title = EXCLUDED.title,
+       topic_articles = EXCLUDED.topic_articles
 )sql";
 
 // Two writers adding to one story each count its articles from their own snapshot, and the later

@@ -73,7 +73,8 @@ private:
 void lock_story_assignment(pqxx::work& tx);
 
 // Brings the named stories' rows in line with their articles: inserted when missing, counts,
-// languages, first article and times recomputed; stories left without articles are deleted.
+// languages, topics, first article and times recomputed; stories left without articles are
+// deleted.
 void update_story_rows(pqxx::work& tx, const std::vector<std::int64_t>& story_ids);
 
 // The text a signature is made of: title, summary and full text as tagging reads them.

@@ -76,9 +76,37 @@ SELECT date_trunc('hour', a.published_at, 'UTC'), x.topic, y.topic, count(*)
  GROUP BY 1, 2, 3
 )sql";
 
-// What the articles $1 count in the rollups as they stand, times $2 (1 or -1), as deltas.
+// Each story's tags per topic (0024_story_topics.sql), written only where they differ: ingest
+// and pages keep them, so a rebuild rewrites only what changed behind their back (retag, tags
+// written by hand).
+constexpr const char* k_recount_story_topics = R"sql(
+UPDATE stories s
+   SET topic_articles = c.counts
+  FROM (SELECT s.id,
+               COALESCE(jsonb_object_agg(p.topic, p.n ORDER BY p.topic)
+                            FILTER (WHERE p.topic IS NOT NULL), '{}') AS counts
+          FROM stories s
+          LEFT JOIN (SELECT a.story_id, t.topic, count(*) AS n
+                       FROM article_topics t JOIN articles a ON a.id = t.article_id
+                      GROUP BY 1, 2) p ON p.story_id = s.id
+         GROUP BY s.id) c
+ WHERE s.id = c.id AND s.topic_articles IS DISTINCT FROM c.counts
+)sql";
+
+// What the articles $1 count in the rollups as they stand, times $2 (1 or -1), as deltas; and
+// their tags, so counted, added to their stories' (republications included).
 constexpr const char* k_count_articles = R"sql(
-WITH pairs AS (
+WITH story_tags AS (
+    UPDATE stories s
+       SET topic_articles = topic_counts_add(s.topic_articles, d.change)
+      FROM (SELECT story_id, jsonb_object_agg(topic, $2::integer * n) AS change
+              FROM (SELECT a.story_id, t.topic, count(*) AS n
+                      FROM articles a JOIN article_topics t ON t.article_id = a.id
+                     WHERE a.id = ANY ($1::bigint[])
+                     GROUP BY 1, 2) per_topic
+             GROUP BY story_id) d
+     WHERE s.id = d.story_id
+), pairs AS (
     INSERT INTO topic_pair_hourly_changes (hour, topic_a, topic_b, articles)
     SELECT date_trunc('hour', a.published_at, 'UTC'), x.topic, y.topic, $2::integer * count(*)
       FROM articles a
@@ -142,6 +170,7 @@ std::int64_t rebuild_topic_rollups(pqxx::work& tx) {
     tx.exec0("DELETE FROM topic_pair_hourly");
     tx.exec0(k_recount_per_feed);
     tx.exec0(k_recount_pairs);
+    tx.exec0(k_recount_story_topics);
     return static_cast<std::int64_t>(tx.exec0(k_recount).affected_rows());
 }
 

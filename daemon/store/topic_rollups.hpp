@@ -12,8 +12,9 @@
 namespace newsmon::store {
 
 // For a change to stored articles outside the ingest upsert (a fetched page re-tags its article
-// and may set its time): what the articles count now taken off the rollups before the change,
-// and added after it, in the same transaction.
+// and may set its time): what the articles count now taken off the rollups, and their tags off
+// their stories' (stories.topic_articles), before the change, and added after it, in the same
+// transaction.
 void take_off_topic_rollups(pqxx::work& tx, const std::vector<std::int64_t>& article_ids);
 void add_to_topic_rollups(pqxx::work& tx, const std::vector<std::int64_t>& article_ids);
 
@@ -23,7 +24,8 @@ void add_to_topic_rollups(pqxx::work& tx, const std::vector<std::int64_t>& artic
 // another instance is folding at the same moment (it takes them).
 std::int64_t fold_topic_rollups(pqxx::connection& connection);
 
-// Recounts the rollups from the stored articles and empties their deltas, in one
+// Recounts the rollups, and each story's tags per topic (stories.topic_articles), from the
+// stored articles and empties the rollups' deltas, in one
 // transaction that waits for the writers in flight and holds new ones until it commits. For
 // what changes topics or stories' first articles outside the upsert (retag, restory), a bulk
 // load, a renamed topic. Returns the topic_hourly rows written.

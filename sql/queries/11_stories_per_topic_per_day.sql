@@ -1,18 +1,16 @@
 -- Stories per topic and day (UTC, by the story's first report) over the last 30 days: an event
 -- covered by twelve outlets counts once, where topic_daily counts its articles. A story counts
--- for a topic when any of its articles, republications included, is tagged with it.
+-- for a topic when any of its articles, republications included, is tagged with it; `articles`
+-- adds up those tagged articles.
 --
--- A story's first_seen_at is the earliest publication time of its articles, so the bound on
--- a.published_at drops no article and lets the planner find them by (story_id, published_at)
--- instead of scanning all articles. One exception: a feed that moves an item's date earlier
--- leaves its story's first_seen_at as it was until `newsmon restory`, and such an article,
--- redated to more than 30 days ago, is left out.
+-- stories.topic_articles holds each story's count of tagged articles per topic ({} for none),
+-- kept as articles are tagged, and topic_counts() turns it into rows: this reads the month's
+-- tagged stories and no article.
 SELECT (s.first_seen_at AT TIME ZONE 'UTC')::date AS day, t.topic,
-       count(DISTINCT s.id) AS stories, count(DISTINCT a.id) AS articles
+       count(*) AS stories, sum(t.articles) AS articles
   FROM stories s
-  JOIN articles a ON a.story_id = s.id
-  JOIN article_topics t ON t.article_id = a.id
+ CROSS JOIN LATERAL topic_counts(s.topic_articles) t
  WHERE s.first_seen_at > now() - interval '30 days'
-   AND a.published_at > now() - interval '30 days'
+   AND s.topic_articles <> '{}'
  GROUP BY 1, 2
  ORDER BY 1 DESC, 2;
