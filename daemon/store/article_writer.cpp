@@ -56,10 +56,8 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 //
 // A new article's story_id is its story's, or, negative, the batch's number for a story it opens:
 // one id is drawn per such number. The touched stories' rows are kept by adding the new
-// articles to their counts, and the batch's tags to their tags per topic (topic_articles,
-// 0024_story_topics.sql: the new articles' tags, an updated article's change, in the same row
-// write); the story row's lock (ON CONFLICT DO UPDATE) orders two writers joining one story,
-// and each adds to the count the other committed. A feed is polled by one
+// articles to their counts; the story row's lock (ON CONFLICT DO UPDATE) orders two writers
+// joining one story, and each adds to the count the other committed. A feed is polled by one
 // writer at a time, so whether it already had an article in the story is read from the snapshot.
 //
 // The batch's change to the topic rollups (0016_topic_rollups.sql) is appended to
@@ -70,7 +68,9 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 // articles count now added. Only an append, so writers never wait on each other for it; the
 // price is that two transactions changing one story's first article, or one article, at the same
 // moment (two feeds' earlier reports, a page and its feed) each judge from their own snapshot,
-// which `newsmon rollups rebuild` corrects.
+// which `newsmon rollups rebuild` corrects. The batch's change to its stories' tags per topic
+// (stories.topic_articles, 0024_story_topics.sql) is appended the same way, to
+// story_topic_changes: a writer locks no story row for it.
 constexpr const char* k_upsert = R"sql(
 WITH opened AS (
     -- ids drawn in the order of the batch, as the stories' first articles come
@@ -140,26 +140,6 @@ WITH opened AS (
       FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
      WHERE i.signature IS NOT NULL
     RETURNING article_id, seq
-), tag_changes AS (
-    -- what the batch adds to its stories' tags per topic (stories.topic_articles,
-    -- republications included): the new articles' tags, an updated article's new ones less
-    -- its old ones
-    SELECT story_id, jsonb_object_agg(topic, n) AS change
-      FROM (SELECT d.story_id, d.topic, sum(d.n) AS n
-              FROM (SELECT n.story_id, it.topic, 1 AS n
-                      FROM inserted n
-                      JOIN incoming_articles i ON i.guid = n.guid
-                      JOIN incoming_topics it ON it.ord = i.ord
-                    UNION ALL
-                    SELECT u.story_id, it.topic, 1
-                      FROM updated u JOIN incoming_topics it ON it.ord = u.ord
-                    UNION ALL
-                    SELECT u.story_id, t.topic, -1
-                      FROM updated u JOIN article_topics t ON t.article_id = u.id) d
-             WHERE d.story_id IS NOT NULL
-             GROUP BY 1, 2
-            HAVING sum(d.n) <> 0) per_topic
-     GROUP BY story_id
 ), story_additions AS (
     SELECT n.story_id, count(*)::integer AS article_count,
            (array_agg(n.id ORDER BY n.published_at, n.id))[1] AS first_article_id,
@@ -170,17 +150,14 @@ WITH opened AS (
            (array_agg(n.title ORDER BY n.published_at, n.id))[1] AS title,
            CASE WHEN EXISTS (SELECT 1 FROM articles o
                               WHERE o.story_id = n.story_id AND o.feed_id = $1)
-                THEN 0 ELSE 1 END AS new_feeds,
-           COALESCE((SELECT tc.change FROM tag_changes tc WHERE tc.story_id = n.story_id), '{}')
-               AS tag_change
+                THEN 0 ELSE 1 END AS new_feeds
       FROM inserted n
      GROUP BY n.story_id
 ), stories_written AS (
-    -- a new story's tag change holds only its new articles' tags, all positive: its counts
     INSERT INTO stories AS s (id, first_article_id, first_seen_at, last_seen_at, article_count,
-                              feed_count, languages, title, topic_articles)
+                              feed_count, languages, title)
     SELECT story_id, first_article_id, first_seen_at, last_seen_at, article_count, new_feeds,
-           languages, title, tag_change
+           languages, title
       FROM story_additions
     ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
        SET article_count = s.article_count + EXCLUDED.article_count,
@@ -194,15 +171,26 @@ WITH opened AS (
            first_seen_at = least(s.first_seen_at, EXCLUDED.first_seen_at),
            last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
            languages = ARRAY(SELECT DISTINCT l FROM unnest(s.languages || EXCLUDED.languages) l
-                              ORDER BY l),
-           topic_articles = topic_counts_add(s.topic_articles, EXCLUDED.topic_articles)
-), other_stories_tagged AS (
-    -- the stories of updated articles that gain no new article here
-    UPDATE stories s
-       SET topic_articles = topic_counts_add(s.topic_articles, tc.change)
-      FROM tag_changes tc
-     WHERE s.id = tc.story_id
-       AND NOT EXISTS (SELECT 1 FROM story_additions sa WHERE sa.story_id = tc.story_id)
+                              ORDER BY l)
+), story_tag_changes AS (
+    -- what the batch changes in its stories' tags per topic (stories.topic_articles,
+    -- republications included): the new articles' tags, an updated article's new ones less
+    -- its old ones
+    INSERT INTO story_topic_changes (story_id, topic, articles)
+    SELECT d.story_id, d.topic, sum(d.n)::integer
+      FROM (SELECT n.story_id, it.topic, 1 AS n
+              FROM inserted n
+              JOIN incoming_articles i ON i.guid = n.guid
+              JOIN incoming_topics it ON it.ord = i.ord
+            UNION ALL
+            SELECT u.story_id, it.topic, 1
+              FROM updated u JOIN incoming_topics it ON it.ord = u.ord
+            UNION ALL
+            SELECT u.story_id, t.topic, -1
+              FROM updated u JOIN article_topics t ON t.article_id = u.id) d
+     WHERE d.story_id IS NOT NULL
+     GROUP BY 1, 2
+    HAVING sum(d.n) <> 0
 ), first_replaced AS (
     -- stored stories whose first article becomes one of the batch's, as stories_written decides
     SELECT s.id AS story_id, s.first_article_id AS old_first

@@ -53,6 +53,10 @@ WITH counted AS (
 ), emptied AS (
     DELETE FROM stories s
      WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.story_id = s.id)
+), recounted_tags AS (
+    -- the tag deltas committed before this statement are in the recount (it reads the same
+    -- snapshot); later ones stay for the fold
+    DELETE FROM story_topic_changes WHERE story_id = ANY($1::bigint[])
 )
 INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
                      languages, title, topic_articles)

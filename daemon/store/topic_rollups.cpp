@@ -76,6 +76,38 @@ SELECT date_trunc('hour', a.published_at, 'UTC'), x.topic, y.topic, count(*)
  GROUP BY 1, 2, 3
 )sql";
 
+// The stories whose tag deltas a fold takes: those no other transaction holds (a writer adding
+// articles, restory, retention). The fold never waits on a story row, so it never deadlocks with
+// them; the others' deltas wait for the next fold.
+constexpr const char* k_lock_tagged_stories = R"sql(
+SELECT COALESCE(array_agg(id ORDER BY id), '{}')
+  FROM (SELECT s.id FROM stories s
+         WHERE s.id IN (SELECT story_id FROM story_topic_changes)
+         ORDER BY s.id
+           FOR UPDATE SKIP LOCKED) locked
+)sql";
+
+// Adds the deltas of the stories $1 (locked) to their tags per topic, and removes them; and the
+// deltas of stories deleted since (retention), which have nothing left to add to.
+constexpr const char* k_fold_story_topics = R"sql(
+WITH taken AS (
+    DELETE FROM story_topic_changes WHERE story_id = ANY ($1::bigint[])
+    RETURNING story_id, topic, articles
+), orphans AS (
+    DELETE FROM story_topic_changes c
+     WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = c.story_id)
+)
+UPDATE stories s
+   SET topic_articles = topic_counts_add(s.topic_articles, d.change)
+  FROM (SELECT story_id, jsonb_object_agg(topic, n) AS change
+          FROM (SELECT story_id, topic, sum(articles) AS n
+                  FROM taken
+                 GROUP BY 1, 2
+                HAVING sum(articles) <> 0) per_topic
+         GROUP BY story_id) d
+ WHERE s.id = d.story_id
+)sql";
+
 // Each story's tags per topic (0024_story_topics.sql), written only where they differ: ingest
 // and pages keep them, so a rebuild rewrites only what changed behind their back (retag, tags
 // written by hand).
@@ -94,18 +126,14 @@ UPDATE stories s
 )sql";
 
 // What the articles $1 count in the rollups as they stand, times $2 (1 or -1), as deltas; and
-// their tags, so counted, added to their stories' (republications included).
+// their tags, so counted, as deltas to their stories' (republications included).
 constexpr const char* k_count_articles = R"sql(
 WITH story_tags AS (
-    UPDATE stories s
-       SET topic_articles = topic_counts_add(s.topic_articles, d.change)
-      FROM (SELECT story_id, jsonb_object_agg(topic, $2::integer * n) AS change
-              FROM (SELECT a.story_id, t.topic, count(*) AS n
-                      FROM articles a JOIN article_topics t ON t.article_id = a.id
-                     WHERE a.id = ANY ($1::bigint[])
-                     GROUP BY 1, 2) per_topic
-             GROUP BY story_id) d
-     WHERE s.id = d.story_id
+    INSERT INTO story_topic_changes (story_id, topic, articles)
+    SELECT a.story_id, t.topic, $2::integer * count(*)
+      FROM articles a JOIN article_topics t ON t.article_id = a.id
+     WHERE a.id = ANY ($1::bigint[]) AND a.story_id IS NOT NULL
+     GROUP BY 1, 2
 ), pairs AS (
     INSERT INTO topic_pair_hourly_changes (hour, topic_a, topic_b, articles)
     SELECT date_trunc('hour', a.published_at, 'UTC'), x.topic, y.topic, $2::integer * count(*)
@@ -140,6 +168,8 @@ std::int64_t fold_topic_rollups(pqxx::connection& connection) {
     if (!tx.exec_params1("SELECT pg_try_advisory_xact_lock($1)", k_fold_lock)[0].as<bool>())
         return 0;
     auto written = tx.exec0(k_fold).affected_rows();
+    auto stories = tx.exec1(k_lock_tagged_stories)[0].as<std::string>();
+    tx.exec_params0(k_fold_story_topics, stories);
     tx.commit();
     return static_cast<std::int64_t>(written);
 }
@@ -165,6 +195,7 @@ std::int64_t rebuild_topic_rollups(pqxx::work& tx) {
     tx.exec0("LOCK TABLE topic_hourly_changes IN SHARE ROW EXCLUSIVE MODE");
     tx.exec0("DELETE FROM topic_hourly_changes");
     tx.exec0("DELETE FROM topic_pair_hourly_changes");
+    tx.exec0("DELETE FROM story_topic_changes");
     tx.exec0("DELETE FROM topic_hourly");
     tx.exec0("DELETE FROM topic_feed_hourly");
     tx.exec0("DELETE FROM topic_pair_hourly");

@@ -18,10 +18,11 @@ namespace newsmon::store {
 void take_off_topic_rollups(pqxx::work& tx, const std::vector<std::int64_t>& article_ids);
 void add_to_topic_rollups(pqxx::work& tx, const std::vector<std::int64_t>& article_ids);
 
-// Adds the deltas in topic_hourly_changes and topic_pair_hourly_changes to their rollups and
-// removes them, in one transaction; readers see the same counts before and after. Deltas of
-// transactions still running stay for the next fold. Returns the topic_hourly rows written, 0 when
-// another instance is folding at the same moment (it takes them).
+// Adds the deltas in topic_hourly_changes and topic_pair_hourly_changes to their rollups, and
+// those in story_topic_changes to their stories' tags, and removes them, in one transaction;
+// readers see the same counts before and after. Deltas of transactions still running, and of
+// stories another transaction holds, stay for the next fold. Returns the topic_hourly rows written,
+// 0 when another instance is folding at the same moment (it takes them).
 std::int64_t fold_topic_rollups(pqxx::connection& connection);
 
 // Recounts the rollups, and each story's tags per topic (stories.topic_articles), from the

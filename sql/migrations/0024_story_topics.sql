@@ -4,13 +4,19 @@
 -- (1.1 s at 5,000,000 articles for sql/queries/11_stories_per_topic_per_day.sql); it reads the
 -- month's tagged stories.
 --
--- Kept where the tags are written, as the topic rollups are: the writer adds a batch's tags
--- in the same write of the story row that adds its articles (the row's lock orders two writers
--- joining one story), a fetched page (and reparse) takes its article's old tags off and adds
--- the new ones; restory recounts the stories it touches; an article deleted with its story
--- (retention) needs nothing. `newsmon rollups rebuild` recounts them all, as `retag` does at its
--- end. (Triggers on article_topics would keep them whoever writes, but cost the writer a fifth
--- to a third of its rate: a second write of each story row a batch touches.)
+-- Kept as the topic rollups are: a transaction that tags or untags articles (the writer, a
+-- fetched page, reparse) appends signed deltas per story and topic to story_topic_changes (no
+-- key: it locks no story row, so writers, pages, restory and retention never wait on each
+-- other for it); the daemon folds them into the stories after each poll cycle, skipping the
+-- stories another transaction holds. Restory recounts the stories it touches and drops their
+-- deltas; an article deleted with its story (retention) needs nothing (the fold drops deltas
+-- of stories gone). `newsmon rollups rebuild` recounts them all, as `retag` does at its end.
+-- Readers add the deltas not folded yet (example 11 does).
+--
+-- (Triggers on article_topics would keep them whoever writes, but cost the writer a fifth to a
+-- third of its rate; updating the story rows in the writer's statement and around a page made
+-- writers, pages, restory and retention lock story rows and articles in orders that deadlock.)
+-- The deltas' table is migration 0026's.
 ALTER TABLE stories ADD COLUMN topic_articles jsonb NOT NULL DEFAULT '{}';
 
 -- The sum of two counts per topic, topics counted to zero or below left out.

@@ -4,13 +4,28 @@
 -- adds up those tagged articles.
 --
 -- stories.topic_articles holds each story's count of tagged articles per topic ({} for none),
--- kept as articles are tagged, and topic_counts() turns it into rows: this reads the month's
--- tagged stories and no article.
-SELECT (s.first_seen_at AT TIME ZONE 'UTC')::date AS day, t.topic,
-       count(*) AS stories, sum(t.articles) AS articles
-  FROM stories s
- CROSS JOIN LATERAL topic_counts(s.topic_articles) t
- WHERE s.first_seen_at > now() - interval '30 days'
-   AND s.topic_articles <> '{}'
+-- and topic_counts() turns it into rows; story_topic_changes holds what was tagged since the
+-- daemon last folded it in (after each poll cycle). This reads the month's tagged stories and
+-- no article.
+WITH tags AS (
+    SELECT s.id, s.first_seen_at, t.topic, t.articles
+      FROM stories s
+     CROSS JOIN LATERAL topic_counts(s.topic_articles) t
+     WHERE s.first_seen_at > now() - interval '30 days'
+       AND s.topic_articles <> '{}'
+    UNION ALL
+    SELECT s.id, s.first_seen_at, c.topic, c.articles
+      FROM story_topic_changes c
+      JOIN stories s ON s.id = c.story_id
+     WHERE s.first_seen_at > now() - interval '30 days'
+), per_story AS (
+    SELECT id, first_seen_at, topic, sum(articles) AS articles
+      FROM tags
+     GROUP BY 1, 2, 3
+    HAVING sum(articles) > 0
+)
+SELECT (first_seen_at AT TIME ZONE 'UTC')::date AS day, topic,
+       count(*) AS stories, sum(articles) AS articles
+  FROM per_story
  GROUP BY 1, 2
  ORDER BY 1 DESC, 2;
