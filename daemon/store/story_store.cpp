@@ -42,21 +42,27 @@ WITH counted AS (
                         FILTER (WHERE a.language IS NOT NULL AND a.language <> ''), '{}')
                AS languages,
            (array_agg(a.title ORDER BY a.published_at, a.id))[1] AS title,
-           COALESCE((SELECT jsonb_object_agg(topic, n ORDER BY topic)
-                       FROM (SELECT t.topic, count(*) AS n
-                               FROM articles m JOIN article_topics t ON t.article_id = m.id
-                              WHERE m.story_id = a.story_id
-                              GROUP BY t.topic) per_topic), '{}') AS topic_articles
+           -- the tags as counted, less the deltas not folded yet, which the fold will add (a
+           -- moved article's delta stays filed under its old story, so a count may stay
+           -- negative until then). Deleting those deltas here instead would wait on a
+           -- `rollups rebuild` that deleted them and then waits on these stories.
+           COALESCE((SELECT jsonb_object_agg(topic, n)
+                       FROM (SELECT d.topic, sum(d.n) AS n
+                               FROM (SELECT t.topic, 1 AS n
+                                       FROM articles m JOIN article_topics t ON t.article_id = m.id
+                                      WHERE m.story_id = a.story_id
+                                     UNION ALL
+                                     SELECT c.topic, -c.articles
+                                       FROM story_topic_changes c
+                                      WHERE c.story_id = a.story_id) d
+                              GROUP BY d.topic
+                             HAVING sum(d.n) <> 0) per_topic), '{}') AS topic_articles
       FROM articles a
      WHERE a.story_id = ANY($1::bigint[])
      GROUP BY a.story_id
 ), emptied AS (
     DELETE FROM stories s
      WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.story_id = s.id)
-), recounted_tags AS (
-    -- the tag deltas committed before this statement are in the recount (it reads the same
-    -- snapshot); later ones stay for the fold
-    DELETE FROM story_topic_changes WHERE story_id = ANY($1::bigint[])
 )
 INSERT INTO stories (id, first_article_id, first_seen_at, last_seen_at, article_count, feed_count,
                      languages, title, topic_articles)

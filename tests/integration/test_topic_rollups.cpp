@@ -569,3 +569,28 @@ TEST_F(TopicRollups, AFoldSkipsTheStoriesAnotherTransactionHolds) {
     EXPECT_EQ(db.scalar("SELECT count(*) FROM story_topic_changes"), 0);
     EXPECT_EQ(db.text(k_story_topic_mismatches), "");
 }
+
+// `rollups rebuild` deletes the deltas, then recounts (and so locks) the stories: restory's
+// recount must not wait on deltas a rebuild has deleted and not committed, or the two deadlock.
+TEST_F(TopicRollups, RestorysRecountDoesNotWaitOnDeltasARebuildHolds) {
+    auto story = db.scalar("SELECT story_id FROM articles WHERE guid = 'w1'");
+    ASSERT_GT(db.scalar("SELECT count(*) FROM story_topic_changes WHERE story_id = " +
+                        std::to_string(story)),
+              0);
+    pqxx::connection rebuild_connection{db.url()};
+    pqxx::work rebuilding{rebuild_connection};
+    rebuilding.exec0("DELETE FROM story_topic_changes");
+    auto recount = std::async(std::launch::async, [&] {
+        pqxx::connection connection{db.url()};
+        pqxx::work tx{connection};
+        store::update_story_rows(tx, {story});
+        tx.commit();
+    });
+    auto waited = recount.wait_for(seconds{10});
+    rebuilding.abort();
+    recount.get();
+    EXPECT_EQ(waited, std::future_status::ready);
+    EXPECT_EQ(db.text(k_story_topic_mismatches), "");
+    (void)store::fold_topic_rollups(store.connection());
+    EXPECT_EQ(db.text(k_story_topic_mismatches), "");
+}
