@@ -53,8 +53,18 @@ SELECT date_trunc('hour', a.published_at, 'UTC'), x.topic, y.topic, count(*)
  WHERE a.duplicate_of IS NULL
  GROUP BY 1, 2, 3;
 
--- the planner's first idea of their size, before autovacuum has come by
-ANALYZE topic_feed_hourly, topic_pair_hourly;
+-- the planner's first idea of their size, before autovacuum has come by (not of empty tables:
+-- analyzed empty, they would be planned as empty until autovacuum analyzed them again)
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM topic_feed_hourly) THEN
+        ANALYZE topic_feed_hourly;
+    END IF;
+    IF EXISTS (SELECT FROM topic_pair_hourly) THEN
+        ANALYZE topic_pair_hourly;
+    END IF;
+END
+$$;
 
 DO $$
 BEGIN
