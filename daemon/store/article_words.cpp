@@ -1,6 +1,7 @@
 #include "store/article_words.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "newsmon/parsers/words.hpp"
 #include "tag/matcher.hpp"
@@ -111,13 +112,15 @@ std::optional<std::string> words_tsvector(const std::vector<std::string_view>& t
     parsers::WordList words;
     for (std::string_view text : texts)
         parsers::split_words(text, words);
+    // a text repeats its words: the distinct ones are fewer to sort
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(words.words.size());
     std::vector<std::string_view> distinct;
-    distinct.reserve(words.words.size());
     for (const auto& word : words.words)
         if (word.base_end > word.base_begin)
-            distinct.push_back(cut(words.base_of(word)));
+            if (std::string_view base = cut(words.base_of(word)); seen.insert(base).second)
+                distinct.push_back(base);
     std::sort(distinct.begin(), distinct.end());
-    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     std::string out;
     out.reserve(words.base.size() + 3 * distinct.size());
     for (std::string_view word : distinct) {

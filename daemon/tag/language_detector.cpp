@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdio> // compact_lang_det.h uses FILE without including it
+#include <unordered_map>
+#include <unordered_set>
 
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
@@ -40,10 +43,22 @@ constexpr std::array<std::string_view, 40> k_azerbaijani = {
     "hər",       "ölkə",         "görüş",  "qəbul",      "bildirib",  "keçirilib", "başlayıb",
     "olunub",    "respublikasi", "xarici", "nümayəndə",  "əməkdaşliq"};
 
-template <std::size_t n>
-bool listed(const std::array<std::string_view, n>& words, std::string_view word) {
-    return std::find(words.begin(), words.end(), word) != words.end();
+// Which of the three lists hold a word: every word of every article is looked up, once.
+enum ListedIn : std::uint8_t { k_in_english = 1, k_in_turkish = 2, k_in_azerbaijani = 4 };
+using WordLists = std::unordered_map<std::string_view, std::uint8_t>;
+
+WordLists word_lists() {
+    WordLists lists;
+    for (std::string_view word : k_english)
+        lists[word] |= k_in_english;
+    for (std::string_view word : k_turkish)
+        lists[word] |= k_in_turkish;
+    for (std::string_view word : k_azerbaijani)
+        lists[word] |= k_in_azerbaijani;
+    return lists;
 }
+
+const WordLists k_word_lists = word_lists();
 
 struct Evidence {
     int latin = 0, cyrillic = 0, az_cyrillic = 0, kazakh = 0;
@@ -57,6 +72,8 @@ constexpr std::array<std::string_view, 36> k_turkish_suffixes = {
     "da",  "de",  "ta",  "te",  "dan", "den", "tan",  "ten",  "nin", "in",  "un",   "ün",
     "nun", "nün", "ya",  "ye",  "a",   "e",   "i",    "u",    "ü",   "yi",  "yu",   "yü",
     "la",  "le",  "yla", "yle", "ler", "lar", "daki", "deki", "nda", "nde", "ndan", "nden"};
+const std::unordered_set<std::string_view> k_turkish_suffix_words(k_turkish_suffixes.begin(),
+                                                                  k_turkish_suffixes.end());
 
 bool is_cyrillic(char32_t c) {
     return c >= 0x0400 && c <= 0x04FF;
@@ -95,16 +112,18 @@ void weigh_words(std::string_view text, Evidence& evidence) {
             text.substr(word.source_begin, word.source_end - word.source_begin);
         count_letters(source, evidence);
         std::string folded = parsers::fold_word(source);
-        evidence.english += listed(k_english, folded);
-        evidence.turkish += listed(k_turkish, folded);
-        evidence.azerbaijani += listed(k_azerbaijani, folded);
+        if (auto listed = k_word_lists.find(folded); listed != k_word_lists.end()) {
+            evidence.english += (listed->second & k_in_english) != 0;
+            evidence.turkish += (listed->second & k_in_turkish) != 0;
+            evidence.azerbaijani += (listed->second & k_in_azerbaijani) != 0;
+        }
         // Turkish writes a suffix after a name with an apostrophe (Ankara'da, NATO'nun),
         // Azerbaijani with a hyphen or none (NATO-nun, Bakıda); Turkish has -yor, Azerbaijani
         // the converb -ib and the letters q and x in its own words.
         char before = word.source_begin > 0 ? text[word.source_begin - 1] : ' ';
         bool after_apostrophe = before == '\'' || (word.source_begin >= 3 &&
                                                    text.substr(word.source_begin - 3, 3) == "’");
-        if (after_apostrophe && listed(k_turkish_suffixes, folded))
+        if (after_apostrophe && k_turkish_suffix_words.contains(folded))
             evidence.turkish += 1;
         // ... and after an acronym with a hyphen: NATO-nun, NATO-su.
         bool after_hyphen = before == '-' && word.source_begin >= 3 &&
@@ -164,10 +183,6 @@ std::string decide(const Evidence& evidence, std::string_view text) {
             return evidence.schwa > 0 ? "az" : "tr";
         return evidence.azerbaijani > evidence.turkish ? "az" : "tr";
     }
-    if (text.size() >= 200)
-        if (std::string other = cld2_language(text);
-            !other.empty() && other != "tr" && other != "az")
-            return other;
     // Latin letters and nothing Turkic: English, unless CLD2 is sure of another language.
     std::string other = cld2_language(text);
     return other.empty() || other == "tr" || other == "az" ? "en" : other;
