@@ -33,13 +33,13 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
     pugi::xml_node description, encoded, summary, dc_description, atom_summary;
-    pugi::xml_node atom_content, xhtml_body;
+    pugi::xml_node atom_content, xhtml_body, turbo_content, yandex_full_text;
     std::vector<pugi::xml_node> people, categories, media;
 
     void clear() {
         title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
         description = encoded = summary = dc_description = atom_summary = {};
-        atom_content = xhtml_body = {};
+        atom_content = xhtml_body = turbo_content = yandex_full_text = {};
         people.clear();
         categories.clear();
         media.clear();
@@ -167,6 +167,14 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
         if (named(local, "encoded") && !parts.encoded)
             parts.encoded = node;
         break;
+    case Ns::turbo:
+        if (named(local, "content") && !parts.turbo_content)
+            parts.turbo_content = node;
+        break;
+    case Ns::yandex:
+        if (named(local, "full-text") && !parts.yandex_full_text)
+            parts.yandex_full_text = node;
+        break;
     case Ns::itunes:
         if (named(local, "author"))
             parts.people.push_back(node);
@@ -233,9 +241,29 @@ std::string category_of(pugi::xml_node node) {
     return html_to_text(term.empty() ? node.attribute("label").value() : term);
 }
 
+// yandex:full-text as HTML. Yandex.News feeds (the full text many Russian- and
+// Azerbaijani-language sites publish only there) carry the article as plain text, a paragraph
+// to a line, its characters escaped as HTML; some generators leave markup in it.
+std::string full_text_html(std::string_view text) {
+    if (contains_markup(text))
+        return std::string(text);
+    std::string html;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = std::min(text.find('\n', start), text.size());
+        std::string_view line = text.substr(start, end - start);
+        if (std::size_t first = line.find_first_not_of(" \t\r"); first != std::string_view::npos)
+            html.append("<p>")
+                .append(line.substr(first, line.find_last_not_of(" \t\r") + 1 - first))
+                .append("</p>");
+        start = end + 1;
+    }
+    return html;
+}
+
 // The summary is the description, else the first of atom:summary, itunes:summary,
 // media:description and dc:description, else the text of the content. The content is
-// content:encoded, else atom:content, else xhtml:body, else a description that holds markup.
+// content:encoded, else atom:content, else xhtml:body, else turbo:content, else
+// yandex:full-text, else a description that holds markup.
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
     NodeText description = markup_of(parts.description, base);
     NodeText encoded = markup_of(parts.encoded, base);
@@ -252,6 +280,10 @@ void read_text(const ItemParts& parts, Item& item, const std::string& base) {
         set_content_html(item, *atom_html);
     } else if (parts.xhtml_body) {
         set_sanitized_content_html(item, inner_xml(parts.xhtml_body, base), base);
+    } else if (NodeText turbo = markup_of(parts.turbo_content, base); !is_blank(turbo)) {
+        set_sanitized_content_html(item, turbo, base);
+    } else if (NodeText full_text = markup_of(parts.yandex_full_text, base); !is_blank(full_text)) {
+        set_sanitized_content_html(item, full_text_html(full_text), base);
     } else if (contains_markup(description)) {
         set_sanitized_content_html(item, description, base);
     }

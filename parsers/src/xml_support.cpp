@@ -16,7 +16,7 @@ struct KnownNamespace {
     Ns ns;
 };
 
-constexpr std::array<KnownNamespace, 14> k_known = {{
+constexpr std::array<KnownNamespace, 16> k_known = {{
     {"http://www.w3.org/2005/Atom", Ns::atom10},
     {"http://purl.org/atom/ns#", Ns::atom03},
     {"http://purl.org/rss/1.0/", Ns::rss10},
@@ -31,6 +31,8 @@ constexpr std::array<KnownNamespace, 14> k_known = {{
     {"http://purl.org/rss/1.0/modules/syndication/", Ns::sy},
     {"http://www.w3.org/XML/1998/namespace", Ns::xml},
     {"http://www.w3.org/1999/xhtml", Ns::xhtml},
+    {"http://news.yandex.ru", Ns::yandex},
+    {"http://turbo.yandex.ru", Ns::turbo},
 }};
 
 Ns from_uri(std::string_view uri) {
@@ -64,6 +66,10 @@ Ns conventional(std::string_view prefix) {
         return Ns::xhtml;
     if (prefix == "xml")
         return Ns::xml;
+    if (prefix == "yandex")
+        return Ns::yandex;
+    if (prefix == "turbo")
+        return Ns::turbo;
     return Ns::other;
 }
 

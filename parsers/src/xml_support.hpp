@@ -26,10 +26,13 @@ enum class Ns {
     sy,
     xhtml,
     xml,
+    yandex, // Yandex.News feeds: yandex:full-text
+    turbo,  // Yandex Turbo pages: turbo:content
 };
 
 // The namespace of an element, from the xmlns declarations in scope; undeclared but
-// conventional prefixes (dc:, content:, media:, itunes:, sy:, atom:) get their usual namespace.
+// conventional prefixes (dc:, content:, media:, itunes:, sy:, atom:, yandex:, turbo:) get their
+// usual namespace.
 [[nodiscard]] Ns ns_of(pugi::xml_node node);
 
 // ns_of for the many elements below one shared scope (the items of a channel): what the scope
