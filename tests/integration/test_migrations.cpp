@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "store/migrations.hpp"
@@ -83,4 +85,37 @@ TEST(Migrations, StatusShowsPendingThenApplied) {
     migrate(connection);
     for (const auto& entry : migration_status(connection))
         EXPECT_TRUE(entry.applied_at.has_value()) << entry.name;
+}
+
+// A role with no CREATE on its database can install no extension: it migrates all the same,
+// and full-text search keeps the index of its words alone (0027 leaves a notice).
+TEST(Migrations, ARoleThatMayNotInstallExtensionsKeepsTheSearchIndexOfWordsAlone) {
+    TestDatabase db;
+    std::string role = "newsmon_no_create_" + std::to_string(getpid());
+    db.execute("CREATE ROLE " + role + " LOGIN");
+    db.execute("GRANT CREATE ON SCHEMA public TO " + role);
+    {
+        pqxx::connection connection{db.url() + " user=" + role};
+        EXPECT_EQ(migrate(connection), static_cast<int>(embedded_migrations().size()));
+    }
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'articles_search_idx'"),
+              1);
+    EXPECT_EQ(
+        db.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'articles_search_day_idx'"),
+        0);
+    EXPECT_EQ(db.text("SELECT utc_day('2026-12-05 23:30-02')"), "2026-12-06");
+    db.execute("DROP OWNED BY " + role);
+    db.execute("DROP ROLE " + role);
+}
+
+TEST(Migrations, TheSearchIndexHoldsThePublicationDay) {
+    TestDatabase db;
+    pqxx::connection connection{db.url()};
+    migrate(connection);
+    EXPECT_EQ(
+        db.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_search_day_idx'"),
+        "CREATE INDEX articles_search_day_idx ON public.articles USING gin (utc_day(published_at), "
+        "search)");
+    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = 'articles_search_idx'"),
+              0);
 }
