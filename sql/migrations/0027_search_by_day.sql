@@ -12,8 +12,8 @@
 -- The day's GIN operator class comes from btree_gin (PostgreSQL's contrib, a trusted extension:
 -- a role with CREATE on the database may install it). Where it cannot be installed, the search
 -- index stays as it was, with a notice; an administrator can then run CREATE EXTENSION btree_gin
--- and the two index statements below by hand. On an existing database the index is built in this migration
--- (writers wait): 13 minutes at 5,000,000 articles.
+-- and the two index statements below by hand. On an existing database the index is built in
+-- this migration (writers wait): 13 minutes at 5,000,000 articles.
 CREATE FUNCTION utc_day(moment timestamptz) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (moment AT TIME ZONE 'UTC')::date;
