@@ -5,6 +5,7 @@
 
 #include "alerts/rule_store.hpp"
 #include "base/log.hpp"
+#include "service/systemd_notify.hpp"
 #include "store/migrations.hpp"
 #include "store/redact.hpp"
 #include "store/topic_rollups.hpp"
@@ -35,6 +36,7 @@ std::unique_ptr<store::Store> Pipeline::open_store() {
     auto store = std::make_unique<store::Store>(m_config.database.url);
     store->use_story_window(story_window());
     if (m_config.database.migrate) {
+        SystemdKeepalive keepalive("applying database migrations");
         int applied = store::migrate(store->connection());
         if (applied > 0)
             log::info("migrations applied", {log::field("count", applied)});

@@ -471,6 +471,38 @@ TEST_F(DaemonTest, TellsSystemdWhenReadyAliveAndStopping) {
     EXPECT_NE(received.find("STOPPING=1"), std::string::npos) << received;
 }
 
+// A start that spends minutes in migrations (0027 builds an index: 13 minutes at 5,000,000
+// articles) keeps asking systemd for more time, so that it is not killed at the start timeout
+// and made to begin them again at every restart. Here the migrations wait on their lock, held by
+// another session (an instance migrating) for longer than one keep-alive interval (5 s).
+TEST_F(DaemonTest, AStartThatSpendsLongInMigrationsKeepsExtendingSystemdsTimeout) {
+    NotifySocket notify;
+    ASSERT_TRUE(notify.bound());
+    auto endpoint = server.serve_file("/feed", "feeds/rss20/items_without_guid.xml");
+    write_config(feed("Agency", "/feed", "1h"));
+    pqxx::connection other{db.url()};
+    pqxx::nontransaction lock{other};
+    lock.exec("SELECT pg_advisory_lock(x'6e6577736d6f6e'::bigint)"); // migrations' lock key
+
+    DaemonThread daemon(m_path);
+    std::this_thread::sleep_for(std::chrono::milliseconds{6500});
+    std::string while_migrating = notify.receive();
+    lock.exec("SELECT pg_advisory_unlock(x'6e6577736d6f6e'::bigint)");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+    while (std::chrono::steady_clock::now() < deadline &&
+           notify.receive(std::chrono::milliseconds{100}).find("READY=1") == std::string::npos) {
+    }
+    daemon.stop();
+
+    EXPECT_EQ(while_migrating.find("READY=1"), std::string::npos) << while_migrating;
+    auto first = while_migrating.find("EXTEND_TIMEOUT_USEC=15000000\nSTATUS=applying database "
+                                      "migrations");
+    ASSERT_NE(first, std::string::npos) << while_migrating;
+    EXPECT_NE(while_migrating.find("EXTEND_TIMEOUT_USEC=", first + 1), std::string::npos)
+        << while_migrating; // again after 5 s
+    EXPECT_NE(notify.receive().find("READY=1"), std::string::npos) << notify.receive();
+}
+
 TEST_F(DaemonTest, ATruncatedSpoolFileIsQuarantinedAndPollingGoesOn) {
     LogCapture log;
     auto spool = m_state / "spool";
