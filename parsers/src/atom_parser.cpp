@@ -143,12 +143,20 @@ template <typename Strings> void read_authors(pugi::xml_node parent, Ns ns, Stri
     }
 }
 
+// A link's URL: its href, or, without one, its text, where early Atom feeds put it as RSS does.
+std::string link_target(pugi::xml_node link) {
+    std::string_view href = link.attribute("href").value();
+    if (href.find_first_not_of(" \t\r\n") != std::string_view::npos)
+        return std::string(href);
+    return collapse_whitespace(text_of(link));
+}
+
 void read_entry_links(pugi::xml_node entry, Ns ns, const std::string& base, Item& item) {
     for (pugi::xml_node node : entry.children()) {
         if (!is(node, ns, "link"))
             continue;
         std::string_view rel = node.attribute("rel").as_string("alternate");
-        std::string href = resolve_url(base_for(node, base), node.attribute("href").value());
+        std::string href = resolve_url(base_for(node, base), link_target(node));
         if (rel == "alternate" && item.link.empty()) {
             item.link = href;
         } else if (rel == "enclosure") {
@@ -224,8 +232,7 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
             continue;
         std::string_view rel = node.attribute("rel").as_string("alternate");
         if (rel == "alternate" && feed.link.empty())
-            feed.link =
-                resolve_url(base_for(node, options.feed_url), node.attribute("href").value());
+            feed.link = resolve_url(base_for(node, options.feed_url), link_target(node));
     }
     feed.description = plain_text(child(root, ns, names.subtitle));
     if (std::string language = root.attribute("xml:lang").value(); !language.empty())
@@ -237,7 +244,8 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
     std::vector<std::string> feed_authors;
     read_authors(root, ns, feed_authors);
     for (pugi::xml_node node : root.children()) {
-        if (!is(node, ns, "entry"))
+        // An <item> in an Atom feed is an entry under RSS's name, as some generators wrote it.
+        if (!is(node, ns, "entry") && !is(node, ns, "item"))
             continue;
         if (!context.room_for_item())
             break;

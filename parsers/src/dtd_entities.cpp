@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "markup_survey.hpp"
 #include "text_internal.hpp"
 
 namespace newsmon::parsers::detail {
@@ -206,6 +207,7 @@ private:
 void expand_body(std::string_view text, std::size_t from, Expander* expander,
                  const EntityLimits& limits, std::vector<std::string>& warnings, std::string& out) {
     std::size_t added = 0;
+    std::size_t unusable = 0;
     std::size_t pos = from;
     while (pos < text.size()) {
         std::size_t next = text.find_first_of("&<", pos);
@@ -226,6 +228,12 @@ void expand_body(std::string_view text, std::size_t from, Expander* expander,
         }
         out.append(text, pos, next - pos);
         pos = next;
+        if (std::size_t length = unusable_reference_at(text.substr(next)); length > 0) {
+            out += "&#xFFFD;";
+            pos = next + length;
+            ++unusable;
+            continue;
+        }
         if (text.substr(next).starts_with("&#X")) {
             out += "&#x";
             pos = next + 3;
@@ -248,6 +256,10 @@ void expand_body(std::string_view text, std::size_t from, Expander* expander,
                                std::to_string(limits.max_added_bytes) + " bytes");
     }
     out.append(text, pos);
+    if (unusable > 0)
+        warnings.push_back(std::to_string(unusable) +
+                           " character reference(s) to no character (past U+10FFFF, a "
+                           "surrogate, NUL) read as U+FFFD");
 }
 
 } // namespace
@@ -271,11 +283,11 @@ std::optional<std::string> expand_declared_entities(std::string_view text,
     return out;
 }
 
-std::string lower_hex_references(std::string_view text) {
-    std::vector<std::string> none;
+std::string normalize_character_references(std::string_view text,
+                                           std::vector<std::string>& warnings) {
     std::string out;
     out.reserve(text.size());
-    expand_body(text, 0, nullptr, EntityLimits{}, none, out);
+    expand_body(text, 0, nullptr, EntityLimits{}, warnings, out);
     return out;
 }
 

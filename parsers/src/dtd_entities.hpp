@@ -18,14 +18,17 @@ struct EntityLimits {
 };
 
 // The text with the declared entities' references expanded (outside comments and CDATA
-// sections), and "&#X" made "&#x" there. nullopt when the document has no internal subset
+// sections), and character references normalized there as normalize_character_references does.
+// nullopt when the document has no internal subset
 // that declares entities.
 [[nodiscard]] std::optional<std::string>
 expand_declared_entities(std::string_view text, std::vector<std::string>& warnings,
                          const EntityLimits& limits = {});
 
-// The text with "&#X" made "&#x" outside comments and CDATA sections: XML allows the
-// upper-case X, pugixml reads only the lower-case one.
-[[nodiscard]] std::string lower_hex_references(std::string_view text);
+// The text with its character references made readable to pugixml outside comments and CDATA
+// sections: "&#X" made "&#x" (XML allows the upper-case X, pugixml reads only the lower-case
+// one), and a reference to no character made "&#xFFFD;", with a warning.
+[[nodiscard]] std::string normalize_character_references(std::string_view text,
+                                                         std::vector<std::string>& warnings);
 
 } // namespace newsmon::parsers::detail

@@ -78,9 +78,26 @@ std::string_view first_markup(std::string_view text) {
     }
 }
 
+// Whether an element named so, in any namespace, is a feed's root.
+bool is_feed_root_tag(std::string_view tag) {
+    std::string_view name = tag.substr(1, tag.find_first_of(" \t\r\n/>") - 1);
+    std::string_view local = name.substr(name.find(':') + 1); // npos + 1 == 0: no prefix
+    return local == "rss" || local == "feed" || local == "RDF";
+}
+
+// An HTML page: its first element is <html>, or it declares the HTML doctype, unless what
+// follows that doctype is a feed's root after all (a template's doctype left above the feed).
 bool looks_like_html(std::string_view text) {
     std::string_view head = first_markup(text);
-    return starts_with_nocase(head, "<!doctype html") || starts_with_nocase(head, "<html");
+    if (starts_with_nocase(head, "<html"))
+        return true;
+    if (!starts_with_nocase(head, "<!doctype html"))
+        return false;
+    std::size_t end = head.find('>');
+    if (end == std::string_view::npos)
+        return true;
+    std::string_view next = first_markup(head.substr(end + 1));
+    return !(next.size() > 1 && is_feed_root_tag(next));
 }
 
 ParseError html_error(std::string_view html, const ParseOptions& options) {
@@ -157,16 +174,30 @@ std::size_t escape_stray_brackets(std::string& text) {
     return count;
 }
 
-// Removes the items and entries that were still open when parsing stopped: the last node's
-// ancestors. Returns how many complete items remain.
-void drop_unfinished_items(pugi::xml_node root) {
+// Whether `element`, parsed in place from `buffer` (its name points into it), has its end tag
+// in `text` (the same text before parsing altered it) before `error_offset`.
+bool closed_before(pugi::xml_node element, std::string_view buffer, std::string_view text,
+                   std::size_t error_offset) {
+    const char* name = element.name();
+    if (name < buffer.data() || name >= buffer.data() + buffer.size())
+        return false;
+    auto start = static_cast<std::size_t>(name - buffer.data());
+    std::size_t end_tag = text.find("</" + std::string(name), start);
+    return end_tag != std::string_view::npos && end_tag < error_offset;
+}
+
+// Removes the items and entries that were still open when parsing stopped at `error_offset`:
+// those among the last node's ancestors whose end tag had not come yet.
+void drop_unfinished_items(pugi::xml_node root, std::string_view buffer, std::string_view text,
+                           std::size_t error_offset) {
     pugi::xml_node deepest = root;
     while (deepest.last_child())
         deepest = deepest.last_child();
     for (pugi::xml_node node = deepest; node && node != root;) {
         pugi::xml_node parent = node.parent();
         std::string_view local = detail::local_name(node);
-        if (local == "item" || local == "entry")
+        if ((local == "item" || local == "entry") &&
+            !closed_before(node, buffer, text, error_offset))
             parent.remove_child(node);
         node = parent;
     }
@@ -222,7 +253,7 @@ tl::expected<void, ParseError> load_xml(LoadedXml& xml,
     if (!root || (!root.first_child() && *root.value() == 0))
         return tl::unexpected(
             ParseError{ParseErrorKind::not_xml, where + ": " + result.description(), {}});
-    drop_unfinished_items(root);
+    drop_unfinished_items(root, xml.buffer, text, static_cast<std::size_t>(result.offset));
     warnings.push_back("the document breaks off or is malformed at " + where + " (" +
                        result.description() + "); kept the items complete before it");
     return {};
@@ -325,8 +356,8 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
                                          {}});
     if (survey.forbidden_characters && !checked)
         return decode_and_retry(); // decoding removes them, and says how many
-    if (survey.upper_hex_reference) {
-        expanded = detail::lower_hex_references(markup);
+    if (survey.upper_hex_reference || survey.unusable_character_reference) {
+        expanded = detail::normalize_character_references(markup, warnings);
         markup = *expanded;
         survey = detail::survey_markup(markup, options.max_depth, !checked);
     }
@@ -352,8 +383,7 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             again.erase(0, again.find('<'));
             if (auto expanded_again = detail::expand_declared_entities(again, repeated))
                 again = std::move(*expanded_again);
-            return again.find("&#X") == std::string::npos ? again
-                                                          : detail::lower_hex_references(again);
+            return detail::normalize_character_references(again, repeated);
         };
         if (auto loaded = load_xml(xml, pristine, options.max_depth, warnings); !loaded)
             return tl::unexpected(loaded.error());

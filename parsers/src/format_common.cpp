@@ -106,15 +106,45 @@ std::string format_person(std::string_view name, std::string_view email) {
     return clean_name + " <" + clean_email + ">";
 }
 
+namespace {
+
+// "editor@example.com", as a name's companion in brackets: one word holding an '@'.
+bool is_address(std::string_view text) {
+    return text.find('@') != std::string_view::npos &&
+           text.find_first_of(" \t\r\n<>()\"") == std::string_view::npos;
+}
+
+} // namespace
+
 std::string clean_author(std::string_view text) {
     std::string author = collapse_whitespace(text);
-    auto open = author.find('(');
-    if (open != std::string::npos && author.ends_with(')') && author.find('@') < open)
-        return format_person(author.substr(open + 1, author.size() - open - 2),
-                             std::string_view(author).substr(0, open));
+    auto open = author.rfind('(');
+    if (open != std::string::npos && author.ends_with(')')) {
+        std::string_view outside = std::string_view(author).substr(0, open);
+        std::string_view inside =
+            std::string_view(author).substr(open + 1, author.size() - open - 2);
+        if (author.find('@') < open) // RSS 2.0's "editor@example.com (Jane Doe)"
+            return format_person(inside, outside);
+        if (is_address(inside)) // "Jane Doe (editor@example.com)"
+            return format_person(outside, inside);
+    }
     if (author.starts_with("mailto:"))
         author.erase(0, 7);
     return author;
+}
+
+std::string author_from_markup(std::string_view text) {
+    // "Jane Doe <editor@example.com>": the brackets enclose the address, not a tag
+    std::string_view trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
+    auto open = trimmed.rfind('<');
+    if (open != std::string_view::npos && trimmed.ends_with('>')) {
+        std::string_view inside = trimmed.substr(open + 1, trimmed.size() - open - 2);
+        if (inside.starts_with("mailto:"))
+            inside.remove_prefix(7);
+        if (is_address(inside))
+            return format_person(html_to_text(trimmed.substr(0, open)), inside);
+    }
+    return clean_author(html_to_text(text));
 }
 
 void read_medium(pugi::xml_node node, Item& item, const std::string& base) {

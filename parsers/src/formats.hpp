@@ -127,9 +127,12 @@ void set_sanitized_content_html(Item& item, std::string_view html, std::string_v
 [[nodiscard]] std::optional<std::int64_t> parse_length(std::string_view text);
 // An author as "Name <email>", or whichever of the two is there.
 [[nodiscard]] std::string format_person(std::string_view name, std::string_view email);
-// "editor@example.com (Jane Doe)" (RSS 2.0's form) -> "Jane Doe <editor@example.com>"; plain
-// names and addresses pass through.
+// "editor@example.com (Jane Doe)" (RSS 2.0's form) and "Jane Doe (editor@example.com)" ->
+// "Jane Doe <editor@example.com>"; plain names and addresses pass through.
 [[nodiscard]] std::string clean_author(std::string_view text);
+// An author element's text, whose markup is read as HTML: clean_author of its text, and
+// "Jane Doe <editor@example.com>" kept whole (the address is not a tag).
+[[nodiscard]] std::string author_from_markup(std::string_view text);
 // One <enclosure>, media:content, media:thumbnail or media:group element of an item.
 void read_medium(pugi::xml_node node, Item& item, const std::string& base);
 // Every such element among the children of `parent`.

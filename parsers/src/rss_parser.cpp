@@ -11,14 +11,17 @@
 namespace newsmon::parsers::detail {
 namespace {
 
-// RSS core elements: unprefixed, or in the RSS 1.0 / 0.90 namespace.
+bool is_rss_namespace(Ns ns) {
+    return ns == Ns::rss10 || ns == Ns::rss090 || ns == Ns::rss20;
+}
+
+// RSS core elements: unprefixed, or in an RSS namespace (1.0, 0.90, UserLand's 2.0).
 bool is_core(pugi::xml_node node, std::string_view local) {
     if (is_plain(node, local))
         return true;
     if (local_name(node) != local)
         return false;
-    Ns ns = ns_of(node);
-    return ns == Ns::rss10 || ns == Ns::rss090;
+    return is_rss_namespace(ns_of(node));
 }
 
 pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
@@ -32,13 +35,13 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
 // One is reused for every item of a feed, so that its lists keep their memory.
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
-    pugi::xml_node description, encoded, summary, dc_description, atom_summary;
+    pugi::xml_node description, encoded, full_item, summary, dc_description, atom_summary;
     pugi::xml_node atom_content, xhtml_body, turbo_content, yandex_full_text;
     std::vector<pugi::xml_node> people, categories, media;
 
     void clear() {
         title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
-        description = encoded = summary = dc_description = atom_summary = {};
+        description = encoded = full_item = summary = dc_description = atom_summary = {};
         atom_content = xhtml_body = turbo_content = yandex_full_text = {};
         people.clear();
         categories.clear();
@@ -110,6 +113,12 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
             return false;
         parts.media.push_back(node);
         return true;
+    case 'f': // <fullitem>: an early convention for the whole item's HTML
+        if (!named(name, "fullitem"))
+            return false;
+        if (!parts.full_item)
+            parts.full_item = node;
+        return true;
     default:
         return false;
     }
@@ -120,6 +129,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
     switch (namespaces.ns_of_child(node)) {
     case Ns::rss10:
     case Ns::rss090:
+    case Ns::rss20:
         (void)sort_core(node, local, parts);
         break;
     case Ns::dc:
@@ -262,11 +272,11 @@ std::string full_text_html(std::string_view text) {
 
 // The summary is the description, else the first of atom:summary, itunes:summary,
 // media:description and dc:description, else the text of the content. The content is
-// content:encoded, else atom:content, else xhtml:body, else turbo:content, else
-// yandex:full-text, else a description that holds markup.
+// content:encoded (else <fullitem>), else atom:content, else xhtml:body, else turbo:content,
+// else yandex:full-text, else a description that holds markup.
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
     NodeText description = markup_of(parts.description, base);
-    NodeText encoded = markup_of(parts.encoded, base);
+    NodeText encoded = markup_of(parts.encoded ? parts.encoded : parts.full_item, base);
     item.summary = html_to_text(description);
     if (item.summary.empty() && parts.atom_summary)
         item.summary = atom_plain_text(parts.atom_summary);
@@ -341,7 +351,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
         if (name || email) // atom:author
             add_author(item.authors, format_person(html_to_text(text_of(name)), text_of(email)));
         else
-            add_author(item.authors, clean_author(html_to_text(text_of(person))));
+            add_author(item.authors, author_from_markup(text_of(person)));
     }
     for (pugi::xml_node category : parts.categories)
         add_unique(item.categories, category_of(category));
@@ -367,7 +377,7 @@ ChannelParts sort_channel(pugi::xml_node channel) {
         if (named(local, "item"))
             continue;
         Ns ns = colon ? ns_of(node) : Ns::none;
-        bool core = !colon || ns == Ns::rss10 || ns == Ns::rss090;
+        bool core = !colon || is_rss_namespace(ns);
         pugi::xml_node* slot = nullptr;
         if (core) {
             slot = named(local, "title")           ? &parts.title

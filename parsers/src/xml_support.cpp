@@ -16,9 +16,18 @@ struct KnownNamespace {
     Ns ns;
 };
 
-constexpr std::array<KnownNamespace, 16> k_known = {{
+constexpr std::array<KnownNamespace, 23> k_known = {{
     {"http://www.w3.org/2005/Atom", Ns::atom10},
     {"http://purl.org/atom/ns#", Ns::atom03},
+    // Atom's names before 0.3 (Echo, Pie, Necho), still met in archived feeds
+    {"http://purl.org/echo/", Ns::atom03},
+    {"http://purl.org/pie/", Ns::atom03},
+    {"http://example.com/necho", Ns::atom03},
+    {"http://example.com/newformat#", Ns::atom03},
+    // RSS 2.0 has no namespace, but UserLand's tools, and feeds that copied them, used these
+    {"http://backend.userland.com/rss2", Ns::rss20},
+    {"http://backend.userland.com/rss", Ns::rss20},
+    {"http://blogs.law.harvard.edu/tech/rss", Ns::rss20},
     {"http://purl.org/rss/1.0/", Ns::rss10},
     {"http://my.netscape.com/rdf/simple/0.9/", Ns::rss090},
     {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", Ns::rdf},

@@ -17,6 +17,7 @@ enum class Ns {
     atom03,
     rss10,
     rss090,
+    rss20, // RSS 2.0's own elements under a namespace some generators gave them (UserLand's)
     rdf,
     dc,
     dcterms,
