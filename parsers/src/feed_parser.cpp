@@ -394,6 +394,8 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
     std::optional<detail::CdataSkeletonInUse> skeleton_in_use;
     if (xml.skeleton)
         skeleton_in_use.emplace(*xml.skeleton);
+    detail::ParsedTextInUse parsed_text(xml.skeleton ? std::string_view(xml.skeleton->buffer())
+                                                     : std::string_view(xml.buffer));
     auto feed = parse_document(root, options);
     if (xml.skeleton && xml.skeleton->invalid_sequences() > 0)
         warnings.push_back(std::to_string(xml.skeleton->invalid_sequences()) +

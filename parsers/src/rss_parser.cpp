@@ -37,7 +37,7 @@ struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
     pugi::xml_node description, encoded, full_item, summary, dc_description, atom_summary;
     pugi::xml_node atom_content, xhtml_body, turbo_content, yandex_full_text;
-    std::vector<pugi::xml_node> people, categories, media;
+    std::vector<pugi::xml_node> people, categories, keywords, media;
 
     void clear() {
         title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
@@ -45,6 +45,7 @@ struct ItemParts {
         atom_content = xhtml_body = turbo_content = yandex_full_text = {};
         people.clear();
         categories.clear();
+        keywords.clear();
         media.clear();
     }
 };
@@ -188,6 +189,8 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
     case Ns::itunes:
         if (named(local, "author"))
             parts.people.push_back(node);
+        else if (named(local, "keywords"))
+            parts.keywords.push_back(node);
         else if (named(local, "summary") && !parts.summary)
             parts.summary = node;
         break;
@@ -243,6 +246,19 @@ std::string own_base(pugi::xml_node node, const std::string& base) {
 }
 
 // A category: the element's text, else (atom:category) its term, else its label.
+// The comma-separated words of itunes:keywords, trimmed, the empty ones left out.
+std::vector<std::string> split_keywords(std::string_view list) {
+    std::vector<std::string> keywords;
+    for (std::size_t start = 0; start <= list.size();) {
+        std::size_t comma = std::min(list.find(',', start), list.size());
+        if (std::string keyword = collapse_whitespace(list.substr(start, comma - start));
+            !keyword.empty())
+            keywords.push_back(std::move(keyword));
+        start = comma + 1;
+    }
+    return keywords;
+}
+
 std::string category_of(pugi::xml_node node) {
     std::string text = html_to_text(text_of(node));
     if (!text.empty())
@@ -355,6 +371,9 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     }
     for (pugi::xml_node category : parts.categories)
         add_unique(item.categories, category_of(category));
+    for (pugi::xml_node keywords : parts.keywords) // "football,soccer,celtic": each a category
+        for (const auto& keyword : split_keywords(html_to_text(text_of(keywords))))
+            add_unique(item.categories, keyword);
     read_text(parts, item, base);
     for (pugi::xml_node medium : parts.media)
         read_medium(medium, item, base);

@@ -217,14 +217,20 @@ struct MarkupStyle {
     bool escape_text = true;
 };
 
-// An element's name as HTML knows it: "xhtml:p" is <p>. By the conventional prefixes, not by
-// looking the declaration up: that walk, once per element, would cost as much as the depth.
+// An element's name as HTML knows it: "xhtml:p", or "h:p" with h bound to XHTML, is <p>. Only
+// a prefixed name looks its declaration up (content written with prefixes is rare, and that
+// walk costs the depth).
 std::string_view printed_name(pugi::xml_node node) {
     std::string_view name = node.name();
-    if (name.starts_with("xhtml:") || name.starts_with("html:"))
+    std::string_view prefix = prefix_of(name);
+    if (prefix.empty())
+        return name;
+    if (prefix == "xhtml" || prefix == "html" || resolve_prefix(node, prefix) == Ns::xhtml)
         return local_name(node);
     return name;
 }
+
+thread_local std::string_view t_parsed_text;
 
 void write_start_tag(pugi::xml_node node, const std::string& base, const MarkupStyle& style,
                      std::string& out) {
@@ -273,6 +279,10 @@ void write_markup(pugi::xml_node root, std::string base, const MarkupStyle& styl
             out += style.escape_text ? escape_html(character_data(node))
                                      : std::string(character_data(node));
         } else if (node.type() == pugi::node_element) {
+            pugi::xml_node before = node.previous_sibling();
+            if (before && before.type() == pugi::node_element &&
+                ParsedTextInUse::space_before(node))
+                out += ' '; // the white space pugixml dropped between two elements
             std::size_t entered = bases.size();
             if (pugi::xml_attribute own = node.attribute("xml:base"))
                 bases.push_back(resolve_url(bases.back(), own.value()));
@@ -285,6 +295,24 @@ void write_markup(pugi::xml_node root, std::string base, const MarkupStyle& styl
 }
 
 } // namespace
+
+ParsedTextInUse::ParsedTextInUse(std::string_view parsed) : m_previous(t_parsed_text) {
+    t_parsed_text = parsed;
+}
+
+ParsedTextInUse::~ParsedTextInUse() {
+    t_parsed_text = m_previous;
+}
+
+bool ParsedTextInUse::space_before(pugi::xml_node element) {
+    const char* name = element.name();
+    const char* begin = t_parsed_text.data();
+    // "<name" in the parsed text, with a character before the '<'
+    if (name < begin + 2 || name >= begin + t_parsed_text.size() || name[-1] != '<')
+        return false;
+    char c = name[-2];
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 NodeText text_of(pugi::xml_node node) {
     std::string_view embedded = node.value(); // leading text, kept in the element itself

@@ -83,6 +83,23 @@ private:
     bool m_owns = false;
 };
 
+// While one lives, inner_xml() and markup_of() on this thread find in `parsed` (the text pugixml
+// parsed in place, so that element names point into it) the white space between two sibling
+// elements, which pugixml does not keep as a node: "<a>known</a> <a>issue</a>" keeps its space.
+class ParsedTextInUse {
+public:
+    explicit ParsedTextInUse(std::string_view parsed);
+    ~ParsedTextInUse();
+    ParsedTextInUse(const ParsedTextInUse&) = delete;
+    ParsedTextInUse& operator=(const ParsedTextInUse&) = delete;
+
+    // Whether white space stood right before the start tag of `element` in the parsed text.
+    [[nodiscard]] static bool space_before(pugi::xml_node element);
+
+private:
+    std::string_view m_previous;
+};
+
 // All text inside the element (text and CDATA children, not nested elements' markup).
 [[nodiscard]] NodeText text_of(pugi::xml_node node);
 // The element's children printed as markup (for Atom xhtml content and RSS extensions). URLs
