@@ -69,9 +69,7 @@ std::string xhtml_markup(pugi::xml_node node, const std::string& base = {}) {
                collapse_whitespace(after.value()).empty())
             after = after.next_sibling();
         if (!after)
-            return inner_xml(only, only.attribute("xml:base")
-                                       ? resolve_url(base, only.attribute("xml:base").value())
-                                       : base);
+            return inner_xml(only, own_base(only, base));
     }
     return inner_xml(node, base);
 }

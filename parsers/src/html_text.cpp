@@ -251,8 +251,14 @@ std::string html_to_text(std::string_view html) {
     if (is_plain_text(html)) // most titles and categories
         return std::string(html);
     std::string text = plain_text(html, true);
-    if (escaped_twice(text, true))
-        text = plain_text(text, true);
+    if (escaped_twice(text, true)) {
+        // What the first pass revealed is markup only when the input held none of its own
+        // ("&lt;p&gt;Text&lt;/p&gt;"); beside real tags it is text: "<code>&lt;br /&gt;</code>"
+        // speaks of a tag. References revealed are decoded either way ("&amp;#8217;").
+        bool markup_again = !contains_markup(html);
+        if (markup_again || escaped_twice(text, false))
+            text = plain_text(text, markup_again);
+    }
     finish_plain_text(text);
     return text;
 }

@@ -36,12 +36,14 @@ pugi::xml_node core_child(pugi::xml_node parent, std::string_view local) {
 struct ItemParts {
     pugi::xml_node title, dc_title, link, atom_link, guid, pub_date, published, updated;
     pugi::xml_node description, encoded, full_item, summary, dc_description, atom_summary;
+    pugi::xml_node plain_summary; // <summary> with no namespace, as some generators add it
     pugi::xml_node atom_content, xhtml_body, turbo_content, yandex_full_text;
     std::vector<pugi::xml_node> people, categories, keywords, media;
 
     void clear() {
         title = dc_title = link = atom_link = guid = pub_date = published = updated = {};
         description = encoded = full_item = summary = dc_description = atom_summary = {};
+        plain_summary = {};
         atom_content = xhtml_body = turbo_content = yandex_full_text = {};
         people.clear();
         categories.clear();
@@ -113,6 +115,12 @@ bool sort_core(pugi::xml_node node, const char* name, ItemParts& parts) {
         if (!named(name, "enclosure"))
             return false;
         parts.media.push_back(node);
+        return true;
+    case 's': // <summary>: not RSS, but written beside or instead of the description
+        if (!named(name, "summary"))
+            return false;
+        if (!parts.plain_summary)
+            parts.plain_summary = node;
         return true;
     case 'f': // <fullitem>: an early convention for the whole item's HTML
         if (!named(name, "fullitem"))
@@ -220,6 +228,8 @@ void sort_children(pugi::xml_node item, NamespaceMemo& namespaces, ItemParts& pa
             continue;
         if (const char* colon = std::strchr(name, ':'))
             sort_prefixed(node, colon + 1, namespaces, parts);
+        else if (node.attribute("xmlns")) // <body xmlns="http://www.w3.org/1999/xhtml">
+            sort_prefixed(node, name, namespaces, parts);
     }
 }
 
@@ -237,12 +247,6 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
     if (item.link.empty() && is_absolute_url(item.guid) &&
         std::string_view(parts.guid.attribute("isPermaLink").value()) != "false")
         item.link = item.guid;
-}
-
-// `base` made more specific by the element's own xml:base.
-std::string own_base(pugi::xml_node node, const std::string& base) {
-    pugi::xml_attribute own = node.attribute("xml:base");
-    return own ? resolve_url(base, own.value()) : base;
 }
 
 // A category: the element's text, else (atom:category) its term, else its label.
@@ -296,7 +300,7 @@ void read_text(const ItemParts& parts, Item& item, const std::string& base) {
     item.summary = html_to_text(description);
     if (item.summary.empty() && parts.atom_summary)
         item.summary = atom_plain_text(parts.atom_summary);
-    for (pugi::xml_node other : {parts.summary, parts.dc_description})
+    for (pugi::xml_node other : {parts.plain_summary, parts.summary, parts.dc_description})
         if (item.summary.empty() && other)
             item.summary = html_to_text(markup_of(other, base));
     if (!encoded.empty()) {
@@ -312,6 +316,10 @@ void read_text(const ItemParts& parts, Item& item, const std::string& base) {
         set_sanitized_content_html(item, full_text_html(full_text), base);
     } else if (contains_markup(description)) {
         set_sanitized_content_html(item, description, base);
+    } else if (NodeText other = markup_of(parts.plain_summary, base);
+               parts.description && !is_blank(other) && other.view() != description.view()) {
+        // a <summary> beside the description: its text is kept, as the content
+        set_sanitized_content_html(item, other, base);
     }
     if (item.summary.empty() && item.content_html)
         item.summary = html_to_text(*item.content_html);
@@ -340,10 +348,9 @@ const std::string& ItemReader::base_for_item(pugi::xml_node node) {
         m_parent = node.parent();
         m_parent_base = base_for(m_parent, m_context.base);
     }
-    pugi::xml_attribute own = node.attribute("xml:base");
-    if (!own)
+    if (!node.attribute("xml:base"))
         return m_parent_base;
-    m_item_base = resolve_url(m_parent_base, own.value());
+    m_item_base = own_base(node, m_parent_base);
     return m_item_base;
 }
 
@@ -501,7 +508,11 @@ Feed parse_rdf(pugi::xml_node root, const ParseOptions& options) {
     Feed feed;
     Context context{feed, options, options.feed_url};
     pugi::xml_node channel = core_child(root, "channel");
-    feed.format = ns_of(channel) == Ns::rss090 ? FeedFormat::rss0_9x : FeedFormat::rss1_0;
+    // RSS 0.90 by its namespace: the channel's, or the document's when it has no channel
+    bool rss090 = channel ? ns_of(channel) == Ns::rss090
+                          : std::string_view(root.attribute("xmlns").value()) ==
+                                "http://my.netscape.com/rdf/simple/0.9/";
+    feed.format = rss090 ? FeedFormat::rss0_9x : FeedFormat::rss1_0;
     read_channel(channel, context);
     ItemReader reader(context, root);
     // Items stand beside the channel in RSS 1.0; a few generators nest them inside it.

@@ -16,7 +16,7 @@ struct KnownNamespace {
     Ns ns;
 };
 
-constexpr std::array<KnownNamespace, 23> k_known = {{
+constexpr std::array<KnownNamespace, 25> k_known = {{
     {"http://www.w3.org/2005/Atom", Ns::atom10},
     {"http://purl.org/atom/ns#", Ns::atom03},
     // Atom's names before 0.3 (Echo, Pie, Necho), still met in archived feeds
@@ -37,6 +37,9 @@ constexpr std::array<KnownNamespace, 23> k_known = {{
     {"http://search.yahoo.com/mrss/", Ns::media},
     {"http://search.yahoo.com/mrss", Ns::media},
     {"http://www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
+    // as early podcast generators capitalized it
+    {"http://www.itunes.com/DTDs/Podcast-1.0.dtd", Ns::itunes},
+    {"http://www.itunes.com/DTDs/PodCast-1.0.dtd", Ns::itunes},
     {"http://purl.org/rss/1.0/modules/syndication/", Ns::sy},
     {"http://www.w3.org/XML/1998/namespace", Ns::xml},
     {"http://www.w3.org/1999/xhtml", Ns::xhtml},
@@ -284,8 +287,8 @@ void write_markup(pugi::xml_node root, std::string base, const MarkupStyle& styl
                 ParsedTextInUse::space_before(node))
                 out += ' '; // the white space pugixml dropped between two elements
             std::size_t entered = bases.size();
-            if (pugi::xml_attribute own = node.attribute("xml:base"))
-                bases.push_back(resolve_url(bases.back(), own.value()));
+            if (node.attribute("xml:base"))
+                bases.push_back(own_base(node, bases.back()));
             write_start_tag(node, bases.back(), style, out);
             pending.push_back({node, true, entered});
             for (pugi::xml_node part = node.last_child(); part; part = part.previous_sibling())
@@ -350,11 +353,26 @@ NodeText markup_of(pugi::xml_node node, const std::string& base) {
     return NodeText(std::move(out));
 }
 
+namespace {
+
+// An xml:base that changes the base: present and not blank.
+bool has_own_base(pugi::xml_attribute attribute) {
+    std::string_view value = attribute.value();
+    return attribute && value.find_first_not_of(" \t\r\n") != std::string_view::npos;
+}
+
+} // namespace
+
+std::string own_base(pugi::xml_node node, const std::string& base) {
+    pugi::xml_attribute own = node.attribute("xml:base");
+    return has_own_base(own) ? resolve_url(base, own.value()) : base;
+}
+
 std::string base_for(pugi::xml_node node, const std::string& base) {
     std::vector<std::string_view> chain;
     for (pugi::xml_node scope = node; scope && scope.type() == pugi::node_element;
          scope = scope.parent())
-        if (pugi::xml_attribute attribute = scope.attribute("xml:base"))
+        if (pugi::xml_attribute attribute = scope.attribute("xml:base"); has_own_base(attribute))
             chain.push_back(attribute.value());
     std::string resolved = base;
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)

@@ -112,6 +112,9 @@ private:
 
 // `base` made more specific by every xml:base from the document root down to `node`.
 [[nodiscard]] std::string base_for(pugi::xml_node node, const std::string& base);
+// `base` made more specific by `node`'s own xml:base, if it has one. An empty xml:base is the
+// base itself (RFC 3986, 5.2.2: an empty reference resolves to its base).
+[[nodiscard]] std::string own_base(pugi::xml_node node, const std::string& base);
 
 // An attribute by local name, whatever its prefix ("rdf:about" ~ "about").
 [[nodiscard]] pugi::xml_attribute attribute_local(pugi::xml_node node, std::string_view local);

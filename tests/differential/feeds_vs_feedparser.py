@@ -29,6 +29,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 import feedparser
 
@@ -540,6 +541,21 @@ KNOWN = [
      "itunes:summary, ...), feedparser the last one in the document"),
     ("file", "link", lambda ours, theirs: ours == "" and re.match("(urn|tag):", theirs),
      "feedparser copies the feed's id to its link when it has none"),
+    ("file", "item.content", lambda ours, theirs, data, item: ours is None and theirs and
+     collapse(theirs)[:60] in item["summary"],
+     "feedparser also files the summary's HTML as content; newsmon keeps it as the summary"),
+    ("file", "item.content", lambda ours, theirs, data: ours and theirs and all(
+        t[:40] in collapse(html.unescape(data.decode("utf-8", "replace"))) for t in (ours, theirs)),
+     "a description and a summary element: newsmon's content is the other one, feedparser's "
+     "the second in the document"),
+    ("file", "item.updated", lambda ours, theirs, data: ours in all_dates(data) and
+     theirs in all_dates(data), "pubDate and dc:date both given: newsmon's update time is the "
+     "publication date, feedparser's dc:date"),
+    ("file", "link", lambda ours, theirs, data: ours == "" and any(
+        theirs in (i, urllib.parse.urljoin(BASE, i)) for i in ids_in(data)),
+     "feedparser copies the feed's id to its link when it has no usable one"),
+    ("file", "item.categories", lambda ours, theirs: ours == list(dict.fromkeys(theirs)),
+     "a category given twice (category and itunes:category) is one"),
     ("file", "feed", lambda ours, theirs: ours == "parsed" and theirs == "not a feed",
      "feedparser raises or reads nothing (out-of-range references, stray end tags) where "
      "newsmon recovers"),
@@ -628,6 +644,12 @@ def without_foreign_text(text, data):
     return text
 
 
+def ids_in(data):
+    """The text of every Atom id element in the document."""
+    return [html.unescape(m.group(2).decode("utf-8", "replace")).strip()
+            for m in re.finditer(rb"<(\w+:)?id[^>]*>(.*?)</", data, re.S)]
+
+
 def utc(text):
     text = text.strip()
     try:
@@ -656,11 +678,11 @@ def all_dates(data):
                                                  data.decode())}
 
 
-def known(cls, field, ours, theirs, data):
+def known(cls, field, ours, theirs, data, item=None):
     for k_cls, k_field, predicate, _ in KNOWN:
         if k_cls in ("*", cls) and k_field == field:
             try:
-                arguments = (ours, theirs, data)[:predicate.__code__.co_argcount]
+                arguments = (ours, theirs, data, item)[:predicate.__code__.co_argcount]
                 if predicate(*arguments):
                     return True
             except (TypeError, KeyError, ValueError, AttributeError):
@@ -671,10 +693,10 @@ def known(cls, field, ours, theirs, data):
 def compare(cls, ours, theirs, report_known, data):
     found = []
 
-    def check(field, a, b):
+    def check(field, a, b, item=None):
         if a == b:
             return
-        is_known = known(cls, field, a, b, data)
+        is_known = known(cls, field, a, b, data, item)
         if report_known or not is_known:
             found.append((field, a, b, is_known))
 
@@ -691,7 +713,7 @@ def compare(cls, ours, theirs, report_known, data):
         for key in a:
             if key == "content_links" and (a["content"] is None or b["content"] is None):
                 continue
-            check("item." + key, a[key], b[key])
+            check("item." + key, a[key], b[key], a)
     return found
 
 
