@@ -10,7 +10,22 @@
 namespace newsmon::parsers::detail {
 namespace {
 
-enum class TextKind { text, html, xhtml, base64_text, base64_html };
+enum class TextKind { text, html, xhtml, base64_text, base64_html, base64_media };
+
+// A media type that is neither text nor XML ("application/octet-stream", "image/png"): Atom
+// 1.0 carries such content in Base64 (RFC 4287, 4.1.3.3).
+bool is_base64_media_type(std::string_view type) {
+    return type.find('/') != std::string_view::npos && !type.starts_with("text/") &&
+           !type.ends_with("+xml") && !type.ends_with("/xml");
+}
+
+// Text made only of Base64's alphabet, padding and white space: what such a type should hold.
+// Anything else under that type is read as the text it is.
+bool looks_like_base64(std::string_view text) {
+    return !text.empty() &&
+           text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                                  "vwxyz0123456789+/=-_ \t\r\n") == std::string_view::npos;
+}
 
 TextKind kind_of(pugi::xml_node node) {
     std::string_view type = node.attribute("type").value();
@@ -24,6 +39,8 @@ TextKind kind_of(pugi::xml_node node) {
         return TextKind::xhtml;
     if (type == "html" || type == "text/html" || mode == "escaped")
         return TextKind::html;
+    if (is_base64_media_type(type) && looks_like_base64(text_of(node)))
+        return TextKind::base64_media;
     return TextKind::text;
 }
 
@@ -56,6 +73,16 @@ std::string base64_decoded(std::string_view text) {
     return out;
 }
 
+// Base64 content of a media type: its text when the bytes are text (UTF-8 with no NUL), read
+// as HTML, as feeds that label text "application/octet-stream" mean it; nothing for a picture
+// or any other binary.
+std::string base64_media_text(std::string_view text) {
+    std::string decoded = base64_decoded(text);
+    bool textual = decoded.find('\0') == std::string::npos &&
+                   decoded.find("\xEF\xBF\xBD") == std::string::npos; // no U+FFFD from repairs
+    return textual ? decoded : std::string();
+}
+
 // The markup of an xhtml construct: the children of its wrapping <div>, or of the element,
 // with URLs under an xml:base inside made absolute against `base`.
 std::string xhtml_markup(pugi::xml_node node, const std::string& base = {}) {
@@ -86,6 +113,8 @@ std::string plain_text(pugi::xml_node node) {
         return html_to_text(base64_decoded(text_of(node)));
     case TextKind::base64_text:
         return collapse_whitespace(base64_decoded(text_of(node)));
+    case TextKind::base64_media:
+        return html_to_text(base64_media_text(text_of(node)));
     case TextKind::text:
         break;
     }
@@ -106,6 +135,12 @@ std::optional<std::string> html_of(pugi::xml_node node, const std::string& base)
         return sanitize_html(base64_decoded(text_of(node)), base);
     case TextKind::base64_text:
         return escape_html(base64_decoded(text_of(node)));
+    case TextKind::base64_media: {
+        std::string decoded = base64_media_text(text_of(node));
+        if (decoded.empty())
+            return std::nullopt;
+        return sanitize_html(decoded, base);
+    }
     case TextKind::text:
         break;
     }

@@ -52,25 +52,30 @@ char32_t windows_1252_fixup(char32_t code) {
 
 } // namespace
 
+NumericReference read_numeric_reference(std::string_view text) {
+    NumericReference reference;
+    bool hex = text.size() > 2 && (text[2] == 'x' || text[2] == 'X');
+    std::size_t i = hex ? 3 : 2;
+    for (; i < text.size(); ++i, ++reference.digits) {
+        char c = text[i];
+        int value = c >= '0' && c <= '9'          ? c - '0'
+                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                  : -1;
+        if (value < 0)
+            break;
+        if (reference.code <= 0x10FFFF)
+            reference.code = reference.code * (hex ? 16u : 10u) + static_cast<std::uint32_t>(value);
+    }
+    reference.end = i;
+    return reference;
+}
+
 std::size_t decode_reference(std::string_view text, std::string& out) {
     if (text.size() < 2)
         return 0;
     if (text[1] == '#') {
-        bool hex = text.size() > 2 && (text[2] == 'x' || text[2] == 'X');
-        std::size_t i = hex ? 3 : 2;
-        std::uint32_t code = 0;
-        std::size_t digits = 0;
-        for (; i < text.size(); ++i, ++digits) {
-            char c = text[i];
-            int value = c >= '0' && c <= '9'          ? c - '0'
-                        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                      : -1;
-            if (value < 0)
-                break;
-            if (code <= 0x10FFFF)
-                code = code * (hex ? 16u : 10u) + static_cast<std::uint32_t>(value);
-        }
+        auto [code, digits, i] = read_numeric_reference(text);
         if (digits == 0)
             return 0;
         if (i < text.size() && text[i] == ';')

@@ -195,25 +195,11 @@ private:
 std::size_t unusable_reference_at(std::string_view at) {
     if (!at.starts_with("&#"))
         return 0;
-    bool hex = at.size() > 2 && (at[2] == 'x' || at[2] == 'X');
-    std::size_t p = hex ? 3 : 2;
-    std::uint64_t value = 0;
-    std::size_t digits = 0;
-    for (; p < at.size() && p < 64; ++p, ++digits) {
-        char c = at[p];
-        int digit = c >= '0' && c <= '9'          ? c - '0'
-                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                  : -1;
-        if (digit < 0)
-            break;
-        value = std::min<std::uint64_t>(value * (hex ? 16 : 10) + static_cast<unsigned>(digit),
-                                        0x7FFFFFFF);
-    }
-    if (digits == 0 || p >= at.size() || at[p] != ';')
+    auto [code, digits, end] = read_numeric_reference(at);
+    if (digits == 0 || end >= at.size() || at[end] != ';')
         return 0; // not a reference: left to the parser
-    bool unusable = value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) || value == 0;
-    return unusable ? p + 1 : 0;
+    bool unusable = code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) || code == 0;
+    return unusable ? end + 1 : 0;
 }
 
 MarkupSurvey survey_markup(std::string_view text, std::size_t max_depth, bool check_cdata_utf8) {

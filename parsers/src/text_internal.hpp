@@ -1,6 +1,7 @@
 // Internal text helpers shared by the HTML and feed code.
 #pragma once
 
+#include <cstdint>
 #include <memory_resource>
 #include <optional>
 #include <string>
@@ -16,6 +17,16 @@ void append_utf8(std::string& out, char32_t code);
 // Decodes the character reference at text[0] == '&' onto `out`; returns the bytes it used, 0
 // when there is no reference there.
 std::size_t decode_reference(std::string_view text, std::string& out);
+
+// The numeric character reference at text[0] == '&', text[1] == '#' ("&#65;", "&#x41;",
+// "&#X41;"): its code point (past U+10FFFF it stays past it, not the exact value), how many
+// digits it has, and where they end (the ';', if one follows).
+struct NumericReference {
+    std::uint32_t code = 0;
+    std::size_t digits = 0;
+    std::size_t end = 0;
+};
+NumericReference read_numeric_reference(std::string_view text);
 
 // True when `text` holds a character reference that decode_entities would replace.
 [[nodiscard]] bool has_decodable_reference(std::string_view text);
