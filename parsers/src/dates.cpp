@@ -369,7 +369,11 @@ std::optional<sys_seconds> parse_rfc1123_exact(std::string_view text) {
         return std::nullopt;
     static constexpr std::string_view k_months = "janfebmaraprmayjunjulaugsepoctnovdec";
     char month_name[3] = {ascii_lower(text[8]), ascii_lower(text[9]), ascii_lower(text[10])};
-    std::size_t month_at = k_months.find(std::string_view(month_name, 3));
+    std::size_t month_at = std::string_view::npos;
+    for (std::size_t at = 0; at < k_months.size() && month_at == std::string_view::npos; at += 3)
+        if (k_months[at] == month_name[0] && k_months[at + 1] == month_name[1] &&
+            k_months[at + 2] == month_name[2])
+            month_at = at;
     int day_of_month = two(5), year_value = two(12) * 100 + two(14);
     int hour = two(17), minute = two(20), second = two(23);
     if (month_at == std::string_view::npos || month_at % 3 != 0 || day_of_month < 0 ||

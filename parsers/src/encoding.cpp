@@ -310,22 +310,17 @@ bool may_be_double_encoded(std::string_view text) {
     const auto* end = begin + text.size();
     unsigned char original[4];
     std::size_t size = 0;
-    const auto* p = begin;
-    // Sixteen bytes at a time, for the pair that starts every case: 0xC3, then 0x82-0xB4
-    // (U+00C2-U+00F4, the lead bytes read as windows-1252). "é" (C3 A9) is one too, so the
-    // pairs found are looked at one by one.
-    for (; end - p >= static_cast<std::ptrdiff_t>(scan::k_block + 1); p += scan::k_block) {
-        scan::Block first = scan::load(p);
-        scan::Block second = scan::load(p + 1) - static_cast<unsigned char>(0x82);
-        scan::Mask pairs = (first == 0xC3) & (second <= 0x32);
-        for (std::uint16_t bits = scan::bits_of(pairs); bits != 0;
-             bits = static_cast<std::uint16_t>(bits & (bits - 1)))
-            if (double_encoded_at(p + std::countr_zero(bits), end, original, size) > 0)
-                return true;
-    }
-    for (; p < end; ++p)
-        if (*p == 0xC3 && double_encoded_at(p, end, original, size) > 0)
+    // Every case starts with 0xC3 (U+00C2-U+00F4, the lead bytes read as windows-1252, encoded
+    // again), which most text holds seldom: libc's search for it runs wider than a vector loop
+    // here could without choosing the machine.
+    for (const auto* p = begin; p < end; ++p) {
+        p = static_cast<const unsigned char*>(
+            std::memchr(p, 0xC3, static_cast<std::size_t>(end - p)));
+        if (p == nullptr)
+            return false;
+        if (double_encoded_at(p, end, original, size) > 0)
             return true;
+    }
     return false;
 }
 

@@ -322,9 +322,9 @@ tl::expected<Feed, ParseError> parse_document(pugi::xml_node root, const ParseOp
 
 // An XML feed from its UTF-8 `text`; `bytes` are the input. `decoded` holds the text when it
 // is not the bytes themselves, and is filled here should the bytes need decoding after all:
-// bytes read as they are are checked piece by piece (CDATA sections by the survey, then the
-// skeleton), and decoded, with repairs and warnings, when they hold what XML forbids or
-// is not UTF-8.
+// bytes read as they are are checked (a small feed whole, a large one piece by piece: CDATA
+// sections by the survey, then the skeleton), and decoded, with repairs and warnings, when they
+// hold what XML forbids or are not UTF-8.
 tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string_view bytes,
                                               std::string& decoded, const ParseOptions& options,
                                               std::vector<std::string>& warnings) {
@@ -348,7 +348,12 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
             return decode_and_retry(); // the links it names go into the message
         return tl::unexpected(html_error(markup, options));
     }
-    detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth, !checked);
+    // A small feed is checked whole at once, which leaves it in the cache for the survey and
+    // spares a call per CDATA section; a large one is checked piece by piece, each piece while
+    // the survey has it in the cache.
+    constexpr std::size_t k_checked_whole = 256 * 1024;
+    bool valid_utf8 = checked || (markup.size() <= k_checked_whole && is_valid_utf8_fast(markup));
+    detail::MarkupSurvey survey = detail::survey_markup(markup, options.max_depth, !valid_utf8);
     if (survey.too_deep)
         return tl::unexpected(ParseError{ParseErrorKind::too_deep,
                                          "elements nest deeper than the limit of " +
@@ -359,16 +364,16 @@ tl::expected<Feed, ParseError> parse_xml_feed(std::string_view text, std::string
     if (survey.upper_hex_reference || survey.unusable_character_reference) {
         expanded = detail::normalize_character_references(markup, warnings);
         markup = *expanded;
-        survey = detail::survey_markup(markup, options.max_depth, !checked);
+        survey = detail::survey_markup(markup, options.max_depth, !valid_utf8);
     }
     LoadedXml xml;
     xml.skeleton.emplace(markup, survey);
-    if (!checked && !is_valid_utf8_fast(xml.skeleton->buffer()))
+    if (!valid_utf8 && !is_valid_utf8_fast(xml.skeleton->buffer()))
         return decode_and_retry();
     bool parsed = static_cast<bool>(parse_in_place(xml.document, xml.skeleton->buffer()));
     if (!parsed) { // the full text then tells what is wrong, and where
         xml.skeleton.reset();
-        if (!checked && !is_valid_utf8_fast(markup))
+        if (!valid_utf8 && !is_valid_utf8_fast(markup))
             return decode_and_retry();
     }
     if (first_tag > start)

@@ -43,13 +43,6 @@ std::string Context::item_label() const {
     return "item " + std::to_string(feed.items.size());
 }
 
-void set_plain_text(Text& field, std::string_view html) {
-    if (is_plain_text(html))
-        field.assign(html);
-    else
-        field.assign(html_to_text(html));
-}
-
 void set_collapsed(Text& field, std::string_view text) {
     if (is_collapsed(text))
         field.assign(text);

@@ -84,9 +84,8 @@ private:
 [[nodiscard]] std::string atom_plain_text(pugi::xml_node node);
 [[nodiscard]] std::optional<std::string> atom_html_of(pugi::xml_node node, const std::string& base);
 
-// An item's text from html_to_text, collapse_whitespace or resolve_url, set without a
-// temporary string when the input is already the result (most titles, guids and links).
-void set_plain_text(Text& field, std::string_view html);
+// An item's text from collapse_whitespace or resolve_url, set without a temporary string when
+// the input is already the result (most guids and links).
 void set_collapsed(Text& field, std::string_view text);
 void set_resolved_url(Text& field, std::string_view base, std::string_view reference);
 

@@ -54,7 +54,7 @@ bool separates_words(std::string_view name) {
 
 // "…&nbs" or "…&n..." at the very end: a reference the feed cut in half. "R&D" is not one:
 // without an ellipsis after it, only a lower-case beginning of a real name counts.
-void drop_truncated_reference(std::string& text) {
+template <typename String> void drop_truncated_reference(String& text) {
     std::size_t amp = text.rfind('&');
     if (amp == std::string::npos || text.size() - amp > 40)
         return;
@@ -113,9 +113,11 @@ std::size_t clean_run(const char* p, const char* end, char stop, char other_stop
 
 // Plain text written as it is found, white space collapsed on the way: runs of ASCII white
 // space, C0 controls and no-break spaces become one space, with none at either end.
-class CollapsingText {
+// Writes into a string it is given (empty): a std::string, or an item's text in the feed's
+// arena, so that a summary is written once, where it stays.
+template <typename String> class CollapsingText {
 public:
-    explicit CollapsingText(std::size_t expected) { m_text.reserve(expected); }
+    CollapsingText(String& out, std::size_t expected) : m_text(out) { m_text.reserve(expected); }
 
     // Appends `chunk` up to its first '&' (and '<' when `markup`); returns how much it used.
     std::size_t append_until_markup(std::string_view chunk, bool markup) {
@@ -123,7 +125,6 @@ public:
     }
     void append(std::string_view chunk) { (void)append_until(chunk, '\0', '\0'); }
     void word_break() { m_pending_space = !m_text.empty(); }
-    std::string take() { return std::move(m_text); }
 
 private:
     // Appends `chunk` up to the first `stop` or `other_stop` byte; returns how much it used.
@@ -166,15 +167,15 @@ private:
         return static_cast<std::size_t>(p - chunk.data());
     }
 
-    std::string m_text;
+    String& m_text;
     bool m_pending_space = false;
 };
 
 // One pass over an HTML fragment (or plain text with references, when `markup` is false):
 // tags dropped, content of script-like elements skipped, block tags separating words,
 // references decoded, white space collapsed.
-std::string plain_text(std::string_view html, bool markup) {
-    CollapsingText text(html.size());
+template <typename String> void plain_text_into(std::string_view html, bool markup, String& out) {
+    CollapsingText<String> text(out, html.size());
     std::string decoded;
     std::size_t pos = 0;
     while (pos < html.size()) {
@@ -215,7 +216,12 @@ std::string plain_text(std::string_view html, bool markup) {
         else if (separates_words(tag.name))
             text.word_break();
     }
-    return text.take();
+}
+
+std::string plain_text(std::string_view html, bool markup) {
+    std::string text;
+    plain_text_into(html, markup, text);
+    return text;
 }
 
 // Escaped twice at the source: what one pass revealed is markup or references again.
@@ -227,7 +233,7 @@ bool escaped_twice(std::string_view text, bool markup) {
 
 // Removes a reference cut off at the end (see drop_truncated_reference) and the space it
 // leaves behind.
-void finish_plain_text(std::string& text) {
+template <typename String> void finish_plain_text(String& text) {
     drop_truncated_reference(text);
     while (!text.empty() && text.back() == ' ')
         text.pop_back();
@@ -247,20 +253,39 @@ bool is_plain_text(std::string_view html) {
            (html.empty() || (html.front() != ' ' && html.back() != ' '));
 }
 
-std::string html_to_text(std::string_view html) {
-    if (is_plain_text(html)) // most titles and categories
-        return std::string(html);
-    std::string text = plain_text(html, true);
+namespace {
+
+template <typename String> void html_to_text_into(std::string_view html, String& text) {
+    text.clear();
+    if (is_plain_text(html)) { // most titles and categories
+        text.assign(html);
+        return;
+    }
+    plain_text_into(html, true, text);
     if (escaped_twice(text, true)) {
         // What the first pass revealed is markup only when the input held none of its own
         // ("&lt;p&gt;Text&lt;/p&gt;"); beside real tags it is text: "<code>&lt;br /&gt;</code>"
         // speaks of a tag. References revealed are decoded either way ("&amp;#8217;").
         bool markup_again = !contains_markup(html);
-        if (markup_again || escaped_twice(text, false))
-            text = plain_text(text, markup_again);
+        if (markup_again || escaped_twice(text, false)) {
+            std::string once(text);
+            text.clear();
+            plain_text_into(once, markup_again, text);
+        }
     }
     finish_plain_text(text);
+}
+
+} // namespace
+
+std::string html_to_text(std::string_view html) {
+    std::string text;
+    html_to_text_into(html, text);
     return text;
+}
+
+void html_to_text_into(std::string_view html, std::pmr::string& text) {
+    html_to_text_into<std::pmr::string>(html, text);
 }
 
 std::string decode_text(std::string_view text) {

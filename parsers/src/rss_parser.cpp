@@ -297,7 +297,7 @@ std::string full_text_html(std::string_view text) {
 void read_text(const ItemParts& parts, Item& item, const std::string& base) {
     NodeText description = markup_of(parts.description, base);
     NodeText encoded = markup_of(parts.encoded ? parts.encoded : parts.full_item, base);
-    item.summary = html_to_text(description);
+    html_to_text_into(description, item.summary);
     if (item.summary.empty() && parts.atom_summary)
         item.summary = atom_plain_text(parts.atom_summary);
     for (pugi::xml_node other : {parts.plain_summary, parts.summary, parts.dc_description})
@@ -359,7 +359,7 @@ void ItemReader::read(pugi::xml_node node, Item& item) {
     ItemParts& parts = m_parts;
     sort_children(node, m_namespaces, parts);
     const std::string& base = base_for_item(node);
-    set_plain_text(item.title, markup_of(parts.title ? parts.title : parts.dc_title));
+    html_to_text_into(markup_of(parts.title ? parts.title : parts.dc_title), item.title);
     read_links(parts, item, base);
     if (item.guid.empty())
         if (pugi::xml_attribute about = attribute_local(node, "about"); about)

@@ -1,6 +1,7 @@
 // HTML as it appears inside feeds: character references, plain-text extraction, sanitizing.
 #pragma once
 
+#include <memory_resource>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,8 @@ namespace newsmon::parsers {
 // decoded (twice, when the source was escaped twice); a reference cut off at the end removed;
 // white space, including no-break spaces, collapsed.
 [[nodiscard]] std::string html_to_text(std::string_view html);
+// The same, written into `text` (replacing what it held) where it is to stay.
+void html_to_text_into(std::string_view html, std::pmr::string& text);
 
 // Text that is plain by declaration (no tags to strip): references decoded, a cut-off one at
 // the end removed, white space collapsed.
