@@ -238,8 +238,15 @@ void read_entry(pugi::xml_node entry, const AtomNames& names, Context& context,
     item.summary = plain_text(summary);
     if (item.summary.empty())
         item.summary = plain_text(content);
-    if (auto html = html_of(content, base_for(content, base)))
+    if (auto html = html_of(content, base_for(content, base))) {
         set_content_html(item, *html);
+    } else if (pugi::xml_node encoded = child(entry, Ns::content, "encoded")) {
+        // RSS's content:encoded, which some generators put in Atom entries too
+        std::string encoded_base = base_for(encoded, base);
+        set_sanitized_content_html(item, markup_of(encoded, encoded_base), encoded_base);
+        if (item.summary.empty() && item.content_html)
+            item.summary = html_to_text(*item.content_html);
+    }
     read_media(entry, item, base);
 }
 

@@ -118,6 +118,8 @@ std::string clean_author(std::string_view text) {
             std::string_view(author).substr(open + 1, author.size() - open - 2);
         if (author.find('@') < open) // RSS 2.0's "editor@example.com (Jane Doe)"
             return format_person(inside, outside);
+        if (inside.starts_with("mailto:")) // "Jane Doe (mailto:editor@example.com)"
+            inside.remove_prefix(7);
         if (is_address(inside)) // "Jane Doe (editor@example.com)"
             return format_person(outside, inside);
     }

@@ -271,6 +271,10 @@ template <typename String> void html_to_text_into(std::string_view html, String&
             std::string once(text);
             text.clear();
             plain_text_into(once, markup_again, text);
+            // Nothing left but tags ("&lt;title>", a title that speaks of one): the text was
+            // the tag itself, not markup around text.
+            if (markup_again && text.empty())
+                text.assign(once);
         }
     }
     finish_plain_text(text);

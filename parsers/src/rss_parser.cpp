@@ -244,8 +244,9 @@ void read_links(const ItemParts& parts, Item& item, const std::string& base) {
     set_collapsed(item.guid, text_of(parts.guid));
     if (item.guid.starts_with("//"))
         item.guid = resolve_url(base, item.guid);
+    // isPermaLink="false" in any case ("False", "FALSE"): an id, not the item's address
     if (item.link.empty() && is_absolute_url(item.guid) &&
-        std::string_view(parts.guid.attribute("isPermaLink").value()) != "false")
+        !iequals_ascii(collapse_whitespace(parts.guid.attribute("isPermaLink").value()), "false"))
         item.link = item.guid;
 }
 
