@@ -188,7 +188,7 @@ void read_entry_links(pugi::xml_node entry, Ns ns, const std::string& base, Item
     for (pugi::xml_node node : entry.children()) {
         if (!is(node, ns, "link"))
             continue;
-        std::string_view rel = node.attribute("rel").as_string("alternate");
+        std::string_view rel = link_relation(node);
         std::string href = resolve_url(base_for(node, base), link_target(node));
         if (rel == "alternate" && item.link.empty()) {
             item.link = href;
@@ -270,7 +270,7 @@ Feed parse_atom(pugi::xml_node root, const ParseOptions& options) {
     for (pugi::xml_node node : root.children()) {
         if (!is(node, ns, "link"))
             continue;
-        std::string_view rel = node.attribute("rel").as_string("alternate");
+        std::string_view rel = link_relation(node);
         if (rel == "alternate" && feed.link.empty())
             feed.link = resolve_url(base_for(node, options.feed_url), link_target(node));
     }

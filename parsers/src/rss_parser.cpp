@@ -163,7 +163,7 @@ void sort_prefixed(pugi::xml_node node, const char* local, NamespaceMemo& namesp
         if (named(local, "author")) {
             parts.people.push_back(node);
         } else if (named(local, "link")) {
-            std::string_view rel = node.attribute("rel").as_string("alternate");
+            std::string_view rel = link_relation(node);
             if (rel == "alternate" && !parts.atom_link)
                 parts.atom_link = node;
         } else if (named(local, "published") && !parts.published) {
@@ -427,8 +427,7 @@ ChannelParts sort_channel(pugi::xml_node channel) {
             slot = named(local, "updatePeriod")      ? &parts.update_period
                    : named(local, "updateFrequency") ? &parts.update_frequency
                                                      : nullptr;
-        } else if (ns == Ns::atom10 && named(local, "link") &&
-                   std::string_view(node.attribute("rel").as_string("alternate")) == "alternate") {
+        } else if (ns == Ns::atom10 && named(local, "link") && link_relation(node) == "alternate") {
             slot = &parts.atom_link;
         }
         if (slot && !*slot)

@@ -380,6 +380,14 @@ std::string base_for(pugi::xml_node node, const std::string& base) {
     return resolved;
 }
 
+std::string_view link_relation(pugi::xml_node link) {
+    constexpr std::string_view k_registry = "http://www.iana.org/assignments/relation/";
+    std::string_view rel = link.attribute("rel").as_string("alternate");
+    if (rel.starts_with(k_registry) && rel.size() > k_registry.size())
+        rel.remove_prefix(k_registry.size());
+    return rel;
+}
+
 pugi::xml_attribute attribute_local(pugi::xml_node node, std::string_view local) {
     for (pugi::xml_attribute attribute : node.attributes()) {
         std::string_view name = attribute.name();

@@ -119,4 +119,8 @@ private:
 // An attribute by local name, whatever its prefix ("rdf:about" ~ "about").
 [[nodiscard]] pugi::xml_attribute attribute_local(pugi::xml_node node, std::string_view local);
 
+// An Atom link's relation: "alternate" when it names none (RFC 4287, 4.2.7.2), and a registered
+// name given as its IANA URI ("http://www.iana.org/assignments/relation/alternate") as the name.
+[[nodiscard]] std::string_view link_relation(pugi::xml_node link);
+
 } // namespace newsmon::parsers::detail
