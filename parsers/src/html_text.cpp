@@ -255,6 +255,23 @@ bool is_plain_text(std::string_view html) {
 
 namespace {
 
+// Decodes `text`, escaped twice at the source, once more. What the first pass revealed is markup
+// only when the input held none of its own ("&lt;p&gt;Text&lt;/p&gt;"); beside real tags it is
+// text: "<code>&lt;br /&gt;</code>" speaks of a tag. References revealed are decoded either way
+// ("&amp;#8217;"). Text that would be left empty ("&lt;title>", a title that speaks of a tag) is
+// the tag itself, kept. Out of line: few texts come here.
+template <typename String>
+[[gnu::noinline]] void decode_again(std::string_view html, String& text) {
+    bool markup_again = !contains_markup(html);
+    if (!markup_again && !escaped_twice(text, false))
+        return;
+    std::string once(text);
+    text.clear();
+    plain_text_into(once, markup_again, text);
+    if (markup_again && text.empty())
+        text.assign(once);
+}
+
 template <typename String> void html_to_text_into(std::string_view html, String& text) {
     text.clear();
     if (is_plain_text(html)) { // most titles and categories
@@ -262,21 +279,8 @@ template <typename String> void html_to_text_into(std::string_view html, String&
         return;
     }
     plain_text_into(html, true, text);
-    if (escaped_twice(text, true)) {
-        // What the first pass revealed is markup only when the input held none of its own
-        // ("&lt;p&gt;Text&lt;/p&gt;"); beside real tags it is text: "<code>&lt;br /&gt;</code>"
-        // speaks of a tag. References revealed are decoded either way ("&amp;#8217;").
-        bool markup_again = !contains_markup(html);
-        if (markup_again || escaped_twice(text, false)) {
-            std::string once(text);
-            text.clear();
-            plain_text_into(once, markup_again, text);
-            // Nothing left but tags ("&lt;title>", a title that speaks of one): the text was
-            // the tag itself, not markup around text.
-            if (markup_again && text.empty())
-                text.assign(once);
-        }
-    }
+    if (escaped_twice(text, true))
+        decode_again(html, text);
     finish_plain_text(text);
 }
 

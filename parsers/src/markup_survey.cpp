@@ -58,20 +58,15 @@ void note_forbidden(const char* p, const char* end, MarkupSurvey& survey) {
         survey.forbidden_characters = scan::forbidden_at(p, end);
 }
 
-// Past the "]]>" that closes a CDATA section whose content starts at p, noting references
-// inside it (they are decoded as HTML later), forbidden characters, where the content is and,
-// when asked, whether it is valid UTF-8 (checked now, while it is in the cache). One pass, 64
+// Past the "]]>" that closes a CDATA section whose content starts at p, noting forbidden
+// characters, where the content is and, when asked, whether it is valid UTF-8 (checked now,
+// while it is in the cache). References inside are not the document's but the HTML's, which
+// may use any of HTML's names and bare ampersands: nothing to say about them. One pass, 64
 // bytes at a time: sections are most of a news feed's bytes.
 const char* skip_cdata(const char* text, const char* p, const char* end, bool check_utf8,
                        MarkupSurvey& survey) {
     const char* content = p;
     const char* close = nullptr;
-    auto on_event = [&](const char* at) {
-        if (*at == '&')
-            note_reference(at, end, survey);
-        else if (starts_with(at, end, "]]>"))
-            close = at;
-    };
     constexpr std::ptrdiff_t k_span = 64;
     bool carriage_returns = false;
     for (; !close && end - p >= k_span; p += k_span) {
@@ -81,14 +76,15 @@ const char* skip_cdata(const char* text, const char* p, const char* end, bool ch
                 note_forbidden(p, p + k_span, survey);
             carriage_returns = carriage_returns || group.any_equal('\r', '\r');
         }
-        if (!group.any_equal(']', '&'))
+        if (!group.any_equal(']', ']'))
             continue; // most groups of a section
-        for (std::uint64_t bits = group.bits_equal(']', '&'); bits != 0 && !close; bits &= bits - 1)
-            on_event(p + std::countr_zero(bits));
+        for (std::uint64_t bits = group.bits_equal(']', ']'); bits != 0 && !close; bits &= bits - 1)
+            if (const char* at = p + std::countr_zero(bits); starts_with(at, end, "]]>"))
+                close = at;
     }
     for (; !close && p < end; ++p) {
-        if (*p == '&' || *p == ']')
-            on_event(p);
+        if (*p == ']' && starts_with(p, end, "]]>"))
+            close = p;
         carriage_returns = carriage_returns || *p == '\r';
         if (!close && scan::forbidden_at(p, end))
             survey.forbidden_characters = true;
