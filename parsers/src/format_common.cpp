@@ -107,6 +107,11 @@ bool is_address(std::string_view text) {
            text.find_first_of(" \t\r\n<>()\"") == std::string_view::npos;
 }
 
+// An address without the "mailto:" some feeds write before it.
+std::string_view without_mailto(std::string_view address) {
+    return address.starts_with("mailto:") ? address.substr(7) : address;
+}
+
 } // namespace
 
 std::string clean_author(std::string_view text) {
@@ -118,14 +123,11 @@ std::string clean_author(std::string_view text) {
             std::string_view(author).substr(open + 1, author.size() - open - 2);
         if (author.find('@') < open) // RSS 2.0's "editor@example.com (Jane Doe)"
             return format_person(inside, outside);
-        if (inside.starts_with("mailto:")) // "Jane Doe (mailto:editor@example.com)"
-            inside.remove_prefix(7);
-        if (is_address(inside)) // "Jane Doe (editor@example.com)"
+        inside = without_mailto(inside); // "Jane Doe (mailto:editor@example.com)"
+        if (is_address(inside))          // "Jane Doe (editor@example.com)"
             return format_person(outside, inside);
     }
-    if (author.starts_with("mailto:"))
-        author.erase(0, 7);
-    return author;
+    return std::string(without_mailto(author));
 }
 
 std::string author_from_markup(std::string_view text) {
@@ -133,9 +135,8 @@ std::string author_from_markup(std::string_view text) {
     std::string_view trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
     auto open = trimmed.rfind('<');
     if (open != std::string_view::npos && trimmed.ends_with('>')) {
-        std::string_view inside = trimmed.substr(open + 1, trimmed.size() - open - 2);
-        if (inside.starts_with("mailto:"))
-            inside.remove_prefix(7);
+        std::string_view inside =
+            without_mailto(trimmed.substr(open + 1, trimmed.size() - open - 2));
         if (is_address(inside))
             return format_person(html_to_text(trimmed.substr(0, open)), inside);
     }
