@@ -26,15 +26,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 ) ON COMMIT DELETE ROWS;
 )sql";
 
-// The search vectors of the batch's new articles (0019_search_written_by_the_writer.sql), computed
-// before the story lock is taken: parsing the texts is most of PostgreSQL's work on a new
-// article, and several writers do it in parallel.
-constexpr const char* k_search_vectors = R"sql(
-UPDATE incoming_articles i
-   SET search = article_search_vector(i.title, i.summary, i.content_text)
- WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = $1 AND a.guid = i.guid)
-)sql";
-
 // The stories assigned, by the batch's order (ord).
 constexpr const char* k_set_stories = R"sql(
 UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signature, '')
@@ -48,7 +39,7 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 //
 // A new article whose canonical URL, or normalized title within 48 hours, was seen first from
 // another feed gets duplicate_of as it is inserted: a later UPDATE would write every index of
-// the row again. A new article's search vector comes computed (k_search_vectors); a changed
+// the row again. A new article's search vector comes computed (insert_statement); a changed
 // one's is computed by the table's trigger (0019), from the stored text the feed may lack. The time
 // window is written so that only the title_key index can serve it (a fresh table's statistics would
 // otherwise pick the published_at index), and o.title_key <> '' is spelled out so that the partial
@@ -315,23 +306,35 @@ std::string content_hash(const PolledArticle& input) {
 // Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
-constexpr std::size_t k_article_columns = 17;
+//
+// A new article's search vector (0019_search_written_by_the_writer.sql) is computed as its row
+// goes in, before the story lock is taken: parsing the texts is most of PostgreSQL's work on a
+// new article, and several writers do it in parallel. The last parameter of a row says whether
+// the article is new; a changed one's vector is computed by the table's trigger, from the stored
+// text the feed may lack. (A separate UPDATE of the batch's rows cost a second version of each.)
+constexpr std::size_t k_article_columns = 18;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
-    static constexpr const char* k_casts[k_article_columns] = {
+    static constexpr const char* k_casts[k_article_columns - 1] = {
         "::integer",     "", "", "",          "",          "",          "", "", "", "::text[]", "",
         "::timestamptz", "", "", "::boolean", "::boolean", "::tsvector"};
     std::string sql =
         "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
         "author, summary, content_text, content_html, categories, language, "
-        "published_at, content_hash, title_key, wants_page, language_detected, words) VALUES ";
+        "published_at, content_hash, title_key, wants_page, language_detected, words, "
+        "search) VALUES ";
     std::size_t parameter = 1;
+    auto placeholder = [](std::size_t number) { return "$" + std::to_string(number); };
     for (std::size_t row = 0; row < rows; ++row) {
+        std::size_t first = parameter;
         sql += row == 0 ? "(" : ",(";
-        for (std::size_t column = 0; column < k_article_columns; ++column)
-            sql += (column == 0 ? "$" : ",$") + std::to_string(parameter++) + k_casts[column];
-        sql += ')';
+        for (std::size_t column = 0; column + 1 < k_article_columns; ++column)
+            sql += (column == 0 ? "" : ",") + placeholder(parameter++) + k_casts[column];
+        // title, summary and content_text are the row's 5th, 7th and 8th parameters
+        sql += ",CASE WHEN " + placeholder(parameter++) + "::boolean THEN article_search_vector(" +
+               placeholder(first + 4) + "," + placeholder(first + 6) + "," +
+               placeholder(first + 7) + ") END)";
     }
     return sql;
 }
@@ -420,7 +423,8 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             parsers::title_key(item.title),
             wants_page(articles[i], stored, keep_page_state) ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
-            words_unless_unchanged(articles[i], hash, stored)};
+            words_unless_unchanged(articles[i], hash, stored),
+            stored.contains(std::string_view(item.guid)) ? "false" : "true"};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
         ords.push_back(static_cast<int>(i));
@@ -470,7 +474,6 @@ void prepare_article_writer(pqxx::connection& connection) {
         tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
-    connection.prepare("search_vectors", k_search_vectors);
     connection.prepare("stored_content_hashes", k_stored_hashes);
     StoryAssigner::prepare(connection);
 }
@@ -490,7 +493,6 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         return counts;
     std::vector<int> ords;
     insert_articles(tx, articles, hashes, already_stored, ords, source.reparse);
-    tx.exec_prepared0("search_vectors", feed_id);
     copy_topics(tx, articles, ords);
     // the story lock is held from here to the commit
     set_stories(tx, stories.assign(tx, articles, already_stored), ords);

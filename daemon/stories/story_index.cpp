@@ -290,6 +290,7 @@ void StoryIndex::add(IndexedArticle article) {
     m_slot_of[article.article_id] = slot;
     m_articles.push_back(std::move(article));
     m_live.push_back(true);
+    m_by_age.emplace(m_articles[slot].published, slot);
     index_keys(slot);
     const IndexedArticle& added = m_articles[slot];
     auto first = m_first_of.find(added.story_id);
@@ -302,8 +303,10 @@ void StoryIndex::add(IndexedArticle article) {
 
 void StoryIndex::forget_before(std::chrono::sys_seconds horizon) {
     std::size_t dead = m_articles.size() - m_slot_of.size();
-    for (std::size_t slot = 0; slot < m_articles.size(); ++slot) {
-        if (m_live[slot] && m_articles[slot].published < horizon) {
+    while (!m_by_age.empty() && m_by_age.top().first < horizon) {
+        std::uint32_t slot = m_by_age.top().second;
+        m_by_age.pop();
+        if (m_live[slot]) {
             m_live[slot] = false;
             m_slot_of.erase(m_articles[slot].article_id);
             ++dead;
@@ -323,6 +326,7 @@ void StoryIndex::rebuild() {
     m_postings.clear();
     m_slot_of.clear();
     m_first_of.clear();
+    m_by_age = {};
     for (auto& article : live)
         add(std::move(article));
 }

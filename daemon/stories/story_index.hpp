@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <unordered_map>
 #include <vector>
 
@@ -86,6 +88,10 @@ private:
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_postings; // key -> slots
     std::unordered_map<std::int64_t, std::uint32_t> m_slot_of;                // article -> slot
     std::unordered_map<std::int64_t, std::uint32_t> m_first_of; // story -> its earliest slot
+    // Every slot by publication time, oldest on top: forget_before() visits only what it
+    // forgets, not the whole window, at each batch.
+    using AgedSlot = std::pair<std::chrono::sys_seconds, std::uint32_t>;
+    std::priority_queue<AgedSlot, std::vector<AgedSlot>, std::greater<>> m_by_age;
     // Scratch of candidates(), by slot, zero between calls. An index is used by one thread
     // at a time (each writer connection has its own).
     mutable std::vector<float> m_weight_of;

@@ -102,6 +102,35 @@ TEST(StoryIndex, AWireCopyJoinsTheStoryAndADifferentEventDoesNot) {
     EXPECT_FALSE(index.nearest(copy, at("2026-05-20T12:00:00Z"))) << "outside the window";
 }
 
+// Forgetting drops exactly the articles published before the horizon, also after the index
+// rebuilt its slots and after an article was added again with another time.
+TEST(StoryIndex, ForgetsOnlyWhatIsOlderThanTheHorizon) {
+    stories::StoryIndex index(std::chrono::hours(72));
+    auto signature = stories::make_signature(
+        "Azerbaijan and Georgia sign rail freight accord",
+        "Azerbaijan Railways and Georgian Railway signed an agreement in Tbilisi on Tuesday to cut "
+        "freight tariffs on the Baku-Tbilisi-Kars line by 12 percent from 1 July.",
+        Language::en);
+    auto start = at("2026-05-12T00:00:00Z");
+    constexpr std::int64_t k_articles = 3000; // enough to make the index rebuild its slots
+    for (std::int64_t n = 1; n <= k_articles; ++n)
+        index.add({n, n, start + std::chrono::minutes(n), signature});
+    for (std::int64_t n = 1; n <= k_articles; n += 2)
+        index.remove(n); // half gone: the next additions rebuild
+    index.add({2, 2, start + std::chrono::minutes(5000), signature}); // now the newest
+    index.add({k_articles + 1, 1, start, signature});                 // older than all
+    index.forget_before(start + std::chrono::minutes(1000));
+    EXPECT_EQ(index.story_of(k_articles + 1), 0);
+    EXPECT_EQ(index.story_of(998), 0);
+    EXPECT_EQ(index.story_of(1000), 1000);
+    EXPECT_EQ(index.story_of(2), 2) << "added again later, so kept";
+    // 1,501 held (the even ids and the late one); the even ids 4-998 and the late one go
+    EXPECT_EQ(index.size(), 1002U);
+    index.forget_before(start + std::chrono::minutes(k_articles + 1));
+    EXPECT_EQ(index.size(), 1U);
+    EXPECT_EQ(index.story_of(2), 2);
+}
+
 // A feed whose language is not known still has its copies found: their words are compared as
 // written (found by the story-signature fuzzer: a copy of few names was its own stranger).
 TEST(StoryIndex, ACopyOfUnknownLanguageJoinsTheStory) {
