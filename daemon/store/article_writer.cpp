@@ -19,18 +19,11 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
     ord integer, guid text, url text, canonical_url text, title text, author text,
     summary text, content_text text, content_html text, categories text[], language text,
     published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean, story_id bigint, signature text, words tsvector, search tsvector
+    language_detected boolean, words tsvector, search tsvector
 ) ON COMMIT DELETE ROWS;
 CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
     ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
 ) ON COMMIT DELETE ROWS;
-)sql";
-
-// The stories assigned, by the batch's order (ord).
-constexpr const char* k_set_stories = R"sql(
-UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signature, '')
-  FROM unnest($1::integer[], $2::bigint[], $3::text[]) AS v(ord, story_id, signature)
- WHERE i.ord = v.ord
 )sql";
 
 // One statement per batch. Rows whose guid is stored with the same content hash are left
@@ -45,11 +38,13 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 // otherwise pick the published_at index), and o.title_key <> '' is spelled out so that the partial
 // index qualifies.
 //
-// A new article's story_id is its story's, or, negative, the batch's number for a story it opens:
-// one id is drawn per such number. The touched stories' rows are kept by adding the new
-// articles to their counts; the story row's lock (ON CONFLICT DO UPDATE) orders two writers
-// joining one story, and each adds to the count the other committed. A feed is polled by one
-// writer at a time, so whether it already had an article in the story is read from the snapshot.
+// The stories assigned come as arrays by the batch's order ($4 ord, $5 story_id, $6 the signature
+// in hex, '' for none): a new article's story_id is its story's, or, negative, the batch's number
+// for a story it opens: one id is drawn per such number, from the sequence looked up once. The
+// touched stories' rows are kept by adding the new articles to their counts; the story row's lock
+// (ON CONFLICT DO UPDATE) orders two writers joining one story, and each adds to the count the
+// other committed. A feed is polled by one writer at a time, so whether it already had an article
+// in the story is read from the snapshot.
 //
 // The batch's change to the topic rollups (0016_topic_rollups.sql) is appended to
 // topic_hourly_changes as signed deltas per topic, feed and hour (and the pairs' to
@@ -63,10 +58,14 @@ UPDATE incoming_articles i SET story_id = v.story_id, signature = NULLIF(v.signa
 // (stories.topic_articles, 0024_story_topics.sql) is appended the same way, to
 // story_topic_changes: a writer locks no story row for it.
 constexpr const char* k_upsert = R"sql(
-WITH opened AS (
+WITH assigned AS (
+    SELECT * FROM unnest($4::integer[], $5::bigint[], $6::text[]) AS v(ord, story_id, signature)
+), story_sequence AS (
+    SELECT pg_get_serial_sequence('stories', 'id')::regclass AS id
+), opened AS (
     -- ids drawn in the order of the batch, as the stories' first articles come
-    SELECT g.number, nextval(pg_get_serial_sequence('stories', 'id')) AS id
-      FROM (SELECT story_id AS number, min(ord) AS first_ord FROM incoming_articles
+    SELECT g.number, nextval((SELECT id FROM story_sequence)) AS id
+      FROM (SELECT story_id AS number, min(ord) AS first_ord FROM assigned
              WHERE story_id < 0 GROUP BY story_id ORDER BY first_ord) g
 ), updated AS (
     UPDATE articles a
@@ -105,11 +104,12 @@ WITH opened AS (
            CASE WHEN i.wants_page THEN 'pending' END, CASE WHEN i.wants_page THEN now() END,
            r.original,
            COALESCE((SELECT o.story_id FROM articles o WHERE o.id = r.original),
-                    CASE WHEN i.story_id < 0 THEN op.id ELSE i.story_id END,
-                    nextval(pg_get_serial_sequence('stories', 'id'))),
+                    CASE WHEN asg.story_id < 0 THEN op.id ELSE asg.story_id END,
+                    nextval((SELECT id FROM story_sequence))),
            i.words, $2, i.search
       FROM incoming_articles i
-      LEFT JOIN opened op ON op.number = i.story_id
+      LEFT JOIN assigned asg ON asg.ord = i.ord
+      LEFT JOIN opened op ON op.number = asg.story_id
       CROSS JOIN LATERAL (SELECT COALESCE(
                (SELECT min(o.id) FROM articles o
                  WHERE o.canonical_url = i.canonical_url AND o.feed_id <> $1
@@ -127,9 +127,11 @@ WITH opened AS (
               language, title
 ), signatures_written AS (
     INSERT INTO story_signatures (article_id, story_id, published_at, signature)
-    SELECT n.id, n.story_id, n.published_at, decode(i.signature, 'hex')
-      FROM inserted n JOIN incoming_articles i ON i.guid = n.guid
-     WHERE i.signature IS NOT NULL
+    SELECT n.id, n.story_id, n.published_at, decode(asg.signature, 'hex')
+      FROM inserted n
+      JOIN incoming_articles i ON i.guid = n.guid
+      JOIN assigned asg ON asg.ord = i.ord
+     WHERE asg.signature <> ''
     RETURNING article_id, seq
 ), story_additions AS (
     SELECT n.story_id, count(*)::integer AS article_count,
@@ -434,8 +436,13 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
     flush();
 }
 
-void set_stories(pqxx::work& tx, const std::vector<std::optional<StoryAssignment>>& stories,
-                 const std::vector<int>& ords) {
+// The batch's story assignments as the upsert's arrays ($4-$6), by the batch's order.
+struct AssignedStories {
+    std::string ords, story_ids, signatures;
+};
+
+AssignedStories assigned_stories(const std::vector<std::optional<StoryAssignment>>& stories,
+                                 const std::vector<int>& ords) {
     std::vector<std::int64_t> assigned_ords, story_ids;
     std::vector<std::string> signatures; // empty: no signature
     for (int ord : ords)
@@ -444,9 +451,7 @@ void set_stories(pqxx::work& tx, const std::vector<std::optional<StoryAssignment
             story_ids.push_back(story->story_id);
             signatures.push_back(story->signature_hex);
         }
-    if (!story_ids.empty())
-        tx.exec_params0(k_set_stories, to_int_array(assigned_ords), to_int_array(story_ids),
-                        to_text_array(signatures));
+    return {to_int_array(assigned_ords), to_int_array(story_ids), to_text_array(signatures)};
 }
 
 void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
@@ -495,10 +500,11 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     insert_articles(tx, articles, hashes, already_stored, ords, source.reparse);
     copy_topics(tx, articles, ords);
     // the story lock is held from here to the commit
-    set_stories(tx, stories.assign(tx, articles, already_stored), ords);
+    auto assigned = assigned_stories(stories.assign(tx, articles, already_stored), ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row :
-         tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse)) {
+         tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse,
+                          assigned.ords, assigned.story_ids, assigned.signatures)) {
         WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
                                row[1].as<bool>(), row[2].as<bool>()};
         if (written.is_new)
