@@ -311,36 +311,34 @@ std::string content_hash(const PolledArticle& input) {
 //
 // A new article's search vector (0019_search_written_by_the_writer.sql) is computed as its row
 // goes in, before the story lock is taken: parsing the texts is most of PostgreSQL's work on a
-// new article, and several writers do it in parallel. The last value of a row says whether the
-// article is new; a changed one's vector is computed by the table's trigger, from the stored
+// new article, and several writers do it in parallel. The last parameter of a row says whether
+// the article is new; a changed one's vector is computed by the table's trigger, from the stored
 // text the feed may lack. (A separate UPDATE of the batch's rows cost a second version of each.)
-// The rows are selected from a VALUES list, so that the function reads its columns and is
-// inlined once: given the parameters themselves, the planner runs it as a query of its own for
-// every row.
 constexpr std::size_t k_article_columns = 18;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
-    static constexpr const char* k_casts[k_article_columns] = {
-        "::integer", "", "",          "",          "",           "",
-        "",          "", "",          "::text[]",  "",           "::timestamptz",
-        "",          "", "::boolean", "::boolean", "::tsvector", "::boolean"};
-    static constexpr const char* k_columns =
-        "ord, guid, url, canonical_url, title, author, summary, content_text, content_html, "
-        "categories, language, published_at, content_hash, title_key, wants_page, "
-        "language_detected, words";
-    std::string sql = std::string("INSERT INTO incoming_articles (") + k_columns +
-                      ", search) SELECT " + k_columns +
-                      ", CASE WHEN is_new THEN article_search_vector(title, summary, content_text) "
-                      "END FROM (VALUES ";
+    static constexpr const char* k_casts[k_article_columns - 1] = {
+        "::integer",     "", "", "",          "",          "",          "", "", "", "::text[]", "",
+        "::timestamptz", "", "", "::boolean", "::boolean", "::tsvector"};
+    std::string sql =
+        "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
+        "author, summary, content_text, content_html, categories, language, "
+        "published_at, content_hash, title_key, wants_page, language_detected, words, "
+        "search) VALUES ";
     std::size_t parameter = 1;
+    auto placeholder = [](std::size_t number) { return "$" + std::to_string(number); };
     for (std::size_t row = 0; row < rows; ++row) {
+        std::size_t first = parameter;
         sql += row == 0 ? "(" : ",(";
-        for (std::size_t column = 0; column < k_article_columns; ++column)
-            sql += (column == 0 ? "$" : ",$") + std::to_string(parameter++) + k_casts[column];
-        sql += ')';
+        for (std::size_t column = 0; column + 1 < k_article_columns; ++column)
+            sql += (column == 0 ? "" : ",") + placeholder(parameter++) + k_casts[column];
+        // title, summary and content_text are the row's 5th, 7th and 8th parameters
+        sql += ",CASE WHEN " + placeholder(parameter++) + "::boolean THEN article_search_vector(" +
+               placeholder(first + 4) + "," + placeholder(first + 6) + "," +
+               placeholder(first + 7) + ") END)";
     }
-    return sql + std::string(") AS v(") + k_columns + ", is_new)";
+    return sql;
 }
 
 // The stored content hash of each of the batch's articles the feed has already, by guid.
