@@ -314,11 +314,12 @@ std::string content_hash(const PolledArticle& input) {
 // new article, and several writers do it in parallel. The last parameter of a row says whether
 // the article is new; a changed one's vector is computed by the table's trigger, from the stored
 // text the feed may lack. (A separate UPDATE of the batch's rows cost a second version of each.)
-constexpr std::size_t k_article_columns = 18;
+constexpr std::size_t k_article_columns = 17;
+constexpr std::size_t k_parameters_per_row = k_article_columns + 1; // and whether it is new
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
-    static constexpr const char* k_casts[k_article_columns - 1] = {
+    static constexpr const char* k_casts[k_article_columns] = {
         "::integer",     "", "", "",          "",          "",          "", "", "", "::text[]", "",
         "::timestamptz", "", "", "::boolean", "::boolean", "::tsvector"};
     std::string sql =
@@ -331,7 +332,7 @@ std::string insert_statement(std::size_t rows) {
     for (std::size_t row = 0; row < rows; ++row) {
         std::size_t first = parameter;
         sql += row == 0 ? "(" : ",(";
-        for (std::size_t column = 0; column + 1 < k_article_columns; ++column)
+        for (std::size_t column = 0; column < k_article_columns; ++column)
             sql += (column == 0 ? "" : ",") + placeholder(parameter++) + k_casts[column];
         // title, summary and content_text are the row's 5th, 7th and 8th parameters
         sql += ",CASE WHEN " + placeholder(parameter++) + "::boolean THEN article_search_vector(" +
@@ -408,7 +409,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
         if (item.published)
             published = parsers::format_rfc3339(*item.published);
         const std::string& hash = hashes[i];
-        std::optional<std::string> fields[k_article_columns] = {
+        std::optional<std::string> fields[k_parameters_per_row] = {
             std::to_string(i),
             std::string(item.guid),
             nonempty(item.link),
