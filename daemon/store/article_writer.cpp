@@ -9,6 +9,7 @@
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
 #include "store/article_words.hpp"
+#include "store/search_vectors.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -309,13 +310,14 @@ std::string content_hash(const PolledArticle& input) {
 // are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
 // line). The statement holds only placeholders; its shape depends on the row count alone.
 //
-// A new article's search vector (0019_search_written_by_the_writer.sql) is computed as its row
-// goes in, before the story lock is taken: parsing the texts is most of PostgreSQL's work on a
-// new article, and several writers do it in parallel. The last parameter of a row says whether
-// the article is new; a changed one's vector is computed by the table's trigger, from the stored
-// text the feed may lack. (A separate UPDATE of the batch's rows cost a second version of each.)
+// A new article's search vector (0019_search_written_by_the_writer.sql) comes assembled by the
+// writer (search_vectors.hpp) or, for a text the assembly declines, is computed as its row goes
+// in, before the story lock is taken: parsing the texts is most of PostgreSQL's work on a new
+// article, and several writers do it in parallel. The last two parameters of a row are the
+// assembled vector and whether the article is new; a changed one's vector is computed by the
+// table's trigger, from the stored text the feed may lack.
 constexpr std::size_t k_article_columns = 17;
-constexpr std::size_t k_parameters_per_row = k_article_columns + 1; // and whether it is new
+constexpr std::size_t k_parameters_per_row = k_article_columns + 2;
 constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
 
 std::string insert_statement(std::size_t rows) {
@@ -335,9 +337,10 @@ std::string insert_statement(std::size_t rows) {
         for (std::size_t column = 0; column < k_article_columns; ++column)
             sql += (column == 0 ? "" : ",") + placeholder(parameter++) + k_casts[column];
         // title, summary and content_text are the row's 5th, 7th and 8th parameters
-        sql += ",CASE WHEN " + placeholder(parameter++) + "::boolean THEN article_search_vector(" +
-               placeholder(first + 4) + "," + placeholder(first + 6) + "," +
-               placeholder(first + 7) + ") END)";
+        std::string assembled = placeholder(parameter++);
+        sql += ",coalesce(" + assembled + "::tsvector, CASE WHEN " + placeholder(parameter++) +
+               "::boolean THEN article_search_vector(" + placeholder(first + 4) + "," +
+               placeholder(first + 6) + "," + placeholder(first + 7) + ") END))";
     }
     return sql;
 }
@@ -388,9 +391,31 @@ bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool k
     return article.wants_page;
 }
 
+// The assembled search vectors of the batch's new articles, by the batch's order.
+std::vector<std::optional<std::string>>
+new_search_vectors(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+                   const StoredHashes& stored, SearchVectors* search) {
+    if (search == nullptr)
+        return std::vector<std::optional<std::string>>(articles.size());
+    std::vector<SearchText> texts;
+    std::vector<std::size_t> new_ones;
+    for (std::size_t i = 0; i < articles.size(); ++i)
+        if (!stored.contains(std::string_view(articles[i].item.guid))) {
+            new_ones.push_back(i);
+            texts.push_back({articles[i].item.title, articles[i].item.summary,
+                             std::string_view(articles[i].content_text)});
+        }
+    std::vector<std::optional<std::string>> vectors(articles.size());
+    auto assembled = search->assemble(tx, texts);
+    for (std::size_t j = 0; j < new_ones.size(); ++j)
+        vectors[new_ones[j]] = std::move(assembled[j]);
+    return vectors;
+}
+
 void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
                      const std::vector<std::string>& hashes, const StoredHashes& stored,
-                     std::vector<int>& ords, bool keep_page_state) {
+                     std::vector<std::optional<std::string>> search_vectors, std::vector<int>& ords,
+                     bool keep_page_state) {
     std::set<std::string_view> seen;
     std::vector<std::optional<std::string>> parameters;
     std::size_t rows = 0;
@@ -427,6 +452,7 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
             wants_page(articles[i], stored, keep_page_state) ? "true" : "false",
             articles[i].language_detected ? "true" : "false",
             words_unless_unchanged(articles[i], hash, stored),
+            std::move(search_vectors[i]),
             stored.contains(std::string_view(item.guid)) ? "false" : "true"};
         for (auto& field : fields)
             parameters.push_back(std::move(field));
@@ -486,7 +512,7 @@ void prepare_article_writer(pqxx::connection& connection) {
 
 WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
                            const std::vector<PolledArticle>& articles, StoryAssigner& stories,
-                           const WriteSource& source) {
+                           const WriteSource& source, SearchVectors* search) {
     WriteCounts counts;
     if (articles.empty())
         return counts;
@@ -498,7 +524,8 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     if (all_unchanged(articles, hashes, already_stored))
         return counts;
     std::vector<int> ords;
-    insert_articles(tx, articles, hashes, already_stored, ords, source.reparse);
+    insert_articles(tx, articles, hashes, already_stored,
+                    new_search_vectors(tx, articles, already_stored, search), ords, source.reparse);
     copy_topics(tx, articles, ords);
     // the story lock is held from here to the commit
     auto assigned = assigned_stories(stories.assign(tx, articles, already_stored), ords);

@@ -16,6 +16,10 @@
 #include "store/story_store.hpp"
 
 namespace newsmon::store {
+class SearchVectors;
+}
+
+namespace newsmon::store {
 
 // One article the batch inserted or changed.
 struct WrittenArticle {
@@ -47,9 +51,11 @@ void prepare_article_writer(pqxx::connection& connection);
 // Writes the articles of `feed_id`: new ones inserted, changed ones updated in place (same id,
 // updated_at set), unchanged ones left alone. A guid repeated within the batch keeps its first
 // occurrence. Each new article goes into the story `stories` assigns it, in the same
-// transaction.
+// transaction. A new article's search vector is assembled by `search` where it can, else
+// computed by PostgreSQL.
 [[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
                                          const std::vector<PolledArticle>& articles,
-                                         StoryAssigner& stories, const WriteSource& source = {});
+                                         StoryAssigner& stories, const WriteSource& source = {},
+                                         SearchVectors* search = nullptr);
 
 } // namespace newsmon::store

@@ -89,8 +89,8 @@ BodyRewrite Store::rewrite_feed_body(const tag::Tagger& tagger, std::int64_t fee
                  std::string(k_versions) + " WHERE a.feed_id = $1 AND a.guid = ANY ($2::text[])",
                  feed_id, to_text_array(guids)))
             before.emplace(row[1].as<std::string>(), version_of(row));
-        WriteCounts counts =
-            write_articles(tx, feed_id, articles, *m_stories, {archive_id, /*reparse=*/true});
+        WriteCounts counts = write_articles(tx, feed_id, articles, *m_stories,
+                                            {archive_id, /*reparse=*/true}, m_search.get());
         BodyRewrite rewrite;
         std::vector<std::int64_t> changed_ids, page_ids;
         std::map<std::int64_t, const Version*> old_versions;

@@ -9,6 +9,7 @@
 #include "store/log_partitions.hpp"
 #include "store/raw_archive.hpp"
 #include "store/redact.hpp"
+#include "store/search_vectors.hpp"
 
 namespace newsmon::store {
 namespace {
@@ -96,6 +97,7 @@ void Store::prepare_writer() {
     if (!m_writer_ready) {
         prepare_article_writer(m_connection);
         m_stories = std::make_unique<StoryAssigner>(m_story_window);
+        m_search = std::make_unique<SearchVectors>(m_connection);
     }
     m_writer_ready = true;
 }
@@ -305,7 +307,8 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
     if (poll.archived)
         source.archive_id =
             archive_body(tx, ArchiveKind::feed, poll.feed_id, std::nullopt, *poll.archived);
-    WriteCounts counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories, source);
+    WriteCounts counts =
+        write_articles(tx, poll.feed_id, poll.articles, *m_stories, source, m_search.get());
     outcome.items_new = counts.inserted;
     outcome.items_updated = counts.updated;
     outcome.duplicates = counts.duplicates;

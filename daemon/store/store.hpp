@@ -25,6 +25,7 @@ class Tagger;
 namespace newsmon::store {
 
 class StoryAssigner;
+class SearchVectors;
 struct BodyRewrite;       // store/reparse_store.hpp
 struct ReparseCheckpoint; // store/reparse_store.hpp
 
@@ -189,6 +190,7 @@ private:
     bool m_writer_ready = false;
     std::chrono::seconds m_story_window = std::chrono::hours{72};
     std::unique_ptr<StoryAssigner> m_stories; // made with the writer
+    std::unique_ptr<SearchVectors> m_search;  // the same
     const rules::LiveRules* m_alert_rules = nullptr;
     std::chrono::seconds m_alert_horizon{0};
 };
