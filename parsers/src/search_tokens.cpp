@@ -35,7 +35,10 @@ bool is_non_ascii_punctuation(char32_t c) {
     return c == 0xA0 || c == 0xAB || c == 0xBB // no-break space, « »
            || (c >= 0x2010 && c <= 0x2015)     // hyphens and dashes
            || (c >= 0x2018 && c <= 0x201F)     // quotation marks
-           || c == 0x2022 || c == 0x2026;      // bullet, ellipsis
+           || c == 0x2022 || c == 0x2026       // bullet, ellipsis
+           || c == 0xA3 || c == 0x20AC || c == 0x20BA || c == 0x20BC ||
+           c == 0x20BD                               // £ € ₺ ₼ ₽
+           || c == 0xA9 || c == 0xB0 || c == 0x2116; // © ° №
 }
 
 Kind classify(char32_t c) {
@@ -118,7 +121,11 @@ bool punctuation_is_plain(const std::vector<Char>& chars) {
             declined = next_is_letter_or(i, U"/!?:_");
             break;
         case '.': {
-            declined = next_is_alnum_or(i, U"_/");
+            // between digits it may make a decimal or a version, which the tokenizer reads
+            bool between_digits = i > 0 && i + 1 < chars.size() &&
+                                  chars[i - 1].kind == Kind::digit &&
+                                  chars[i + 1].kind == Kind::digit;
+            declined = !between_digits && next_is_alnum_or(i, U"_/");
             bool two_dots = code_at(i + 1) == '.' && code_at(i + 2) != '.' &&
                             (i == 0 || chars[i - 1].code != '.');
             char32_t after = code_at(i + 2);
@@ -147,7 +154,7 @@ public:
             if (c.kind != Kind::other)
                 i = word_at(i);
             else if ((c.code == '-' || c.code == '+') && kind_at(i + 1) == Kind::digit)
-                i = signed_int_at(i);
+                i = number_at(i, i + 1);
             else
                 ++i;
             if (i == k_declined)
@@ -202,25 +209,40 @@ private:
         return {T::asciiword, T::asciihword, T::hword_asciipart};
     }
 
-    std::size_t signed_int_at(std::size_t sign) {
-        std::size_t end = end_of(sign + 1, true);
-        if (exponent_at(end))
+    // Digits and the dotted groups after them: "1.5" (float), "05.12.2026" (version). The
+    // parser reads a number after a sign with one group at most.
+    std::size_t number_at(std::size_t begin, std::size_t digits_begin) {
+        std::size_t end = end_of(digits_begin, true);
+        int groups = 0;
+        while (code_at(end) == '.' && kind_at(end + 1) == Kind::digit) {
+            end = end_of(end + 1, true);
+            ++groups;
+        }
+        bool is_signed = begin != digits_begin;
+        if (exponent_at(end) || (is_signed && groups > 1) || (groups > 0 && is_dotted_digit(end)))
             return k_declined;
-        return emit(sign, end, SearchTokenType::int_) ? end : k_declined;
+        auto type = groups == 0   ? (is_signed ? SearchTokenType::int_ : SearchTokenType::uint)
+                    : groups == 1 ? SearchTokenType::float_
+                                  : SearchTokenType::version;
+        return emit(begin, end, type) ? end : k_declined;
+    }
+
+    bool is_dotted_digit(std::size_t i) const {
+        return code_at(i) == '.' && kind_at(i + 1) == Kind::digit;
     }
 
     std::size_t word_at(std::size_t begin) {
         std::size_t end = end_of(begin, false);
-        if (m_chars[begin].kind == Kind::digit) {
-            std::size_t digits = end_of(begin, true);
-            if (exponent_at(digits))
-                return k_declined;
-            if (digits == end)
-                return emit(begin, end, SearchTokenType::uint) ? end : k_declined;
-        }
+        if (m_chars[begin].kind == Kind::digit && end_of(begin, true) == end)
+            return number_at(begin, begin);
+        if (m_chars[begin].kind == Kind::digit && exponent_at(end_of(begin, true)))
+            return k_declined;
         if (code_at(end) == '-')
             if (std::size_t after = hyphenated_at(begin, end); after != 0)
                 return after;
+        // "x1.5" is a file name to the parser
+        if (is_dotted_digit(end))
+            return k_declined;
         return emit(begin, end, types_of(begin, end)[0]) ? end : k_declined;
     }
 
@@ -254,6 +276,8 @@ private:
         for (auto [from, to] : m_parts)
             if (!emit(from, to, types_of(from, to)[2]))
                 return k_declined;
+        if (is_dotted_digit(at))
+            return k_declined;
         // The parser reads on past the whole for parts: a hyphen and digits after it are a
         // separator and an unsigned number, not a signed one.
         if (code_at(at) == '-' && kind_at(at + 1) == Kind::digit)
@@ -272,7 +296,8 @@ private:
 std::string_view search_token_alias(SearchTokenType type) {
     static constexpr std::array<std::string_view, k_search_token_types> k_aliases = {
         "asciiword",       "word",       "numword",       "asciihword", "hword", "numhword",
-        "hword_asciipart", "hword_part", "hword_numpart", "int",        "uint"};
+        "hword_asciipart", "hword_part", "hword_numpart", "int",        "uint",  "float",
+        "version"};
     return k_aliases[static_cast<std::size_t>(type)];
 }
 

@@ -123,14 +123,17 @@ std::vector<Text> project_texts() {
 // Pieces that each meet a different rule of the parser, and the plain ones among them: words
 // (stop words too), numbers, hyphens, signs and punctuation that separates.
 const std::vector<std::string> k_plain_pieces = {
-    "NATO",  "nato", "Azərbaycan", "Баку", "ЁЛКА", "İstanbul", "IĞDIR", "ı",    "e",  "E",  "x",
-    "the",   "and",  "of",         "и",    "в",    "не",       "5",     "2024", "07", "x1", "G7",
-    "beta1", "-",    "-",          "+",    ".",    ",",        " ",     " ",    "  ", "\n", "'",
-    "’",     "«",    "»",          "—",    "…",    "\u00a0",   "(",     ")",    "!"};
+    "NATO", "nato", "Azərbaycan", "Баку",   "ЁЛКА",       "İstanbul", "IĞDIR", "ı",
+    "e",    "E",    "x",          "the",    "and",        "of",       "и",     "в",
+    "не",   "5",    "2024",       "07",     "x1",         "G7",       "beta1", "-",
+    "-",    "+",    "1.5",        "10.482", "05.12.2026", "₼",      "°",     "№",
+    ".",    ",",    " ",          " ",      "  ",         "\n",       "'",     "’",
+    "«",    "»",    "—",          "…",      "\u00a0",     "(",        ")",     "!"};
 const std::vector<std::string> k_special_pieces = {
-    "..",     "...",    "\t", "/", "@", ":",  "&", "&amp;", "<",      ">", "<b>", "~",
-    "_",      "–",      "#",  ";", "%", "\"", "=", "?",     "\\",     "°", "№",   "₼",
-    "\u0301", "\u200b", "中", "ß", "Ə", "ё",  "é", "ĳ",     "\u00ad", "ǅ", "ı̇"};
+    "..", "...", "\t", "/", "@", ":",      "&",      "&amp;",  "<",     ">",      "<b>",    "~",
+    "_",  "–",   "#",  ";", "%", "\"",     "=",      "?",      "\\",    "\u0301", "\u200b", "中",
+    "ß",  "Ə",   "ё",  "é", "ĳ", "\u00ad", "ǅ",      "ı̇",      "£",     "€",      "©",      "-0.25",
+    "3e", "x1.", "µ",  "ª", "×", "·",      "\u2028", "\u3000", "\u2009"};
 
 // Texts put together from random pieces; with `special`, from all of them.
 std::vector<std::string> generated_texts(std::size_t count, bool special) {
@@ -184,7 +187,7 @@ TEST_F(SearchVectorsTest, GeneratedTextsGetTheVectorPostgresComputes) {
     for (std::size_t i = 0; i + 2 < pieces.size(); i += 3)
         texts.push_back({pieces[i], pieces[i + 1], pieces[i + 2] + " " + pieces[i]});
     std::size_t assembled = expect_same_vectors(texts);
-    EXPECT_GT(assembled, texts.size() / 2) << assembled << " of " << texts.size();
+    EXPECT_GT(assembled, texts.size() / 3) << assembled << " of " << texts.size();
 }
 
 TEST_F(SearchVectorsTest, PositionsFollowTheLargestKeptPositionAndStopWordsCount) {

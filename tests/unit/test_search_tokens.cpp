@@ -47,10 +47,17 @@ TEST(SearchTokens, DigitsAfterAHyphenAreASignedNumberUnlessAHyphenatedWordEndsTh
 }
 
 TEST(SearchTokens, WhatTheParserReadsAsMoreThanWordsIsDeclined) {
-    for (const char* text : {"today.az", "see Today.Az.", "1.5 million", "05.12.2026", "a@b.c",
+    for (const char* text : {"today.az", "see Today.Az.", "x1.5", "-1.5.3", "1.5e3", "a@b.c",
                              "http://x", "<b>bold</b>", "AT&amp;T", "and/or", "so..", "5e3",
                              "е\u0301", "中文", "zero\u200bwidth", "\x01"})
         EXPECT_EQ(cut(text), Cut{"declined"}) << text;
+}
+
+TEST(SearchTokens, DecimalsAndDottedDatesAreNumbers) {
+    EXPECT_EQ(
+        cut("1.5 milyon, -0.25 və 05.12.2026-cı il; 10.482,36 ₼ 2.5km"),
+        (Cut{"float:1.5", "asciiword:milyon", "float:-0.25", "word:və", "version:05.12.2026",
+             "word:cı", "asciiword:il", "float:10.482", "uint:36", "float:2.5", "asciiword:km"}));
 }
 
 TEST(SearchTokens, PlainPunctuationSeparates) {

@@ -1,8 +1,9 @@
 // The tokens PostgreSQL's default text search parser cuts from a text, for the texts made only
-// of words, numbers and plain punctuation, so that articles.search can be assembled without
-// PostgreSQL parsing the text (the most of its work on a new article). Anything the default
-// parser would read as more than that (a host, a URL, an e-mail address, a path, a decimal, a
-// version, an XML tag or entity) makes the text declined, and PostgreSQL parses it as before.
+// of words, numbers (decimals and dotted dates too) and plain punctuation, so that
+// articles.search can be assembled without PostgreSQL parsing the text (the most of its work
+// on a new article). Anything the default parser would read as more than that (a host, a URL,
+// an e-mail address, a path, a number in scientific notation, an XML tag or entity) makes the
+// text declined, and PostgreSQL parses it as before.
 #pragma once
 
 #include <cstdint>
@@ -23,12 +24,14 @@ enum class SearchTokenType : std::uint8_t {
     hword_asciipart, // one part of a hyphenated word, after the whole
     hword_part,
     hword_numpart,
-    int_, // signed integer: "-5", "+3"
-    uint, // unsigned integer
+    int_,    // signed integer: "-5", "+3"
+    uint,    // unsigned integer
+    float_,  // decimal: "1.5", "-0.25"
+    version, // digits in three or more dotted groups: "05.12.2026"
 };
-inline constexpr std::size_t k_search_token_types = 11;
+inline constexpr std::size_t k_search_token_types = 13;
 
-// The alias PostgreSQL gives the type ("int" for int_).
+// The alias PostgreSQL gives the type ("int" for int_, "float" for float_).
 [[nodiscard]] std::string_view search_token_alias(SearchTokenType type);
 
 struct SearchToken {
