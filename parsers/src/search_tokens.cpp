@@ -84,59 +84,53 @@ bool decode(std::string_view text, std::vector<Char>& chars) {
     return true;
 }
 
-// What the default parser reads from some punctuation next to other characters: a path after
-// '/' or '~', an XML tag or entity after '<' or '&', a protocol before "//", an e-mail address
-// around '@', a host, file name or decimal around '.', a path of two dots.
+// A '.' between digits may make a decimal or a version, which the tokenizer reads; before an
+// ASCII letter or digit, '_' or '/' it makes a host, file name or path; two dots alone before
+// a space, a '/' or the end are a path.
+bool dot_is_plain(const std::vector<Char>& chars, std::size_t i) {
+    auto code_at = [&](std::size_t at) { return at < chars.size() ? chars[at].code : U'\0'; };
+    bool between_digits = i > 0 && i + 1 < chars.size() && chars[i - 1].kind == Kind::digit &&
+                          chars[i + 1].kind == Kind::digit;
+    char32_t next = code_at(i + 1);
+    if (!between_digits && (is_ascii_alnum(next) || next == '_' || next == '/'))
+        return false;
+    bool two_dots = next == '.' && code_at(i + 2) != '.' && (i == 0 || chars[i - 1].code != '.');
+    char32_t after = code_at(i + 2);
+    return !(two_dots && (after == 0 || after >= 0x80 || is_ascii_space(after) || after == '/'));
+}
+
+// Punctuation the default parser reads on from: followed by an ASCII letter (or digit, where
+// `digits_too`) or one of `followers`, it starts a path ('/', '~') or an XML entity or tag ('&',
+// '<').
+struct Lead {
+    char32_t punctuation;
+    bool digits_too;
+    std::u32string_view followers;
+};
+constexpr Lead k_leads[] = {
+    {'/', true, U"._?~"}, {'~', true, U"_/"}, {'&', false, U"#:_"}, {'<', false, U"/!?:_"}};
+
+// What the default parser reads from some punctuation next to other characters: a path or an
+// XML tag or entity (k_leads), a protocol before "//", an e-mail address around '@', a host,
+// file name or decimal around '.', a path of two dots.
 bool punctuation_is_plain(const std::vector<Char>& chars) {
     auto code_at = [&](std::size_t i) { return i < chars.size() ? chars[i].code : U'\0'; };
-    // Whether the character after i is an ASCII letter or digit, or one of `set`.
-    auto next_is_alnum_or = [&](std::size_t i, std::u32string_view set) {
+    auto leads_on = [&](std::size_t i, const Lead& lead) {
         char32_t next = code_at(i + 1);
-        return next != 0 && (is_ascii_alnum(next) || set.find(next) != std::u32string_view::npos);
-    };
-    auto next_is_letter_or = [&](std::size_t i, std::u32string_view set) {
-        return i + 1 < chars.size() && (chars[i + 1].kind == Kind::ascii_letter ||
-                                        set.find(chars[i + 1].code) != std::u32string_view::npos);
+        Kind kind = i + 1 < chars.size() ? chars[i + 1].kind : Kind::other;
+        return kind == Kind::ascii_letter || (lead.digits_too && kind == Kind::digit) ||
+               (next != 0 && lead.followers.find(next) != std::u32string_view::npos);
     };
     for (std::size_t i = 0; i < chars.size(); ++i) {
         char32_t c = chars[i].code;
-        bool declined = false;
-        switch (c) {
-        case '/':
-            declined = next_is_alnum_or(i, U"._?~");
-            break;
-        case '~':
-            declined = next_is_alnum_or(i, U"_/");
-            break;
-        case ':':
-            declined = code_at(i + 1) == '/';
-            break;
-        case '@':
-            declined = i > 0 && chars[i - 1].kind != Kind::other;
-            break;
-        case '&':
-            declined = next_is_letter_or(i, U"#:_");
-            break;
-        case '<':
-            declined = next_is_letter_or(i, U"/!?:_");
-            break;
-        case '.': {
-            // between digits it may make a decimal or a version, which the tokenizer reads
-            bool between_digits = i > 0 && i + 1 < chars.size() &&
-                                  chars[i - 1].kind == Kind::digit &&
-                                  chars[i + 1].kind == Kind::digit;
-            declined = !between_digits && next_is_alnum_or(i, U"_/");
-            bool two_dots = code_at(i + 1) == '.' && code_at(i + 2) != '.' &&
-                            (i == 0 || chars[i - 1].code != '.');
-            char32_t after = code_at(i + 2);
-            if (two_dots && (after == 0 || after >= 0x80 || is_ascii_space(after) || after == '/'))
-                declined = true;
-            break;
-        }
-        default:
-            break;
-        }
-        if (declined)
+        for (const auto& lead : k_leads)
+            if (c == lead.punctuation && leads_on(i, lead))
+                return false;
+        if (c == ':' && code_at(i + 1) == '/')
+            return false;
+        if (c == '@' && i > 0 && chars[i - 1].kind != Kind::other)
+            return false;
+        if (c == '.' && !dot_is_plain(chars, i))
             return false;
     }
     return true;
