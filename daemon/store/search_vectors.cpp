@@ -126,8 +126,16 @@ void SearchVectors::read_dictionaries(pqxx::connection& connection) {
     m_simple.fill(-1);
     pqxx::read_transaction tx{connection};
     auto locale =
-        tx.exec1("SELECT current_setting('lc_ctype'), current_setting('server_encoding')");
+        tx.exec1("SELECT current_setting('lc_ctype'), current_setting('server_encoding'), "
+                 "current_setting('server_version_num')::integer / 10000");
     std::string ctype = locale[0].as<std::string>();
+    // the parser's tokens were read from, and are tested against, PostgreSQL 15
+    if (int major = locale[2].as<int>(); major != 15) {
+        log::info("articles.search is computed by PostgreSQL: newsmon reads the tokens of "
+                  "PostgreSQL 15's parser",
+                  {log::field("major_version", major)});
+        return;
+    }
     if (ctype == "C" || ctype == "POSIX" || locale[1].as<std::string>() != "UTF8") {
         log::info("articles.search is computed by PostgreSQL: the database's locale is not a "
                   "UTF-8 one newsmon reads as it does",
