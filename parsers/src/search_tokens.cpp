@@ -24,6 +24,11 @@ struct Char {
 // 2,047): declined.
 constexpr std::uint32_t k_longest_token = 256;
 
+// A longer text holds more positions than PostgreSQL keeps (16,383) and would hold its
+// characters here at 16 bytes each: declined, so that a hostile page costs no more memory than
+// this.
+constexpr std::size_t k_longest_text = 256 * 1024;
+
 bool is_non_ascii_letter(char32_t c) {
     return (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7)           // Latin-1 letters
            || (c >= 0x100 && c <= 0x17F)                                // Latin Extended-A
@@ -296,6 +301,8 @@ std::string_view search_token_alias(SearchTokenType type) {
 }
 
 bool search_tokens(std::string_view text, std::vector<SearchToken>& out) {
+    if (text.size() > k_longest_text)
+        return false;
     thread_local std::vector<Char> chars;
     chars.clear();
     if (!decode(text, chars) || !punctuation_is_plain(chars))

@@ -65,3 +65,11 @@ TEST(SearchTokens, PlainPunctuationSeparates) {
               (Cut{"asciiword:Ankara", "asciiword:it", "asciiword:s", "asciiword:ok", "uint:50",
                    "asciiword:a", "asciiword:b", "asciiword:c"}));
 }
+
+TEST(SearchTokens, ATextPastWhatPostgresPositionsIsDeclinedBeforeItIsRead) {
+    std::string words;
+    while (words.size() <= 256 * 1024)
+        words += "NATO Baku ";
+    EXPECT_EQ(cut(words), Cut{"declined"});
+    EXPECT_NE(cut(words.substr(0, 200 * 1024)), Cut{"declined"});
+}

@@ -2,8 +2,8 @@
 // of words, numbers (decimals and dotted dates too) and plain punctuation, so that
 // articles.search can be assembled without PostgreSQL parsing the text (the most of its work
 // on a new article). Anything the default parser would read as more than that (a host, a URL,
-// an e-mail address, a path, a number in scientific notation, an XML tag or entity) makes the
-// text declined, and PostgreSQL parses it as before.
+// an e-mail address, a path, a number in scientific notation, an XML tag or entity), or a text
+// over 256 KB, makes the text declined, and PostgreSQL parses it as before.
 #pragma once
 
 #include <cstdint>
