@@ -39,28 +39,26 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // otherwise pick the published_at index), and o.title_key <> '' is spelled out so that the partial
 // index qualifies.
 //
-// The stories assigned come as arrays by the batch's order ($4 ord, $5 story_id, $6 the signature
-// in hex, '' for none): a new article's story_id is its story's, or, negative, the batch's number
-// for a story it opens: one id is drawn per such number, from the sequence looked up once. The
-// touched stories' rows are kept by adding the new articles to their counts; the story row's lock
-// (ON CONFLICT DO UPDATE) orders two writers joining one story, and each adds to the count the
-// other committed. A feed is polled by one writer at a time, so whether it already had an article
-// in the story is read from the snapshot.
+// The stories assigned come as arrays by the batch's order ($4 ord, $5 story_id): a new
+// article's story_id is its story's, or, negative, the batch's number for a story it opens: one
+// id is drawn per such number, from the sequence looked up once. The stories' rows and the new
+// articles' signatures are written afterwards, under the story lock
+// (StoryAssigner::write_stories); this statement locks no story row.
 //
 // The batch's change to the topic rollups (0016_topic_rollups.sql) is appended to
 // topic_hourly_changes as signed deltas per topic, feed and hour (and the pairs' to
-// topic_pair_hourly_changes, 0021_feed_and_pair_rollups.sql): what the updated articles, and the
-// first articles of stories that an earlier report of the batch now opens, counted before (read
-// in the statement's snapshot, as every CTE reads the tables) taken off, what they and the new
-// articles count now added. Only an append, so writers never wait on each other for it; the
-// price is that two transactions changing one story's first article, or one article, at the same
-// moment (two feeds' earlier reports, a page and its feed) each judge from their own snapshot,
-// which `newsmon rollups rebuild` corrects. The batch's change to its stories' tags per topic
-// (stories.topic_articles, 0024_story_topics.sql) is appended the same way, to
-// story_topic_changes: a writer locks no story row for it.
+// topic_pair_hourly_changes, 0021_feed_and_pair_rollups.sql): what the updated articles counted
+// before (read in the statement's snapshot, as every CTE reads the tables) taken off, what they
+// and the new articles count now added; the stories the new articles open or become the first
+// of are counted with the story rows. Only an append, so writers never wait on each other for
+// it; the price is that two transactions changing one story's first article, or one article, at
+// the same moment (an update and another feed's earlier report, a page and its feed) each judge
+// from their own snapshot, which `newsmon rollups rebuild` corrects. The batch's change to its
+// stories' tags per topic (stories.topic_articles, 0024_story_topics.sql) is appended the same
+// way, to story_topic_changes.
 constexpr const char* k_upsert = R"sql(
 WITH assigned AS (
-    SELECT * FROM unnest($4::integer[], $5::bigint[], $6::text[]) AS v(ord, story_id, signature)
+    SELECT * FROM unnest($4::integer[], $5::bigint[]) AS v(ord, story_id)
 ), story_sequence AS (
     SELECT pg_get_serial_sequence('stories', 'id')::regclass AS id
 ), opened AS (
@@ -126,46 +124,6 @@ WITH assigned AS (
     ON CONFLICT ON CONSTRAINT articles_feed_guid_key DO NOTHING
     RETURNING id, guid, duplicate_of IS NOT NULL AS is_duplicate, story_id, published_at,
               language, title
-), signatures_written AS (
-    INSERT INTO story_signatures (article_id, story_id, published_at, signature)
-    SELECT n.id, n.story_id, n.published_at, decode(asg.signature, 'hex')
-      FROM inserted n
-      JOIN incoming_articles i ON i.guid = n.guid
-      JOIN assigned asg ON asg.ord = i.ord
-     WHERE asg.signature <> ''
-    RETURNING article_id, seq
-), story_additions AS (
-    SELECT n.story_id, count(*)::integer AS article_count,
-           (array_agg(n.id ORDER BY n.published_at, n.id))[1] AS first_article_id,
-           min(n.published_at) AS first_seen_at, max(n.published_at) AS last_seen_at,
-           COALESCE(array_agg(DISTINCT n.language ORDER BY n.language)
-                        FILTER (WHERE n.language IS NOT NULL AND n.language <> ''), '{}')
-               AS languages,
-           (array_agg(n.title ORDER BY n.published_at, n.id))[1] AS title,
-           CASE WHEN EXISTS (SELECT 1 FROM articles o
-                              WHERE o.story_id = n.story_id AND o.feed_id = $1)
-                THEN 0 ELSE 1 END AS new_feeds
-      FROM inserted n
-     GROUP BY n.story_id
-), stories_written AS (
-    INSERT INTO stories AS s (id, first_article_id, first_seen_at, last_seen_at, article_count,
-                              feed_count, languages, title)
-    SELECT story_id, first_article_id, first_seen_at, last_seen_at, article_count, new_feeds,
-           languages, title
-      FROM story_additions
-    ON CONFLICT ON CONSTRAINT stories_pkey DO UPDATE
-       SET article_count = s.article_count + EXCLUDED.article_count,
-           feed_count = s.feed_count + EXCLUDED.feed_count,
-           first_article_id = CASE WHEN (EXCLUDED.first_seen_at, EXCLUDED.first_article_id)
-                                        < (s.first_seen_at, s.first_article_id)
-                                   THEN EXCLUDED.first_article_id ELSE s.first_article_id END,
-           title = CASE WHEN (EXCLUDED.first_seen_at, EXCLUDED.first_article_id)
-                             < (s.first_seen_at, s.first_article_id)
-                        THEN EXCLUDED.title ELSE s.title END,
-           first_seen_at = least(s.first_seen_at, EXCLUDED.first_seen_at),
-           last_seen_at = greatest(s.last_seen_at, EXCLUDED.last_seen_at),
-           languages = ARRAY(SELECT DISTINCT l FROM unnest(s.languages || EXCLUDED.languages) l
-                              ORDER BY l)
 ), story_tag_changes AS (
     -- what the batch changes in its stories' tags per topic (stories.topic_articles,
     -- republications included): the new articles' tags, an updated article's new ones less
@@ -185,43 +143,31 @@ WITH assigned AS (
      WHERE d.story_id IS NOT NULL
      GROUP BY 1, 2
     HAVING sum(d.n) <> 0
-), first_replaced AS (
-    -- stored stories whose first article becomes one of the batch's, as stories_written decides
-    SELECT s.id AS story_id, s.first_article_id AS old_first
-      FROM story_additions sa JOIN stories s ON s.id = sa.story_id
-     WHERE (sa.first_seen_at, sa.first_article_id) < (s.first_seen_at, s.first_article_id)
 ), rollup_changes AS (
     INSERT INTO topic_hourly_changes (topic, feed_id, hour, articles, stories)
     SELECT d.topic, d.feed_id, d.hour, sum(d.articles)::integer, sum(d.stories)::integer
-      FROM (-- what the updated articles and the replaced first articles counted before
+      FROM (-- what the updated articles counted before
             SELECT t.topic, a.feed_id, date_trunc('hour', a.published_at, 'UTC') AS hour,
-                   -(a.id IN (SELECT id FROM updated))::integer AS articles,
-                   -(s.first_article_id = a.id)::integer AS stories
+                   -1 AS articles, -(s.first_article_id = a.id)::integer AS stories
               FROM articles a
               JOIN article_topics t ON t.article_id = a.id
               JOIN stories s ON s.id = a.story_id
-             WHERE a.id IN (SELECT id FROM updated UNION ALL SELECT old_first FROM first_replaced)
-               AND a.duplicate_of IS NULL
+             WHERE a.id IN (SELECT id FROM updated) AND a.duplicate_of IS NULL
             UNION ALL
             -- what the updated articles count now
             SELECT it.topic, $1, date_trunc('hour', u.published_at, 'UTC'), 1,
-                   (s.first_article_id = u.id
-                    AND u.id NOT IN (SELECT old_first FROM first_replaced))::integer
+                   (s.first_article_id = u.id)::integer
               FROM updated u
               JOIN incoming_topics it ON it.ord = u.ord
               JOIN stories s ON s.id = u.story_id
              WHERE NOT u.is_duplicate
             UNION ALL
-            -- what the new articles count: a story's first when it opens or moves to it
-            SELECT it.topic, $1, date_trunc('hour', n.published_at, 'UTC'), 1,
-                   (n.id = sa.first_article_id
-                    AND (s.id IS NULL OR f.story_id IS NOT NULL))::integer
+            -- what the new articles count (the stories they open or become the first of are
+            -- counted with the story rows, StoryAssigner::write_stories)
+            SELECT it.topic, $1, date_trunc('hour', n.published_at, 'UTC'), 1, 0
               FROM inserted n
               JOIN incoming_articles i ON i.guid = n.guid
               JOIN incoming_topics it ON it.ord = i.ord
-              JOIN story_additions sa ON sa.story_id = n.story_id
-              LEFT JOIN stories s ON s.id = n.story_id
-              LEFT JOIN first_replaced f ON f.story_id = n.story_id
              WHERE NOT n.is_duplicate) d
      GROUP BY d.topic, d.feed_id, d.hour
     HAVING sum(d.articles) <> 0 OR sum(d.stories) <> 0
@@ -267,8 +213,8 @@ WITH assigned AS (
        SET score = EXCLUDED.score, hits = EXCLUDED.hits,
            matched_terms = EXCLUDED.matched_terms, in_title = EXCLUDED.in_title
 )
-SELECT w.id, w.is_new, w.is_duplicate, w.ord, w.story_id, w.published, sw.seq
-  FROM written w LEFT JOIN signatures_written sw ON sw.article_id = w.id
+SELECT w.id, w.is_new, w.is_duplicate, w.ord, w.story_id, w.published
+  FROM written w
 )sql";
 
 // What the feed's articles of this batch hold now: an unchanged repeat is left alone by the
@@ -346,7 +292,7 @@ std::string insert_statement(std::size_t rows) {
 }
 
 // The stored content hash of each of the batch's articles the feed has already, by guid.
-StoredHashes stored_hashes(pqxx::work& tx, std::int64_t feed_id,
+StoredHashes stored_hashes(pqxx::transaction_base& tx, std::int64_t feed_id,
                            const std::vector<PolledArticle>& articles) {
     std::vector<std::string_view> guids;
     for (const auto& article : articles)
@@ -393,7 +339,7 @@ bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool k
 
 // The assembled search vectors of the batch's new articles, by the batch's order.
 std::vector<std::optional<std::string>>
-new_search_vectors(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+new_search_vectors(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
                    const StoredHashes& stored, SearchVectors* search) {
     if (search == nullptr)
         return std::vector<std::optional<std::string>>(articles.size());
@@ -412,7 +358,7 @@ new_search_vectors(pqxx::work& tx, const std::vector<PolledArticle>& articles,
     return vectors;
 }
 
-void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+void insert_articles(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
                      const std::vector<std::string>& hashes, const StoredHashes& stored,
                      std::vector<std::optional<std::string>> search_vectors, std::vector<int>& ords,
                      bool keep_page_state) {
@@ -463,25 +409,23 @@ void insert_articles(pqxx::work& tx, const std::vector<PolledArticle>& articles,
     flush();
 }
 
-// The batch's story assignments as the upsert's arrays ($4-$6), by the batch's order.
+// The batch's story assignments as the upsert's arrays ($4, $5), by the batch's order.
 struct AssignedStories {
-    std::string ords, story_ids, signatures;
+    std::string ords, story_ids;
 };
 
 AssignedStories assigned_stories(const std::vector<std::optional<StoryAssignment>>& stories,
                                  const std::vector<int>& ords) {
     std::vector<std::int64_t> assigned_ords, story_ids;
-    std::vector<std::string> signatures; // empty: no signature
     for (int ord : ords)
         if (const auto& story = stories[static_cast<std::size_t>(ord)]) {
             assigned_ords.push_back(ord);
             story_ids.push_back(story->story_id);
-            signatures.push_back(story->signature_hex);
         }
-    return {to_int_array(assigned_ords), to_int_array(story_ids), to_text_array(signatures)};
+    return {to_int_array(assigned_ords), to_int_array(story_ids)};
 }
 
-void copy_topics(pqxx::work& tx, const std::vector<PolledArticle>& articles,
+void copy_topics(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
                  const std::vector<int>& ords) {
     pqxx::stream_to topics_stream{tx, "incoming_topics"};
     for (int ord : ords)
@@ -510,7 +454,7 @@ void prepare_article_writer(pqxx::connection& connection) {
     StoryAssigner::prepare(connection);
 }
 
-WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
+WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
                            const std::vector<PolledArticle>& articles, StoryAssigner& stories,
                            const WriteSource& source, SearchVectors* search) {
     WriteCounts counts;
@@ -527,19 +471,18 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
     insert_articles(tx, articles, hashes, already_stored,
                     new_search_vectors(tx, articles, already_stored, search), ords, source.reparse);
     copy_topics(tx, articles, ords);
-    // the story lock is held from here to the commit
-    auto assigned = assigned_stories(stories.assign(tx, articles, already_stored), ords);
+    auto assigned =
+        assigned_stories(stories.assign(tx, articles, already_stored, source.story_lock), ords);
     std::vector<StoredStoryArticle> stored;
-    for (const auto& row :
-         tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse,
-                          assigned.ords, assigned.story_ids, assigned.signatures)) {
+    for (const auto& row : tx.exec_prepared("upsert_articles", feed_id, source.archive_id,
+                                            source.reparse, assigned.ords, assigned.story_ids)) {
         WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
                                row[1].as<bool>(), row[2].as<bool>()};
         if (written.is_new)
             stored.push_back(
                 {written.id, row[4].as<std::int64_t>(),
                  std::chrono::sys_seconds{std::chrono::seconds{row[5].as<long long>()}},
-                 written.index, row[6].is_null() ? 0 : row[6].as<std::int64_t>()});
+                 written.index});
         counts.inserted += written.is_new ? 1 : 0;
         counts.updated += written.is_new ? 0 : 1;
         counts.duplicates += written.is_new && written.is_duplicate ? 1 : 0;
@@ -547,7 +490,7 @@ WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
         for (const auto& match : articles[written.index].topics)
             ++counts.topic_hits[match.topic];
     }
-    stories.record(stored);
+    stories.write_stories(tx, feed_id, std::move(stored));
     return counts;
 }
 

@@ -43,6 +43,9 @@ struct WriteSource {
     // `newsmon reparse`: an article is changed only from a body at least as new as the one it
     // was last written from, and a stored article keeps its page's state.
     bool reparse = false;
+    // When the story lock is taken: at confirmation, the caller confirms the batch's stories
+    // (StoryAssigner::confirm) before committing.
+    LockTiming story_lock = LockTiming::at_assignment;
 };
 
 // Prepares the statements and the temporary tables on this connection; call once.
@@ -53,7 +56,7 @@ void prepare_article_writer(pqxx::connection& connection);
 // occurrence. Each new article goes into the story `stories` assigns it, in the same
 // transaction. A new article's search vector is assembled by `search` where it can, else
 // computed by PostgreSQL.
-[[nodiscard]] WriteCounts write_articles(pqxx::work& tx, std::int64_t feed_id,
+[[nodiscard]] WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
                                          const std::vector<PolledArticle>& articles,
                                          StoryAssigner& stories, const WriteSource& source = {},
                                          SearchVectors* search = nullptr);

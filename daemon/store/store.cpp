@@ -288,36 +288,73 @@ std::optional<std::chrono::milliseconds> Store::time_until_next_due() {
 
 PollOutcome Store::record_poll(const FeedPoll& poll) {
     prepare_writer();
-    try {
-        return write_poll(poll);
-    } catch (...) {
-        // what the story index learnt from the batch was never stored: read it afresh
-        m_stories = std::make_unique<StoryAssigner>(m_story_window);
-        throw;
+    // A conflict with another transaction (a deadlock with `restory`, which moves stored
+    // articles under the story lock while a writer updating one waits for that lock) is tried
+    // again rather than costing the poll.
+    constexpr int k_attempts = 3;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return write_poll(poll);
+        } catch (const std::exception& error) {
+            // what the story index learnt from the batch was never stored: read it afresh
+            m_stories = std::make_unique<StoryAssigner>(m_story_window);
+            if (attempt == k_attempts || !database_is_busy(error) || !m_connection.is_open())
+                throw;
+            log::debug("poll written again after a conflict",
+                       {log::field("feed_id", poll.feed_id), log::field("error", error.what())});
+        }
     }
 }
 
 PollOutcome Store::write_poll(const FeedPoll& poll) {
-    using namespace std::chrono;
-    std::string started = parsers::format_rfc3339(floor<seconds>(poll.started_at));
-    auto next_ms = static_cast<long long>(poll.next_poll_in.count());
-    PollOutcome outcome;
     pqxx::work tx{m_connection};
     WriteSource source;
     if (poll.archived)
         source.archive_id =
             archive_body(tx, ArchiveKind::feed, poll.feed_id, std::nullopt, *poll.archived);
-    WriteCounts counts =
-        write_articles(tx, poll.feed_id, poll.articles, *m_stories, source, m_search.get());
-    outcome.items_new = counts.inserted;
-    outcome.items_updated = counts.updated;
-    outcome.duplicates = counts.duplicates;
+    PollOutcome outcome;
+    WriteCounts counts;
+    if (poll.articles.empty()) {
+        record_feed_state(tx, poll, outcome);
+    } else {
+        // Written first without the story lock, which is then taken only to confirm the stories
+        // and commit (story_store.hpp); when articles committed meanwhile place one otherwise,
+        // the batch is undone and written again with the lock taken first.
+        // (A savepoint in SQL: libpqxx 6.4's subtransaction sets its savepoint only at its first
+        // plain statement, after the prepared ones it was to cover.)
+        for (LockTiming timing : {LockTiming::at_confirmation, LockTiming::at_assignment}) {
+            tx.exec0("SAVEPOINT write_poll");
+            source.story_lock = timing;
+            counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories, source,
+                                    m_search.get());
+            outcome.items_new = counts.inserted;
+            outcome.items_updated = counts.updated;
+            outcome.duplicates = counts.duplicates;
+            record_feed_state(tx, poll, outcome);
+            if (m_stories->confirm(tx)) {
+                tx.exec0("RELEASE SAVEPOINT write_poll");
+                break;
+            }
+            tx.exec0("ROLLBACK TO SAVEPOINT write_poll");
+            log::debug("stories assigned again under the lock",
+                       {log::field("feed_id", poll.feed_id)});
+        }
+    }
     outcome.topic_hits = std::move(counts.topic_hits);
     if (m_alert_rules) {
         auto rules = m_alert_rules->current();
         outcome.alerts_matched = record_alert_matches(tx, {rules.get(), m_alert_horizon},
                                                       poll.feed_id, poll.articles, counts.written);
     }
+    tx.commit();
+    return outcome;
+}
+
+void Store::record_feed_state(pqxx::transaction_base& tx, const FeedPoll& poll,
+                              const PollOutcome& outcome) {
+    std::string started =
+        parsers::format_rfc3339(std::chrono::floor<std::chrono::seconds>(poll.started_at));
+    auto next_ms = static_cast<long long>(poll.next_poll_in.count());
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;
@@ -330,8 +367,6 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
                       static_cast<long long>(poll.duration.count()), status,
                       static_cast<long long>(poll.bytes), static_cast<long long>(poll.items_seen),
                       outcome.items_new, outcome.items_updated, poll.error);
-    tx.commit();
-    return outcome;
 }
 
 } // namespace newsmon::store

@@ -184,6 +184,9 @@ private:
     void prepare_statements();
     void prepare_writer(); // lazily: its temporary tables need a migrated schema
     PollOutcome write_poll(const FeedPoll& poll);
+    // The feed's new state and its fetch_log row.
+    void record_feed_state(pqxx::transaction_base& tx, const FeedPoll& poll,
+                           const PollOutcome& outcome);
     std::vector<FeedRow> feeds_from(const pqxx::result& rows);
 
     pqxx::connection m_connection;
