@@ -325,8 +325,8 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
         for (LockTiming timing : {LockTiming::at_confirmation, LockTiming::at_assignment}) {
             tx.exec0("SAVEPOINT write_poll");
             source.story_lock = timing;
-            counts = write_articles(tx, poll.feed_id, poll.articles, *m_stories, source,
-                                    m_search.get());
+            counts =
+                write_articles(tx, poll.feed_id, poll.articles, *m_stories, source, m_search.get());
             outcome.items_new = counts.inserted;
             outcome.items_updated = counts.updated;
             outcome.duplicates = counts.duplicates;
