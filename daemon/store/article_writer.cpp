@@ -473,10 +473,6 @@ WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
     copy_topics(tx, articles, ords);
     auto assigned =
         assigned_stories(stories.assign(tx, articles, already_stored, source.story_lock), ords);
-    // Planned once per connection (and again when ANALYZE changes the tables' statistics), not
-    // at every batch: PostgreSQL's estimate prefers a plan of its own for each batch, which
-    // costs more to make than the generic plan costs more to run.
-    tx.exec0("SET LOCAL plan_cache_mode = force_generic_plan");
     std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id, source.archive_id,
                                             source.reparse, assigned.ords, assigned.story_ids)) {
@@ -494,7 +490,6 @@ WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
         for (const auto& match : articles[written.index].topics)
             ++counts.topic_hits[match.topic];
     }
-    tx.exec0("RESET plan_cache_mode");
     stories.write_stories(tx, feed_id, std::move(stored));
     return counts;
 }
