@@ -329,6 +329,17 @@ bool all_unchanged(const std::vector<PolledArticle>& articles,
     return true;
 }
 
+// Whether the batch changes an article the feed has stored (`hashes` by the batch's order).
+bool changes_stored(const std::vector<PolledArticle>& articles,
+                    const std::vector<std::string>& hashes, const StoredHashes& stored) {
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        auto found = stored.find(std::string_view(articles[i].item.guid));
+        if (found != stored.end() && found->second != hashes[i])
+            return true;
+    }
+    return false;
+}
+
 // Whether the article's page is to be fetched (again): a reparse leaves a stored article's page
 // as it is, since only its feed's body was read again.
 bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool keep_page_state) {
@@ -471,8 +482,14 @@ WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
     insert_articles(tx, articles, hashes, already_stored,
                     new_search_vectors(tx, articles, already_stored, search), ords, source.reparse);
     copy_topics(tx, articles, ords);
+    // A changed article's row stays locked by the upsert until the commit; `restory` and the
+    // retention, which take the story lock and then change stored articles, would deadlock with
+    // a writer holding that row while it waits for the lock. Such a batch takes the lock first.
+    LockTiming story_lock = changes_stored(articles, hashes, already_stored)
+                                ? LockTiming::at_assignment
+                                : source.story_lock;
     auto assigned =
-        assigned_stories(stories.assign(tx, articles, already_stored, source.story_lock), ords);
+        assigned_stories(stories.assign(tx, articles, already_stored, story_lock), ords);
     std::vector<StoredStoryArticle> stored;
     for (const auto& row : tx.exec_prepared("upsert_articles", feed_id, source.archive_id,
                                             source.reparse, assigned.ords, assigned.story_ids)) {

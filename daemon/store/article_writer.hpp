@@ -44,7 +44,8 @@ struct WriteSource {
     // was last written from, and a stored article keeps its page's state.
     bool reparse = false;
     // When the story lock is taken: at confirmation, the caller confirms the batch's stories
-    // (StoryAssigner::confirm) before committing.
+    // (StoryAssigner::confirm) before committing. A batch that changes a stored article takes
+    // it at assignment all the same.
     LockTiming story_lock = LockTiming::at_assignment;
 };
 

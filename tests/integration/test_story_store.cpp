@@ -8,6 +8,7 @@
 #include <fstream>
 #include <future>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -83,6 +84,20 @@ protected:
                                              "WHERE wait_event = 'advisory'") < writers;
              ++i)
             std::this_thread::sleep_for(milliseconds{10});
+    }
+    // The story-assignment lock (its key is story_store.cpp's), held by a session of the
+    // test's so that writers stop where they take it.
+    static void hold_the_story_lock(pqxx::connection& holder) {
+        pqxx::nontransaction{holder}.exec("SELECT pg_advisory_lock(x'6e6d73746f727973'::bigint)");
+    }
+    static void release_the_story_lock(pqxx::connection& holder) {
+        pqxx::nontransaction{holder}.exec("SELECT pg_advisory_unlock(x'6e6d73746f727973'::bigint)");
+    }
+    // How many connections wait on the story lock having written to `articles` already.
+    long long writers_waiting_with_articles_written() {
+        return db.scalar("SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a "
+                         "ON a.pid = l.pid WHERE a.wait_event = 'advisory' AND l.granted "
+                         "AND l.relation = 'articles'::regclass AND l.mode = 'RowExclusiveLock'");
     }
     long long story_of(const std::string& guid) {
         return db.scalar("SELECT story_id FROM articles WHERE guid = '" + guid + "'");
@@ -306,10 +321,6 @@ TEST_F(StoryStoreTest, TwoWritersStoringANewEventAtOnceOpenOneStory) {
     expect_story_rows_match_articles();
 }
 
-// The key of the story-assignment lock (story_store.cpp), held here by a session of the test's
-// so that writers stop where they take it.
-constexpr const char* k_story_lock = "x'6e6d73746f727973'::bigint";
-
 // A poll writes its articles before taking the story lock, and only confirms their stories under
 // it. Here another feed's report of the same event commits in between: at confirmation the
 // writer finds it, undoes its batch and writes it again under the lock, into that story. Without
@@ -317,7 +328,7 @@ constexpr const char* k_story_lock = "x'6e6d73746f727973'::bigint";
 TEST_F(StoryStoreTest, AReportCommittedWhileAPollWroteMakesItWriteAgainIntoThatStory) {
     pqxx::connection holder{db.url()};
     store::prepare_article_writer(holder);
-    pqxx::nontransaction{holder}.exec(std::string("SELECT pg_advisory_lock(") + k_story_lock + ")");
+    hold_the_story_lock(holder);
     auto poll = std::async(std::launch::async, [&] {
         store::Store writer{db.url()};
         store_rail_copy(writer, room.agency, hours{2});
@@ -335,8 +346,7 @@ TEST_F(StoryStoreTest, AReportCommittedWhileAPollWroteMakesItWriteAgainIntoThatS
                                     stories);
         tx.commit();
     }
-    pqxx::nontransaction{holder}.exec(std::string("SELECT pg_advisory_unlock(") + k_story_lock +
-                                      ")");
+    release_the_story_lock(holder);
     poll.get();
     EXPECT_EQ(story_of("rail-copy"), story_of("rail-en"));
     EXPECT_EQ(db.scalar("SELECT count(*) FROM articles WHERE guid = 'rail-copy'"), 1);
@@ -355,7 +365,7 @@ TEST_F(StoryStoreTest, TwoPollsWrittenBeforeTheLockJoinOneStoredStoryAndBothCoun
     store_rail_report(store, room.wire, hours{1});
     long long story = story_of("rail-en");
     pqxx::connection holder{db.url()};
-    pqxx::nontransaction{holder}.exec(std::string("SELECT pg_advisory_lock(") + k_story_lock + ")");
+    hold_the_story_lock(holder);
     auto copy = std::async(std::launch::async, [&] {
         store::Store writer{db.url()};
         store_rail_copy(writer, room.agency, hours{2});
@@ -366,9 +376,8 @@ TEST_F(StoryStoreTest, TwoPollsWrittenBeforeTheLockJoinOneStoredStoryAndBothCoun
     });
     wait_until_writers_wait_on_the_story_lock(2);
     // both wrote their articles: the rows wait uncommitted, to be confirmed
-    EXPECT_EQ(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"), 2);
-    pqxx::nontransaction{holder}.exec(std::string("SELECT pg_advisory_unlock(") + k_story_lock +
-                                      ")");
+    EXPECT_EQ(writers_waiting_with_articles_written(), 2);
+    release_the_story_lock(holder);
     copy.get();
     russian.get();
     EXPECT_EQ(story_of("rail-copy"), story);
@@ -379,6 +388,44 @@ TEST_F(StoryStoreTest, TwoPollsWrittenBeforeTheLockJoinOneStoredStoryAndBothCoun
     EXPECT_EQ(db.scalar("SELECT count(*) FROM story_signatures s JOIN articles a ON a.id = "
                         "s.article_id WHERE a.guid LIKE 'rail-%' AND s.story_id = a.story_id"),
               3);
+    expect_story_rows_match_articles();
+}
+
+// A poll that changes a stored article takes the story lock before writing: the changed row
+// stays locked by the write, and `restory` or the retention, holding the story lock while they
+// change stored articles, would wait for it while the writer waited for them.
+TEST_F(StoryStoreTest, APollThatChangesAStoredArticleTakesTheStoryLockBeforeWriting) {
+    store_rail_report(store, room.wire, hours{1});
+    pqxx::connection holder{db.url()};
+    hold_the_story_lock(holder);
+    auto poll = std::async(std::launch::async, [&] {
+        store::Store writer{db.url()};
+        store::FeedPoll changed;
+        changed.feed_id = room.wire;
+        changed.started_at = system_clock::now();
+        changed.http_status = 200;
+        changed.next_poll_in = minutes{15};
+        for (auto [guid, title, body, at] :
+             {std::tuple{"rail-en", "Azerbaijan and Georgia cut rail tariffs (updated)",
+                         k_english_report, hours{1}},
+              std::tuple{"ferry", "Azerbaijan and Kazakhstan discuss ferries", k_other_event,
+                         hours{3}}}) {
+            store::PolledArticle article;
+            article.item = make_item(guid, title, std::string("https://news.example.test/") + guid,
+                                     today + at, body);
+            article.language = "en";
+            changed.articles.push_back(std::move(article));
+        }
+        (void)writer.record_poll(changed);
+    });
+    wait_until_writers_wait_on_the_story_lock(1);
+    ASSERT_EQ(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"), 1);
+    EXPECT_EQ(writers_waiting_with_articles_written(), 0);
+    release_the_story_lock(holder);
+    poll.get();
+    EXPECT_EQ(db.text("SELECT title FROM articles WHERE guid = 'rail-en'"),
+              "Azerbaijan and Georgia cut rail tariffs (updated)");
+    EXPECT_NE(story_of("ferry"), story_of("rail-en"));
     expect_story_rows_match_articles();
 }
 
