@@ -298,7 +298,12 @@ PollOutcome Store::record_poll(const FeedPoll& poll) {
         } catch (const std::exception& error) {
             // what the story index learnt from the batch was never stored: read it afresh
             m_stories = std::make_unique<StoryAssigner>(m_story_window);
-            if (attempt == k_attempts || !database_is_busy(error) || !m_connection.is_open())
+            // a foreign key broken between the upsert's snapshot and its check: the article a
+            // new one repeats, deleted by the retention meanwhile
+            const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
+            bool key_gone = sql && sql->sqlstate() == "23503";
+            if (attempt == k_attempts || !(database_is_busy(error) || key_gone) ||
+                !m_connection.is_open())
                 throw;
             log::debug("poll written again after a conflict",
                        {log::field("feed_id", poll.feed_id), log::field("error", error.what())});
@@ -322,6 +327,7 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
         // the batch is undone and written again with the lock taken first.
         // (A savepoint in SQL: libpqxx 6.4's subtransaction sets its savepoint only at its first
         // plain statement, after the prepared ones it was to cover.)
+        bool confirmed = false;
         for (LockTiming timing : {LockTiming::at_confirmation, LockTiming::at_assignment}) {
             tx.exec0("SAVEPOINT write_poll");
             source.story_lock = timing;
@@ -333,12 +339,16 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
             record_feed_state(tx, poll, outcome);
             if (m_stories->confirm(tx)) {
                 tx.exec0("RELEASE SAVEPOINT write_poll");
+                confirmed = true;
                 break;
             }
             tx.exec0("ROLLBACK TO SAVEPOINT write_poll");
             log::debug("stories assigned again under the lock",
                        {log::field("feed_id", poll.feed_id)});
         }
+        if (!confirmed) // the lock taken first, nothing committed meanwhile can differ
+            throw std::logic_error(
+                "the stories of a poll written under the story lock were not confirmed");
     }
     outcome.topic_hits = std::move(counts.topic_hits);
     if (m_alert_rules) {

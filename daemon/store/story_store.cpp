@@ -168,6 +168,24 @@ SELECT n.id, n.story_id, n.published_at, decode(v.signature, 'hex')
 RETURNING article_id, seq
 )sql";
 
+// Whether one of the batch's new articles ($1), stored as an original, repeats by the upsert's
+// rules (canonical URL; title within 48 hours) an article another feed committed after the
+// batch was written: written under the lock, it would have been stored as its republication.
+constexpr const char* k_missed_originals = R"sql(
+SELECT EXISTS (
+    SELECT 1 FROM articles n
+     WHERE n.id = ANY($1::bigint[]) AND n.duplicate_of IS NULL
+       AND (EXISTS (SELECT 1 FROM articles o
+                     WHERE o.canonical_url = n.canonical_url AND o.feed_id <> n.feed_id
+                       AND o.duplicate_of IS NULL)
+            OR EXISTS (SELECT 1 FROM articles o
+                        WHERE n.title_key <> '' AND o.title_key = n.title_key
+                          AND o.title_key <> '' AND o.feed_id <> n.feed_id
+                          AND o.duplicate_of IS NULL
+                          AND abs(extract(epoch FROM o.published_at - n.published_at))
+                              <= 48 * 3600)))
+)sql";
+
 // pg_advisory_xact_lock key, the bytes of "nmstorys": one writer assigns stories at a time (see
 // the header).
 constexpr long long k_assignment_lock = 0x6e6d73746f727973;
@@ -224,6 +242,7 @@ void StoryAssigner::prepare(pqxx::connection& connection) {
     connection.prepare("story_signatures_of_window", k_signatures_of_window);
     connection.prepare("story_signatures_since", k_signatures_since);
     connection.prepare("write_stories", k_write_stories);
+    connection.prepare("story_missed_originals", k_missed_originals);
 }
 
 void StoryAssigner::refresh(pqxx::transaction_base& tx) {
@@ -284,6 +303,7 @@ StoryAssigner::assign(pqxx::transaction_base& tx, const std::vector<PolledArticl
     m_locked = false;
     m_held.clear();
     m_fresh.clear();
+    m_story_of.assign(articles.size(), 0);
     m_batch_signatures.assign(articles.size(), {});
     m_batch_published.assign(articles.size(), {});
     std::set<std::string_view> seen;
@@ -329,12 +349,20 @@ bool StoryAssigner::confirm(pqxx::transaction_base& tx) {
     lock_story_assignment(tx);
     m_locked = true;
     refresh(tx);
-    if (decide() != m_story_of) {
+    if (decide() != m_story_of || missed_an_original(tx)) {
         m_held.clear();
         return false;
     }
     write_held(tx);
     return true;
+}
+
+bool StoryAssigner::missed_an_original(pqxx::transaction_base& tx) const {
+    std::vector<std::int64_t> ids;
+    ids.reserve(m_held.size());
+    for (const auto& article : m_held)
+        ids.push_back(article.article_id);
+    return tx.exec_prepared1("story_missed_originals", to_int_array(ids))[0].as<bool>();
 }
 
 void StoryAssigner::write_held(pqxx::transaction_base& tx) {

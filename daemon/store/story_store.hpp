@@ -70,8 +70,10 @@ public:
 
     // Takes the lock, unless held, and writes what write_stories() left, returning true; or
     // returns false, writing nothing, when signatures committed since assign() place one of the
-    // batch's articles otherwise. The lock is then held until the transaction ends: a caller
-    // undoing the batch must undo it with a savepoint made before assign().
+    // batch's articles otherwise, or another feed committed an article that one of them repeats
+    // (it would have been stored as its republication, in its story). The caller then undoes
+    // the batch with a savepoint made before assign() (which gives the lock back too) and
+    // writes it again with the lock taken at assignment.
     [[nodiscard]] bool confirm(pqxx::transaction_base& tx);
 
 private:
@@ -80,6 +82,7 @@ private:
     // holds them now.
     [[nodiscard]] std::vector<std::int64_t> decide();
     void write_held(pqxx::transaction_base& tx);
+    [[nodiscard]] bool missed_an_original(pqxx::transaction_base& tx) const;
 
     stories::StoryIndex m_index;
     bool m_locked = false; // in the batch being written

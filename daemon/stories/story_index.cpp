@@ -280,8 +280,26 @@ void StoryIndex::remove(std::int64_t article_id) {
     auto known = m_slot_of.find(article_id);
     if (known == m_slot_of.end())
         return;
-    m_live[known->second] = false; // its keys are dropped at the next rebuild
+    std::uint32_t slot = known->second;
+    m_live[slot] = false; // its keys are dropped at the next rebuild
     m_slot_of.erase(known);
+    auto first = m_first_of.find(m_articles[slot].story_id);
+    if (first != m_first_of.end() && first->second == slot) {
+        std::int64_t earlier = m_replaced_first[slot];
+        while (earlier >= 0 && !m_live[static_cast<std::size_t>(earlier)])
+            earlier = m_replaced_first[static_cast<std::size_t>(earlier)];
+        if (earlier >= 0)
+            first->second = static_cast<std::uint32_t>(earlier);
+        else
+            m_first_of.erase(first);
+    }
+}
+
+std::optional<std::int64_t> StoryIndex::first_article(std::int64_t story_id) const {
+    auto first = m_first_of.find(story_id);
+    if (first == m_first_of.end() || !m_live[first->second])
+        return std::nullopt;
+    return m_articles[first->second].article_id;
 }
 
 void StoryIndex::add(IndexedArticle article) {
@@ -294,9 +312,14 @@ void StoryIndex::add(IndexedArticle article) {
     index_keys(slot);
     const IndexedArticle& added = m_articles[slot];
     auto first = m_first_of.find(added.story_id);
+    std::int64_t replaced = -1;
     if (first == m_first_of.end() || !m_live[first->second] ||
-        added.published < m_articles[first->second].published)
+        added.published < m_articles[first->second].published) {
+        if (first != m_first_of.end())
+            replaced = first->second;
         m_first_of[added.story_id] = slot;
+    }
+    m_replaced_first.push_back(replaced);
     if (m_articles.size() > 1024 && m_slot_of.size() * 2 < m_articles.size())
         rebuild();
 }
@@ -326,6 +349,7 @@ void StoryIndex::rebuild() {
     m_postings.clear();
     m_slot_of.clear();
     m_first_of.clear();
+    m_replaced_first.clear();
     m_by_age = {};
     for (auto& article : live)
         add(std::move(article));

@@ -57,6 +57,9 @@ public:
 
     // Forgets one article; nothing when it is not known.
     void remove(std::int64_t article_id);
+    // The earliest article held of the story, whose report a newcomer must not contradict;
+    // nullopt when none is known.
+    [[nodiscard]] std::optional<std::int64_t> first_article(std::int64_t story_id) const;
 
     // The story the index holds an article in; 0 when it does not hold it.
     [[nodiscard]] std::int64_t story_of(std::int64_t article_id) const {
@@ -88,6 +91,9 @@ private:
     std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> m_postings; // key -> slots
     std::unordered_map<std::int64_t, std::uint32_t> m_slot_of;                // article -> slot
     std::unordered_map<std::int64_t, std::uint32_t> m_first_of; // story -> its earliest slot
+    // per slot: the slot its story's first was before it took that place (-1: none), so that
+    // removing an article put in for a moment (a batch being placed) gives the place back
+    std::vector<std::int64_t> m_replaced_first;
     // Every slot by publication time, oldest on top: forget_before() visits only what it
     // forgets, not the whole window, at each batch.
     using AgedSlot = std::pair<std::chrono::sys_seconds, std::uint32_t>;

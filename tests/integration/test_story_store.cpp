@@ -359,6 +359,38 @@ TEST_F(StoryStoreTest, AReportCommittedWhileAPollWroteMakesItWriteAgainIntoThatS
     expect_story_rows_match_articles();
 }
 
+// The same for a republication: another feed's copy of the page (its canonical URL) commits
+// while a poll that carries it waits to confirm. Written under the lock, the poll's article
+// would have been stored as the copy's republication, in its story; so it is written again.
+TEST_F(StoryStoreTest, ACopyCommittedWhileAPollWroteMakesItARepublication) {
+    pqxx::connection holder{db.url()};
+    store::prepare_article_writer(holder);
+    hold_the_story_lock(holder);
+    auto poll = std::async(std::launch::async, [&] {
+        store::Store writer{db.url()};
+        store_article(writer, room.agency, "agency-copy", "Ferry talks in Aktau", k_other_event,
+                      "en", today + hours{2});
+    });
+    wait_until_writers_wait_on_the_story_lock(1);
+    ASSERT_EQ(writers_waiting_with_articles_written(), 1);
+    {
+        store::StoryAssigner stories{hours{72}};
+        pqxx::work tx{holder};
+        // its teaser unlike the poll's, so that only the URL tells them the same
+        auto copy = report("wire-copy", "Azerbaijan and Georgia cut rail freight tariffs",
+                           k_english_report, "en", hours{1});
+        copy[0].item.link = "https://news.example.test/agency-copy";
+        (void)store::write_articles(tx, room.wire, copy, stories);
+        tx.commit();
+    }
+    release_the_story_lock(holder);
+    poll.get();
+    EXPECT_EQ(db.scalar("SELECT duplicate_of FROM articles WHERE guid = 'agency-copy'"),
+              db.scalar("SELECT id FROM articles WHERE guid = 'wire-copy'"));
+    EXPECT_EQ(story_of("agency-copy"), story_of("wire-copy"));
+    expect_story_rows_match_articles();
+}
+
 // Two feeds' polls write their reports of a stored story side by side, before the lock; each then
 // confirms and writes the story row under it, adding to what the other committed.
 TEST_F(StoryStoreTest, TwoPollsWrittenBeforeTheLockJoinOneStoredStoryAndBothCount) {

@@ -174,6 +174,26 @@ TEST(StoryIndex, ABackgroundYearDoesNotSplitARewrite) {
     EXPECT_EQ(match->story_id, 1);
 }
 
+// A batch being placed enters the index for a moment and leaves it again (StoryAssigner): one
+// of its articles published before a story's first report takes that place while it is in, and
+// gives it back when it leaves, so that the rule of the first report still holds.
+TEST(StoryIndex, AnArticleRemovedGivesBackThePlaceOfTheFirstReport) {
+    stories::StoryIndex index(std::chrono::hours(72));
+    auto report =
+        stories::make_signature("Official exchange rates for 12 May",
+                                "The Central Bank of Azerbaijan set the rates.", Language::en);
+    index.add({1, 7, at("2026-05-11T10:00:00Z"), report});
+    index.add({2, 7, at("2026-05-11T11:00:00Z"), report});
+    index.add({-1, 7, at("2026-05-11T09:00:00Z"), report});
+    index.add({-2, 7, at("2026-05-11T08:00:00Z"), report});
+    EXPECT_EQ(index.first_article(7), -2);
+    index.remove(-1);
+    index.remove(-2);
+    EXPECT_EQ(index.first_article(7), 1);
+    index.remove(1);
+    EXPECT_EQ(index.first_article(7), std::nullopt) << "no earlier report to give the place to";
+}
+
 TEST(StoryIndex, TheNextDaysRatesAreANewStory) {
     stories::StoryIndex index(std::chrono::hours(72));
     auto monday = stories::make_signature(
