@@ -78,11 +78,17 @@ protected:
              ++i)
             std::this_thread::sleep_for(milliseconds{10});
     }
-    // Up to 5 s, until `writers` connections wait on the story-assignment lock.
+    // Connections of this test's database waiting on an advisory lock (tests running beside it
+    // use databases of their own, on the same server).
+    long long waiting_on_the_story_lock() {
+        return db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' "
+                         "AND datname = current_database()");
+    }
+    // Up to 30 s, until `writers` connections wait on the story-assignment lock. The tests that
+    // hold it check with EXPECT, not ASSERT, before they give it back: returning early with it
+    // held would leave the writer's thread, and the test, waiting for ever.
     void wait_until_writers_wait_on_the_story_lock(int writers) {
-        for (int i = 0; i < 500 && db.scalar("SELECT count(*) FROM pg_stat_activity "
-                                             "WHERE wait_event = 'advisory'") < writers;
-             ++i)
+        for (int i = 0; i < 3000 && waiting_on_the_story_lock() < writers; ++i)
             std::this_thread::sleep_for(milliseconds{10});
     }
     // The story-assignment lock (its key is story_store.cpp's), held by a session of the
@@ -97,6 +103,8 @@ protected:
     long long writers_waiting_with_articles_written() {
         return db.scalar("SELECT count(DISTINCT l.pid) FROM pg_locks l JOIN pg_stat_activity a "
                          "ON a.pid = l.pid WHERE a.wait_event = 'advisory' AND l.granted "
+                         "AND a.datname = current_database() AND l.database = (SELECT oid FROM "
+                         "pg_database WHERE datname = current_database()) "
                          "AND l.relation = 'articles'::regclass AND l.mode = 'RowExclusiveLock'");
     }
     long long story_of(const std::string& guid) {
@@ -334,7 +342,7 @@ TEST_F(StoryStoreTest, AReportCommittedWhileAPollWroteMakesItWriteAgainIntoThatS
         store_rail_copy(writer, room.agency, hours{2});
     });
     wait_until_writers_wait_on_the_story_lock(1);
-    ASSERT_EQ(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"), 1);
+    EXPECT_EQ(waiting_on_the_story_lock(), 1);
     {
         // the holder's session has the lock already, so its own writer goes ahead
         store::StoryAssigner stories{hours{72}};
@@ -372,7 +380,7 @@ TEST_F(StoryStoreTest, ACopyCommittedWhileAPollWroteMakesItARepublication) {
                       "en", today + hours{2});
     });
     wait_until_writers_wait_on_the_story_lock(1);
-    ASSERT_EQ(writers_waiting_with_articles_written(), 1);
+    EXPECT_EQ(writers_waiting_with_articles_written(), 1);
     {
         store::StoryAssigner stories{hours{72}};
         pqxx::work tx{holder};
@@ -451,7 +459,7 @@ TEST_F(StoryStoreTest, APollThatChangesAStoredArticleTakesTheStoryLockBeforeWrit
         (void)writer.record_poll(changed);
     });
     wait_until_writers_wait_on_the_story_lock(1);
-    ASSERT_EQ(db.scalar("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"), 1);
+    EXPECT_EQ(waiting_on_the_story_lock(), 1);
     EXPECT_EQ(writers_waiting_with_articles_written(), 0);
     release_the_story_lock(holder);
     poll.get();
