@@ -66,8 +66,9 @@ std::vector<store::PolledArticle> make_articles() {
         article.signature = stories::make_signature(
             article.item.title, tag::article_body(article.item.summary, article.content_text),
             tag::Language::en);
-        article.words = store::PolledArticle::Words{store::words_tsvector(
-            {article.item.title, article.item.summary, article.content_text})};
+        article.words = store::PolledArticle::Words{
+            store::words_tsvector({article.item.title, article.item.summary, article.content_text},
+                                  store::TsVectorForm::binary)};
     }
     return articles;
 }

@@ -55,8 +55,8 @@ std::vector<store::PolledArticle> feed_articles(parsers::Feed& parsed, const con
         std::optional<stories::Signature> signature;
         if (config.stories.window.count() > 0)
             signature = stories::make_signature(item.title, body, text_language);
-        store::PolledArticle::Words words{
-            store::words_tsvector({item.title, item.summary, full_text})};
+        store::PolledArticle::Words words{store::words_tsvector(
+            {item.title, item.summary, full_text}, store::TsVectorForm::binary)};
         articles.push_back({std::move(item), std::move(topics), std::move(full_text),
                             std::move(article_language.code), page, article_language.detected,
                             std::move(signature), std::move(words)});

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "newsmon/parsers/words.hpp"
+#include "store/binary_arrays.hpp"
 #include "tag/matcher.hpp"
 
 namespace newsmon::store {
@@ -108,7 +109,8 @@ std::optional<std::string> node_tsquery(const rules::Query& query, std::uint32_t
 
 } // namespace
 
-std::optional<std::string> words_tsvector(const std::vector<std::string_view>& texts) {
+std::optional<std::string> words_tsvector(const std::vector<std::string_view>& texts,
+                                          TsVectorForm form) {
     parsers::WordList words;
     for (std::string_view text : texts)
         parsers::split_words(text, words);
@@ -121,6 +123,15 @@ std::optional<std::string> words_tsvector(const std::vector<std::string_view>& t
             if (std::string_view base = cut(words.base_of(word)); seen.insert(base).second)
                 distinct.push_back(base);
     std::sort(distinct.begin(), distinct.end());
+    if (form == TsVectorForm::binary) {
+        binary::TsVectorBuilder vector;
+        for (std::string_view word : distinct) {
+            vector.add_lexeme(word);
+            if (vector.bytes() > k_largest_vector)
+                return std::nullopt;
+        }
+        return vector.finish();
+    }
     std::string out;
     out.reserve(words.base.size() + 3 * distinct.size());
     for (std::string_view word : distinct) {

@@ -1,5 +1,6 @@
 #include "store/article_writer.hpp"
 
+#include <array>
 #include <map>
 #include <set>
 #include <tuple>
@@ -9,27 +10,18 @@
 #include "newsmon/parsers/text.hpp"
 #include "newsmon/parsers/url.hpp"
 #include "store/article_words.hpp"
+#include "store/binary_arrays.hpp"
 #include "store/search_vectors.hpp"
 
 namespace newsmon::store {
 namespace {
 
-// Rows vanish at commit, so every batch starts from empty tables.
-constexpr const char* k_temporary_tables = R"sql(
-CREATE TEMPORARY TABLE IF NOT EXISTS incoming_articles (
-    ord integer, guid text, url text, canonical_url text, title text, author text,
-    summary text, content_text text, content_html text, categories text[], language text,
-    published_at timestamptz, content_hash text, title_key text, wants_page boolean,
-    language_detected boolean, words tsvector, search tsvector
-) ON COMMIT DELETE ROWS;
-CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
-    ord integer, topic text, score integer, hits integer, matched_terms text[], in_title boolean
-) ON COMMIT DELETE ROWS;
-)sql";
-
-// One statement per batch. Rows whose guid is stored with the same content hash are left
-// alone (an index lookup, no row lock, no dead tuple); changed ones are updated in place;
-// new ones inserted. Their topics are written, and stale topics removed, in the same statement.
+// One statement per batch. The batch comes as one array a column ($6 to $24 its articles, $25
+// to $30 their topics, in binary form: IncomingBatch), unnested into CTEs held in memory; a
+// temporary table would be written, read back and truncated at every commit. Rows whose guid
+// is stored with the same content hash are left alone (an index lookup, no row lock, no dead
+// tuple); changed ones are updated in place; new ones inserted. Their topics are written, and
+// stale topics removed, in the same statement.
 //
 // A new article whose canonical URL, or normalized title within 48 hours, was seen first from
 // another feed gets duplicate_of as it is inserted: a later UPDATE would write every index of
@@ -57,7 +49,26 @@ CREATE TEMPORARY TABLE IF NOT EXISTS incoming_topics (
 // stories' tags per topic (stories.topic_articles, 0024_story_topics.sql) is appended the same
 // way, to story_topic_changes.
 constexpr const char* k_upsert = R"sql(
-WITH assigned AS (
+WITH incoming_articles AS MATERIALIZED (
+    SELECT r.ord, r.guid, r.url, r.canonical_url, r.title, r.author, r.summary, r.content_text,
+           r.content_html, r.categories::text[] AS categories, r.language,
+           r.published_at::timestamptz AS published_at, r.content_hash, r.title_key,
+           r.wants_page, r.language_detected, r.words,
+           coalesce(r.search, CASE WHEN r.is_new
+                                   THEN article_search_vector(r.title, r.summary, r.content_text)
+                              END) AS search
+      FROM unnest($6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                  $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
+                  $18::text[], $19::text[], $20::boolean[], $21::boolean[], $22::tsvector[],
+                  $23::tsvector[], $24::boolean[])
+           AS r(ord, guid, url, canonical_url, title, author, summary, content_text, content_html,
+                categories, language, published_at, content_hash, title_key, wants_page,
+                language_detected, words, search, is_new)
+), incoming_topics AS MATERIALIZED (
+    SELECT t.ord, t.topic, t.score, t.hits, t.matched_terms::text[] AS matched_terms, t.in_title
+      FROM unnest($25::integer[], $26::text[], $27::integer[], $28::integer[], $29::text[],
+                  $30::boolean[]) AS t(ord, topic, score, hits, matched_terms, in_title)
+), assigned AS (
     SELECT * FROM unnest($4::integer[], $5::bigint[]) AS v(ord, story_id)
 ), story_sequence AS (
     SELECT pg_get_serial_sequence('stories', 'id')::regclass AS id
@@ -252,45 +263,6 @@ std::string content_hash(const PolledArticle& input) {
     return parsers::change_digest_hex(material);
 }
 
-// Rows go in as parameters of multi-row INSERTs, not through COPY: parameters travel as they
-// are, where COPY text would be escaped a character at a time (libpqxx 6.4 offers no raw COPY
-// line). The statement holds only placeholders; its shape depends on the row count alone.
-//
-// A new article's search vector (0019_search_written_by_the_writer.sql) comes assembled by the
-// writer (search_vectors.hpp) or, for a text the assembly declines, is computed as its row goes
-// in, before the story lock is taken: parsing the texts is most of PostgreSQL's work on a new
-// article, and several writers do it in parallel. The last two parameters of a row are the
-// assembled vector and whether the article is new; a changed one's vector is computed by the
-// table's trigger, from the stored text the feed may lack.
-constexpr std::size_t k_article_columns = 17;
-constexpr std::size_t k_parameters_per_row = k_article_columns + 2;
-constexpr std::size_t k_rows_per_insert = 1000; // well under PostgreSQL's 65,535 parameters
-
-std::string insert_statement(std::size_t rows) {
-    static constexpr const char* k_casts[k_article_columns] = {
-        "::integer",     "", "", "",          "",          "",          "", "", "", "::text[]", "",
-        "::timestamptz", "", "", "::boolean", "::boolean", "::tsvector"};
-    std::string sql =
-        "INSERT INTO incoming_articles (ord, guid, url, canonical_url, title, "
-        "author, summary, content_text, content_html, categories, language, "
-        "published_at, content_hash, title_key, wants_page, language_detected, words, "
-        "search) VALUES ";
-    std::size_t parameter = 1;
-    auto placeholder = [](std::size_t number) { return "$" + std::to_string(number); };
-    for (std::size_t row = 0; row < rows; ++row) {
-        std::size_t first = parameter;
-        sql += row == 0 ? "(" : ",(";
-        for (std::size_t column = 0; column < k_article_columns; ++column)
-            sql += (column == 0 ? "" : ",") + placeholder(parameter++) + k_casts[column];
-        // title, summary and content_text are the row's 5th, 7th and 8th parameters
-        std::string assembled = placeholder(parameter++);
-        sql += ",coalesce(" + assembled + "::tsvector, CASE WHEN " + placeholder(parameter++) +
-               "::boolean THEN article_search_vector(" + placeholder(first + 4) + "," +
-               placeholder(first + 6) + "," + placeholder(first + 7) + ") END))";
-    }
-    return sql;
-}
-
 // The stored content hash of each of the batch's articles the feed has already, by guid.
 StoredHashes stored_hashes(pqxx::transaction_base& tx, std::int64_t feed_id,
                            const std::vector<PolledArticle>& articles) {
@@ -312,7 +284,8 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
         return std::nullopt;
     if (article.words)
         return article.words->tsvector;
-    return words_tsvector({article.item.title, article.item.summary, article.content_text});
+    return words_tsvector({article.item.title, article.item.summary, article.content_text},
+                          TsVectorForm::binary);
 }
 
 // Whether every article of the batch is stored with this content already (`hashes` by the
@@ -369,55 +342,105 @@ new_search_vectors(pqxx::transaction_base& tx, const std::vector<PolledArticle>&
     return vectors;
 }
 
-void insert_articles(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
-                     const std::vector<std::string>& hashes, const StoredHashes& stored,
-                     std::vector<std::optional<std::string>> search_vectors, std::vector<int>& ords,
-                     bool keep_page_state) {
-    std::set<std::string_view> seen;
-    std::vector<std::optional<std::string>> parameters;
-    std::size_t rows = 0;
-    auto flush = [&] {
-        if (rows == 0)
-            return;
-        tx.exec_params(insert_statement(rows), pqxx::prepare::make_dynamic_params(parameters));
-        parameters.clear();
-        rows = 0;
-    };
-    for (std::size_t i = 0; i < articles.size(); ++i) {
-        const parsers::Item& item = articles[i].item;
-        if (!seen.insert(item.guid).second)
-            continue; // a guid repeated within the batch keeps its first occurrence
-        std::optional<std::string> published;
-        if (item.published)
-            published = parsers::format_rfc3339(*item.published);
-        const std::string& hash = hashes[i];
-        std::optional<std::string> fields[k_parameters_per_row] = {
-            std::to_string(i),
-            std::string(item.guid),
-            nonempty(item.link),
-            nonempty(parsers::canonical_url(item.link)),
-            std::string(item.title),
-            nonempty(join_authors(item.authors)),
-            std::string(item.summary),
-            nonempty(articles[i].content_text),
-            item.content_html ? std::optional<std::string>(*item.content_html) : std::nullopt,
-            to_text_array(item.categories),
-            nonempty(articles[i].language),
-            published,
-            hash,
-            parsers::title_key(item.title),
-            wants_page(articles[i], stored, keep_page_state) ? "true" : "false",
-            articles[i].language_detected ? "true" : "false",
-            words_unless_unchanged(articles[i], hash, stored),
-            std::move(search_vectors[i]),
-            stored.contains(std::string_view(item.guid)) ? "false" : "true"};
-        for (auto& field : fields)
-            parameters.push_back(std::move(field));
-        ords.push_back(static_cast<int>(i));
-        if (++rows == k_rows_per_insert)
-            flush();
+// The batch's articles and their topics as the upsert's arrays ($6 to $30), one a column, in
+// binary form (binary_arrays.hpp). A new article's search vector comes assembled by the writer
+// (search_vectors.hpp) or, for a text the assembly declines, is computed by the statement, before
+// the story lock is taken: parsing the texts is most of PostgreSQL's work on a new article, and
+// several writers do it in parallel. A changed one's vector is computed by the table's trigger,
+// from the stored text the feed may lack.
+class IncomingBatch {
+public:
+    void add_article(const PolledArticle& article, int ord, const std::string& hash,
+                     const StoredHashes& stored, bool keep_page_state,
+                     std::optional<std::string> search_vector) {
+        const parsers::Item& item = article.item;
+        bool is_new = !stored.contains(std::string_view(item.guid));
+        m_ords.push_back(ord);
+        m_articles[0].add_integer(ord);
+        add(1, item.guid);
+        add(2, nonempty(item.link));
+        add(3, nonempty(parsers::canonical_url(item.link)));
+        add(4, item.title);
+        add(5, nonempty(join_authors(item.authors)));
+        add(6, item.summary);
+        add(7, nonempty(article.content_text));
+        add(8, item.content_html);
+        add(9, to_text_array(item.categories));
+        add(10, nonempty(article.language));
+        add(11, item.published ? std::optional(parsers::format_rfc3339(*item.published))
+                               : std::nullopt);
+        add(12, hash);
+        add(13, parsers::title_key(item.title));
+        m_articles[14].add_boolean(wants_page(article, stored, keep_page_state));
+        m_articles[15].add_boolean(article.language_detected);
+        m_articles[16].add_encoded(words_unless_unchanged(article, hash, stored));
+        m_articles[17].add_encoded(search_vector);
+        m_articles[18].add_boolean(is_new);
+        for (const auto& match : article.topics) {
+            m_topics[0].add_integer(ord);
+            m_topics[1].add_text(std::string_view(match.topic));
+            m_topics[2].add_integer(match.score);
+            m_topics[3].add_integer(match.hits);
+            m_topics[4].add_text(to_text_array(match.matched_terms));
+            m_topics[5].add_boolean(match.in_title);
+        }
     }
-    flush();
+
+    // The batch's order of each article taken (a guid repeated keeps its first occurrence).
+    [[nodiscard]] const std::vector<int>& ords() const { return m_ords; }
+
+    [[nodiscard]] pqxx::result upsert(pqxx::transaction_base& tx, std::int64_t feed_id,
+                                      const WriteSource& source, const std::string& assigned_ords,
+                                      const std::string& assigned_story_ids) const {
+        auto a = [this](std::size_t column) { return m_articles[column].parameter(); };
+        auto t = [this](std::size_t column) { return m_topics[column].parameter(); };
+        return tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse,
+                                assigned_ords, assigned_story_ids, a(0), a(1), a(2), a(3), a(4),
+                                a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), a(14),
+                                a(15), a(16), a(17), a(18), t(0), t(1), t(2), t(3), t(4), t(5));
+    }
+
+private:
+    template <typename Text> void add(std::size_t column, const Text& value) {
+        m_articles[column].add_text(std::string_view(value));
+    }
+    template <typename Text> void add(std::size_t column, const std::optional<Text>& value) {
+        if (value)
+            add(column, *value);
+        else
+            m_articles[column].add_null();
+    }
+
+    using Type = binary::ElementType;
+    std::vector<int> m_ords;
+    std::array<binary::ArrayBuilder, 19> m_articles{
+        binary::ArrayBuilder{Type::integer},  binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::boolean},  binary::ArrayBuilder{Type::boolean},
+        binary::ArrayBuilder{Type::tsvector}, binary::ArrayBuilder{Type::tsvector},
+        binary::ArrayBuilder{Type::boolean}};
+    std::array<binary::ArrayBuilder, 6> m_topics{
+        binary::ArrayBuilder{Type::integer}, binary::ArrayBuilder{Type::text},
+        binary::ArrayBuilder{Type::integer}, binary::ArrayBuilder{Type::integer},
+        binary::ArrayBuilder{Type::text},    binary::ArrayBuilder{Type::boolean}};
+};
+
+IncomingBatch incoming_batch(const std::vector<PolledArticle>& articles,
+                             const std::vector<std::string>& hashes, const StoredHashes& stored,
+                             std::vector<std::optional<std::string>> search_vectors,
+                             bool keep_page_state) {
+    IncomingBatch batch;
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < articles.size(); ++i)
+        if (seen.insert(articles[i].item.guid).second)
+            batch.add_article(articles[i], static_cast<int>(i), hashes[i], stored, keep_page_state,
+                              std::move(search_vectors[i]));
+    return batch;
 }
 
 // The batch's story assignments as the upsert's arrays ($4, $5), by the batch's order.
@@ -436,29 +459,15 @@ AssignedStories assigned_stories(const std::vector<std::optional<StoryAssignment
     return {to_int_array(assigned_ords), to_int_array(story_ids)};
 }
 
-void copy_topics(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
-                 const std::vector<int>& ords) {
-    pqxx::stream_to topics_stream{tx, "incoming_topics"};
-    for (int ord : ords)
-        for (const auto& match : articles[static_cast<std::size_t>(ord)].topics)
-            topics_stream << std::make_tuple(ord, match.topic, match.score, match.hits,
-                                             to_text_array(match.matched_terms), match.in_title);
-    topics_stream.complete();
-}
-
 } // namespace
 
 void prepare_article_writer(pqxx::connection& connection) {
     try {
-        // Before the temporary tables exist, so that their text columns use it too.
+        // for the values of columns that name no compression (the articles' texts name lz4)
         pqxx::nontransaction tx{connection};
         tx.exec0("SET default_toast_compression = 'lz4'");
     } catch (const pqxx::sql_error& error) {
         log::debug("lz4 unavailable; pglz is used", {log::field("error", error.what())});
-    }
-    {
-        pqxx::nontransaction tx{connection};
-        tx.exec0(k_temporary_tables);
     }
     connection.prepare("upsert_articles", k_upsert);
     connection.prepare("stored_content_hashes", k_stored_hashes);
@@ -478,10 +487,9 @@ WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
         hashes.push_back(content_hash(article));
     if (all_unchanged(articles, hashes, already_stored))
         return counts;
-    std::vector<int> ords;
-    insert_articles(tx, articles, hashes, already_stored,
-                    new_search_vectors(tx, articles, already_stored, search), ords, source.reparse);
-    copy_topics(tx, articles, ords);
+    auto incoming =
+        incoming_batch(articles, hashes, already_stored,
+                       new_search_vectors(tx, articles, already_stored, search), source.reparse);
     // A changed article's row stays locked by the upsert until the commit; `restory` and the
     // retention, which take the story lock and then change stored articles, would deadlock with
     // a writer holding that row while it waits for the lock. Such a batch takes the lock first.
@@ -489,10 +497,10 @@ WriteCounts write_articles(pqxx::transaction_base& tx, std::int64_t feed_id,
                                 ? LockTiming::at_assignment
                                 : source.story_lock;
     auto assigned =
-        assigned_stories(stories.assign(tx, articles, already_stored, story_lock), ords);
+        assigned_stories(stories.assign(tx, articles, already_stored, story_lock), incoming.ords());
     std::vector<StoredStoryArticle> stored;
-    for (const auto& row : tx.exec_prepared("upsert_articles", feed_id, source.archive_id,
-                                            source.reparse, assigned.ords, assigned.story_ids)) {
+    for (const auto& row :
+         incoming.upsert(tx, feed_id, source, assigned.ords, assigned.story_ids)) {
         WrittenArticle written{row[0].as<std::int64_t>(), row[3].as<std::size_t>(),
                                row[1].as<bool>(), row[2].as<bool>()};
         if (written.is_new)

@@ -1,7 +1,6 @@
 // The batched write of one feed's articles and their topics, inside the caller's transaction:
-// multi-row INSERTs and COPY into temporary tables, then one statement that skips unchanged
-// rows, updates changed ones, inserts new ones (recognising republications) and writes their
-// topics. No per-row round trips.
+// one statement, given the batch as arrays, that skips unchanged rows, updates changed ones,
+// inserts new ones (recognising republications) and writes their topics. No per-row round trips.
 #pragma once
 
 #include <cstdint>

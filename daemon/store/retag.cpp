@@ -13,7 +13,7 @@ namespace newsmon::store {
 namespace {
 
 // What tagging an article reads (retag_rows): the same columns in both.
-constexpr const char* k_select_batch = R"sql(
+constexpr const char* k_select_retag_batch = R"sql(
 SELECT id, title, summary, coalesce(content_text, ''), coalesce(content_html, ''),
        coalesce(language, ''), language_detected, coalesce(updated_at::text, '')
   FROM articles
@@ -68,8 +68,8 @@ struct RetaggedRows {
     std::int64_t languages_set = 0;
 };
 
-// Tags the articles of `rows` (k_select_batch's columns) again and replaces their topics (only
-// `topic`'s when given), their detected language and their search words.
+// Tags the articles of `rows` (k_select_retag_batch's columns) again and replaces their topics
+// (only `topic`'s when given), their detected language and their search words.
 RetaggedRows retag_rows(pqxx::work& tx, const tag::Tagger& tagger, const pqxx::result& rows,
                         const std::optional<std::string>& topic) {
     RetaggedRows batch;
@@ -147,8 +147,8 @@ RetagProgress retag_articles(pqxx::connection& connection, const tag::Tagger& ta
     }
     while (true) {
         pqxx::work tx{connection};
-        auto rows =
-            tx.exec_params(k_select_batch, progress.last_id, options.since, options.batch_size);
+        auto rows = tx.exec_params(k_select_retag_batch, progress.last_id, options.since,
+                                   options.batch_size);
         if (rows.empty())
             break;
         auto batch = retag_rows(tx, tagger, rows, options.topic);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/log.hpp"
+#include "store/binary_arrays.hpp"
 #include "store/store.hpp"
 
 namespace newsmon::store {
@@ -66,32 +67,16 @@ struct Position {
 };
 using Vector = std::map<std::string_view, std::vector<Position>>;
 
-std::string quoted_lexeme(std::string_view lexeme) {
-    std::string out = "'";
-    for (char c : lexeme) {
-        if (c == '\'' || c == '\\')
-            out += c;
-        out += c;
-    }
-    return out + "'";
-}
-
-std::string tsvector_text(const Vector& vector) {
-    std::string out;
+// The vector in tsvector_send's form (binary_arrays.hpp): std::map holds the lexemes in byte
+// order, as tsvector does, and each lexeme's positions ascend.
+std::string tsvector_binary(const Vector& vector) {
+    binary::TsVectorBuilder out;
     for (const auto& [lexeme, positions] : vector) {
-        if (!out.empty())
-            out += ' ';
-        out += quoted_lexeme(lexeme);
-        char separator = ':';
-        for (const auto& position : positions) {
-            out += separator;
-            out += std::to_string(position.at);
-            if (position.weight != 'D')
-                out += position.weight;
-            separator = ',';
-        }
+        out.add_lexeme(lexeme);
+        for (const auto& position : positions)
+            out.add_position(position.at, position.weight);
     }
-    return out;
+    return out.finish();
 }
 
 std::string body_of(const SearchText& text) {
@@ -188,9 +173,10 @@ std::optional<std::string> SearchVectors::first_mismatch(pqxx::connection& conne
         std::optional<std::string> content;
         if (k_samples[i].content)
             content = k_samples[i].content;
-        auto row = tx.exec_params1(
-            "SELECT article_search_vector($1, $2, $3)::text = $4::tsvector::text",
-            std::string(texts[i].title), std::string(texts[i].summary), content, *assembled[i]);
+        auto row =
+            tx.exec_params1("SELECT article_search_vector($1, $2, $3)::text = $4::tsvector::text",
+                            std::string(texts[i].title), std::string(texts[i].summary), content,
+                            pqxx::binarystring(*assembled[i]));
         if (!row[0].as<bool>())
             return std::string(k_samples[i].title);
     }
@@ -266,7 +252,7 @@ std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToke
     if (!append(title, m_russian, 'A') || !append(title, m_simple, 'A') ||
         !append(body, m_russian, 'B'))
         return std::nullopt;
-    return tsvector_text(merged);
+    return tsvector_binary(merged);
 }
 
 std::vector<std::optional<std::string>>

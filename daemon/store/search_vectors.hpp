@@ -34,8 +34,9 @@ public:
 
     [[nodiscard]] bool enabled() const { return m_enabled; }
 
-    // Each text's vector in tsvector's text form, or nullopt where PostgreSQL is to compute
-    // it: a text the tokenizer declines, or an assembly that is turned off.
+    // Each text's vector in tsvector's binary form (binary_arrays.hpp: a parameter passed as
+    // pqxx::binarystring), or nullopt where PostgreSQL is to compute it: a text the tokenizer
+    // declines, or an assembly that is turned off.
     [[nodiscard]] std::vector<std::optional<std::string>>
     assemble(pqxx::transaction_base& tx, const std::vector<SearchText>& texts);
 

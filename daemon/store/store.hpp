@@ -55,7 +55,7 @@ struct PolledArticle {
     // articles.words (see store/article_words.hpp), made beside tagging; the store makes them
     // for new and changed articles when absent.
     struct Words {
-        std::optional<std::string> tsvector; // nullopt: too many to keep
+        std::optional<std::string> tsvector; // binary form; nullopt: too many to keep
     };
     std::optional<Words> words{};
 };

@@ -78,7 +78,8 @@ protected:
             ++count;
             auto row = tx.exec_params1(
                 "SELECT article_search_vector($1, $2, $3)::text, $4::tsvector::text",
-                texts[i].title, texts[i].summary, texts[i].content, *assembled[i]);
+                texts[i].title, texts[i].summary, texts[i].content,
+                pqxx::binarystring(*assembled[i]));
             EXPECT_EQ(row[1].as<std::string>(), row[0].as<std::string>())
                 << "title: " << texts[i].title << "\nsummary: " << texts[i].summary
                 << "\ncontent: " << texts[i].content;
