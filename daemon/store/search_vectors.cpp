@@ -1,5 +1,6 @@
 #include "store/search_vectors.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -61,20 +62,41 @@ constexpr std::size_t k_most_positions = 250; // and 255 of one lexeme in one ve
 // per dictionary: about 5 MB, the most frequent words of a few days of news
 constexpr std::size_t k_cached_tokens = 30000;
 
-struct Position {
+// One lexeme at one position. A vector is these sorted by lexeme (in byte order, as tsvector
+// keeps them) and then by position: one sort of a flat list, where a map of lists would
+// allocate for every lexeme.
+struct Entry {
+    std::string_view lexeme;
     int at = 0;
     char weight = 'D';
-};
-using Vector = std::map<std::string_view, std::vector<Position>>;
 
-// The vector in tsvector_send's form (binary_arrays.hpp): std::map holds the lexemes in byte
-// order, as tsvector does, and each lexeme's positions ascend.
-std::string tsvector_binary(const Vector& vector) {
+    bool operator<(const Entry& other) const {
+        // the lexemes are the cache's strings, so equal ones are mostly the same string
+        if (lexeme.data() != other.lexeme.data() || lexeme.size() != other.lexeme.size())
+            if (int order = lexeme.compare(other.lexeme); order != 0)
+                return order < 0;
+        return at < other.at;
+    }
+};
+
+// The vector in tsvector_send's form (binary_arrays.hpp); nullopt when a lexeme has more
+// positions than PostgreSQL keeps.
+std::optional<std::string> tsvector_binary(std::vector<Entry>& entries) {
+    std::sort(entries.begin(), entries.end());
     binary::TsVectorBuilder out;
-    for (const auto& [lexeme, positions] : vector) {
+    for (std::size_t i = 0; i < entries.size();) {
+        std::string_view lexeme = entries[i].lexeme;
         out.add_lexeme(lexeme);
-        for (const auto& position : positions)
-            out.add_position(position.at, position.weight);
+        std::size_t positions = 0;
+        int last = 0;
+        for (; i < entries.size() && entries[i].lexeme == lexeme; ++i) {
+            if (entries[i].at == last)
+                continue; // a token that gives one lexeme twice
+            if (++positions > k_most_positions)
+                return std::nullopt;
+            out.add_position(entries[i].at, entries[i].weight);
+            last = entries[i].at;
+        }
     }
     return out.finish();
 }
@@ -221,7 +243,8 @@ void SearchVectors::learn(pqxx::transaction_base& tx,
 
 std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToken>& title,
                                                     const std::vector<SearchToken>& body) const {
-    Vector merged;
+    thread_local std::vector<Entry> entries;
+    entries.clear();
     int offset = 0; // a vector's positions follow the largest one before it (tsvector ||)
     auto append = [&](const std::vector<SearchToken>& tokens, const TypeDictionaries& dictionaries,
                       char weight) {
@@ -237,13 +260,8 @@ std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToke
                 continue;
             ++position; // a stop word takes its position too
             for (const auto& value : lexemes.values) {
-                auto& positions = merged[value];
-                if (!positions.empty() && positions.back().at == offset + position)
-                    continue;
-                positions.push_back({offset + position, weight});
+                entries.push_back({value, offset + position, weight});
                 largest = position;
-                if (positions.size() > k_most_positions)
-                    return false;
             }
         }
         offset += largest;
@@ -252,7 +270,7 @@ std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToke
     if (!append(title, m_russian, 'A') || !append(title, m_simple, 'A') ||
         !append(body, m_russian, 'B'))
         return std::nullopt;
-    return tsvector_binary(merged);
+    return tsvector_binary(entries);
 }
 
 std::vector<std::optional<std::string>>
