@@ -156,26 +156,31 @@ void Store::prepare_statements() {
     m_connection.prepare("next_due", R"sql(
         SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_poll_at) - now()) * 1000)::bigint
           FROM feeds WHERE enabled)sql");
+    // A poll's feed state and its fetch_log row, one statement (one round trip a poll).
     m_connection.prepare("feed_polled", R"sql(
-        UPDATE feeds
-           SET etag = COALESCE($2, etag), last_modified = COALESCE($3, last_modified),
-               site_url = COALESCE($4, site_url), last_polled_at = $5::timestamptz,
-               last_http_status = $6, consecutive_failures = 0, last_error = NULL,
-               next_poll_at = now() + $7::bigint * interval '1 millisecond',
-               body_hash = COALESCE($8, body_hash), fetch_url = COALESCE($9, fetch_url),
-               lease_owner = NULL, lease_until = NULL, poll_attempts = 0
-         WHERE id = $1)sql");
-    m_connection.prepare("feed_failed", R"sql(
-        UPDATE feeds
-           SET last_polled_at = $2::timestamptz, last_http_status = $3,
-               consecutive_failures = consecutive_failures + 1, last_error = $4,
-               next_poll_at = now() + $5::bigint * interval '1 millisecond',
-               lease_owner = NULL, lease_until = NULL, poll_attempts = 0
-         WHERE id = $1)sql");
-    m_connection.prepare("log_fetch", R"sql(
+        WITH polled AS (
+            UPDATE feeds
+               SET etag = COALESCE($2, etag), last_modified = COALESCE($3, last_modified),
+                   site_url = COALESCE($4, site_url), last_polled_at = $5::timestamptz,
+                   last_http_status = $6, consecutive_failures = 0, last_error = NULL,
+                   next_poll_at = now() + $7::bigint * interval '1 millisecond',
+                   body_hash = COALESCE($8, body_hash), fetch_url = COALESCE($9, fetch_url),
+                   lease_owner = NULL, lease_until = NULL, poll_attempts = 0
+             WHERE id = $1)
         INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
                                items_new, items_updated, error)
-        VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9))sql");
+        VALUES ($1, $5::timestamptz, $10, $6, $11, $12, $13, $14, NULL))sql");
+    m_connection.prepare("feed_failed", R"sql(
+        WITH failed AS (
+            UPDATE feeds
+               SET last_polled_at = $2::timestamptz, last_http_status = $3,
+                   consecutive_failures = consecutive_failures + 1, last_error = $4,
+                   next_poll_at = now() + $5::bigint * interval '1 millisecond',
+                   lease_owner = NULL, lease_until = NULL, poll_attempts = 0
+             WHERE id = $1)
+        INSERT INTO fetch_log (feed_id, started_at, duration_ms, http_status, bytes, items_seen,
+                               items_new, items_updated, error)
+        VALUES ($1, $2::timestamptz, $6, $3, $7, $8, $9, $10, $4))sql");
     m_connection.prepare("upsert_topic", R"sql(
         INSERT INTO topics (name, description, terms, exclude, min_score)
         VALUES ($1, $2, $3::text[], $4::text[], $5)
@@ -337,8 +342,7 @@ PollOutcome Store::write_poll(const FeedPoll& poll) {
             outcome.items_updated = counts.updated;
             outcome.duplicates = counts.duplicates;
             record_feed_state(tx, poll, outcome);
-            if (m_stories->confirm(tx)) {
-                tx.exec0("RELEASE SAVEPOINT write_poll");
+            if (m_stories->confirm(tx)) { // the commit releases the savepoint
                 confirmed = true;
                 break;
             }
@@ -368,15 +372,16 @@ void Store::record_feed_state(pqxx::transaction_base& tx, const FeedPoll& poll,
     std::optional<long> status;
     if (poll.http_status != 0)
         status = poll.http_status;
+    auto duration = static_cast<long long>(poll.duration.count());
+    auto bytes = static_cast<long long>(poll.bytes);
+    auto items_seen = static_cast<long long>(poll.items_seen);
     if (poll.error)
-        tx.exec_prepared0("feed_failed", poll.feed_id, started, status, *poll.error, next_ms);
+        tx.exec_prepared0("feed_failed", poll.feed_id, started, status, *poll.error, next_ms,
+                          duration, bytes, items_seen, outcome.items_new, outcome.items_updated);
     else
         tx.exec_prepared0("feed_polled", poll.feed_id, poll.etag, poll.last_modified, poll.site_url,
-                          started, status, next_ms, poll.body_hash, poll.fetch_url);
-    tx.exec_prepared0("log_fetch", poll.feed_id, started,
-                      static_cast<long long>(poll.duration.count()), status,
-                      static_cast<long long>(poll.bytes), static_cast<long long>(poll.items_seen),
-                      outcome.items_new, outcome.items_updated, poll.error);
+                          started, status, next_ms, poll.body_hash, poll.fetch_url, duration, bytes,
+                          items_seen, outcome.items_new, outcome.items_updated);
 }
 
 } // namespace newsmon::store
