@@ -62,43 +62,21 @@ constexpr std::size_t k_most_positions = 250; // and 255 of one lexeme in one ve
 // per dictionary: about 5 MB, the most frequent words of a few days of news
 constexpr std::size_t k_cached_tokens = 30000;
 
-// One lexeme at one position. A vector is these sorted by lexeme (in byte order, as tsvector
-// keeps them) and then by position: one sort of a flat list, where a map of lists would
-// allocate for every lexeme.
-struct Entry {
-    std::string_view lexeme;
-    int at = 0;
-    char weight = 'D';
-
-    bool operator<(const Entry& other) const {
-        // the lexemes are the cache's strings, so equal ones are mostly the same string
-        if (lexeme.data() != other.lexeme.data() || lexeme.size() != other.lexeme.size())
-            if (int order = lexeme.compare(other.lexeme); order != 0)
-                return order < 0;
-        return at < other.at;
-    }
-};
-
-// The vector in tsvector_send's form (binary_arrays.hpp); nullopt when a lexeme has more
-// positions than PostgreSQL keeps.
-std::optional<std::string> tsvector_binary(std::vector<Entry>& entries) {
-    std::sort(entries.begin(), entries.end());
-    binary::TsVectorBuilder out;
-    for (std::size_t i = 0; i < entries.size();) {
-        std::string_view lexeme = entries[i].lexeme;
-        out.add_lexeme(lexeme);
-        std::size_t positions = 0;
-        int last = 0;
-        for (; i < entries.size() && entries[i].lexeme == lexeme; ++i) {
-            if (entries[i].at == last)
-                continue; // a token that gives one lexeme twice
-            if (++positions > k_most_positions)
-                return std::nullopt;
-            out.add_position(entries[i].at, entries[i].weight);
-            last = entries[i].at;
-        }
-    }
-    return out.finish();
+// One lexeme at one position, packed so that one sort of integers orders a text's positions by
+// lexeme and then by position: the lexeme's number (SearchVectors::intern) in the high half,
+// then the position, then the weight ('A' 0 to 'D' 3).
+std::uint64_t packed(std::uint32_t lexeme, int at, char weight) {
+    return std::uint64_t{lexeme} << 32 | static_cast<std::uint64_t>(at) << 2 |
+           static_cast<std::uint64_t>(weight - 'A');
+}
+std::uint32_t lexeme_of(std::uint64_t entry) {
+    return static_cast<std::uint32_t>(entry >> 32);
+}
+int position_of(std::uint64_t entry) {
+    return static_cast<int>((entry >> 2) & 0x3FFF);
+}
+char weight_of(std::uint64_t entry) {
+    return static_cast<char>('A' + (entry & 3));
 }
 
 std::string body_of(const SearchText& text) {
@@ -207,9 +185,14 @@ std::optional<std::string> SearchVectors::first_mismatch(pqxx::connection& conne
 
 void SearchVectors::learn(pqxx::transaction_base& tx,
                           const std::vector<std::vector<SearchToken>>& tokens) {
-    for (auto& cache : m_lexemes)
-        if (cache.size() > k_cached_tokens)
+    // the caches share the lexemes' numbers: all are forgotten together
+    if (std::any_of(m_lexemes.begin(), m_lexemes.end(),
+                    [](const Cache& cache) { return cache.size() > k_cached_tokens; })) {
+        for (auto& cache : m_lexemes)
             cache.clear();
+        m_lexeme_numbers.clear();
+        m_interned.clear();
+    }
     std::set<std::pair<int, std::string_view>> wanted;
     auto want = [&](const TypeDictionaries& dictionaries, const SearchToken& token) {
         int dictionary = dictionaries[static_cast<std::size_t>(token.type)];
@@ -237,13 +220,13 @@ void SearchVectors::learn(pqxx::transaction_base& tx,
         Lexemes& lexemes = *slots[row[0].as<std::size_t>() - 1];
         lexemes.recognised = row[1].as<bool>();
         if (!row[2].is_null())
-            lexemes.values.push_back(row[2].as<std::string>());
+            lexemes.values.push_back(intern(row[2].as<std::string>()));
     }
 }
 
 std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToken>& title,
                                                     const std::vector<SearchToken>& body) const {
-    thread_local std::vector<Entry> entries;
+    thread_local std::vector<std::uint64_t> entries;
     entries.clear();
     int offset = 0; // a vector's positions follow the largest one before it (tsvector ||)
     auto append = [&](const std::vector<SearchToken>& tokens, const TypeDictionaries& dictionaries,
@@ -259,8 +242,8 @@ std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToke
             if (!lexemes.recognised)
                 continue;
             ++position; // a stop word takes its position too
-            for (const auto& value : lexemes.values) {
-                entries.push_back({value, offset + position, weight});
+            for (std::uint32_t lexeme : lexemes.values) {
+                entries.push_back(packed(lexeme, offset + position, weight));
                 largest = position;
             }
         }
@@ -271,6 +254,50 @@ std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToke
         !append(body, m_russian, 'B'))
         return std::nullopt;
     return tsvector_binary(entries);
+}
+
+std::optional<std::string>
+SearchVectors::tsvector_binary(std::vector<std::uint64_t>& entries) const {
+    std::sort(entries.begin(), entries.end());
+    struct Run {
+        std::string_view lexeme;
+        std::size_t begin, end; // in entries
+    };
+    thread_local std::vector<Run> runs;
+    runs.clear();
+    for (std::size_t i = 0; i < entries.size();) {
+        std::size_t begin = i;
+        std::uint32_t lexeme = lexeme_of(entries[i]);
+        while (i < entries.size() && lexeme_of(entries[i]) == lexeme)
+            ++i;
+        runs.push_back({m_interned[lexeme], begin, i});
+    }
+    // a tsvector holds its lexemes in byte order
+    std::sort(runs.begin(), runs.end(),
+              [](const Run& a, const Run& b) { return a.lexeme < b.lexeme; });
+    binary::TsVectorBuilder out;
+    for (const Run& run : runs) {
+        out.add_lexeme(run.lexeme);
+        std::size_t positions = 0;
+        int last = 0;
+        for (std::size_t i = run.begin; i < run.end; ++i) {
+            int at = position_of(entries[i]);
+            if (at == last)
+                continue; // a token that gives one lexeme twice
+            if (++positions > k_most_positions)
+                return std::nullopt;
+            out.add_position(at, weight_of(entries[i]));
+            last = at;
+        }
+    }
+    return out.finish();
+}
+
+std::uint32_t SearchVectors::intern(const std::string& lexeme) {
+    auto [found, added] = m_lexeme_numbers.try_emplace(lexeme, m_interned.size());
+    if (added)
+        m_interned.push_back(lexeme);
+    return found->second;
 }
 
 std::vector<std::optional<std::string>>

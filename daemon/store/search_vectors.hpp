@@ -48,10 +48,10 @@ private:
         }
     };
     // What a dictionary makes of a token: nothing recognised (no position), a stop word (an
-    // empty list, a position), or its lexemes.
+    // empty list, a position), or its lexemes (by their numbers: intern).
     struct Lexemes {
         bool recognised = false;
-        std::vector<std::string> values;
+        std::vector<std::uint32_t> values;
     };
     using Cache = std::unordered_map<std::string, Lexemes, StringHash, std::equal_to<>>;
     using TypeDictionaries = std::array<int, parsers::k_search_token_types>; // -1: not indexed
@@ -63,12 +63,21 @@ private:
     [[nodiscard]] std::optional<std::string>
     vector_of(const std::vector<parsers::SearchToken>& title,
               const std::vector<parsers::SearchToken>& body) const;
+    // `entries` (lexeme number, position, weight, packed) as a tsvector in binary form;
+    // nullopt when a lexeme has more positions than PostgreSQL keeps.
+    [[nodiscard]] std::optional<std::string>
+    tsvector_binary(std::vector<std::uint64_t>& entries) const;
+    // The lexeme's number, the same for every dictionary that gives it, so that a vector's
+    // positions are grouped by sorting integers.
+    std::uint32_t intern(const std::string& lexeme);
 
     bool m_enabled = false;
     TypeDictionaries m_russian{};
     TypeDictionaries m_simple{};
     std::vector<std::uint32_t> m_dictionary_oids; // by the index TypeDictionaries holds
     std::vector<Cache> m_lexemes;                 // by dictionary: token as written -> lexemes
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> m_lexeme_numbers;
+    std::vector<std::string> m_interned; // by number
 };
 
 } // namespace newsmon::store
