@@ -16,8 +16,8 @@
 namespace newsmon::store {
 namespace {
 
-// One statement per batch. The batch comes as one array a column ($6 to $24 its articles, $25
-// to $30 their topics, in binary form: IncomingBatch), unnested into CTEs held in memory; a
+// One statement per batch. The batch comes as one array a column ($6 to $23 its articles, $24
+// to $29 their topics, in binary form: IncomingBatch), unnested into CTEs held in memory; a
 // temporary table would be written, read back and truncated at every commit. Rows whose guid
 // is stored with the same content hash are left alone (an index lookup, no row lock, no dead
 // tuple); changed ones are updated in place; new ones inserted. Their topics are written, and
@@ -25,7 +25,7 @@ namespace {
 //
 // A new article whose canonical URL, or normalized title within 48 hours, was seen first from
 // another feed gets duplicate_of as it is inserted: a later UPDATE would write every index of
-// the row again. A new article's search vector comes computed (insert_statement); a changed
+// the row again. A new article's search vector comes computed (new_search_vectors); a changed
 // one's is computed by the table's trigger (0019), from the stored text the feed may lack. The time
 // window is written so that only the title_key index can serve it (a fresh table's statistics would
 // otherwise pick the published_at index), and o.title_key <> '' is spelled out so that the partial
@@ -53,21 +53,18 @@ WITH incoming_articles AS MATERIALIZED (
     SELECT r.ord, r.guid, r.url, r.canonical_url, r.title, r.author, r.summary, r.content_text,
            r.content_html, r.categories::text[] AS categories, r.language,
            r.published_at::timestamptz AS published_at, r.content_hash, r.title_key,
-           r.wants_page, r.language_detected, r.words,
-           coalesce(r.search, CASE WHEN r.is_new
-                                   THEN article_search_vector(r.title, r.summary, r.content_text)
-                              END) AS search
+           r.wants_page, r.language_detected, r.words, r.search
       FROM unnest($6::integer[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
                   $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
                   $18::text[], $19::text[], $20::boolean[], $21::boolean[], $22::tsvector[],
-                  $23::tsvector[], $24::boolean[])
+                  $23::tsvector[])
            AS r(ord, guid, url, canonical_url, title, author, summary, content_text, content_html,
                 categories, language, published_at, content_hash, title_key, wants_page,
-                language_detected, words, search, is_new)
+                language_detected, words, search)
 ), incoming_topics AS MATERIALIZED (
     SELECT t.ord, t.topic, t.score, t.hits, t.matched_terms::text[] AS matched_terms, t.in_title
-      FROM unnest($25::integer[], $26::text[], $27::integer[], $28::integer[], $29::text[],
-                  $30::boolean[]) AS t(ord, topic, score, hits, matched_terms, in_title)
+      FROM unnest($24::integer[], $25::text[], $26::integer[], $27::integer[], $28::text[],
+                  $29::boolean[]) AS t(ord, topic, score, hits, matched_terms, in_title)
 ), assigned AS (
     SELECT * FROM unnest($4::integer[], $5::bigint[]) AS v(ord, story_id)
 ), story_sequence AS (
@@ -234,6 +231,14 @@ constexpr const char* k_stored_hashes = R"sql(
 SELECT guid, content_hash FROM articles WHERE feed_id = $1 AND guid = ANY ($2::text[])
 )sql";
 
+// PostgreSQL's search vectors of texts, in the binary form the upsert takes (new_search_vectors).
+constexpr const char* k_declined_search_vectors = R"sql(
+SELECT tsvectorsend(article_search_vector(t.title, t.summary, t.content_text))
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY
+       AS t(title, summary, content_text, n)
+ ORDER BY t.n
+)sql";
+
 std::optional<std::string> nonempty(std::string_view text) {
     if (text.empty())
         return std::nullopt;
@@ -289,8 +294,8 @@ std::optional<std::string> words_unless_unchanged(const PolledArticle& article,
 }
 
 // Whether every article of the batch is stored with this content already (`hashes` by the
-// batch's order): the upsert would then change nothing, so the batch need not fill the
-// temporary tables nor run it, and waits on nothing that holds the tables it writes (a
+// batch's order): the upsert would then change nothing, so the batch need not send its rows
+// nor run it, and waits on nothing that holds the tables it writes (a
 // `rollups rebuild`). A feed without conditional GET sends the same items at every poll.
 bool all_unchanged(const std::vector<PolledArticle>& articles,
                    const std::vector<std::string>& hashes, const StoredHashes& stored) {
@@ -321,12 +326,13 @@ bool wants_page(const PolledArticle& article, const StoredHashes& stored, bool k
     return article.wants_page;
 }
 
-// The assembled search vectors of the batch's new articles, by the batch's order.
+// The search vectors of the batch's new articles, by the batch's order, in binary form: assembled
+// by the writer (search_vectors.hpp), or computed by PostgreSQL for a text the assembly declines
+// (all of them when it is off). Both happen here, before the story lock is taken: parsing the
+// texts is most of PostgreSQL's work on a new article, and the writers do it in parallel.
 std::vector<std::optional<std::string>>
 new_search_vectors(pqxx::transaction_base& tx, const std::vector<PolledArticle>& articles,
                    const StoredHashes& stored, SearchVectors* search) {
-    if (search == nullptr)
-        return std::vector<std::optional<std::string>>(articles.size());
     std::vector<SearchText> texts;
     std::vector<std::size_t> new_ones;
     for (std::size_t i = 0; i < articles.size(); ++i)
@@ -336,25 +342,44 @@ new_search_vectors(pqxx::transaction_base& tx, const std::vector<PolledArticle>&
                              std::string_view(articles[i].content_text)});
         }
     std::vector<std::optional<std::string>> vectors(articles.size());
-    auto assembled = search->assemble(tx, texts);
-    for (std::size_t j = 0; j < new_ones.size(); ++j)
-        vectors[new_ones[j]] = std::move(assembled[j]);
+    if (search != nullptr) {
+        auto assembled = search->assemble(tx, texts);
+        for (std::size_t j = 0; j < new_ones.size(); ++j)
+            vectors[new_ones[j]] = std::move(assembled[j]);
+    }
+    binary::ArrayBuilder titles{binary::ElementType::text};
+    binary::ArrayBuilder summaries{binary::ElementType::text};
+    binary::ArrayBuilder contents{binary::ElementType::text};
+    std::vector<std::size_t> declined;
+    for (std::size_t i : new_ones)
+        if (!vectors[i]) {
+            declined.push_back(i);
+            titles.add_text(std::string_view(articles[i].item.title));
+            summaries.add_text(std::string_view(articles[i].item.summary));
+            if (articles[i].content_text.empty())
+                contents.add_null();
+            else
+                contents.add_text(articles[i].content_text);
+        }
+    if (declined.empty())
+        return vectors;
+    auto rows = tx.exec_prepared("declined_search_vectors", titles.parameter(),
+                                 summaries.parameter(), contents.parameter());
+    for (std::size_t j = 0; j < declined.size() && j < rows.size(); ++j)
+        if (!rows[j][0].is_null())
+            vectors[declined[j]] = pqxx::binarystring(rows[j][0]).str();
     return vectors;
 }
 
-// The batch's articles and their topics as the upsert's arrays ($6 to $30), one a column, in
-// binary form (binary_arrays.hpp). A new article's search vector comes assembled by the writer
-// (search_vectors.hpp) or, for a text the assembly declines, is computed by the statement, before
-// the story lock is taken: parsing the texts is most of PostgreSQL's work on a new article, and
-// several writers do it in parallel. A changed one's vector is computed by the table's trigger,
-// from the stored text the feed may lack.
+// The batch's articles and their topics as the upsert's arrays ($6 to $29), one a column, in
+// binary form (binary_arrays.hpp). A new article's search vector comes from new_search_vectors;
+// a changed one's is computed by the table's trigger, from the stored text the feed may lack.
 class IncomingBatch {
 public:
     void add_article(const PolledArticle& article, int ord, const std::string& hash,
                      const StoredHashes& stored, bool keep_page_state,
                      std::optional<std::string> search_vector) {
         const parsers::Item& item = article.item;
-        bool is_new = !stored.contains(std::string_view(item.guid));
         m_ords.push_back(ord);
         m_articles[0].add_integer(ord);
         add(1, item.guid);
@@ -375,7 +400,6 @@ public:
         m_articles[15].add_boolean(article.language_detected);
         m_articles[16].add_encoded(words_unless_unchanged(article, hash, stored));
         m_articles[17].add_encoded(search_vector);
-        m_articles[18].add_boolean(is_new);
         for (const auto& match : article.topics) {
             m_topics[0].add_integer(ord);
             m_topics[1].add_text(std::string_view(match.topic));
@@ -397,7 +421,7 @@ public:
         return tx.exec_prepared("upsert_articles", feed_id, source.archive_id, source.reparse,
                                 assigned_ords, assigned_story_ids, a(0), a(1), a(2), a(3), a(4),
                                 a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), a(14),
-                                a(15), a(16), a(17), a(18), t(0), t(1), t(2), t(3), t(4), t(5));
+                                a(15), a(16), a(17), t(0), t(1), t(2), t(3), t(4), t(5));
     }
 
 private:
@@ -413,7 +437,7 @@ private:
 
     using Type = binary::ElementType;
     std::vector<int> m_ords;
-    std::array<binary::ArrayBuilder, 19> m_articles{
+    std::array<binary::ArrayBuilder, 18> m_articles{
         binary::ArrayBuilder{Type::integer},  binary::ArrayBuilder{Type::text},
         binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
         binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
@@ -422,8 +446,7 @@ private:
         binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
         binary::ArrayBuilder{Type::text},     binary::ArrayBuilder{Type::text},
         binary::ArrayBuilder{Type::boolean},  binary::ArrayBuilder{Type::boolean},
-        binary::ArrayBuilder{Type::tsvector}, binary::ArrayBuilder{Type::tsvector},
-        binary::ArrayBuilder{Type::boolean}};
+        binary::ArrayBuilder{Type::tsvector}, binary::ArrayBuilder{Type::tsvector}};
     std::array<binary::ArrayBuilder, 6> m_topics{
         binary::ArrayBuilder{Type::integer}, binary::ArrayBuilder{Type::text},
         binary::ArrayBuilder{Type::integer}, binary::ArrayBuilder{Type::integer},
@@ -471,6 +494,7 @@ void prepare_article_writer(pqxx::connection& connection) {
     }
     connection.prepare("upsert_articles", k_upsert);
     connection.prepare("stored_content_hashes", k_stored_hashes);
+    connection.prepare("declined_search_vectors", k_declined_search_vectors);
     StoryAssigner::prepare(connection);
 }
 

@@ -210,18 +210,21 @@ void SearchVectors::learn(pqxx::transaction_base& tx,
         return;
     std::vector<std::int64_t> oids;
     std::vector<std::string_view> texts;
-    std::vector<Lexemes*> slots;
     for (const auto& [dictionary, text] : wanted) {
         oids.push_back(m_dictionary_oids[static_cast<std::size_t>(dictionary)]);
         texts.push_back(text);
-        slots.push_back(&m_lexemes[static_cast<std::size_t>(dictionary)][std::string(text)]);
     }
+    // cached only once the whole answer is read: a failed query leaves no token half learnt
+    std::vector<Lexemes> learnt(wanted.size());
     for (const auto& row : tx.exec_params(k_lexize, to_int_array(oids), to_text_array(texts))) {
-        Lexemes& lexemes = *slots[row[0].as<std::size_t>() - 1];
+        Lexemes& lexemes = learnt.at(row[0].as<std::size_t>() - 1);
         lexemes.recognised = row[1].as<bool>();
         if (!row[2].is_null())
             lexemes.values.push_back(intern(row[2].as<std::string>()));
     }
+    std::size_t k = 0;
+    for (const auto& [dictionary, text] : wanted)
+        m_lexemes[static_cast<std::size_t>(dictionary)][std::string(text)] = std::move(learnt[k++]);
 }
 
 std::optional<std::string> SearchVectors::vector_of(const std::vector<SearchToken>& title,
