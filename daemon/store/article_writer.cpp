@@ -376,6 +376,7 @@ new_search_vectors(pqxx::transaction_base& tx, const std::vector<PolledArticle>&
 // a changed one's is computed by the table's trigger, from the stored text the feed may lack.
 class IncomingBatch {
 public:
+    // m_articles holds one builder a column, in the order of the upsert's r(ord, guid, url, …).
     void add_article(const PolledArticle& article, int ord, const std::string& hash,
                      const StoredHashes& stored, bool keep_page_state,
                      std::optional<std::string> search_vector) {

@@ -3,6 +3,8 @@
 // gives (lexemes with quotes, backslashes and other scripts, weights, lexemes without positions).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <pqxx/pqxx>
 
 #include "store/article_words.hpp"
@@ -117,6 +119,39 @@ TEST_F(BinaryArraysTest, ArticleWordsInBothFormsAreOneVector) {
                                pqxx::binarystring(*binary), *text);
     EXPECT_EQ(row[0].as<std::string>(), row[1].as<std::string>());
     EXPECT_EQ(row[0].as<std::string>(), *text);
+}
+
+// Property: on random texts built from the characters that matter to either form (quotes,
+// backslashes, apostrophes, hyphens, NUL, combining marks, four scripts, digits), the words in
+// binary form are the vector PostgreSQL parses from their text form.
+TEST_F(BinaryArraysTest, RandomTextsGiveTheSameWordsInBothForms) {
+    const std::vector<std::string> pieces{
+        "a",   "Z",       "7", "'",    "''",   "\\",
+        "\\'", "’",       "-", " ",    "\n",   std::string(1, '\0'),
+        "ə",   "Ə",       "ı", "İ",    "ş",    "ğ",
+        "ö",   "ü",       "д", "Ё",    "ә",    "ҹ",
+        "é",   "e\u0301", "ß", "NATO", "Bakı", "Азербайджан",
+        "\"",  "{",       ",", "😀"};
+    std::mt19937 random{20261206};
+    std::uniform_int_distribution<std::size_t> piece(0, pieces.size() - 1);
+    std::uniform_int_distribution<int> length(0, 60);
+    pqxx::work tx{connection};
+    int compared = 0;
+    for (int round = 0; round < 300; ++round) {
+        std::string text;
+        for (int n = length(random); n > 0; --n)
+            text += pieces[piece(random)];
+        auto as_text = store::words_tsvector({text});
+        auto as_binary = store::words_tsvector({text}, store::TsVectorForm::binary);
+        ASSERT_EQ(as_text.has_value(), as_binary.has_value());
+        if (!as_text)
+            continue;
+        auto row = tx.exec_params1("SELECT $1::tsvector::text, $2::tsvector::text",
+                                   pqxx::binarystring(*as_binary), *as_text);
+        EXPECT_EQ(row[0].as<std::string>(), row[1].as<std::string>()) << "text: " << text;
+        ++compared;
+    }
+    EXPECT_EQ(compared, 300);
 }
 
 } // namespace
